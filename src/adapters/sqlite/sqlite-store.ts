@@ -1,0 +1,153 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { CitemedError } from '../../domain/errors.js';
+import type { Passage } from '../../domain/passage.js';
+import { normalizeSourceRef, type Source, type SourceId } from '../../domain/source.js';
+import type { FileProgress, LibraryStats, PassageHit, PassageQuery, Store, WriteBatch, WriteResult } from '../../ports/store.js';
+import { translateSqliteError } from './errors.js';
+import { prepareSchema } from './schema.js';
+import { createSearch } from './search.js';
+import { createWriter } from './writer.js';
+import { rowToPassage, rowToSource, type PassageRow, type SourceRow } from './rows.js';
+
+export interface SqliteStoreOptions {
+  /** Database file; ":memory:" for a throwaway library. */
+  path: string;
+  busyTimeoutMs: number;
+  cacheMiB: number;
+  /** False for commands that only read: a missing library is then an error, not a new file. */
+  create?: boolean;
+}
+
+/**
+ * The embedded library: one SQLite file in WAL mode (readers never block the writer), FTS5 for
+ * full text. better-sqlite3 is synchronous; the async port costs one microtask per call.
+ */
+export function openSqliteStore(options: SqliteStoreOptions): Store {
+  const file = options.path === ':memory:' ? ':memory:' : path.resolve(options.path);
+  const db = guard(file, () => openDatabase(file, options));
+  const writer = createWriter(db);
+  const search = createSearch(db);
+  const statements = {
+    progress: db.prepare('SELECT data FROM ingest_files WHERE key = ?'),
+    source: db.prepare('SELECT * FROM sources WHERE id = ?'),
+    findIds: db.prepare(
+      `SELECT id FROM sources WHERE id = @ref OR pmid = @ref OR pmcid = upper(@ref) OR doi = @ref
+       OR id = @pmid OR id = @pmc OR id = @normalized ORDER BY id LIMIT 50`,
+    ),
+    passages: db.prepare(
+      `SELECT p.*, s.id AS source_id FROM passages p JOIN sources s ON s.rid = p.source_rid
+       WHERE s.id = ? ORDER BY p.ordinal`,
+    ),
+  };
+
+  return {
+    description: `SQLite ${file}`,
+    async write(batch: WriteBatch): Promise<WriteResult[]> {
+      return guard(file, () => writer.write(batch));
+    },
+    async getProgress(key: string): Promise<FileProgress | undefined> {
+      const row = guard(file, () => statements.progress.get(key)) as { data: string } | undefined;
+      return row ? (JSON.parse(row.data) as FileProgress) : undefined;
+    },
+    async getSource(id: SourceId): Promise<Source | undefined> {
+      const row = guard(file, () => statements.source.get(id)) as SourceRow | undefined;
+      return row ? rowToSource(row) : undefined;
+    },
+    async findSourceIds(ref: string): Promise<SourceId[]> {
+      const trimmed = ref.trim();
+      const params = { ref: trimmed, pmid: `pmid:${trimmed}`, pmc: `pmc:${trimmed.toUpperCase()}`, normalized: normalizeSourceRef(trimmed) };
+      const rows = guard(file, () => statements.findIds.all(params)) as { id: string }[];
+      return rows.map((r) => r.id);
+    },
+    async listPassages(sourceId: SourceId): Promise<Passage[]> {
+      const rows = guard(file, () => statements.passages.all(sourceId)) as PassageRow[];
+      return rows.map(rowToPassage);
+    },
+    async search(query: PassageQuery): Promise<PassageHit[]> {
+      return guard(file, () => search(query));
+    },
+    async stats(): Promise<LibraryStats> {
+      return guard(file, () => readStats(db, file));
+    },
+    async close(): Promise<void> {
+      if (db.open) db.close();
+    },
+  };
+}
+
+function openDatabase(file: string, options: SqliteStoreOptions): Database.Database {
+  const create = options.create ?? true;
+  if (file !== ':memory:') {
+    if (!create && !existsSync(file)) {
+      throw new CitemedError('not-found', `no library at ${file}`, {
+        hint: 'run `citemed ingest <files>` (or `npm run quickstart`) first, or point --db at an existing library',
+      });
+    }
+    mkdirSync(path.dirname(file), { recursive: true });
+  }
+  const db = new Database(file, { timeout: options.busyTimeoutMs });
+  try {
+    // Reading the header here makes a damaged or foreign file fail now, not halfway through a write.
+    db.pragma('schema_version');
+    prepareSchema(db, file, create);
+    db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode: a power cut may lose the last transactions, never corrupt the file;
+    // a killed process loses nothing that was committed.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma(`cache_size = ${-options.cacheMiB * 1024}`);
+    db.pragma('temp_store = MEMORY');
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function readStats(db: Database.Database, file: string): LibraryStats {
+  const count = (sql: string): number => (db.prepare(sql).get() as { n: number }).n;
+  const groups = (column: string): Record<string, number> => {
+    const rows = db.prepare(`SELECT ${column} AS k, count(*) AS n FROM sources GROUP BY ${column}`).all() as {
+      k: string;
+      n: number;
+    }[];
+    return Object.fromEntries(rows.map((r) => [r.k, r.n]));
+  };
+  const last = db.prepare('SELECT max(updated_at) AS t FROM ingest_files').get() as { t: string | null };
+  const stats: LibraryStats = {
+    sources: count('SELECT count(*) AS n FROM sources'),
+    passages: count('SELECT count(*) AS n FROM passages'),
+    byFormat: groups('format'),
+    byEvidenceLevel: groups('evidence_level'),
+    byIntegrity: groups('integrity'),
+    deletedIds: count('SELECT count(*) AS n FROM tombstones'),
+    files: fileGroups(db),
+  };
+  if (last.t) stats.lastIngestAt = last.t;
+  if (file !== ':memory:') {
+    const pages = db.pragma('page_count', { simple: true }) as number;
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    stats.sizeBytes = pages * pageSize;
+  }
+  return stats;
+}
+
+function fileGroups(db: Database.Database): LibraryStats['files'] {
+  const rows = db.prepare('SELECT status, count(*) AS n FROM ingest_files GROUP BY status').all() as {
+    status: string;
+    n: number;
+  }[];
+  const by = Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  return { done: by.done ?? 0, running: by.running ?? 0, failed: by.failed ?? 0 };
+}
+
+/** Runs a database call, turning SQLite failures into errors that tell the user what to do. */
+function guard<T>(file: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    throw translateSqliteError(error, file);
+  }
+}

@@ -1,0 +1,63 @@
+import type { Command } from 'commander';
+import { planIngest, runIngest, type IngestReport } from '../../ingest/pipeline.js';
+import { withContainer, type GlobalOptions } from '../context.js';
+import { printJson, type Io } from '../io.js';
+import { presentIngestSummary } from '../presenters/ingest-summary.js';
+import { createProgressView } from '../progress.js';
+
+export interface IngestCommandOptions {
+  force?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export function registerIngest(program: Command, io: Io, setExitCode: (code: number) => void): void {
+  program
+    .command('ingest')
+    .description('add files, folders or globs of literature to the library (MEDLINE/PubMed XML, PMC JATS, Markdown, HTML, PDF; .gz allowed)')
+    .argument('<paths...>', 'files, folders (read recursively) or quoted globs such as "baseline/*.xml.gz"')
+    .option('--force', 'read files again even if they were ingested to the end before')
+    .option('--json', 'print the summary as JSON on stdout')
+    .option('-q, --quiet', 'no progress output')
+    .addHelpText(
+      'after',
+      '\nInterrupt at any time (Ctrl-C, kill): committed batches stay, and running the same command again\ncontinues where it stopped, with nothing lost and nothing doubled.',
+    )
+    .action(async (paths: string[], options: IngestCommandOptions, command: Command) => {
+      const report = await ingestPaths(paths, options, command.optsWithGlobals<GlobalOptions>(), io);
+      setExitCode(report.interrupted ? 130 : report.failedFiles > 0 ? 1 : 0);
+    });
+}
+
+export async function ingestPaths(paths: string[], options: IngestCommandOptions, globals: GlobalOptions, io: Io): Promise<IngestReport> {
+  return withContainer(globals, { create: true }, async (container) => {
+    const planned = await planIngest(paths, container.files);
+    const view = createProgressView(io, { logIntervalMs: container.settings.ingest.logIntervalMs, quiet: options.quiet ?? false });
+    const controller = new AbortController();
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (controller.signal.aborted) {
+        // Second signal: stop now. SQLite rolls back the open batch; the next run redoes it.
+        process.exit(130);
+      }
+      io.err(`\ncitemed: ${signal} received, finishing the current batch (again to stop at once)…`);
+      controller.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+      const report = await runIngest(planned, container.ingestDeps(), {
+        force: options.force ?? false,
+        signal: controller.signal,
+        onEvent: (event) => view.onEvent(event),
+      });
+      view.stop();
+      if (options.json) printJson(io, report);
+      else io.out(presentIngestSummary(report));
+      return report;
+    } finally {
+      view.stop();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  });
+}

@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { EVIDENCE_LEVEL_LABELS, type EvidenceLevel } from '../../domain/evidence-level.js';
+import { INTEGRITY_LABELS, type IntegrityStatus } from '../../domain/integrity.js';
+import type { LibraryStats } from '../../ports/store.js';
+import { withContainer, type GlobalOptions } from '../context.js';
+import { formatBytes, formatCount } from '../format.js';
+import { printJson, type Io } from '../io.js';
+
+export function registerStats(program: Command, io: Io): void {
+  program
+    .command('stats')
+    .description('what the library holds: sources, passages, evidence levels, retractions, files')
+    .option('--json', 'print as JSON on stdout')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      await withContainer(command.optsWithGlobals<GlobalOptions>(), { create: false }, async ({ store }) => {
+        const stats = await store.stats();
+        if (options.json) printJson(io, { library: store.description, ...stats });
+        else io.out(presentStats(store.description, stats));
+      });
+    });
+}
+
+export function presentStats(description: string, stats: LibraryStats): string {
+  const lines = [
+    `Library: ${description}${stats.sizeBytes !== undefined ? ` (${formatBytes(stats.sizeBytes)})` : ''}`,
+    `  sources   ${formatCount(stats.sources).padStart(10)}`,
+    `  passages  ${formatCount(stats.passages).padStart(10)}`,
+    'By format:',
+    ...Object.entries(stats.byFormat).map(([k, n]) => `  ${k.padEnd(34)}${formatCount(n ?? 0).padStart(10)}`),
+    'By evidence level:',
+    ...Object.entries(stats.byEvidenceLevel).map(
+      ([k, n]) => `  ${EVIDENCE_LEVEL_LABELS[k as EvidenceLevel].padEnd(34)}${formatCount(n ?? 0).padStart(10)}`,
+    ),
+    'Retractions and corrections:',
+    ...Object.entries(stats.byIntegrity).map(
+      ([k, n]) => `  ${INTEGRITY_LABELS[k as IntegrityStatus].padEnd(34)}${formatCount(n ?? 0).padStart(10)}`,
+    ),
+    `Deleted by update files: ${formatCount(stats.deletedIds)}`,
+    `Files ingested: ${stats.files.done} done, ${stats.files.running} unfinished (re-run to resume), ${stats.files.failed} failed`,
+  ];
+  if (stats.lastIngestAt) lines.push(`Last ingest: ${stats.lastIngestAt}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,37 @@
+import { createContainer, type Container } from '../config/container.js';
+import { loadSettings } from '../config/load-settings.js';
+import type { SettingsPatch } from '../config/settings.js';
+
+/** Options every command accepts (see main.ts). */
+export interface GlobalOptions {
+  db?: string;
+  config?: string;
+  preset?: string;
+  debug?: boolean;
+}
+
+/** Loads settings from the global options and wires the container for one command. */
+export function openContainer(options: GlobalOptions, { create }: { create: boolean }): Container {
+  const overrides: SettingsPatch = options.db ? { store: { path: options.db } } : {};
+  const loadOptions = { overrides, ...definedOnly({ preset: options.preset, configPath: options.config }) };
+  const { settings } = loadSettings(loadOptions);
+  return createContainer(settings, { create });
+}
+
+function definedOnly<T extends Record<string, unknown>>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Runs a command body with a container, always closing it. */
+export async function withContainer<T>(
+  options: GlobalOptions,
+  mode: { create: boolean },
+  body: (container: Container) => Promise<T>,
+): Promise<T> {
+  const container = openContainer(options, mode);
+  try {
+    return await body(container);
+  } finally {
+    await container.close();
+  }
+}

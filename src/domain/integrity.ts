@@ -1,0 +1,99 @@
+/**
+ * Retraction / correction status of a source, from MEDLINE publication types and
+ * CommentsCorrections links (https://www.nlm.nih.gov/bsd/licensee/elements_descriptions.html#commentscorrections).
+ */
+export const INTEGRITY_STATUSES = [
+  'retracted',
+  'expression-of-concern',
+  'superseded',
+  'corrected',
+  'retraction-notice',
+  'correction-notice',
+  'ok',
+] as const;
+
+/** Ordered from most to least serious; a source takes the most serious status that applies. */
+export type IntegrityStatus = (typeof INTEGRITY_STATUSES)[number];
+
+export const INTEGRITY_LABELS: Readonly<Record<IntegrityStatus, string>> = {
+  retracted: 'Retracted',
+  'expression-of-concern': 'Expression of concern',
+  superseded: 'Superseded by a newer version',
+  corrected: 'Corrected (erratum published)',
+  'retraction-notice': 'Retraction notice',
+  'correction-notice': 'Correction notice',
+  ok: 'No known retraction or correction',
+};
+
+/** One CommentsCorrections link as MEDLINE gives it. */
+export interface CorrectionLink {
+  /** RefType attribute, e.g. "RetractionIn", "ErratumIn", "CommentOn". */
+  relation: string;
+  /** PMID of the linked article, when given. */
+  pmid?: string;
+  /** RefSource text, e.g. "Lancet. 2010 Feb 6;375(9713):445". */
+  citation?: string;
+}
+
+export interface Integrity {
+  status: IntegrityStatus;
+  /** Only the links that bear on integrity (comments and reprints are dropped). */
+  links: CorrectionLink[];
+}
+
+const STATUS_BY_RELATION: Readonly<Record<string, IntegrityStatus>> = {
+  retractionin: 'retracted',
+  retractionof: 'retraction-notice',
+  expressionofconcernin: 'expression-of-concern',
+  expressionofconcernfor: 'correction-notice',
+  updatein: 'superseded',
+  correctedandrepublishedin: 'superseded',
+  erratumin: 'corrected',
+  erratumfor: 'correction-notice',
+  correctedandrepublishedfrom: 'correction-notice',
+  updateof: 'ok',
+  partialretractionin: 'corrected',
+  partialretractionof: 'correction-notice',
+};
+
+const STATUS_BY_PUBLICATION_TYPE: Readonly<Record<string, IntegrityStatus>> = {
+  'retracted publication': 'retracted',
+  'retraction of publication': 'retraction-notice',
+  'expression of concern': 'correction-notice',
+  'published erratum': 'correction-notice',
+  'corrected and republished article': 'ok',
+};
+
+export interface IntegrityInput {
+  publicationTypes: readonly string[];
+  links: readonly CorrectionLink[];
+}
+
+export function deriveIntegrity(input: IntegrityInput): Integrity {
+  const statuses: IntegrityStatus[] = [];
+  for (const type of input.publicationTypes) {
+    const status = lookup(STATUS_BY_PUBLICATION_TYPE, type);
+    if (status) statuses.push(status);
+  }
+  const links: CorrectionLink[] = [];
+  for (const link of input.links) {
+    const status = lookup(STATUS_BY_RELATION, link.relation);
+    if (status === undefined) continue;
+    links.push(link);
+    statuses.push(status);
+  }
+  return { status: mostSerious(statuses), links };
+}
+
+// Own keys only: a plain-object lookup of "constructor" or "__proto__" (strings that come from
+// files) would find Object.prototype members and, ranked as -1, hide a retraction.
+function lookup(table: Readonly<Record<string, IntegrityStatus>>, name: string): IntegrityStatus | undefined {
+  const key = name.trim().toLowerCase();
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
+function mostSerious(statuses: readonly IntegrityStatus[]): IntegrityStatus {
+  let best = INTEGRITY_STATUSES.indexOf('ok');
+  for (const status of statuses) best = Math.min(best, INTEGRITY_STATUSES.indexOf(status));
+  return INTEGRITY_STATUSES[best] ?? 'ok';
+}

@@ -1,0 +1,61 @@
+import type { SourceFormat } from '../domain/source.js';
+
+/**
+ * Tells which reader a file needs, from its name (a trailing .gz is ignored; gzip itself is
+ * detected from content) and, for XML, from its root element: MEDLINE and PMC JATS both use .xml.
+ */
+export type Detection = { format: SourceFormat } | { error: string };
+
+export const SUPPORTED_FORMATS_TEXT =
+  'MEDLINE/PubMed XML (.xml, .xml.gz), PMC JATS (.nxml, .xml), Markdown (.md), HTML (.html, .htm), PDF (.pdf)';
+
+/** Bytes of the decompressed head needed to find the XML root element past prolog and DOCTYPE. */
+export const SNIFF_BYTES = 16 * 1024;
+
+const BY_EXTENSION: Readonly<Record<string, SourceFormat | 'xml'>> = {
+  '.md': 'markdown',
+  '.markdown': 'markdown',
+  '.html': 'html',
+  '.htm': 'html',
+  '.xhtml': 'html',
+  '.pdf': 'pdf',
+  '.nxml': 'jats',
+  '.xml': 'xml',
+};
+
+export function detectFormat(fileName: string, head: Uint8Array): Detection {
+  const lower = fileName.toLowerCase().replace(/\.gz$/, '');
+  const dot = lower.lastIndexOf('.');
+  const extension = dot >= 0 ? lower.slice(dot) : '';
+  const byName = BY_EXTENSION[extension];
+  if (byName === undefined) {
+    return { error: `not a supported format (${extension || 'no extension'}); citemed reads ${SUPPORTED_FORMATS_TEXT}` };
+  }
+  if (byName === 'pdf' && !startsWithAscii(head, '%PDF-')) {
+    return { error: 'named .pdf but does not start with a PDF header' };
+  }
+  if (byName !== 'xml' && byName !== 'jats') return { format: byName };
+  const root = xmlRootElement(new TextDecoder('utf-8', { fatal: false }).decode(head));
+  if (root === undefined) return { error: 'named as XML but no XML root element was found at its start' };
+  if (root === 'PubmedArticleSet' || root === 'MedlineCitationSet') return { format: 'medline' };
+  if (root === 'article' || root.endsWith(':article') || root === 'pmc-articleset') return { format: 'jats' };
+  return {
+    error: `XML with root element <${root}>: citemed reads MEDLINE/PubMed (<PubmedArticleSet>, <MedlineCitationSet>) and PMC JATS (<article>, <pmc-articleset>)`,
+  };
+}
+
+/** The name of the first element, skipping the XML declaration, comments, DOCTYPE and PIs. */
+export function xmlRootElement(text: string): string | undefined {
+  const withoutBom = text.replace(/^\uFEFF/, '');
+  const stripped = withoutBom
+    .replace(/<\?[\s\S]*?\?>/g, '')
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/<!DOCTYPE[^[>]*(\[[\s\S]*?\])?\s*>/i, '');
+  const match = /^\s*<([A-Za-z_][\w.:-]*)/.exec(stripped);
+  return match?.[1];
+}
+
+function startsWithAscii(bytes: Uint8Array, prefix: string): boolean {
+  for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix.charCodeAt(i)) return false;
+  return true;
+}

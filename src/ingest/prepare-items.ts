@@ -1,0 +1,71 @@
+import type { ChunkOptions, Passage } from '../domain/passage.js';
+import type { Source, SourceFormat, SourceId } from '../domain/source.js';
+import { prepareSource } from './prepare.js';
+import type { Reader, ReaderItem } from './reader.js';
+
+/**
+ * The read-and-prepare stage of ingest: a file's bytes in, batches of prepared items out, in
+ * file order. It can run in this thread (`createInProcessPreparer`) or in a worker thread
+ * (`worker/worker-preparer.ts`), so parsing and chunking use one core while SQLite writes on the
+ * other.
+ */
+export type PreparedItem =
+  | { kind: 'upsert'; source: Source; passages: Passage[] }
+  | { kind: 'delete'; sourceIds: SourceId[]; line: number }
+  | { kind: 'skip'; line: number; reason: string; recordId?: string };
+
+export interface PrepareRequest {
+  format: SourceFormat;
+  /** Absolute path, recorded as the origin of what is read. */
+  path: string;
+  bytes: AsyncIterable<Uint8Array>;
+  /** Reader items already committed by an earlier run: read past, not prepared. */
+  skipItems: number;
+  /** Items per batch: one batch becomes one transaction. */
+  batchSize: number;
+  chunk: ChunkOptions;
+}
+
+/** Yields batches; throws when the file cannot be read further, after yielding everything before. */
+export type Preparer = (request: PrepareRequest) => AsyncIterable<PreparedItem[]>;
+
+export function createInProcessPreparer(readers: Readonly<Record<SourceFormat, Reader>>): Preparer {
+  return (request) => prepareBatches(readers[request.format]({ bytes: request.bytes, path: request.path }), request);
+}
+
+export async function* prepareBatches(
+  items: AsyncIterable<ReaderItem>,
+  request: Pick<PrepareRequest, 'skipItems' | 'batchSize' | 'chunk'>,
+): AsyncIterable<PreparedItem[]> {
+  let batch: PreparedItem[] = [];
+  let seen = 0;
+  try {
+    for await (const item of items) {
+      seen++;
+      if (seen <= request.skipItems) continue;
+      batch.push(prepareItem(item, request.chunk));
+      if (batch.length >= request.batchSize) {
+        yield batch;
+        batch = [];
+      }
+    }
+  } catch (error) {
+    // Keep every record read before the failure.
+    if (batch.length > 0) yield batch;
+    throw error;
+  }
+  if (batch.length > 0) yield batch;
+}
+
+function prepareItem(item: ReaderItem, chunk: ChunkOptions): PreparedItem {
+  switch (item.kind) {
+    case 'source':
+      return { kind: 'upsert', ...prepareSource(item.source, chunk) };
+    case 'delete':
+      return item;
+    case 'skip':
+      return item.recordId === undefined
+        ? { kind: 'skip', line: item.line, reason: item.reason }
+        : { kind: 'skip', line: item.line, reason: item.reason, recordId: item.recordId };
+  }
+}

@@ -1,0 +1,84 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { medlineFile, medlineRange, medlineRecord, SYNTHETIC_PMID_BASE } from '../factories/medline.js';
+import { runCli } from './run-cli.js';
+
+describe('citemed commands', () => {
+  let dir: string;
+  let db: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'citemed-cmd-'));
+    db = path.join(dir, 'lib.db');
+  });
+  const file = (name: string, content: string) => {
+    const full = path.join(dir, name);
+    writeFileSync(full, content);
+    return full;
+  };
+  const pmid = (i: number) => `pmid:${SYNTHETIC_PMID_BASE + i}`;
+
+  it('has --help everywhere', async () => {
+    for (const args of [[], ['ingest'], ['search'], ['stats'], ['sources'], ['sources', 'show'], ['quickstart']]) {
+      const result = await runCli([...args, '--help']);
+      expect(result.code, args.join(' ')).toBe(0);
+      expect(result.stdout, args.join(' ')).toMatch(/Usage: citemed/);
+    }
+    expect((await runCli(['--version'])).stdout).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('quickstart loads the starter library and answers the example question offline', async () => {
+    const result = await runCli(['--db', db, 'quickstart']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/added +3\d/);
+    expect(result.stdout).toMatch(/1\. \[In-house overview\] Management of iliopsoas abscess/);
+    expect(result.stdout).toMatch(/⚠ Sample content — not medically reviewed/);
+    const hematoma = await runCli(['--db', db, 'search', 'iliopsoas hematoma anticoagulation', '--json']);
+    const parsed = JSON.parse(hematoma.stdout) as { hits: { source: { id: string; reviewStatus: string } }[] };
+    expect(parsed.hits[0]?.source.id).toBe('doc:overview-iliopsoas-hematoma');
+    expect(parsed.hits.every((h) => h.source.reviewStatus === 'not-reviewed')).toBe(true);
+    const shown = await runCli(['--db', db, 'sources', 'show', 'doc:overview-iliopsoas-abscess']);
+    expect(shown.stdout).toMatch(/Evidence level: In-house overview/);
+    expect(shown.stdout).toMatch(/⚠ Sample content — not medically reviewed \(review status: not-reviewed\)/);
+    expect(shown.stdout.replace(/\s+/g, ' ')).toMatch(/1\. Management and treatment of iliopsoas abscess\. Archives of Surgery\. 2009\. PMID 19841363, DOI 10\.1001\/archsurg\.2009\.144\./);
+  });
+
+  it('applies MEDLINE update files: newer versions replace, deletes remove, old files cannot roll back', async () => {
+    const baseline = file('baseline.xml', medlineFile(medlineRange(1, 5)));
+    const revised = medlineRecord(3, { revised: '2023-06-30' }).replace('Study 3 of', 'Revised study 3 of');
+    const update = file('update.xml', medlineFile([revised], `<DeleteCitation><PMID Version="1">${SYNTHETIC_PMID_BASE + 5}</PMID></DeleteCitation>\n`));
+    const first = JSON.parse((await runCli(['--db', db, 'ingest', baseline, '--json', '--quiet'])).stdout) as { totals: unknown };
+    expect(first.totals).toEqual({ added: 5, updated: 0, deleted: 0, skipped: {} });
+    const second = JSON.parse((await runCli(['--db', db, 'ingest', update, '--json', '--quiet'])).stdout) as { totals: unknown };
+    expect(second.totals).toEqual({ added: 0, updated: 1, deleted: 1, skipped: {} });
+    const shown = JSON.parse((await runCli(['--db', db, 'sources', 'show', pmid(3), '--json'])).stdout) as { source: { title: string } };
+    expect(shown.source.title).toMatch(/^Revised study 3 of/);
+    expect((await runCli(['--db', db, 'sources', 'show', pmid(5)])).code).toBe(66);
+
+    const again = await runCli(['--db', db, 'ingest', baseline, '--force']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/3 +already in the library, unchanged/);
+    expect(again.stdout).toMatch(/1 +older than the version in the library/);
+    expect(again.stdout).toMatch(/1 +deleted by an earlier update file/);
+    const still = JSON.parse((await runCli(['--db', db, 'sources', 'show', pmid(3), '--json'])).stdout) as { source: { title: string } };
+    expect(still.source.title).toMatch(/^Revised study 3 of/);
+  });
+
+  it('stats and search speak JSON for scripts', async () => {
+    await runCli(['--db', db, 'ingest', file('a.xml', medlineFile(medlineRange(1, 10))), '--quiet']);
+    const stats = JSON.parse((await runCli(['--db', db, 'stats', '--json'])).stdout) as { sources: number; byEvidenceLevel: Record<string, number> };
+    expect(stats.sources).toBe(10);
+    expect(stats.byEvidenceLevel).toEqual({ 'randomized-trial': 2, 'systematic-review': 2, 'case-report': 2, 'review-opinion': 2, guideline: 2 });
+    // Synthetic record i has topic i % 5 and design i % 5: the guidelines are the hyperkalaemia records.
+    const search = JSON.parse((await runCli(['--db', db, 'search', 'hyperkalaemia', '--level', 'guideline', '--json'])).stdout) as {
+      terms: string[];
+      hits: { source: { evidenceLevel: string; title: string } }[];
+    };
+    expect(search.terms).toEqual(['hyperkalaemia']);
+    expect(new Set(search.hits.map((h) => h.source.title)).size).toBe(2);
+    expect(search.hits.every((h) => h.source.evidenceLevel === 'guideline' && /hyperkalaemia/.test(h.source.title))).toBe(true);
+    const none = JSON.parse((await runCli(['--db', db, 'search', 'gout', '--level', 'guideline', '--json'])).stdout) as { hits: unknown[] };
+    expect(none.hits).toEqual([]);
+  });
+});

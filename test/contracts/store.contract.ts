@@ -1,0 +1,159 @@
+import { beforeEach, afterEach, describe, expect, it } from 'vitest';
+import { emptyCounts, type FileProgress } from '../../src/domain/ingest-progress.js';
+import type { Store, WriteOp } from '../../src/ports/store.js';
+import { sourceWithPassages } from '../factories/sources.js';
+
+/**
+ * The behaviour every Store implementation must have. Run it from each adapter's test file
+ * with a factory that returns a fresh, empty store.
+ */
+export function describeStoreContract(name: string, makeStore: () => Promise<Store>): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    const now = '2026-01-01T00:00:00.000Z';
+    const weights = { title: 4, section: 1, body: 1, terms: 2 };
+    const upsert = (overrides: Parameters<typeof sourceWithPassages>[0] = {}): WriteOp => ({
+      kind: 'upsert',
+      ...sourceWithPassages(overrides),
+    });
+
+    beforeEach(async () => {
+      store = await makeStore();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    it('adds a source with its passages and reads them back unchanged', async () => {
+      const op = upsert();
+      const results = await store.write({ ops: [op], now });
+      expect(results).toEqual([{ sourceId: 'pmid:1000001', outcome: 'added', line: 1 }]);
+      const source = await store.getSource('pmid:1000001');
+      expect(source).toEqual(op.kind === 'upsert' ? op.source : undefined);
+      const passages = await store.listPassages('pmid:1000001');
+      expect(passages).toEqual(op.kind === 'upsert' ? op.passages : []);
+      for (const p of passages) expect(source?.text.slice(p.start, p.end)).toBe(p.text);
+    });
+
+    it('writing the same source again changes nothing and reports it unchanged', async () => {
+      await store.write({ ops: [upsert()], now });
+      const results = await store.write({ ops: [upsert()], now });
+      expect(results[0]?.outcome).toBe('unchanged');
+      const stats = await store.stats();
+      expect(stats.sources).toBe(1);
+      expect(stats.passages).toBe(2);
+    });
+
+    it('a newer version replaces the older, and its old passages leave the index', async () => {
+      await store.write({ ops: [upsert()], now });
+      const newer = upsert({
+        version: { number: 1, revised: '2022-06-01' },
+        keywords: [],
+        paragraphsText: [[['Abstract'], 'Revised abstract about retroperitoneal haematoma only.']],
+      });
+      expect((await store.write({ ops: [newer], now }))[0]?.outcome).toBe('updated');
+      expect(await store.listPassages('pmid:1000001')).toHaveLength(1);
+      expect(await store.search({ terms: ['drainage'], limit: 10, weights })).toHaveLength(0);
+      expect(await store.search({ terms: ['haematoma'], limit: 10, weights })).toHaveLength(1);
+    });
+
+    it('an older version never replaces a newer one', async () => {
+      await store.write({ ops: [upsert({ version: { number: 1, revised: '2023-01-01' } })], now });
+      const older = upsert({ version: { number: 1, revised: '2019-01-01' }, title: 'Old title' });
+      const [result] = await store.write({ ops: [older], now });
+      expect(result?.outcome).toBe('kept-newer');
+      expect((await store.getSource('pmid:1000001'))?.title).toBe('Management of iliopsoas abscess: a case series');
+    });
+
+    it('a delete removes the source and keeps it from coming back', async () => {
+      await store.write({ ops: [upsert()], now });
+      const [deleted] = await store.write({ ops: [{ kind: 'delete', sourceId: 'pmid:1000001', origin: '/u.xml' }], now });
+      expect(deleted?.outcome).toBe('deleted');
+      expect(await store.getSource('pmid:1000001')).toBeUndefined();
+      expect(await store.search({ terms: ['iliopsoas'], limit: 10, weights })).toHaveLength(0);
+      const [again] = await store.write({ ops: [upsert()], now });
+      expect(again).toEqual({ sourceId: 'pmid:1000001', outcome: 'deleted-earlier', detail: '/u.xml', line: 1 });
+      const [missing] = await store.write({ ops: [{ kind: 'delete', sourceId: 'pmid:9', origin: '/u.xml' }], now });
+      expect(missing?.outcome).toBe('delete-missing');
+      expect((await store.stats()).deletedIds).toBe(2);
+    });
+
+    it('two documents claiming one id from different files is a collision, not an overwrite', async () => {
+      const doc = (path: string, title: string) =>
+        upsert({ id: 'doc:overview-x', ids: {}, title, origin: { format: 'markdown', path, line: 1 } });
+      await store.write({ ops: [doc('/a/x.md', 'First')], now });
+      const [result] = await store.write({ ops: [doc('/b/x.md', 'Second')], now });
+      expect(result).toEqual({ sourceId: 'doc:overview-x', outcome: 'id-collision', detail: '/a/x.md', line: 1 });
+      expect((await store.getSource('doc:overview-x'))?.title).toBe('First');
+    });
+
+    it('saves the file checkpoint with the batch, counting the batch outcomes', async () => {
+      const progress: FileProgress = {
+        key: 'k1', path: '/data/test.xml', sizeBytes: 10, itemsDone: 2, status: 'running',
+        counts: emptyCounts(), skippedSample: [], startedAt: now, updatedAt: now,
+      };
+      await store.write({ ops: [upsert(), upsert()], progress, now });
+      const saved = await store.getProgress('k1');
+      expect(saved?.itemsDone).toBe(2);
+      expect(saved?.counts.added).toBe(1);
+      expect(saved?.counts.skipped.unchanged).toBe(1);
+      expect(await store.getProgress('other')).toBeUndefined();
+    });
+
+    it('finds sources by id, PMID, PMCID and DOI', async () => {
+      await store.write({ ops: [upsert({ ids: { pmid: '1000001', pmcid: 'PMC42', doi: '10.1000/XYZ' } })], now });
+      for (const ref of ['pmid:1000001', 'PMID:1000001', ' PMID: 1000001 ', '1000001', 'PMC42', 'pmc42', '10.1000/xyz']) {
+        expect(await store.findSourceIds(ref), ref).toEqual(['pmid:1000001']);
+      }
+      expect(await store.findSourceIds('nothing')).toEqual([]);
+    });
+
+    it('ranks a title match first and filters by evidence level and year', async () => {
+      await store.write({
+        ops: [
+          upsert(),
+          upsert({
+            id: 'pmid:2', ids: { pmid: '2' }, title: 'Statins for primary prevention', year: 2015,
+            publicationTypes: ['Systematic Review'], mesh: [], keywords: [],
+            paragraphsText: [[['Abstract'], 'Statins reduce events; one patient had an abscess.']],
+          }),
+        ],
+        now,
+      });
+      const hits = await store.search({ terms: ['abscess'], limit: 10, weights });
+      expect(hits.map((h) => h.source.id)[0]).toBe('pmid:1000001');
+      expect(hits[0]!.score).toBeGreaterThan(hits[hits.length - 1]!.score);
+      const reviews = await store.search({ terms: ['abscess'], limit: 10, weights, evidenceLevels: ['systematic-review'] });
+      expect(reviews.map((h) => h.source.id)).toEqual(['pmid:2']);
+      const recent = await store.search({ terms: ['abscess'], limit: 10, weights, yearFrom: 2018 });
+      expect(new Set(recent.map((h) => h.source.id))).toEqual(new Set(['pmid:1000001']));
+    });
+
+    it('user text with query syntax is searched as words, never as operators', async () => {
+      await store.write({ ops: [upsert()], now });
+      for (const term of ['"', 'NEAR(', '*', 'AND', 'OR', '(', ')', 'abscess"', '^x', ':', '-']) {
+        await expect(store.search({ terms: [term], limit: 5, weights })).resolves.toBeInstanceOf(Array);
+      }
+    });
+
+    it('keeps odd Unicode and very large text intact', async () => {
+      // ~1 MB of distinct sentences (identical passages within a source are stored once).
+      const big = Array.from({ length: 30_000 }, (_, i) => `Ωmega‐3 ${i} 𝛼-tocopherol ثلاثة 中文 e\u0301.`).join(' ');
+      const op = upsert({ id: 'pmid:77', ids: { pmid: '77' }, title: '𝛼 study — 🧪', paragraphsText: [[['Abstract'], big]] });
+      await store.write({ ops: [op], now });
+      const source = await store.getSource('pmid:77');
+      expect(source?.title).toBe('𝛼 study — 🧪');
+      expect(source?.text).toBe(big.trim());
+      const passages = await store.listPassages('pmid:77');
+      expect(passages.map((p) => p.text).join(' ')).toBe(big);
+    });
+
+    it('reports what it holds', async () => {
+      await store.write({ ops: [upsert(), upsert({ id: 'pmid:3', ids: { pmid: '3' }, publicationTypes: ['Retracted Publication'] })], now });
+      const stats = await store.stats();
+      expect(stats.sources).toBe(2);
+      expect(stats.byFormat).toEqual({ medline: 2 });
+      expect(stats.byIntegrity).toEqual({ ok: 1, retracted: 1 });
+    });
+  });
+}
