@@ -12,9 +12,10 @@ const ALLOWED: Record<string, string[]> = {
   ports: ['domain', 'ports'],
   ingest: ['domain', 'ports', 'ingest'],
   retrieval: ['domain', 'ports', 'retrieval'],
+  eval: ['domain', 'ports', 'ingest', 'retrieval', 'eval'],
   adapters: ['domain', 'ports', 'adapters'],
-  config: ['domain', 'ports', 'ingest', 'retrieval', 'adapters', 'config'],
-  cli: ['domain', 'ports', 'ingest', 'retrieval', 'config', 'cli'],
+  config: ['domain', 'ports', 'ingest', 'retrieval', 'eval', 'adapters', 'config'],
+  cli: ['domain', 'ports', 'ingest', 'retrieval', 'eval', 'config', 'cli'],
 };
 
 function sourceFiles(dir: string): string[] {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { listPresets } from '../config/load-settings.js';
+import { registerEval } from './commands/eval.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerQuickstart } from './commands/quickstart.js';
 import { registerSearch } from './commands/search.js';
@@ -27,6 +28,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
   registerStats(program, io);
   registerSources(program, io);
   registerQuickstart(program, io, setExitCode);
+  registerEval(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

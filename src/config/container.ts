@@ -1,12 +1,15 @@
 import { performance } from 'node:perf_hooks';
+import { openBeirDataset } from '../adapters/beir/beir-dataset.js';
 import { createNodeFileSystem } from '../adapters/fs/node-files.js';
 import { openSqliteStore } from '../adapters/sqlite/sqlite-store.js';
 import { createInProcessPreparer } from '../ingest/prepare-items.js';
 import { createReaders } from '../ingest/readers/index.js';
 import { createWorkerPreparer } from '../ingest/worker/worker-preparer.js';
 import type { IngestDeps } from '../ingest/pipeline.js';
+import type { RetrievalDataset } from '../ports/dataset.js';
 import type { FileSystem } from '../ports/files.js';
-import type { Store } from '../ports/store.js';
+import type { SearchFilters, Store } from '../ports/store.js';
+import { createRetriever, type Expander, type RetrievalOptions, type RetrievalResult } from '../retrieval/retrieve.js';
 import type { Settings } from './settings.js';
 
 /**
@@ -18,7 +21,29 @@ export interface Container {
   store: Store;
   files: FileSystem;
   ingestDeps(): IngestDeps;
+  /** Finds the passages that best answer a question (analysis, expansion, ranking, diversity). */
+  search(text: string, request?: SearchRequest): Promise<RetrievalResult>;
   close(): Promise<void>;
+}
+
+export interface SearchRequest {
+  limit?: number;
+  filters?: SearchFilters;
+  /** Per-call changes to the configured retrieval (evaluation, experiments). */
+  adjust?: (options: RetrievalOptions) => RetrievalOptions;
+}
+
+/** The retrieval options that settings describe. */
+export function retrievalOptions(search: Settings['search'], now: Date = new Date()): RetrievalOptions {
+  return {
+    limit: search.limit,
+    candidates: search.candidates,
+    firstStageWeights: search.fieldWeights,
+    maxCommonShare: search.maxCommonShare,
+    ranking: { ...search.ranking, currentYear: now.getUTCFullYear() },
+    diversity: search.diversity,
+    feedback: search.feedback,
+  };
 }
 
 export interface ContainerOptions {
@@ -35,6 +60,8 @@ export function createContainer(settings: Settings, options: ContainerOptions = 
     create: options.create ?? true,
   });
   const files = createNodeFileSystem(options.cwd);
+  const expander: Expander | undefined = undefined;
+  const retrieve = createRetriever(expander ? { store, expander } : { store });
   return {
     settings,
     store,
@@ -49,6 +76,18 @@ export function createContainer(settings: Settings, options: ContainerOptions = 
       elapsedMs: () => performance.now(),
       settings: { batchSize: settings.ingest.batchSize, chunk: settings.ingest.chunk },
     }),
+    search: (text, request = {}) => {
+      let configured = retrievalOptions(settings.search);
+      if (request.limit !== undefined) configured.limit = request.limit;
+      if (request.filters) configured.filters = request.filters;
+      if (request.adjust) configured = request.adjust(configured);
+      return retrieve(text, configured);
+    },
     close: () => store.close(),
   };
+}
+
+/** A BEIR-layout test collection (corpus.jsonl, queries.jsonl, qrels/<split>.tsv) in a folder. */
+export function openRetrievalDataset(dir: string): Promise<RetrievalDataset> {
+  return openBeirDataset(dir);
 }

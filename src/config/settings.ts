@@ -52,16 +52,79 @@ export const SettingsSchema = z
       .object({
         /** Passages returned by default. */
         limit: z.number().int().min(1).max(1_000).default(10),
+        /** Passages the index hands to the re-ranker (more: better recall, slower). */
+        candidates: z.number().int().min(10).max(10_000).default(300),
         /**
-         * BM25 weight of each indexed field (multipliers on a field's BM25 term score; 1 is neutral).
-         * The title of a source is indexed with each of its passages.
+         * First stage: FTS5's BM25 weight of each indexed field. It only chooses the candidates;
+         * `ranking` below orders them. The title of a source is indexed with each of its passages.
          */
-        fieldWeights: z
+        fieldWeights: fieldWeights({ title: 4, section: 1, body: 1, terms: 2 }),
+        /** Terms in more than this share of passages do not choose candidates when rarer terms exist. */
+        maxCommonShare: z.number().min(0).max(1).default(0.2),
+        ranking: z
           .object({
-            title: z.number().min(0).default(4),
-            section: z.number().min(0).default(1),
-            body: z.number().min(0).default(1),
-            terms: z.number().min(0).default(2),
+            /** BM25 term-frequency saturation. */
+            k1: z.number().min(0).max(10).default(1.2),
+            /** BM25 length normalisation per field (0 none, 1 full). */
+            b: fieldWeights({ title: 0.4, section: 0.4, body: 0.75, terms: 0.4 }),
+            /** BM25F field weights. */
+            fieldWeights: fieldWeights({ title: 2, section: 0.5, body: 1, terms: 1 }),
+            /** Share of the source-level score (title + all candidate passages) added to a passage's. */
+            sourceWeight: z.number().min(0).max(10).default(0.5),
+            proximity: z
+              .object({
+                /** Bonus strength for the user's terms near each other; 0 turns it off. */
+                weight: z.number().min(0).max(10).default(0.3),
+                /** "Near" means within this many words. */
+                window: z.number().int().min(1).max(100).default(8),
+              })
+              .strict()
+              .prefault({}),
+            priors: z
+              .object({
+                /** score × (1 + evidence × prior of the level); 0 ignores evidence level. */
+                evidence: z.number().min(0).max(10).default(0.15),
+                /** score × (1 + recency × 2^(−age / halfLifeYears)); 0 ignores publication year. */
+                recency: z.number().min(0).max(10).default(0.1),
+                halfLifeYears: z.number().min(0.1).max(100).default(8),
+                /** Score factor for retracted sources, which are still shown, flagged. */
+                retracted: z.number().min(0).max(1).default(0.2),
+              })
+              .strict()
+              .prefault({}),
+          })
+          .strict()
+          .prefault({}),
+        diversity: z
+          .object({
+            /** Most passages of one source among the results. */
+            maxPerSource: z.number().int().min(1).max(1_000).default(2),
+            /** Maximal marginal relevance λ: 1 ranks by score alone, lower favours variety. */
+            mmrLambda: z.number().min(0).max(1).default(0.85),
+          })
+          .strict()
+          .prefault({}),
+        expansion: z
+          .object({
+            /**
+             * Folder holding the vocabularies (medical_abbreviations/, mesh/, drug_names_rabbits/),
+             * laid out like ../shared/data. Missing: no expansion, said once.
+             */
+            resourcesDir: z.string().default('../shared/data'),
+            abbreviations: z.boolean().default(true),
+            mesh: z.boolean().default(true),
+            drugs: z.boolean().default(true),
+          })
+          .strict()
+          .prefault({}),
+        feedback: z
+          .object({
+            /** Top sources of a first pass that feed pseudo-relevance feedback. */
+            documents: z.number().int().min(1).max(100).default(8),
+            /** New terms added from them; 0 turns feedback off. */
+            terms: z.number().int().min(0).max(100).default(0),
+            /** Weight of the strongest feedback term relative to the user's terms. */
+            weight: z.number().min(0).max(1).default(0.3),
           })
           .strict()
           .prefault({}),
@@ -70,6 +133,18 @@ export const SettingsSchema = z
       .prefault({}),
   })
   .strict();
+
+function fieldWeights(defaults: { title: number; section: number; body: number; terms: number }) {
+  return z
+    .object({
+      title: z.number().min(0).default(defaults.title),
+      section: z.number().min(0).default(defaults.section),
+      body: z.number().min(0).default(defaults.body),
+      terms: z.number().min(0).default(defaults.terms),
+    })
+    .strict()
+    .prefault({});
+}
 
 export type Settings = z.infer<typeof SettingsSchema>;
 

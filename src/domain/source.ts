@@ -10,7 +10,10 @@ import { deriveIntegrity, type CorrectionLink, type Integrity } from './integrit
  */
 export type SourceId = string;
 
-export type SourceFormat = 'medline' | 'jats' | 'markdown' | 'html' | 'pdf';
+/** Where a source came from; also the "collection" searches can be narrowed to. `jsonl` is a
+ * JSON-lines corpus of {id, title, text} records, such as a BEIR benchmark's. */
+export const SOURCE_FORMATS = ['medline', 'jats', 'markdown', 'html', 'pdf', 'jsonl'] as const;
+export type SourceFormat = (typeof SOURCE_FORMATS)[number];
 
 export interface SourceIdentifiers {
   pmid?: string;

@@ -7,7 +7,7 @@ import type { SourceFormat } from '../domain/source.js';
 export type Detection = { format: SourceFormat } | { error: string };
 
 export const SUPPORTED_FORMATS_TEXT =
-  'MEDLINE/PubMed XML (.xml, .xml.gz), PMC JATS (.nxml, .xml), Markdown (.md), HTML (.html, .htm), PDF (.pdf)';
+  'MEDLINE/PubMed XML (.xml, .xml.gz), PMC JATS (.nxml, .xml), Markdown (.md), HTML (.html, .htm), PDF (.pdf), JSON lines of {id, title, text} (.jsonl)';
 
 /** Bytes of the decompressed head needed to find the XML root element past prolog and DOCTYPE. */
 export const SNIFF_BYTES = 16 * 1024;
@@ -21,6 +21,8 @@ const BY_EXTENSION: Readonly<Record<string, SourceFormat | 'xml'>> = {
   '.pdf': 'pdf',
   '.nxml': 'jats',
   '.xml': 'xml',
+  '.jsonl': 'jsonl',
+  '.ndjson': 'jsonl',
 };
 
 export function detectFormat(fileName: string, head: Uint8Array): Detection {

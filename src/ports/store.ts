@@ -20,7 +20,11 @@ export interface Store {
   /** Source ids matching an id, a PMID, a PMCID or a DOI (case-insensitive). */
   findSourceIds(ref: string): Promise<SourceId[]>;
   listPassages(sourceId: SourceId): Promise<Passage[]>;
+  /** First-stage retrieval: passages holding any of the phrases, best first by the index's BM25. */
   search(query: PassageQuery): Promise<PassageHit[]>;
+  /** For each phrase, how many passages hold it (its document frequency). */
+  frequencies(phrases: string[][]): Promise<number[]>;
+  corpusStats(): Promise<CorpusStats>;
   stats(): Promise<LibraryStats>;
   close(): Promise<void>;
 }
@@ -43,14 +47,34 @@ export interface WriteBatch {
   now: string;
 }
 
-export interface PassageQuery {
-  /** Analysed query terms; a passage matches when it holds any of them. */
-  terms: string[];
-  limit: number;
-  weights: { title: number; section: number; body: number; terms: number };
+export interface FieldWeights {
+  title: number;
+  section: number;
+  body: number;
+  terms: number;
+}
+
+/** What every search can be narrowed to. All given filters must hold. */
+export interface SearchFilters {
   evidenceLevels?: EvidenceLevel[];
   yearFrom?: number;
   yearTo?: number;
+  /** Any of these publication types, as MEDLINE names them ("Randomized Controlled Trial"). */
+  publicationTypes?: string[];
+  /** The collection a source came from: its format (medline, jats, markdown, …). */
+  formats?: SourceFormat[];
+}
+
+export interface PassageQuery {
+  /**
+   * Phrases, each a run of folded, unstemmed index tokens that must stand side by side; a passage
+   * matches when it holds any of them. The store quotes every token: no query syntax reaches it.
+   */
+  phrases: string[][];
+  limit: number;
+  /** First-stage ranking: the index's BM25 with these field weights. */
+  weights: FieldWeights;
+  filters?: SearchFilters;
 }
 
 export interface SourceSummary {
@@ -68,8 +92,18 @@ export interface SourceSummary {
 export interface PassageHit {
   passage: Passage;
   source: SourceSummary;
-  /** Higher is better. BM25 with field weights; comparable within one query only. */
+  /** Higher is better. The index's BM25 with field weights; comparable within one query only. */
   score: number;
+  /** The indexed fields besides the body (the passage text), for re-ranking and explanations. */
+  fields: { title: string; section: string; terms: string };
+}
+
+/** Collection statistics that BM25 needs beyond one passage. */
+export interface CorpusStats {
+  passages: number;
+  sources: number;
+  /** Mean number of index tokens per passage in each field. */
+  meanTokens: FieldWeights;
 }
 
 export interface LibraryStats {

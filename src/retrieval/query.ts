@@ -1,25 +1,108 @@
+import { stem, wordTokens } from './tokens.js';
+
 /**
- * The first, simple query analysis: words of letters and digits, lower-cased, English stop
- * words and question words removed. Terms are handed to the store quoted, so no user input can
- * reach the index's query syntax. (Medical tokenisation and expansion build on this.)
+ * Query analysis that respects medical writing. A query is cut into terms; each term is a unit
+ * the user meant as one thing ("IL-6", "TNF-α", "5mg", "beta-blocker", "Crohn's") and carries
+ * the alternative spellings under which a passage may hold it, each as a run of index tokens
+ * that must appear side by side:
+ *
+ *   "TNF-α"        → tnf α | tnf alpha | tnfα | tnfalpha
+ *   "beta-blocker" → beta blocker | betablocker
+ *   "5mg"          → 5mg | 5 mg
+ *   "Crohn's"      → crohn
+ *
+ * Terms are plain data: the store quotes every token, so nothing typed here can reach the
+ * index's query syntax (quotes, AND/OR/NOT/NEAR, brackets, `*`, `^`, column filters).
  */
-const STOP_WORDS = new Set(
-  `a about above after again against all am an and any are as at be because been before being below between
-  both but by can could did do does doing down during each few for from further had has have having he her
-  here hers him his how i if in into is it its itself just me more most my no nor not now of off on once only
-  or other our ours out over own same she should so some such than that the their theirs them then there these
-  they this those through to too under until up very was we were what when where which while who whom why will
-  with would you your yours please tell explain describe`.split(/\s+/),
+export interface QueryTerm {
+  /** As typed, for explanations. */
+  text: string;
+  /** Alternatives, each a sequence of folded, unstemmed index tokens. The first is the main one. */
+  forms: string[][];
+  /** Alternatives stemmed as the index stems them; parallel to `forms`. */
+  stems: string[][];
+  /** Position among the query's terms (after stop words are dropped), for proximity. */
+  position: number;
+  /** The words as typed (original case), for abbreviation look-up. */
+  words: string[];
+}
+
+export const STOP_WORDS: ReadonlySet<string> = new Set(
+  `a about above after again against all also am an and any are as at be because been before being below
+  between both but by can could did do does doing down during each either few for from further had has have
+  having he her here hers him his how however i if in into is it its itself just me more most my neither no
+  nor not now of off on once only or other our ours out over own per same she should so some such than that
+  the their theirs them then there these they this those through thus to too under until up upon very via
+  was we were what whats when where whether which while who whom whose why will with within without would
+  you your yours please tell explain describe know known regarding`.split(/\s+/),
 );
 
-export function analyzeQuery(text: string): string[] {
-  const terms: string[] = [];
+const GREEK: Readonly<Record<string, string>> = {
+  α: 'alpha', β: 'beta', γ: 'gamma', δ: 'delta', ε: 'epsilon', ζ: 'zeta', η: 'eta', θ: 'theta',
+  ι: 'iota', κ: 'kappa', λ: 'lambda', μ: 'mu', ν: 'nu', ξ: 'xi', ο: 'omicron', π: 'pi', ρ: 'rho',
+  σ: 'sigma', ς: 'sigma', τ: 'tau', υ: 'upsilon', φ: 'phi', χ: 'chi', ψ: 'psi', ω: 'omega',
+};
+const SPELLED_GREEK = new Map(Object.entries(GREEK).map(([letter, name]) => [name, letter]));
+const GREEK_LETTER = /[α-ω]/u;
+/** Characters that join the parts of one term: hyphens, slashes, a decimal point between digits. */
+const CHUNK = /[\p{L}\p{N}]+(?:(?:[-‐‑‒–/+]|\.(?=\p{N})|['’](?=\p{L}))[\p{L}\p{N}]+)*/gu;
+const MAX_FORMS = 4;
+const MAX_TERMS = 32;
+
+export function analyzeQuery(text: string): QueryTerm[] {
+  const terms: QueryTerm[] = [];
   const seen = new Set<string>();
-  for (const match of text.toLowerCase().matchAll(/[\p{L}\p{N}]+/gu)) {
-    const term = match[0];
-    if (STOP_WORDS.has(term) || seen.has(term)) continue;
-    seen.add(term);
-    terms.push(term);
+  for (const match of text.normalize('NFKC').matchAll(CHUNK)) {
+    const term = analyzeChunk(match[0]);
+    if (!term) continue;
+    const key = term.stems[0]?.join(' ') ?? '';
+    if (seen.has(key)) continue;
+    seen.add(key);
+    terms.push({ ...term, position: terms.length });
+    if (terms.length === MAX_TERMS) break;
   }
   return terms;
+}
+
+function analyzeChunk(chunk: string): Omit<QueryTerm, 'position'> | undefined {
+  // "Crohn's" and "Alzheimer’s": the possessive adds nothing a passage must contain.
+  const typed = chunk.replace(/['’]s$/iu, '');
+  const parts = wordTokens(typed.replace(/['’]/gu, ''));
+  if (parts.length === 0) return undefined;
+  if (parts.length === 1 && STOP_WORDS.has(parts[0] ?? '')) return undefined;
+  const forms: string[][] = [];
+  const add = (form: string[]): void => {
+    if (form.length === 0 || forms.length >= MAX_FORMS) return;
+    if (!forms.some((f) => f.join(' ') === form.join(' '))) forms.push(form);
+  };
+  add(parts);
+  const greek = withGreekSpelled(parts);
+  if (greek) add(greek);
+  const greekLetters = withGreekLetters(parts);
+  if (greekLetters) add(greekLetters);
+  // "covid19", "il6", "betablocker"; never "7.5" → "75".
+  if (parts.length === 2 && !parts.every((p) => /^\d+$/.test(p))) {
+    add([parts.join('')]);
+    if (greek) add([greek.join('')]);
+  }
+  // "5mg" is one index token; text often writes "5 mg".
+  const measure = parts.length === 1 ? /^(\d+(?:\.\d+)?)([a-zµμ]+)$/u.exec(parts[0] ?? '') : null;
+  if (measure) add([measure[1] ?? '', measure[2] ?? '']);
+  return {
+    text: chunk,
+    forms,
+    stems: forms.map((form) => form.map(stem)),
+    words: typed.split(/[^\p{L}\p{N}]+/u).filter(Boolean),
+  };
+}
+
+function withGreekSpelled(parts: string[]): string[] | undefined {
+  if (!parts.some((p) => GREEK_LETTER.test(p))) return undefined;
+  return parts.map((p) => [...p].map((ch) => GREEK[ch] ?? ch).join(''));
+}
+
+function withGreekLetters(parts: string[]): string[] | undefined {
+  // Only a whole spelled-out part next to others ("tnf alpha"), so "beta-blocker" stays English.
+  if (parts.length < 2 || !parts.some((p, i) => i > 0 && SPELLED_GREEK.has(p))) return undefined;
+  return parts.map((p, i) => (i > 0 ? SPELLED_GREEK.get(p) ?? p : p));
 }

@@ -72,10 +72,11 @@ describe('citemed commands', () => {
     expect(stats.byEvidenceLevel).toEqual({ 'randomized-trial': 2, 'systematic-review': 2, 'case-report': 2, 'review-opinion': 2, guideline: 2 });
     // Synthetic record i has topic i % 5 and design i % 5: the guidelines are the hyperkalaemia records.
     const search = JSON.parse((await runCli(['--db', db, 'search', 'hyperkalaemia', '--level', 'guideline', '--json'])).stdout) as {
-      terms: string[];
-      hits: { source: { evidenceLevel: string; title: string } }[];
+      plan: { clauses: { label: string; origin: string }[] };
+      hits: { source: { evidenceLevel: string; title: string }; explanation: { clauses: { label: string }[] } }[];
     };
-    expect(search.terms).toEqual(['hyperkalaemia']);
+    expect(search.plan.clauses.filter((c) => c.origin === 'query').map((c) => c.label)).toEqual(['hyperkalaemia']);
+    expect(search.hits[0]?.explanation.clauses.map((c) => c.label)).toContain('hyperkalaemia');
     expect(new Set(search.hits.map((h) => h.source.title)).size).toBe(2);
     expect(search.hits.every((h) => h.source.evidenceLevel === 'guideline' && /hyperkalaemia/.test(h.source.title))).toBe(true);
     const none = JSON.parse((await runCli(['--db', db, 'search', 'gout', '--level', 'guideline', '--json'])).stdout) as { hits: unknown[] };

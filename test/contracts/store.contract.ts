@@ -53,8 +53,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
       expect((await store.write({ ops: [newer], now }))[0]?.outcome).toBe('updated');
       expect(await store.listPassages('pmid:1000001')).toHaveLength(1);
-      expect(await store.search({ terms: ['drainage'], limit: 10, weights })).toHaveLength(0);
-      expect(await store.search({ terms: ['haematoma'], limit: 10, weights })).toHaveLength(1);
+      expect(await store.search({ phrases: [['drainage']], limit: 10, weights })).toHaveLength(0);
+      expect(await store.search({ phrases: [['haematoma']], limit: 10, weights })).toHaveLength(1);
     });
 
     it('an older version never replaces a newer one', async () => {
@@ -70,7 +70,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       const [deleted] = await store.write({ ops: [{ kind: 'delete', sourceId: 'pmid:1000001', origin: '/u.xml' }], now });
       expect(deleted?.outcome).toBe('deleted');
       expect(await store.getSource('pmid:1000001')).toBeUndefined();
-      expect(await store.search({ terms: ['iliopsoas'], limit: 10, weights })).toHaveLength(0);
+      expect(await store.search({ phrases: [['iliopsoas']], limit: 10, weights })).toHaveLength(0);
       const [again] = await store.write({ ops: [upsert()], now });
       expect(again).toEqual({ sourceId: 'pmid:1000001', outcome: 'deleted-earlier', detail: '/u.xml', line: 1 });
       const [missing] = await store.write({ ops: [{ kind: 'delete', sourceId: 'pmid:9', origin: '/u.xml' }], now });
@@ -120,19 +120,42 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         ],
         now,
       });
-      const hits = await store.search({ terms: ['abscess'], limit: 10, weights });
+      const hits = await store.search({ phrases: [['abscess']], limit: 10, weights });
       expect(hits.map((h) => h.source.id)[0]).toBe('pmid:1000001');
       expect(hits[0]!.score).toBeGreaterThan(hits[hits.length - 1]!.score);
-      const reviews = await store.search({ terms: ['abscess'], limit: 10, weights, evidenceLevels: ['systematic-review'] });
+      const reviews = await store.search({ phrases: [['abscess']], limit: 10, weights, filters: { evidenceLevels: ['systematic-review'] } });
       expect(reviews.map((h) => h.source.id)).toEqual(['pmid:2']);
-      const recent = await store.search({ terms: ['abscess'], limit: 10, weights, yearFrom: 2018 });
+      const recent = await store.search({ phrases: [['abscess']], limit: 10, weights, filters: { yearFrom: 2018 } });
       expect(new Set(recent.map((h) => h.source.id))).toEqual(new Set(['pmid:1000001']));
+      const typed = await store.search({ phrases: [['abscess']], limit: 10, weights, filters: { publicationTypes: ['systematic review'] } });
+      expect(typed.map((h) => h.source.id)).toEqual(['pmid:2']);
+      const collection = await store.search({ phrases: [['abscess']], limit: 10, weights, filters: { formats: ['markdown'] } });
+      expect(collection).toEqual([]);
+    });
+
+    it('matches phrases as adjacent words and counts how many passages hold each', async () => {
+      await store.write({ ops: [upsert()], now });
+      const [hit] = await store.search({ phrases: [['iliopsoas', 'abscess']], limit: 10, weights });
+      expect(hit?.fields.title).toBe('Management of iliopsoas abscess: a case series');
+      expect(await store.search({ phrases: [['abscess', 'iliopsoas']], limit: 10, weights })).toEqual([]);
+      const stats = await store.corpusStats();
+      expect(stats.passages).toBe(2);
+      expect(stats.sources).toBe(1);
+      expect(stats.meanTokens.title).toBeGreaterThan(4);
+      expect(stats.meanTokens.body).toBeGreaterThan(1);
+      const [both, none, phrase] = await store.frequencies([['abscess'], ['zebra'], ['abscess', 'iliopsoas']]);
+      expect(both).toBe(2);
+      expect(none).toBe(0);
+      expect(phrase).toBe(0);
+      await store.write({ ops: [{ kind: 'delete', sourceId: 'pmid:1000001', origin: '/u.xml' }], now });
+      expect(await store.frequencies([['abscess']])).toEqual([0]);
+      expect((await store.corpusStats()).passages).toBe(0);
     });
 
     it('user text with query syntax is searched as words, never as operators', async () => {
       await store.write({ ops: [upsert()], now });
       for (const term of ['"', 'NEAR(', '*', 'AND', 'OR', '(', ')', 'abscess"', '^x', ':', '-']) {
-        await expect(store.search({ terms: [term], limit: 5, weights })).resolves.toBeInstanceOf(Array);
+        await expect(store.search({ phrases: [[term], ['abscess', term]], limit: 5, weights })).resolves.toBeInstanceOf(Array);
       }
     });
 

@@ -1,56 +1,169 @@
 import type Database from 'better-sqlite3';
-import type { PassageHit, PassageQuery } from '../../ports/store.js';
+import type { CorpusStats, PassageHit, PassageQuery, SearchFilters } from '../../ports/store.js';
 import { rowToPassage, rowToSummary, type PassageRow, type SummaryRow } from './rows.js';
 
 /**
- * Full-text search over passages with FTS5's BM25, one weight per field (title, section, body,
- * terms). Query terms arrive already analysed; each is quoted here, so nothing a user types can
- * reach FTS5's query syntax.
+ * First-stage retrieval over the FTS5 index: passages holding any of the query's phrases, ranked
+ * by FTS5's BM25 with one weight per field (title, section, body, terms). Every token is quoted
+ * here, so nothing a user types reaches FTS5's query syntax. The retrieval layer re-ranks what
+ * this returns with its own scoring.
  */
 export function createSearch(db: Database.Database) {
-  return function search(query: PassageQuery): PassageHit[] {
-    const terms = query.terms.filter((t) => t.trim() !== '');
-    if (terms.length === 0) return [];
-    const where: string[] = ['passages_fts MATCH @match'];
+  const cache = createStatsCache(db);
+
+  function search(query: PassageQuery): PassageHit[] {
+    const match = matchExpression(query.phrases);
+    if (match === '') return [];
     const params: Record<string, unknown> = {
-      match: terms.map(quoteTerm).join(' OR '),
+      match,
       limit: query.limit,
       wt: query.weights.title,
       ws: query.weights.section,
       wb: query.weights.body,
       wk: query.weights.terms,
     };
-    if (query.evidenceLevels && query.evidenceLevels.length > 0) {
-      const names = query.evidenceLevels.map((_, i) => `@level${i}`);
-      query.evidenceLevels.forEach((level, i) => (params[`level${i}`] = level));
-      where.push(`s.evidence_level IN (${names.join(', ')})`);
-    }
-    if (query.yearFrom !== undefined) {
-      where.push('s.year >= @yearFrom');
-      params.yearFrom = query.yearFrom;
-    }
-    if (query.yearTo !== undefined) {
-      where.push('s.year <= @yearTo');
-      params.yearTo = query.yearTo;
-    }
-    // bm25() is lower-is-better and negative; the port's score is higher-is-better.
+    const where = ['passages_fts MATCH @match', ...filterClauses(query.filters ?? {}, params)];
+    // bm25() is lower-is-better and negative; the port's score is higher-is-better. The terms
+    // field (MeSH + keywords) is rebuilt from the source's metadata as the writer built it.
     const sql = `
       SELECT p.rowid, p.id, p.ordinal, p.section, p.start, p.end, p.text, s.id AS source_id,
              s.title, s.journal, s.year, s.format, s.evidence_level, s.integrity, s.review_status,
              json_extract(s.data, '$.statusNote') AS status_note,
+             (SELECT group_concat(v, '; ') FROM (
+                SELECT json_extract(m.value, '$.descriptor') AS v FROM json_each(s.data, '$.mesh') m
+                UNION ALL SELECT k.value FROM json_each(s.data, '$.keywords') k)) AS terms,
              -bm25(passages_fts, @wt, @ws, @wb, @wk) AS score
       FROM passages_fts
       JOIN passages p ON p.rowid = passages_fts.rowid
       JOIN sources s ON s.rid = p.source_rid
       WHERE ${where.join(' AND ')}
-      ORDER BY score DESC
+      ORDER BY bm25(passages_fts, @wt, @ws, @wb, @wk)
       LIMIT @limit`;
-    const rows = db.prepare(sql).all(params) as (PassageRow & SummaryRow & { score: number })[];
-    return rows.map((row) => ({ passage: rowToPassage(row), source: rowToSummary(row), score: row.score }));
-  };
+    const rows = db.prepare(sql).all(params) as (PassageRow & SummaryRow & { score: number; terms: string | null })[];
+    return rows.map((row) => ({
+      passage: rowToPassage(row),
+      source: rowToSummary(row),
+      score: row.score,
+      fields: { title: row.title, section: row.section, terms: row.terms ?? '' },
+    }));
+  }
+
+  function frequencies(phrases: string[][]): number[] {
+    const count = db.prepare('SELECT count(*) AS n FROM passages_fts WHERE passages_fts MATCH ?');
+    return phrases.map((phrase) => {
+      const match = matchExpression([phrase]);
+      if (match === '') return 0;
+      return cache.frequency(match, () => (count.get(match) as { n: number }).n);
+    });
+  }
+
+  return { search, frequencies, corpusStats: cache.corpusStats, invalidate: cache.invalidate };
+}
+
+/** Phrases OR'd together; a phrase of several tokens must match them side by side. */
+export function matchExpression(phrases: readonly string[][]): string {
+  const parts = phrases
+    .map((phrase) => phrase.filter((token) => token.trim() !== ''))
+    .filter((phrase) => phrase.length > 0)
+    .map((phrase) => phrase.map(quoteTerm).join(' + '));
+  return [...new Set(parts)].join(' OR ');
 }
 
 /** An FTS5 string literal: the term in double quotes, inner quotes doubled. */
 export function quoteTerm(term: string): string {
   return `"${term.replace(/"/g, '""')}"`;
+}
+
+function filterClauses(filters: SearchFilters, params: Record<string, unknown>): string[] {
+  const where: string[] = [];
+  const list = (name: string, values: readonly string[]): string => {
+    values.forEach((value, i) => (params[`${name}${i}`] = value));
+    return values.map((_, i) => `@${name}${i}`).join(', ');
+  };
+  if (filters.evidenceLevels && filters.evidenceLevels.length > 0) {
+    where.push(`s.evidence_level IN (${list('level', filters.evidenceLevels)})`);
+  }
+  if (filters.formats && filters.formats.length > 0) where.push(`s.format IN (${list('format', filters.formats)})`);
+  if (filters.publicationTypes && filters.publicationTypes.length > 0) {
+    where.push(
+      `EXISTS (SELECT 1 FROM json_each(s.data, '$.publicationTypes') t
+               WHERE lower(t.value) IN (${list('ptype', filters.publicationTypes.map((t) => t.toLowerCase()))}))`,
+    );
+  }
+  if (filters.yearFrom !== undefined) {
+    where.push('s.year >= @yearFrom');
+    params.yearFrom = filters.yearFrom;
+  }
+  if (filters.yearTo !== undefined) {
+    where.push('s.year <= @yearTo');
+    params.yearTo = filters.yearTo;
+  }
+  return where;
+}
+
+/**
+ * Corpus statistics and phrase frequencies change only when the library is written; they are
+ * cached until then, by this process or another. Mean field lengths come from FTS5's own totals record (the "averages" row
+ * of the index: row count, then tokens per column), which costs one small read.
+ */
+function createStatsCache(db: Database.Database) {
+  let stats: CorpusStats | undefined;
+  const frequencies = new Map<string, number>();
+  const FREQUENCY_CACHE_LIMIT = 50_000;
+
+  // data_version changes when another connection commits (this one's writes call invalidate()).
+  let version: unknown;
+  function checkVersion(): void {
+    const now = db.pragma('data_version', { simple: true });
+    if (now !== version) invalidate();
+    version = now;
+  }
+
+  function corpusStats(): CorpusStats {
+    checkVersion();
+    if (stats) return stats;
+    const passages = (db.prepare('SELECT count(*) AS n FROM passages').get() as { n: number }).n;
+    const sources = (db.prepare('SELECT count(*) AS n FROM sources').get() as { n: number }).n;
+    const row = db.prepare('SELECT block FROM passages_fts_data WHERE id = 1').get() as { block: Buffer } | undefined;
+    const [indexed = 0, title = 0, section = 0, body = 0, terms = 0] = row ? readVarints(row.block) : [];
+    const mean = (total: number): number => (indexed > 0 ? total / indexed : 0);
+    stats = { passages, sources, meanTokens: { title: mean(title), section: mean(section), body: mean(body), terms: mean(terms) } };
+    return stats;
+  }
+
+  function frequency(key: string, compute: () => number): number {
+    checkVersion();
+    const cached = frequencies.get(key);
+    if (cached !== undefined) return cached;
+    const n = compute();
+    if (frequencies.size >= FREQUENCY_CACHE_LIMIT) frequencies.clear();
+    frequencies.set(key, n);
+    return n;
+  }
+
+  function invalidate(): void {
+    stats = undefined;
+    frequencies.clear();
+  }
+
+  return { corpusStats, frequency, invalidate };
+}
+
+/**
+ * SQLite's varints, as FTS5 writes them: big-endian, 7 bits per byte with the high bit set on
+ * every byte but the last (the rare 9-byte form, above 2^56, does not occur in token counts).
+ */
+export function readVarints(buffer: Uint8Array): number[] {
+  const values: number[] = [];
+  let i = 0;
+  while (i < buffer.length) {
+    let value = 0;
+    for (;;) {
+      const byte = buffer[i++] ?? 0;
+      value = value * 128 + (byte & 0x7f);
+      if ((byte & 0x80) === 0 || i >= buffer.length) break;
+    }
+    values.push(value);
+  }
+  return values;
 }

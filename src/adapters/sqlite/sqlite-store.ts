@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { CitemedError } from '../../domain/errors.js';
 import type { Passage } from '../../domain/passage.js';
 import { normalizeSourceRef, type Source, type SourceId } from '../../domain/source.js';
-import type { FileProgress, LibraryStats, PassageHit, PassageQuery, Store, WriteBatch, WriteResult } from '../../ports/store.js';
+import type { CorpusStats, FileProgress, LibraryStats, PassageHit, PassageQuery, Store, WriteBatch, WriteResult } from '../../ports/store.js';
 import { translateSqliteError } from './errors.js';
 import { prepareSchema } from './schema.js';
 import { createSearch } from './search.js';
@@ -45,6 +45,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   return {
     description: `SQLite ${file}`,
     async write(batch: WriteBatch): Promise<WriteResult[]> {
+      search.invalidate();
       return guard(file, () => writer.write(batch));
     },
     async getProgress(key: string): Promise<FileProgress | undefined> {
@@ -66,7 +67,13 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       return rows.map(rowToPassage);
     },
     async search(query: PassageQuery): Promise<PassageHit[]> {
-      return guard(file, () => search(query));
+      return guard(file, () => search.search(query));
+    },
+    async frequencies(phrases: string[][]): Promise<number[]> {
+      return guard(file, () => search.frequencies(phrases));
+    },
+    async corpusStats(): Promise<CorpusStats> {
+      return guard(file, () => search.corpusStats());
     },
     async stats(): Promise<LibraryStats> {
       return guard(file, () => readStats(db, file));

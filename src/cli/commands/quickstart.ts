@@ -1,9 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { analyzeQuery } from '../../retrieval/query.js';
 import { withContainer, type GlobalOptions } from '../context.js';
 import type { Io } from '../io.js';
-import { presentHits } from '../presenters/hits.js';
+import { presentResult } from '../presenters/hits.js';
 import { ingestPaths } from './ingest.js';
 
 /** The starter library shipped with citemed: in-house overviews written for a fresh install. */
@@ -22,10 +21,10 @@ export function registerQuickstart(program: Command, io: Io, setExitCode: (code:
         setExitCode(report.interrupted ? 130 : 1);
         return;
       }
-      await withContainer(globals, { create: false }, async ({ store, settings }) => {
-        const hits = await store.search({ terms: analyzeQuery(EXAMPLE_QUESTION), limit: 3, weights: settings.search.fieldWeights });
+      await withContainer(globals, { create: false }, async ({ store, search }) => {
+        const result = await search(EXAMPLE_QUESTION, { limit: 3 });
         io.out(`\nExample: citemed search "${EXAMPLE_QUESTION}"\n`);
-        io.out(presentHits(EXAMPLE_QUESTION, hits, io.columns));
+        io.out(presentResult(result, io.columns));
         io.out(
           [
             '',

@@ -1,12 +1,20 @@
 import { EVIDENCE_LEVEL_LABELS } from '../../domain/evidence-level.js';
 import { INTEGRITY_LABELS } from '../../domain/integrity.js';
 import type { PassageHit, SourceSummary } from '../../ports/store.js';
+import type { QueryPlan } from '../../retrieval/plan.js';
+import type { Explanation, RankedHit } from '../../retrieval/rank.js';
+import type { RetrievalResult } from '../../retrieval/retrieve.js';
 import { truncate, wrap } from '../format.js';
 
 const SNIPPET_CHARS = 420;
 
 /** Ranked passages as text: rank, evidence level, title, journal and year, id, section, snippet, warnings. */
-export function presentHits(query: string, hits: readonly PassageHit[], columns: number): string {
+export function presentHits(
+  query: string,
+  hits: readonly (PassageHit & { explanation?: Explanation })[],
+  columns: number,
+  options: { explain?: boolean } = {},
+): string {
   if (hits.length === 0) return `No passages match "${query}". Try other words, or ingest more literature.`;
   const width = Math.max(60, Math.min(columns, 120)) - 6;
   const blocks = hits.map((hit, i) => {
@@ -18,6 +26,7 @@ export function presentHits(query: string, hits: readonly PassageHit[], columns:
     if (hit.passage.section) lines.push(`    § ${hit.passage.section}`);
     lines.push(wrap(truncate(hit.passage.text.replace(/\s+/g, ' '), SNIPPET_CHARS), width, '    '));
     for (const warning of warnings(s)) lines.push(`    ⚠ ${warning}`);
+    if (options.explain && hit.explanation) lines.push(...explainLines(hit.explanation).map((l) => `    │ ${l}`));
     return lines.join('\n');
   });
   return blocks.join('\n\n');
@@ -33,4 +42,34 @@ export function warnings(s: SourceSummary): string[] {
   if (s.integrity !== 'ok') out.push(INTEGRITY_LABELS[s.integrity].toUpperCase());
   if (s.reviewStatus !== undefined && s.reviewStatus !== 'approved') out.push(s.statusNote ?? 'Not medically reviewed');
   return out;
+}
+
+/** A search result: what the query became (terms and expansions), then the ranked passages. */
+export function presentResult(result: RetrievalResult, columns: number, options: { explain?: boolean } = {}): string {
+  const header = planLines(result.plan).join('\n');
+  return `${header}\n\n${presentHits(result.plan.text, result.hits, columns, options)}`;
+}
+
+function planLines(plan: QueryPlan): string[] {
+  const own = plan.clauses.filter((c) => c.origin === 'query').map((c) => c.label);
+  const lines = [`Searched for: ${own.join(' · ') || '(nothing)'}`];
+  const expansions = plan.clauses.filter((c) => c.origin !== 'query');
+  if (expansions.length > 0) {
+    lines.push(`Also, weighted lower: ${expansions.map((c) => `${c.label} (${c.origin}, ×${c.weight.toFixed(2)})`).join(' · ')}`);
+  }
+  return lines;
+}
+
+function explainLines(e: Explanation): string[] {
+  const lines = e.clauses.map((c) => {
+    const fields = Object.entries(c.matches).map(([field, n]) => `${field}×${n}`).join(' ');
+    const why = c.origin === 'query' ? '' : ` [${c.reason ?? c.origin}]`;
+    return `${c.label}: ${fields} → ${c.score.toFixed(2)}${why}`;
+  });
+  if (e.source > 0) lines.push(`source as a whole → ${e.source.toFixed(2)}`);
+  for (const p of e.proximity) lines.push(`"${p.pair[0]}" near "${p.pair[1]}" ×${p.count} → ${p.score.toFixed(2)}`);
+  const priors = [`evidence ×${e.priors.evidence.toFixed(2)}`, `recency ×${e.priors.recency.toFixed(2)}`];
+  if (e.priors.integrity !== 1) priors.push(`retracted ×${e.priors.integrity.toFixed(2)}`);
+  lines.push(`${priors.join(', ')}; index BM25 ${e.firstStage.toFixed(2)}`);
+  return lines;
 }

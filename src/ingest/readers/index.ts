@@ -4,6 +4,7 @@ import { readHtml } from './documents/html.js';
 import { readMarkdown } from './documents/markdown.js';
 import { createPdfReader } from './documents/pdf.js';
 import { readJats } from './jats/jats.js';
+import { readJsonl } from './jsonl/jsonl.js';
 import { readMedline } from './medline/medline.js';
 
 /** One reader per format; the pipeline picks by detected format. */
@@ -14,5 +15,6 @@ export function createReaders(options: { maxPdfBytes: number }): Record<SourceFo
     markdown: readMarkdown,
     html: readHtml,
     pdf: createPdfReader(options.maxPdfBytes),
+    jsonl: readJsonl,
   };
 }

@@ -1,0 +1,62 @@
+import type { RankedHit } from './rank.js';
+import { indexTokens } from './tokens.js';
+
+export interface DiversityOptions {
+  /** At most this many passages of one source in the results. */
+  maxPerSource: number;
+  /**
+   * Maximal marginal relevance: 1 ranks by score alone; lower values trade score for passages
+   * unlike those already chosen (Carbonell & Goldstein's λ).
+   */
+  mmrLambda: number;
+}
+
+/**
+ * Picks `limit` results from hits sorted best first: no more than `maxPerSource` per source, and
+ * each next pick maximising λ·relevance − (1−λ)·(greatest similarity to a pick so far), where
+ * relevance is the score relative to the best and similarity is the Jaccard overlap of the
+ * passages' stemmed words (passages of one source count as at least half alike).
+ */
+export function diversify(hits: readonly RankedHit[], limit: number, options: DiversityOptions): RankedHit[] {
+  const perSource = new Map<string, number>();
+  const pool = hits.filter((hit) => {
+    const n = perSource.get(hit.source.id) ?? 0;
+    perSource.set(hit.source.id, n + 1);
+    return n < options.maxPerSource;
+  });
+  if (options.mmrLambda >= 1 || pool.length <= 1) return pool.slice(0, limit);
+
+  const top = Math.max(pool[0]?.score ?? 0, Number.MIN_VALUE);
+  // MMR is quadratic in the pool; past a few times the limit, candidates cannot win anyway.
+  const candidates = pool.slice(0, Math.max(limit * 5, 50));
+  const words = candidates.map((hit) => new Set(indexTokens(hit.passage.text)));
+  const chosen: number[] = [];
+  const maxSimilarity = candidates.map(() => 0);
+  const remaining = new Set(candidates.keys());
+  while (chosen.length < limit && remaining.size > 0) {
+    let best = -1;
+    let bestValue = -Infinity;
+    for (const i of remaining) {
+      const value = options.mmrLambda * ((candidates[i]?.score ?? 0) / top) - (1 - options.mmrLambda) * (maxSimilarity[i] ?? 0);
+      if (value > bestValue) [best, bestValue] = [i, value];
+    }
+    chosen.push(best);
+    remaining.delete(best);
+    for (const i of remaining) {
+      const similarity = Math.max(
+        jaccard(words[i] as Set<string>, words[best] as Set<string>),
+        candidates[i]?.source.id === candidates[best]?.source.id ? 0.5 : 0,
+      );
+      if (similarity > (maxSimilarity[i] ?? 0)) maxSimilarity[i] = similarity;
+    }
+  }
+  return chosen.map((i) => candidates[i] as RankedHit);
+}
+
+function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+  if (a.size === 0 && b.size === 0) return 0;
+  let shared = 0;
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  for (const word of small) if (large.has(word)) shared++;
+  return shared / (a.size + b.size - shared);
+}

@@ -1,0 +1,73 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { analyzeQuery } from './query.js';
+import { indexTokens, wordTokens } from './tokens.js';
+
+const forms = (text: string) => analyzeQuery(text).map((t) => t.forms.map((f) => f.join(' ')));
+
+describe('analyzeQuery', () => {
+  it('drops stop words and question words from natural-language questions', () => {
+    expect(analyzeQuery('What is the management of an iliopsoas abscess?').map((t) => t.text)).toEqual([
+      'management',
+      'iliopsoas',
+      'abscess',
+    ]);
+  });
+
+  it('keeps hyphenated terms together, with a joined spelling', () => {
+    expect(forms('beta-blocker in COVID-19')).toEqual([
+      ['beta blocker', 'betablocker'],
+      ['covid 19', 'covid19'],
+    ]);
+  });
+
+  it('spells Greek letters both ways', () => {
+    expect(forms('TNF-α inhibitors')).toEqual([['tnf α', 'tnf alpha', 'tnfα', 'tnfalpha'], ['inhibitors']]);
+    expect(forms('TNF-alpha')).toEqual([['tnf alpha', 'tnf α', 'tnfalpha']]);
+    // A spelled-out letter starting a term is an English word, not a symbol.
+    expect(forms('beta-blocker')[0]).not.toContain('β blocker');
+  });
+
+  it('splits numbers glued to units and keeps decimals whole', () => {
+    expect(forms('5mg/kg')).toEqual([['5mg kg', '5mgkg']]);
+    expect(forms('amoxicillin 500mg')).toEqual([['amoxicillin'], ['500mg', '500 mg']]);
+    expect(forms('HbA1c 7.5%')).toEqual([['hba1c'], ['7 5']]);
+  });
+
+  it('reads gene and drug names as one term', () => {
+    expect(forms('IL-6 and BRCA1 in SARS-CoV-2')).toEqual([['il 6', 'il6'], ['brca1'], ['sars cov 2']]);
+  });
+
+  it("drops the possessive: Crohn's disease finds Crohn disease", () => {
+    expect(forms("Crohn's disease")).toEqual([['crohn'], ['disease']]);
+    expect(forms('Alzheimer’s')).toEqual([['alzheimer']]);
+  });
+
+  it('stems as the index does, and removes duplicates', () => {
+    const terms = analyzeQuery('randomized randomised trials trial');
+    expect(terms.map((t) => t.stems[0]?.join(' '))).toEqual(['random', 'randomis', 'trial']);
+  });
+
+  it('returns nothing for only stop words or punctuation', () => {
+    expect(analyzeQuery('what is the')).toEqual([]);
+    expect(analyzeQuery('"*()^:-')).toEqual([]);
+  });
+
+  it('never yields an empty token, and its tokens are the index tokens of the text (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 80 }), (text) => {
+        for (const term of analyzeQuery(text)) {
+          expect(term.forms.length).toBeGreaterThan(0);
+          for (const form of term.forms) for (const token of form) expect(token).toMatch(/^[\p{L}\p{N}]+$/u);
+          expect(term.forms[0]).toEqual(wordTokens(term.forms[0]?.join(' ') ?? ''));
+        }
+      }),
+    );
+  });
+});
+
+describe('indexTokens', () => {
+  it('folds case and diacritics and stems like FTS5 porter', () => {
+    expect(indexTokens('Café Therapies RANDOMIZED, anti-TNF-α 5mg')).toEqual(['cafe', 'therapi', 'random', 'anti', 'tnf', 'α', '5mg']);
+  });
+});

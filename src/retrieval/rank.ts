@@ -1,0 +1,290 @@
+import type { EvidenceLevel } from '../domain/evidence-level.js';
+import type { CorpusStats, FieldWeights, PassageHit } from '../ports/store.js';
+import type { ClauseOrigin, QueryClause } from './plan.js';
+import { indexTokens } from './tokens.js';
+
+/**
+ * The second stage: candidates from the index are scored again here, with parameters the index
+ * cannot take.
+ *
+ * - BM25F (Robertson & Zaragoza's field-weighted BM25): each field's term frequency is
+ *   length-normalised with its own b, weighted, summed, then saturated once with k1.
+ * - Source evidence: a passage is also scored as part of its source (its title and every
+ *   candidate passage of the source together), so a paper whose abstract was cut into two
+ *   passages is not outranked by one that was not.
+ * - Proximity: pairs of the user's terms close together in the passage add a bonus.
+ * - Priors: evidence level and recency multiply the score; the caller can set them to zero.
+ *
+ * Every score is broken down in `explanation`.
+ */
+export interface RankingOptions {
+  k1: number;
+  /** Length normalisation per field, 0 (none) to 1 (full). */
+  b: FieldWeights;
+  /** BM25F field weights. */
+  fieldWeights: FieldWeights;
+  /** How much of the source-level score joins the passage's own. */
+  sourceWeight: number;
+  proximity: { weight: number; window: number };
+  priors: {
+    /** Multiplier strength for evidence level: score × (1 + evidence × prior(level)). */
+    evidence: number;
+    /** Multiplier strength for recency: score × (1 + recency × 2^(−age/halfLife)). */
+    recency: number;
+    halfLifeYears: number;
+    /** Score factor for retracted sources (they are still shown, flagged). */
+    retracted: number;
+  };
+  /** The year recency is measured from. */
+  currentYear: number;
+}
+
+/** How strongly each evidence level is preferred, 0–1. Unknown design is neutral, not low. */
+export const EVIDENCE_PRIOR: Readonly<Record<EvidenceLevel, number>> = {
+  guideline: 1,
+  'systematic-review': 0.9,
+  'randomized-trial': 0.7,
+  'in-house': 0.6,
+  observational: 0.4,
+  'case-report': 0.1,
+  'review-opinion': 0.2,
+  unclassified: 0,
+};
+
+export interface ScoredClause {
+  label: string;
+  origin: ClauseOrigin;
+  weight: number;
+  /** Occurrences in each field of the passage. */
+  matches: Partial<FieldWeights>;
+  score: number;
+  reason?: string;
+}
+
+export interface Explanation {
+  /** The index's own BM25, which chose the candidate. */
+  firstStage: number;
+  clauses: ScoredClause[];
+  /** Source-level BM25F contribution (already multiplied by sourceWeight). */
+  source: number;
+  proximity: { pair: [string, string]; count: number; score: number }[];
+  priors: { evidence: number; recency: number; integrity: number };
+}
+
+export interface RankedHit extends PassageHit {
+  explanation: Explanation;
+}
+
+export interface ClauseStats {
+  clause: QueryClause;
+  /** Passages holding any form of the clause. */
+  df: number;
+}
+
+interface FieldTokens {
+  title: string[];
+  section: string[];
+  body: string[];
+  terms: string[];
+}
+
+const FIELDS = ['title', 'section', 'body', 'terms'] as const;
+
+export function rankCandidates(
+  candidates: readonly PassageHit[],
+  clauses: readonly ClauseStats[],
+  stats: CorpusStats,
+  options: RankingOptions,
+): RankedHit[] {
+  if (candidates.length === 0 || clauses.length === 0) return [];
+  const n = Math.max(stats.passages, 1);
+  const idf = clauses.map(({ df }) => Math.log(1 + (n - df + 0.5) / (df + 0.5)));
+  const titles = new Map<string, string[]>();
+  const tokens: FieldTokens[] = candidates.map((hit) => {
+    let title = titles.get(hit.source.id);
+    if (!title) titles.set(hit.source.id, (title = indexTokens(hit.fields.title)));
+    return {
+      title,
+      section: indexTokens(hit.fields.section),
+      body: indexTokens(hit.passage.text),
+      terms: indexTokens(hit.fields.terms),
+    };
+  });
+  const counts = tokens.map((fields) => clauses.map(({ clause }) => countFields(fields, clause)));
+
+  const mean = stats.meanTokens;
+  const passagesPerSource = stats.sources > 0 ? Math.max(1, stats.passages / stats.sources) : 1;
+  const sourceScores = scoreSources(candidates, tokens, counts, idf, clauses, options, mean.body * passagesPerSource);
+
+  const userTerms = clauses
+    .map(({ clause }, i) => ({ clause, i }))
+    .filter(({ clause }) => clause.origin === 'query' && clause.position !== undefined)
+    .sort((a, b) => (a.clause.position ?? 0) - (b.clause.position ?? 0));
+
+  return candidates
+    .map((hit, c) => {
+      const fields = tokens[c] as FieldTokens;
+      const scored: ScoredClause[] = [];
+      let total = 0;
+      clauses.forEach(({ clause }, q) => {
+        const tf = counts[c]?.[q] as FieldWeights;
+        let pseudo = 0;
+        for (const field of FIELDS) {
+          if (tf[field] === 0) continue;
+          const norm = 1 - options.b[field] + options.b[field] * (fields[field].length / Math.max(mean[field], 1));
+          pseudo += (options.fieldWeights[field] * tf[field]) / norm;
+        }
+        if (pseudo === 0) return;
+        const score = clause.weight * (idf[q] ?? 0) * ((pseudo * (options.k1 + 1)) / (options.k1 + pseudo));
+        total += score;
+        const matches: Partial<FieldWeights> = {};
+        for (const field of FIELDS) if (tf[field] > 0) matches[field] = tf[field];
+        const entry: ScoredClause = { label: clause.label, origin: clause.origin, weight: clause.weight, matches, score };
+        if (clause.reason !== undefined) entry.reason = clause.reason;
+        scored.push(entry);
+      });
+      const source = options.sourceWeight * (sourceScores.get(hit.source.id) ?? 0);
+      const proximity = options.proximity.weight > 0 ? scoreProximity(fields, userTerms, idf, options) : [];
+      const base = total + source + proximity.reduce((sum, p) => sum + p.score, 0);
+      const priors = priorFactors(hit, options);
+      const explanation: Explanation = { firstStage: hit.score, clauses: scored, source, proximity, priors };
+      return { ...hit, score: base * priors.evidence * priors.recency * priors.integrity, explanation };
+    })
+    .sort((a, b) => b.score - a.score);
+}
+
+/** Occurrences of a clause (any of its forms) in each field. */
+function countFields(fields: FieldTokens, clause: QueryClause): FieldWeights {
+  return {
+    title: countForms(fields.title, clause.stems),
+    section: countForms(fields.section, clause.stems),
+    body: countForms(fields.body, clause.stems),
+    terms: countForms(fields.terms, clause.stems),
+  };
+}
+
+function countForms(tokens: readonly string[], forms: readonly string[][]): number {
+  let total = 0;
+  for (const form of forms) total += countPhrase(tokens, form);
+  return total;
+}
+
+export function countPhrase(tokens: readonly string[], phrase: readonly string[]): number {
+  const first = phrase[0];
+  if (first === undefined) return 0;
+  let count = 0;
+  outer: for (let i = 0; i + phrase.length <= tokens.length; i++) {
+    if (tokens[i] !== first) continue;
+    for (let j = 1; j < phrase.length; j++) if (tokens[i + j] !== phrase[j]) continue outer;
+    count++;
+  }
+  return count;
+}
+
+/**
+ * BM25F of each source over its title and the bodies of all its candidate passages together;
+ * sources with one candidate passage get it too, so the term is comparable across sources.
+ */
+function scoreSources(
+  candidates: readonly PassageHit[],
+  tokens: readonly FieldTokens[],
+  counts: readonly FieldWeights[][],
+  idf: readonly number[],
+  clauses: readonly ClauseStats[],
+  options: RankingOptions,
+  meanSourceBody: number,
+): Map<string, number> {
+  const scores = new Map<string, number>();
+  if (options.sourceWeight === 0) return scores;
+  const bySource = new Map<string, number[]>();
+  candidates.forEach((hit, c) => {
+    const list = bySource.get(hit.source.id);
+    if (list) list.push(c);
+    else bySource.set(hit.source.id, [c]);
+  });
+  for (const [sourceId, members] of bySource) {
+    const first = members[0] as number;
+    const titleLength = tokens[first]?.title.length ?? 0;
+    const bodyLength = members.reduce((sum, c) => sum + (tokens[c]?.body.length ?? 0), 0);
+    let total = 0;
+    clauses.forEach(({ clause }, q) => {
+      const titleTf = counts[first]?.[q]?.title ?? 0;
+      const bodyTf = members.reduce((sum, c) => sum + (counts[c]?.[q]?.body ?? 0), 0);
+      const titleNorm = 1 - options.b.title + options.b.title * (titleLength / Math.max(meanFieldTitle(tokens), 1));
+      const bodyNorm = 1 - options.b.body + options.b.body * (bodyLength / Math.max(meanSourceBody, 1));
+      const pseudo = (options.fieldWeights.title * titleTf) / titleNorm + (options.fieldWeights.body * bodyTf) / bodyNorm;
+      if (pseudo > 0) total += clause.weight * (idf[q] ?? 0) * ((pseudo * (options.k1 + 1)) / (options.k1 + pseudo));
+    });
+    scores.set(sourceId, total);
+  }
+  return scores;
+}
+
+function meanFieldTitle(tokens: readonly FieldTokens[]): number {
+  let sum = 0;
+  for (const t of tokens) sum += t.title.length;
+  return tokens.length > 0 ? sum / tokens.length : 1;
+}
+
+/**
+ * Pairs of the user's terms (neighbours in the query, and one apart) found within `window`
+ * tokens of each other in the title or body, in either order. Each pair scores like a term whose
+ * rarity is the rarer of the two, saturated.
+ */
+function scoreProximity(
+  fields: FieldTokens,
+  userTerms: readonly { clause: QueryClause; i: number }[],
+  idf: readonly number[],
+  options: RankingOptions,
+): Explanation['proximity'] {
+  const out: Explanation['proximity'] = [];
+  if (userTerms.length < 2) return out;
+  const text = [...fields.title, '\u0000', ...fields.body];
+  const positions = userTerms.map(({ clause }) => phrasePositions(text, clause.stems));
+  for (let a = 0; a < userTerms.length; a++) {
+    for (let b = a + 1; b < Math.min(userTerms.length, a + 3); b++) {
+      const count = pairsWithin(positions[a] ?? [], positions[b] ?? [], options.proximity.window);
+      if (count === 0) continue;
+      const rarity = Math.min(idf[userTerms[a]?.i ?? 0] ?? 0, idf[userTerms[b]?.i ?? 0] ?? 0);
+      const score = options.proximity.weight * rarity * (count / (count + 1));
+      out.push({ pair: [userTerms[a]?.clause.label ?? '', userTerms[b]?.clause.label ?? ''], count, score });
+    }
+  }
+  return out;
+}
+
+function phrasePositions(tokens: readonly string[], forms: readonly string[][]): number[] {
+  const out: number[] = [];
+  for (const form of forms) {
+    const first = form[0];
+    if (first === undefined) continue;
+    outer: for (let i = 0; i + form.length <= tokens.length; i++) {
+      if (tokens[i] !== first) continue;
+      for (let j = 1; j < form.length; j++) if (tokens[i + j] !== form[j]) continue outer;
+      out.push(i);
+    }
+  }
+  return out.sort((x, y) => x - y);
+}
+
+/** How many positions of `a` have a position of `b` within `window` tokens (either side). */
+function pairsWithin(a: readonly number[], b: readonly number[], window: number): number {
+  let count = 0;
+  let j = 0;
+  for (const pa of a) {
+    while (j < b.length && (b[j] ?? 0) < pa - window) j++;
+    if (j < b.length && Math.abs((b[j] ?? 0) - pa) <= window && b[j] !== pa) count++;
+  }
+  return count;
+}
+
+function priorFactors(hit: PassageHit, options: RankingOptions): Explanation['priors'] {
+  const evidence = 1 + options.priors.evidence * (EVIDENCE_PRIOR[hit.source.evidenceLevel] ?? 0);
+  let recency = 1;
+  if (options.priors.recency > 0 && hit.source.year !== undefined) {
+    const age = Math.max(0, options.currentYear - hit.source.year);
+    recency = 1 + options.priors.recency * 2 ** (-age / Math.max(options.priors.halfLifeYears, 0.1));
+  }
+  const integrity = hit.source.integrity === 'retracted' ? options.priors.retracted : 1;
+  return { evidence, recency, integrity };
+}

@@ -1,0 +1,111 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sourceWithPassages } from '../../test/factories/sources.js';
+import { openSqliteStore } from '../adapters/sqlite/sqlite-store.js';
+import type { Store, WriteOp } from '../ports/store.js';
+import { expansionClause } from './plan.js';
+import { createRetriever, type RetrievalOptions } from './retrieve.js';
+
+/** End to end over a real (in-memory) SQLite library: analysis, candidates, re-ranking, diversity. */
+const options = (patch: Partial<RetrievalOptions> = {}): RetrievalOptions => ({
+  limit: 10,
+  candidates: 100,
+  firstStageWeights: { title: 4, section: 1, body: 1, terms: 2 },
+  maxCommonShare: 1,
+  ranking: {
+    k1: 1.2,
+    b: { title: 0.4, section: 0.4, body: 0.75, terms: 0.4 },
+    fieldWeights: { title: 2, section: 0.5, body: 1, terms: 1 },
+    sourceWeight: 0.5,
+    proximity: { weight: 0.3, window: 8 },
+    priors: { evidence: 0, recency: 0, halfLifeYears: 8, retracted: 0.2 },
+    currentYear: 2026,
+  },
+  diversity: { maxPerSource: 2, mmrLambda: 1 },
+  feedback: { documents: 5, terms: 0, weight: 0.3 },
+  ...patch,
+});
+
+const op = (id: string, title: string, paragraphs: string[], extra: Record<string, unknown> = {}): WriteOp => ({
+  kind: 'upsert',
+  ...sourceWithPassages({
+    id: `pmid:${id}`,
+    ids: { pmid: id },
+    title,
+    mesh: [],
+    keywords: [],
+    paragraphsText: paragraphs.map((p, i) => [[`Part ${i + 1}`], p]),
+    ...extra,
+  }),
+});
+
+describe('retrieve', () => {
+  let store: Store;
+  beforeEach(async () => {
+    store = openSqliteStore({ path: ':memory:', busyTimeoutMs: 1000, cacheMiB: 8 });
+    await store.write({
+      now: '2026-01-01T00:00:00.000Z',
+      ops: [
+        op('1', 'Colchicine for acute gout flares', ['Low-dose colchicine relieved gout flare pain within 24 hours.', 'Diarrhoea was the main adverse effect.']),
+        op('2', 'Allopurinol dose escalation in gout', ['Urate-lowering therapy with allopurinol reduced flares over two years.']),
+        op('3', 'Gout and cardiovascular risk', ['Patients with gout had more myocardial infarctions.'], { year: 2001 }),
+        op('4', 'TNF-α inhibitors in rheumatoid arthritis', ['Anti-TNF-alpha therapy improved remission rates.']),
+        op('5', 'Colchicine after myocardial infarction', ['Colchicine lowered ischaemic events after a recent myocardial infarction.'], {
+          publicationTypes: ['Randomized Controlled Trial'],
+          year: 2019,
+        }),
+      ],
+    });
+  });
+  afterEach(async () => store.close());
+
+  it('ranks the passage that holds the terms together first, and explains it', async () => {
+    const result = await createRetriever({ store })('colchicine for gout flares', options());
+    const top = result.hits[0];
+    expect(top?.source.id).toBe('pmid:1');
+    expect(top?.explanation.clauses.map((c) => c.label).sort()).toEqual(['colchicine', 'flares', 'gout']);
+    expect(top?.explanation.clauses.find((c) => c.label === 'gout')?.matches).toMatchObject({ title: 1, body: 1 });
+    expect(top?.explanation.proximity.length).toBeGreaterThan(0);
+    expect(result.hits.map((h) => h.score)).toEqual([...result.hits.map((h) => h.score)].sort((a, b) => b - a));
+  });
+
+  it('matches Greek letters written either way', async () => {
+    const result = await createRetriever({ store })('anti-TNF-α remission', options());
+    expect(result.hits[0]?.source.id).toBe('pmid:4');
+    const alpha = await createRetriever({ store })('TNF alpha', options());
+    expect(alpha.hits[0]?.source.id).toBe('pmid:4');
+  });
+
+  it('applies filters, the per-source cap, and priors the caller can turn up', async () => {
+    const retrieve = createRetriever({ store });
+    const trials = await retrieve('colchicine', options({ filters: { publicationTypes: ['Randomized Controlled Trial'] } }));
+    expect(trials.hits.map((h) => h.source.id)).toEqual(['pmid:5']);
+    const capped = await retrieve('colchicine gout diarrhoea flare', options({ diversity: { maxPerSource: 1, mmrLambda: 1 } }));
+    expect(new Set(capped.hits.map((h) => h.source.id)).size).toBe(capped.hits.length);
+    const plain = await retrieve('myocardial infarction', options());
+    const withPriors = await retrieve('myocardial infarction', options({ ranking: { ...options().ranking, priors: { evidence: 5, recency: 0, halfLifeYears: 8, retracted: 0.2 } } }));
+    expect(withPriors.hits[0]?.source.id).toBe('pmid:5');
+    expect(withPriors.hits[0]?.explanation.priors.evidence).toBeGreaterThan(1);
+    expect(plain.hits.find((h) => h.source.id === 'pmid:3')?.explanation.priors.evidence).toBe(1);
+  });
+
+  it('adds expansions below the user terms, with their reason', async () => {
+    const expander = () => [expansionClause(['allopurinol'], 'allopurinol', 0.5, 'drug', 'urate-lowering → allopurinol')!];
+    const result = await createRetriever({ store, expander })('urate lowering', options());
+    const expansion = result.plan.clauses.find((c) => c.origin === 'drug');
+    expect(expansion).toMatchObject({ label: 'allopurinol', weight: 0.5 });
+    expect(result.hits[0]?.explanation.clauses.find((c) => c.origin === 'drug')?.reason).toBe('urate-lowering → allopurinol');
+  });
+
+  it('pseudo-relevance feedback adds terms from the best sources, weighted below', async () => {
+    const result = await createRetriever({ store })('colchicine', options({ feedback: { documents: 2, terms: 3, weight: 0.3 } }));
+    const feedback = result.plan.clauses.filter((c) => c.origin === 'feedback');
+    expect(feedback.length).toBeGreaterThan(0);
+    for (const clause of feedback) expect(clause.weight).toBeLessThanOrEqual(0.3);
+  });
+
+  it('returns nothing, without error, for words the library does not hold or only syntax', async () => {
+    const retrieve = createRetriever({ store });
+    expect((await retrieve('zebra unicorn', options())).hits).toEqual([]);
+    expect((await retrieve('" * ( NEAR AND OR ^ :', options())).hits).toEqual([]);
+  });
+});

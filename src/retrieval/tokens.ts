@@ -1,0 +1,47 @@
+import { stemmer } from 'stemmer';
+
+/**
+ * Tokens as the full-text index sees them. The SQLite index uses FTS5's `unicode61` tokenizer
+ * (runs of letters and digits, case-folded, diacritics removed) followed by Porter stemming; the
+ * re-ranker must cut passages the same way, or a query term would score in the index and not
+ * here. `indexTokens("Anti-TNF-α therapies")` → ["anti", "tnf", "α", "therapi"].
+ */
+const WORD = /[\p{L}\p{N}]+/gu;
+const DIACRITICS = /\p{M}+/gu;
+
+/** Lower-cased, diacritic-free, unstemmed word tokens. */
+export function wordTokens(text: string): string[] {
+  const folded = foldText(text);
+  return folded.match(WORD) ?? [];
+}
+
+export function foldText(text: string): string {
+  // NFD splits "é" into "e" + a combining mark, which is then dropped; ASCII text skips the work.
+  // eslint-disable-next-line no-control-regex
+  const plain = /^[\u0000-\u007f]*$/.test(text) ? text : text.normalize('NFD').replace(DIACRITICS, '');
+  return plain.toLowerCase();
+}
+
+/** Stemmed tokens, as indexed. */
+export function indexTokens(text: string): string[] {
+  const words = wordTokens(text);
+  for (let i = 0; i < words.length; i++) words[i] = stem(words[i] ?? '');
+  return words;
+}
+
+const STEMS = new Map<string, string>();
+const STEM_CACHE_LIMIT = 200_000;
+
+/**
+ * Porter stem of one folded token, cached (a passage's words repeat across passages, and the
+ * re-ranker stems every candidate). Like FTS5's porter tokenizer, only ASCII letter tokens of
+ * three or more characters are stemmed; numbers, mixed tokens and Greek pass through.
+ */
+export function stem(token: string): string {
+  const cached = STEMS.get(token);
+  if (cached !== undefined) return cached;
+  const result = token.length > 2 && /^[a-z]+$/.test(token) ? stemmer(token) : token;
+  if (STEMS.size >= STEM_CACHE_LIMIT) STEMS.clear();
+  STEMS.set(token, result);
+  return result;
+}
