@@ -1,6 +1,9 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openBeirDataset } from '../adapters/beir/beir-dataset.js';
 import { createNodeFileSystem } from '../adapters/fs/node-files.js';
+import { loadSharedDataResources } from '../adapters/resources/shared-data-resources.js';
 import { openSqliteStore } from '../adapters/sqlite/sqlite-store.js';
 import { createInProcessPreparer } from '../ingest/prepare-items.js';
 import { createReaders } from '../ingest/readers/index.js';
@@ -9,6 +12,9 @@ import type { IngestDeps } from '../ingest/pipeline.js';
 import type { RetrievalDataset } from '../ports/dataset.js';
 import type { FileSystem } from '../ports/files.js';
 import type { SearchFilters, Store } from '../ports/store.js';
+import { buildExpansionIndex, type ExpansionIndex } from '../retrieval/expansion/build-index.js';
+import { expansionClauses } from '../retrieval/expansion-clauses.js';
+import { DEFAULT_EXPANSION_OPTIONS, type ExpansionSettings } from '../retrieval/expansion/options.js';
 import { createRetriever, type Expander, type RetrievalOptions, type RetrievalResult } from '../retrieval/retrieve.js';
 import type { Settings } from './settings.js';
 
@@ -40,9 +46,52 @@ export function retrievalOptions(search: Settings['search'], now: Date = new Dat
     candidates: search.candidates,
     firstStageWeights: search.fieldWeights,
     maxCommonShare: search.maxCommonShare,
+    phraseWeight: search.phraseWeight,
+    partWeight: search.partWeight,
     ranking: { ...search.ranking, currentYear: now.getUTCFullYear() },
     diversity: search.diversity,
     feedback: search.feedback,
+    expand: search.expansion.enabled && (search.expansion.abbreviations || search.expansion.mesh || search.expansion.drugs),
+  };
+}
+
+/**
+ * Query expansion from the vocabularies in `resourcesDir`, loaded on the first search that needs
+ * them (about a second), once per process. Without the folder, searches go on unexpanded and
+ * say so.
+ */
+function createExpander(expansion: Settings['search']['expansion'], cwd = process.cwd()): Expander {
+  const dir = path.resolve(cwd, expansion.resourcesDir);
+  let loading: Promise<{ index?: ExpansionIndex; notes: string[] }> | undefined;
+  const load = async (): Promise<{ index?: ExpansionIndex; notes: string[] }> => {
+    if (!existsSync(dir)) {
+      return { notes: [`query expansion is off: no vocabularies at ${dir} (setting search.expansion.resourcesDir)`] };
+    }
+    const resources = await loadSharedDataResources(dir);
+    return { index: buildExpansionIndex(resources), notes: [] };
+  };
+  const scale = expansion.weightScale;
+  const w = DEFAULT_EXPANSION_OPTIONS.weights;
+  const switches: ExpansionSettings = {
+    abbreviations: expansion.abbreviations,
+    reverseAbbreviations: expansion.abbreviations,
+    mesh: expansion.mesh,
+    meshNarrower: expansion.mesh && expansion.meshNarrower,
+    drugs: expansion.drugs,
+    weights: {
+      abbreviation: w.abbreviation * scale,
+      abbreviationReverse: w.abbreviationReverse * scale,
+      mesh: w.mesh * scale,
+      meshNarrower: w.meshNarrower * scale,
+      meshBroader: w.meshBroader * scale,
+      drug: w.drug * scale,
+    },
+  };
+  return async (terms) => {
+    loading ??= load();
+    const { index, notes } = await loading;
+    if (!index) return { clauses: [], notes };
+    return expansionClauses(terms, index, switches);
   };
 }
 
@@ -60,8 +109,7 @@ export function createContainer(settings: Settings, options: ContainerOptions = 
     create: options.create ?? true,
   });
   const files = createNodeFileSystem(options.cwd);
-  const expander: Expander | undefined = undefined;
-  const retrieve = createRetriever(expander ? { store, expander } : { store });
+  const retrieve = createRetriever({ store, expander: createExpander(settings.search.expansion, options.cwd) });
   return {
     settings,
     store,

@@ -59,6 +59,10 @@ export const SettingsSchema = z
          * `ranking` below orders them. The title of a source is indexed with each of its passages.
          */
         fieldWeights: fieldWeights({ title: 4, section: 1, body: 1, terms: 2 }),
+        /** Weight of the words of a compound term on their own ("7-day-old" → "day", "old"); 0 is off. */
+        partWeight: z.number().min(0).max(1).default(0.6),
+        /** Weight of neighbouring question words as phrases, relative to single words; 0 is off. */
+        phraseWeight: z.number().min(0).max(1).default(0),
         /** Terms in more than this share of passages do not choose candidates when rarer terms exist. */
         maxCommonShare: z.number().min(0).max(1).default(0.2),
         ranking: z
@@ -80,6 +84,8 @@ export const SettingsSchema = z
               })
               .strict()
               .prefault({}),
+            /** Coordination: score × (share of the question's terms matched)^coverage; 0 is off. */
+            coverage: z.number().min(0).max(10).default(0),
             priors: z
               .object({
                 /** score × (1 + evidence × prior of the level); 0 ignores evidence level. */
@@ -111,9 +117,18 @@ export const SettingsSchema = z
              * laid out like ../shared/data. Missing: no expansion, said once.
              */
             resourcesDir: z.string().default('../shared/data'),
+            /**
+             * Off by default: on both benchmarks it measured lower nDCG@10 (docs/retrieval.md).
+             * `citemed search --expand` turns it on for one search.
+             */
+            enabled: z.boolean().default(false),
             abbreviations: z.boolean().default(true),
             mesh: z.boolean().default(true),
             drugs: z.boolean().default(true),
+            /** Narrower MeSH headings ("Myocardial Infarction" → "Anterior Wall Myocardial Infarction"). */
+            meshNarrower: z.boolean().default(true),
+            /** Multiplies every expansion weight (each is below 1 already); lower trusts expansions less. */
+            weightScale: z.number().gt(0).max(1).default(1),
           })
           .strict()
           .prefault({}),

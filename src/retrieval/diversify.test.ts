@@ -8,7 +8,7 @@ function hit(sourceId: string, text: string, score: number): RankedHit {
     source: { id: sourceId, title: sourceId, format: 'medline', evidenceLevel: 'unclassified', integrity: 'ok' },
     score,
     fields: { title: sourceId, section: '', terms: '' },
-    explanation: { firstStage: score, clauses: [], source: 0, proximity: [], priors: { evidence: 1, recency: 1, integrity: 1 } },
+    explanation: { firstStage: score, clauses: [], source: 0, proximity: [], coverage: 1, priors: { evidence: 1, recency: 1, integrity: 1 } },
   };
 }
 

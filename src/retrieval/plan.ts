@@ -6,7 +6,7 @@ import { stem } from './tokens.js';
  * MeSH, drug names, pseudo-relevance feedback) below them. Each clause knows where it came from,
  * so every result can say why it matched.
  */
-export type ClauseOrigin = 'query' | 'abbreviation' | 'mesh' | 'drug' | 'feedback';
+export type ClauseOrigin = 'query' | 'part' | 'phrase' | 'abbreviation' | 'mesh' | 'drug' | 'feedback';
 
 export interface QueryClause {
   /** Shown in explanations: the term as typed, or the expansion's text. */
@@ -29,6 +29,10 @@ export interface QueryPlan {
   clauses: QueryClause[];
 }
 
+/**
+ * A user's term. A term the question repeats counts once: weighting repeats (BM25's query term
+ * frequency) measured lower on SciFact's training claims (docs/retrieval.md).
+ */
 export function clauseFromTerm(term: QueryTerm): QueryClause {
   return { label: term.text, forms: term.forms, stems: term.stems, weight: 1, origin: 'query', position: term.position };
 }
@@ -61,4 +65,42 @@ export function withClauses(plan: QueryPlan, extra: readonly QueryClause[]): Que
     clauses.push(clause);
   }
   return { ...plan, clauses };
+}
+
+/**
+ * Neighbouring user terms as phrases ("iliopsoas" + "abscess" → "iliopsoas abscess"), in the
+ * manner of the sequential dependence model: a passage that keeps the user's words together
+ * scores more, with the phrase's own rarity.
+ */
+export function phraseClauses(terms: readonly QueryTerm[], weight: number): QueryClause[] {
+  if (weight <= 0) return [];
+  const out: QueryClause[] = [];
+  for (let i = 0; i + 1 < terms.length; i++) {
+    const a = terms[i] as QueryTerm;
+    const b = terms[i + 1] as QueryTerm;
+    const form = [...(a.forms[0] ?? []), ...(b.forms[0] ?? [])];
+    const stems = [...(a.stems[0] ?? []), ...(b.stems[0] ?? [])];
+    out.push({ label: `${a.text} ${b.text}`, forms: [form], stems: [stems], weight, origin: 'phrase' });
+  }
+  return out;
+}
+
+/**
+ * The words of compound terms on their own ("7-day-old" → "day", "old"; "beta-blocker" → "beta",
+ * "blocker"), weighted below the compound: a passage writing "7 days old" or "blockers of beta
+ * receptors" still counts for something. Numbers, single letters and stop words are left out.
+ */
+export function partClauses(terms: readonly QueryTerm[], weight: number, isStopWord: (word: string) => boolean): QueryClause[] {
+  if (weight <= 0) return [];
+  const out: QueryClause[] = [];
+  for (const term of terms) {
+    const form = term.forms[0] ?? [];
+    const stems = term.stems[0] ?? [];
+    if (form.length < 2) continue;
+    form.forEach((word, i) => {
+      if (word.length < 2 || /^\d+$/.test(word) || isStopWord(word)) return;
+      out.push({ label: word, forms: [[word]], stems: [[stems[i] ?? word]], weight, origin: 'part', reason: `part of "${term.text}"` });
+    });
+  }
+  return out;
 }

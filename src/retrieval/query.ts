@@ -51,15 +51,16 @@ const MAX_TERMS = 32;
 
 export function analyzeQuery(text: string): QueryTerm[] {
   const terms: QueryTerm[] = [];
-  const seen = new Set<string>();
+  const seen = new Map<string, QueryTerm>();
   for (const match of text.normalize('NFKC').matchAll(CHUNK)) {
     const term = analyzeChunk(match[0]);
     if (!term) continue;
     const key = term.stems[0]?.join(' ') ?? '';
     if (seen.has(key)) continue;
-    seen.add(key);
-    terms.push({ ...term, position: terms.length });
     if (terms.length === MAX_TERMS) break;
+    const added = { ...term, position: terms.length };
+    seen.set(key, added);
+    terms.push(added);
   }
   return terms;
 }

@@ -26,6 +26,11 @@ export interface RankingOptions {
   /** How much of the source-level score joins the passage's own. */
   sourceWeight: number;
   proximity: { weight: number; window: number };
+  /**
+   * Coordination: score × (share of the user's terms the passage or its source holds)^coverage.
+   * Long questions (claims, case descriptions) reward passages that cover more of them; 0 is off.
+   */
+  coverage: number;
   priors: {
     /** Multiplier strength for evidence level: score × (1 + evidence × prior(level)). */
     evidence: number;
@@ -68,6 +73,8 @@ export interface Explanation {
   /** Source-level BM25F contribution (already multiplied by sourceWeight). */
   source: number;
   proximity: { pair: [string, string]; count: number; score: number }[];
+  /** Coordination factor (1 when off). */
+  coverage: number;
   priors: { evidence: number; recency: number; integrity: number };
 }
 
@@ -116,6 +123,7 @@ export function rankCandidates(
   const passagesPerSource = stats.sources > 0 ? Math.max(1, stats.passages / stats.sources) : 1;
   const sourceScores = scoreSources(candidates, tokens, counts, idf, clauses, options, mean.body * passagesPerSource);
 
+  const sourceMatches = userTermsBySource(candidates, counts, clauses);
   const userTerms = clauses
     .map(({ clause }, i) => ({ clause, i }))
     .filter(({ clause }) => clause.origin === 'query' && clause.position !== undefined)
@@ -147,10 +155,37 @@ export function rankCandidates(
       const proximity = options.proximity.weight > 0 ? scoreProximity(fields, userTerms, idf, options) : [];
       const base = total + source + proximity.reduce((sum, p) => sum + p.score, 0);
       const priors = priorFactors(hit, options);
-      const explanation: Explanation = { firstStage: hit.score, clauses: scored, source, proximity, priors };
-      return { ...hit, score: base * priors.evidence * priors.recency * priors.integrity, explanation };
+      const coverage = options.coverage > 0 ? coverageFactor(scored, userTerms.length, sourceMatches.get(hit.source.id), options.coverage) : 1;
+      const explanation: Explanation = { firstStage: hit.score, clauses: scored, source, proximity, coverage, priors };
+      return { ...hit, score: base * coverage * priors.evidence * priors.recency * priors.integrity, explanation };
     })
     .sort((a, b) => b.score - a.score);
+}
+
+/** For each source, which of the user's terms any of its candidate passages holds. */
+function userTermsBySource(
+  candidates: readonly PassageHit[],
+  counts: readonly FieldWeights[][],
+  clauses: readonly ClauseStats[],
+): Map<string, Set<number>> {
+  const out = new Map<string, Set<number>>();
+  candidates.forEach((hit, c) => {
+    let set = out.get(hit.source.id);
+    if (!set) out.set(hit.source.id, (set = new Set()));
+    clauses.forEach(({ clause }, q) => {
+      if (clause.origin !== 'query') return;
+      const tf = counts[c]?.[q];
+      if (tf && tf.title + tf.section + tf.body + tf.terms > 0) set.add(q);
+    });
+  });
+  return out;
+}
+
+function coverageFactor(scored: readonly ScoredClause[], userTermCount: number, inSource: Set<number> | undefined, power: number): number {
+  if (userTermCount === 0) return 1;
+  const inPassage = scored.filter((c) => c.origin === 'query').length;
+  const covered = Math.max(inPassage, inSource?.size ?? 0);
+  return (covered / userTermCount) ** power;
 }
 
 /** Occurrences of a clause (any of its forms) in each field. */

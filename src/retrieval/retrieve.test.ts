@@ -17,11 +17,15 @@ const options = (patch: Partial<RetrievalOptions> = {}): RetrievalOptions => ({
     fieldWeights: { title: 2, section: 0.5, body: 1, terms: 1 },
     sourceWeight: 0.5,
     proximity: { weight: 0.3, window: 8 },
+    coverage: 0,
     priors: { evidence: 0, recency: 0, halfLifeYears: 8, retracted: 0.2 },
     currentYear: 2026,
   },
   diversity: { maxPerSource: 2, mmrLambda: 1 },
   feedback: { documents: 5, terms: 0, weight: 0.3 },
+  expand: true,
+  phraseWeight: 0.3,
+  partWeight: 0.5,
   ...patch,
 });
 
@@ -62,7 +66,9 @@ describe('retrieve', () => {
     const result = await createRetriever({ store })('colchicine for gout flares', options());
     const top = result.hits[0];
     expect(top?.source.id).toBe('pmid:1');
-    expect(top?.explanation.clauses.map((c) => c.label).sort()).toEqual(['colchicine', 'flares', 'gout']);
+    expect(top?.explanation.clauses.filter((c) => c.origin === 'query').map((c) => c.label).sort()).toEqual(['colchicine', 'flares', 'gout']);
+    // "gout flares" kept together in the passage also scores as a phrase.
+    expect(top?.explanation.clauses.find((c) => c.origin === 'phrase')).toMatchObject({ label: 'gout flares', matches: { body: 1 } });
     expect(top?.explanation.clauses.find((c) => c.label === 'gout')?.matches).toMatchObject({ title: 1, body: 1 });
     expect(top?.explanation.proximity.length).toBeGreaterThan(0);
     expect(result.hits.map((h) => h.score)).toEqual([...result.hits.map((h) => h.score)].sort((a, b) => b - a));
@@ -73,6 +79,10 @@ describe('retrieve', () => {
     expect(result.hits[0]?.source.id).toBe('pmid:4');
     const alpha = await createRetriever({ store })('TNF alpha', options());
     expect(alpha.hits[0]?.source.id).toBe('pmid:4');
+    // The words of a compound count on their own, below it: "urate-lowering" finds "urate".
+    const parts = await createRetriever({ store })('urate-lowering', options());
+    expect(parts.hits[0]?.source.id).toBe('pmid:2');
+    expect(parts.plan.clauses.filter((c) => c.origin === 'part').map((c) => [c.label, c.weight])).toEqual([['urate', 0.5], ['lowering', 0.5]]);
   });
 
   it('applies filters, the per-source cap, and priors the caller can turn up', async () => {
@@ -89,8 +99,9 @@ describe('retrieve', () => {
   });
 
   it('adds expansions below the user terms, with their reason', async () => {
-    const expander = () => [expansionClause(['allopurinol'], 'allopurinol', 0.5, 'drug', 'urate-lowering → allopurinol')!];
+    const expander = async () => ({ clauses: [expansionClause(['allopurinol'], 'allopurinol', 0.5, 'drug', 'urate-lowering → allopurinol')!], notes: ['a note'] });
     const result = await createRetriever({ store, expander })('urate lowering', options());
+    expect(result.notes).toEqual(['a note']);
     const expansion = result.plan.clauses.find((c) => c.origin === 'drug');
     expect(expansion).toMatchObject({ label: 'allopurinol', weight: 0.5 });
     expect(result.hits[0]?.explanation.clauses.find((c) => c.origin === 'drug')?.reason).toBe('urate-lowering → allopurinol');

@@ -1,8 +1,8 @@
 import type { FieldWeights, SearchFilters, Store } from '../ports/store.js';
 import { diversify, type DiversityOptions } from './diversify.js';
 import { feedbackClauses, type FeedbackOptions } from './feedback.js';
-import { clauseFromTerm, withClauses, type QueryClause, type QueryPlan } from './plan.js';
-import { analyzeQuery, type QueryTerm } from './query.js';
+import { clauseFromTerm, partClauses, phraseClauses, withClauses, type QueryClause, type QueryPlan } from './plan.js';
+import { analyzeQuery, STOP_WORDS, type QueryTerm } from './query.js';
 import { rankCandidates, type ClauseStats, type RankedHit, type RankingOptions } from './rank.js';
 
 /**
@@ -23,17 +23,28 @@ export interface RetrievalOptions {
   ranking: RankingOptions;
   diversity: DiversityOptions;
   feedback: FeedbackOptions;
+  /** Weight of the single words of compound terms ("7-day-old" → "day", "old"); 0 turns them off. */
+  partWeight: number;
+  /** Weight of neighbouring-term phrases relative to single terms; 0 turns them off. */
+  phraseWeight: number;
+  /** Use the expander (abbreviations, MeSH, drug names), when there is one. */
+  expand: boolean;
   filters?: SearchFilters;
 }
 
-/** Turns the user's terms into expansion clauses (abbreviations, MeSH, drug names). */
-export type Expander = (terms: readonly QueryTerm[]) => QueryClause[];
+/**
+ * Turns the user's terms into expansion clauses (abbreviations, MeSH, drug names), with notes
+ * for the user (an expansion left out, vocabularies missing).
+ */
+export type Expander = (terms: readonly QueryTerm[]) => Promise<{ clauses: QueryClause[]; notes: string[] }>;
 
 export interface RetrievalResult {
   plan: QueryPlan;
   hits: RankedHit[];
   /** How many candidates the index returned for the final pass. */
   candidates: number;
+  /** What the user should know about how the query was read (expansion notes). */
+  notes: string[];
 }
 
 export interface RetrieverDeps {
@@ -66,8 +77,14 @@ export function createRetriever({ store, expander }: RetrieverDeps) {
   return async function retrieve(text: string, options: RetrievalOptions): Promise<RetrievalResult> {
     const terms = analyzeQuery(text);
     let plan: QueryPlan = { text, clauses: terms.map(clauseFromTerm) };
-    if (expander && terms.length > 0) plan = withClauses(plan, expander(terms));
-    if (plan.clauses.length === 0) return { plan, hits: [], candidates: 0 };
+    plan = withClauses(plan, [...partClauses(terms, options.partWeight, (w) => STOP_WORDS.has(w)), ...phraseClauses(terms, options.phraseWeight)]);
+    const notes: string[] = [];
+    if (expander && terms.length > 0 && options.expand) {
+      const expansion = await expander(terms);
+      plan = withClauses(plan, expansion.clauses);
+      notes.push(...expansion.notes);
+    }
+    if (plan.clauses.length === 0) return { plan, hits: [], candidates: 0, notes };
 
     let { ranked, candidates } = await rankPlan(plan, options);
     if (options.feedback.terms > 0 && options.feedback.weight > 0 && ranked.length > 0) {
@@ -77,7 +94,7 @@ export function createRetriever({ store, expander }: RetrieverDeps) {
         ({ ranked, candidates } = await rankPlan(plan, options));
       }
     }
-    return { plan, hits: diversify(ranked, options.limit, options.diversity), candidates };
+    return { plan, hits: diversify(ranked, options.limit, options.diversity), candidates, notes };
   };
 }
 
@@ -87,7 +104,9 @@ export function createRetriever({ store, expander }: RetrieverDeps) {
  */
 function candidatePhrases(clauses: readonly ClauseStats[], passages: number, maxCommonShare: number): string[][] {
   const limit = maxCommonShare * passages;
-  const rare = clauses.filter((c) => c.df <= limit);
-  const chosen = rare.length > 0 ? rare : clauses;
+  // Phrases only re-rank: every passage holding one also holds its words.
+  const single = clauses.filter((c) => c.clause.origin !== 'phrase');
+  const rare = single.filter((c) => c.df <= limit);
+  const chosen = rare.length > 0 ? rare : single;
   return chosen.flatMap((c) => c.clause.forms);
 }

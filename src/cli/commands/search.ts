@@ -18,6 +18,7 @@ interface SearchOptions {
   to?: string;
   json?: boolean;
   explain?: boolean;
+  expand?: boolean;
 }
 
 export function registerSearch(program: Command, io: Io): void {
@@ -31,12 +32,14 @@ export function registerSearch(program: Command, io: Io): void {
     .option('--collection <formats>', `only sources of these collections, comma-separated: ${SOURCE_FORMATS.join(', ')}`)
     .option('--from <year>', 'only sources published in or after this year')
     .option('--to <year>', 'only sources published in or before this year')
+    .option('--expand', 'also search abbreviations, MeSH headings and drug names of the terms (weighted lower)')
+    .option('--no-expand', 'search only the words as typed, even if settings turn expansion on')
     .option('--explain', 'show why each passage ranks where it does: matched terms, fields, priors')
     .option('--json', 'print the results as JSON on stdout (always with explanations)')
     .action(async (words: string[], options: SearchOptions, command: Command) => {
       const text = words.join(' ');
       const result = await searchLibrary(text, options, command.optsWithGlobals<GlobalOptions>());
-      if (options.json) printJson(io, { query: text, plan: result.plan, candidates: result.candidates, hits: result.hits });
+      if (options.json) printJson(io, { query: text, plan: result.plan, notes: result.notes, candidates: result.candidates, hits: result.hits });
       else io.out(presentResult(result, io.columns, { explain: options.explain === true }));
     });
 }
@@ -56,7 +59,11 @@ async function searchLibrary(text: string, options: SearchOptions, globals: Glob
   };
   const limit = options.limit === undefined ? undefined : parsePositiveInt(options.limit, '--limit');
   return withContainer(globals, { create: false }, (container) =>
-    container.search(text, { filters, ...(limit === undefined ? {} : { limit }) }),
+    container.search(text, {
+      filters,
+      ...(limit === undefined ? {} : { limit }),
+      ...(options.expand === undefined ? {} : { adjust: (o) => ({ ...o, expand: options.expand === true }) }),
+    }),
   );
 }
 

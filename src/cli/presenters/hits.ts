@@ -46,14 +46,14 @@ export function warnings(s: SourceSummary): string[] {
 
 /** A search result: what the query became (terms and expansions), then the ranked passages. */
 export function presentResult(result: RetrievalResult, columns: number, options: { explain?: boolean } = {}): string {
-  const header = planLines(result.plan).join('\n');
+  const header = [...planLines(result.plan), ...result.notes.map((n) => `Note: ${n}`)].join('\n');
   return `${header}\n\n${presentHits(result.plan.text, result.hits, columns, options)}`;
 }
 
 function planLines(plan: QueryPlan): string[] {
   const own = plan.clauses.filter((c) => c.origin === 'query').map((c) => c.label);
   const lines = [`Searched for: ${own.join(' · ') || '(nothing)'}`];
-  const expansions = plan.clauses.filter((c) => c.origin !== 'query');
+  const expansions = plan.clauses.filter((c) => c.origin !== 'query' && c.origin !== 'part' && c.origin !== 'phrase');
   if (expansions.length > 0) {
     lines.push(`Also, weighted lower: ${expansions.map((c) => `${c.label} (${c.origin}, ×${c.weight.toFixed(2)})`).join(' · ')}`);
   }
