@@ -70,7 +70,7 @@ export const SettingsSchema = z
             /** BM25 term-frequency saturation. */
             k1: z.number().min(0).max(10).default(1.2),
             /** BM25 length normalisation per field (0 none, 1 full). */
-            b: fieldWeights({ title: 0.4, section: 0.4, body: 0.75, terms: 0.4 }),
+            b: fieldWeights({ title: 0.4, section: 0.4, body: 0.5, terms: 0.4 }),
             /** BM25F field weights. */
             fieldWeights: fieldWeights({ title: 2, section: 0.5, body: 1, terms: 1 }),
             /** Share of the source-level score (title + all candidate passages) added to a passage's. */

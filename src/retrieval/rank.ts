@@ -1,7 +1,7 @@
 import type { EvidenceLevel } from '../domain/evidence-level.js';
 import type { CorpusStats, FieldWeights, PassageHit } from '../ports/store.js';
 import type { ClauseOrigin, QueryClause } from './plan.js';
-import { indexTokens } from './tokens.js';
+import { indexTokensFor } from './tokens.js';
 
 /**
  * The second stage: candidates from the index are scored again here, with parameters the index
@@ -106,22 +106,19 @@ export function rankCandidates(
   if (candidates.length === 0 || clauses.length === 0) return [];
   const n = Math.max(stats.passages, 1);
   const idf = clauses.map(({ df }) => Math.log(1 + (n - df + 0.5) / (df + 0.5)));
+  const firstChars = new Set(clauses.flatMap(({ clause }) => clause.stems.flat().map((t) => t.charCodeAt(0))));
+  const cut = (text: string): string[] => indexTokensFor(text, firstChars);
   const titles = new Map<string, string[]>();
   const tokens: FieldTokens[] = candidates.map((hit) => {
     let title = titles.get(hit.source.id);
-    if (!title) titles.set(hit.source.id, (title = indexTokens(hit.fields.title)));
-    return {
-      title,
-      section: indexTokens(hit.fields.section),
-      body: indexTokens(hit.passage.text),
-      terms: indexTokens(hit.fields.terms),
-    };
+    if (!title) titles.set(hit.source.id, (title = cut(hit.fields.title)));
+    return { title, section: cut(hit.fields.section), body: cut(hit.passage.text), terms: cut(hit.fields.terms) };
   });
   const counts = tokens.map((fields) => clauses.map(({ clause }) => countFields(fields, clause)));
 
   const mean = stats.meanTokens;
   const passagesPerSource = stats.sources > 0 ? Math.max(1, stats.passages / stats.sources) : 1;
-  const sourceScores = scoreSources(candidates, tokens, counts, idf, clauses, options, mean.body * passagesPerSource);
+  const sourceScores = scoreSources(candidates, tokens, counts, idf, clauses, options, { title: mean.title, body: mean.body * passagesPerSource });
 
   const sourceMatches = userTermsBySource(candidates, counts, clauses);
   const userTerms = clauses
@@ -227,7 +224,7 @@ function scoreSources(
   idf: readonly number[],
   clauses: readonly ClauseStats[],
   options: RankingOptions,
-  meanSourceBody: number,
+  meanLength: { title: number; body: number },
 ): Map<string, number> {
   const scores = new Map<string, number>();
   if (options.sourceWeight === 0) return scores;
@@ -241,24 +238,18 @@ function scoreSources(
     const first = members[0] as number;
     const titleLength = tokens[first]?.title.length ?? 0;
     const bodyLength = members.reduce((sum, c) => sum + (tokens[c]?.body.length ?? 0), 0);
+    const titleNorm = 1 - options.b.title + options.b.title * (titleLength / Math.max(meanLength.title, 1));
+    const bodyNorm = 1 - options.b.body + options.b.body * (bodyLength / Math.max(meanLength.body, 1));
     let total = 0;
     clauses.forEach(({ clause }, q) => {
       const titleTf = counts[first]?.[q]?.title ?? 0;
       const bodyTf = members.reduce((sum, c) => sum + (counts[c]?.[q]?.body ?? 0), 0);
-      const titleNorm = 1 - options.b.title + options.b.title * (titleLength / Math.max(meanFieldTitle(tokens), 1));
-      const bodyNorm = 1 - options.b.body + options.b.body * (bodyLength / Math.max(meanSourceBody, 1));
       const pseudo = (options.fieldWeights.title * titleTf) / titleNorm + (options.fieldWeights.body * bodyTf) / bodyNorm;
       if (pseudo > 0) total += clause.weight * (idf[q] ?? 0) * ((pseudo * (options.k1 + 1)) / (options.k1 + pseudo));
     });
     scores.set(sourceId, total);
   }
   return scores;
-}
-
-function meanFieldTitle(tokens: readonly FieldTokens[]): number {
-  let sum = 0;
-  for (const t of tokens) sum += t.title.length;
-  return tokens.length > 0 ? sum / tokens.length : 1;
 }
 
 /**

@@ -22,23 +22,33 @@ export function createSearch(db: Database.Database) {
       wb: query.weights.body,
       wk: query.weights.terms,
     };
-    const where = ['passages_fts MATCH @match', ...filterClauses(query.filters ?? {}, params)];
+    const filters = filterClauses(query.filters ?? {}, params);
+    // Without filters, FTS5 picks the top passages on its own and only those rows are joined:
+    // joining (and building the terms field) for every matching row first was 4–5× slower at 100k
+    // passages. Filters need the source row, so they join before ranking.
+    const ranked =
+      filters.length === 0
+        ? `SELECT rowid, -bm25(passages_fts, @wt, @ws, @wb, @wk) AS score FROM passages_fts
+           WHERE passages_fts MATCH @match ORDER BY bm25(passages_fts, @wt, @ws, @wb, @wk) LIMIT @limit`
+        : `SELECT passages_fts.rowid AS rowid, -bm25(passages_fts, @wt, @ws, @wb, @wk) AS score
+           FROM passages_fts JOIN passages p ON p.rowid = passages_fts.rowid JOIN sources s ON s.rid = p.source_rid
+           WHERE passages_fts MATCH @match AND ${filters.join(' AND ')}
+           ORDER BY bm25(passages_fts, @wt, @ws, @wb, @wk) LIMIT @limit`;
     // bm25() is lower-is-better and negative; the port's score is higher-is-better. The terms
     // field (MeSH + keywords) is rebuilt from the source's metadata as the writer built it.
     const sql = `
+      WITH ranked AS (${ranked})
       SELECT p.rowid, p.id, p.ordinal, p.section, p.start, p.end, p.text, s.id AS source_id,
              s.title, s.journal, s.year, s.format, s.evidence_level, s.integrity, s.review_status,
              json_extract(s.data, '$.statusNote') AS status_note,
              (SELECT group_concat(v, '; ') FROM (
                 SELECT json_extract(m.value, '$.descriptor') AS v FROM json_each(s.data, '$.mesh') m
                 UNION ALL SELECT k.value FROM json_each(s.data, '$.keywords') k)) AS terms,
-             -bm25(passages_fts, @wt, @ws, @wb, @wk) AS score
-      FROM passages_fts
-      JOIN passages p ON p.rowid = passages_fts.rowid
+             ranked.score AS score
+      FROM ranked
+      JOIN passages p ON p.rowid = ranked.rowid
       JOIN sources s ON s.rid = p.source_rid
-      WHERE ${where.join(' AND ')}
-      ORDER BY bm25(passages_fts, @wt, @ws, @wb, @wk)
-      LIMIT @limit`;
+      ORDER BY ranked.score DESC`;
     const rows = db.prepare(sql).all(params) as (PassageRow & SummaryRow & { score: number; terms: string | null })[];
     return rows.map((row) => ({
       passage: rowToPassage(row),

@@ -1,0 +1,47 @@
+import path from 'node:path';
+import { createFts5Peer } from '../retrieval/peers/fts5.js';
+import { createMiniSearchPeer } from '../retrieval/peers/minisearch.js';
+import { createOramaPeer } from '../retrieval/peers/orama.js';
+import type { SearchPeer } from '../retrieval/peers/peer.js';
+import { createCitemedEngine } from './citemed-engine.js';
+
+/**
+ * The engines bench/query can run, by name. `create` gives an empty engine whose files (if any)
+ * go under `dir`; `reopen` opens what create + build left there, so that other threads can
+ * search the same index. Engines without `reopen` keep their index in memory only: each
+ * throughput worker then builds its own, as each process of a real deployment would.
+ */
+export interface EngineSpec {
+  create(dir: string): SearchPeer;
+  reopen?(dir: string): SearchPeer;
+  /** Node flags the engine runs with: citemed's own launcher flags (bin/citemed.js), else Node's defaults. */
+  nodeFlags: string[];
+}
+
+export const ENGINES: Readonly<Record<string, EngineSpec>> = {
+  citemed: {
+    create: (dir) => createCitemedEngine({ path: path.join(dir, 'citemed.db') }),
+    reopen: (dir) => createCitemedEngine({ path: path.join(dir, 'citemed.db'), reopen: true }),
+    nodeFlags: ['--max-semi-space-size=4'],
+  },
+  'citemed-pipeline': {
+    create: (dir) => createCitemedEngine({ path: path.join(dir, 'citemed.db'), search: 'pipeline' }),
+    reopen: (dir) => createCitemedEngine({ path: path.join(dir, 'citemed.db'), reopen: true, search: 'pipeline' }),
+    nodeFlags: ['--max-semi-space-size=4'],
+  },
+  'fts5-default': {
+    create: (dir) => createFts5Peer({ path: path.join(dir, 'fts5.db') }),
+    reopen: (dir) => createFts5Peer({ path: path.join(dir, 'fts5.db'), reopen: true }),
+    nodeFlags: [],
+  },
+  minisearch: { create: () => createMiniSearchPeer(), nodeFlags: [] },
+  orama: { create: () => createOramaPeer(), nodeFlags: [] },
+};
+
+export const ENGINE_NAMES = Object.keys(ENGINES);
+
+export function engineSpec(name: string): EngineSpec {
+  const spec = ENGINES[name];
+  if (!spec) throw new Error(`unknown engine "${name}"; choose from ${ENGINE_NAMES.join(', ')}`);
+  return spec;
+}
