@@ -114,6 +114,14 @@ describe('retrieve', () => {
     for (const clause of feedback) expect(clause.weight).toBeLessThanOrEqual(0.3);
   });
 
+  it('answers a natural-language question as it answers its keywords', async () => {
+    const retrieve = createRetriever({ store });
+    const question = await retrieve('What is the best treatment for acute gout flares with colchicine?', options());
+    const keywords = await retrieve('best treatment acute gout flares colchicine', options());
+    expect(question.hits.map((h) => [h.passage.id, h.score])).toEqual(keywords.hits.map((h) => [h.passage.id, h.score]));
+    expect(question.hits[0]?.source.id).toBe('pmid:1');
+  });
+
   it('returns nothing, without error, for words the library does not hold or only syntax', async () => {
     const retrieve = createRetriever({ store });
     expect((await retrieve('zebra unicorn', options())).hits).toEqual([]);
