@@ -46,6 +46,7 @@ export function retrievalOptions(search: Settings['search'], now: Date = new Dat
     candidates: search.candidates,
     firstStageWeights: search.fieldWeights,
     maxCommonShare: search.maxCommonShare,
+    maxPostings: search.maxPostings,
     phraseWeight: search.phraseWeight,
     partWeight: search.partWeight,
     ranking: { ...search.ranking, currentYear: now.getUTCFullYear() },

@@ -53,7 +53,7 @@ export const SettingsSchema = z
         /** Passages returned by default. */
         limit: z.number().int().min(1).max(1_000).default(10),
         /** Passages the index hands to the re-ranker (more: better recall, slower). */
-        candidates: z.number().int().min(10).max(10_000).default(300),
+        candidates: z.number().int().min(10).max(10_000).default(100),
         /**
          * First stage: FTS5's BM25 weight of each indexed field. It only chooses the candidates;
          * `ranking` below orders them. The title of a source is indexed with each of its passages.
@@ -65,14 +65,19 @@ export const SettingsSchema = z
         phraseWeight: z.number().min(0).max(1).default(0),
         /** Terms in more than this share of passages do not choose candidates when rarer terms exist. */
         maxCommonShare: z.number().min(0).max(1).default(0.2),
+        /**
+         * Most postings (summed passage frequencies of the terms) the candidate query may touch,
+         * rarest terms first: bounds the index's work in a large library (FTS5 scores every match).
+         */
+        maxPostings: z.number().int().min(1).default(150_000),
         ranking: z
           .object({
             /** BM25 term-frequency saturation. */
             k1: z.number().min(0).max(10).default(1.2),
             /** BM25 length normalisation per field (0 none, 1 full). */
-            b: fieldWeights({ title: 0.4, section: 0.4, body: 0.5, terms: 0.4 }),
+            b: fieldWeights({ title: 1, section: 0.4, body: 0.5, terms: 0.4 }),
             /** BM25F field weights. */
-            fieldWeights: fieldWeights({ title: 2, section: 0.5, body: 1, terms: 1 }),
+            fieldWeights: fieldWeights({ title: 4, section: 0.5, body: 1, terms: 1 }),
             /** Share of the source-level score (title + all candidate passages) added to a passage's. */
             sourceWeight: z.number().min(0).max(10).default(0.5),
             proximity: z

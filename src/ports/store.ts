@@ -22,8 +22,12 @@ export interface Store {
   listPassages(sourceId: SourceId): Promise<Passage[]>;
   /** First-stage retrieval: passages holding any of the phrases, best first by the index's BM25. */
   search(query: PassageQuery): Promise<PassageHit[]>;
-  /** For each phrase, how many passages hold it (its document frequency). */
-  frequencies(phrases: string[][]): Promise<number[]>;
+  /**
+   * For each phrase, how many passages hold it (its document frequency). `stems` are the
+   * phrase's tokens stemmed as the index stems them; a store may use them to read a single
+   * term's frequency from its vocabulary instead of counting matches.
+   */
+  frequencies(phrases: readonly { tokens: string[]; stems: string[] }[]): Promise<number[]>;
   corpusStats(): Promise<CorpusStats>;
   stats(): Promise<LibraryStats>;
   close(): Promise<void>;

@@ -3,7 +3,7 @@ import { sourceWithPassages } from '../../test/factories/sources.js';
 import { openSqliteStore } from '../adapters/sqlite/sqlite-store.js';
 import type { Store, WriteOp } from '../ports/store.js';
 import { expansionClause } from './plan.js';
-import { createRetriever, type RetrievalOptions } from './retrieve.js';
+import { candidatePhrases, createRetriever, type RetrievalOptions } from './retrieve.js';
 
 /** End to end over a real (in-memory) SQLite library: analysis, candidates, re-ranking, diversity. */
 const options = (patch: Partial<RetrievalOptions> = {}): RetrievalOptions => ({
@@ -11,6 +11,7 @@ const options = (patch: Partial<RetrievalOptions> = {}): RetrievalOptions => ({
   candidates: 100,
   firstStageWeights: { title: 4, section: 1, body: 1, terms: 2 },
   maxCommonShare: 1,
+  maxPostings: 1_000_000,
   ranking: {
     k1: 1.2,
     b: { title: 0.4, section: 0.4, body: 0.75, terms: 0.4 },
@@ -126,5 +127,23 @@ describe('retrieve', () => {
     const retrieve = createRetriever({ store });
     expect((await retrieve('zebra unicorn', options())).hits).toEqual([]);
     expect((await retrieve('" * ( NEAR AND OR ^ :', options())).hits).toEqual([]);
+  });
+});
+
+describe('candidatePhrases', () => {
+  const clause = (word: string, df: number, origin: 'query' | 'phrase' = 'query') => ({
+    clause: { label: word, forms: [[word]], stems: [[word]], weight: 1, origin },
+    df,
+  });
+  const clauses = [clause('common', 900), clause('rare', 5), clause('middling', 300), clause('rare phrase', 2, 'phrase')];
+
+  it('leaves out very common terms and phrases, rarest first', () => {
+    expect(candidatePhrases(clauses, 1000, { maxCommonShare: 0.5, maxPostings: 10_000 })).toEqual([['rare'], ['middling']]);
+  });
+
+  it('stops adding terms past the postings budget, but always keeps the rarest', () => {
+    expect(candidatePhrases(clauses, 1000, { maxCommonShare: 1, maxPostings: 400 })).toEqual([['rare'], ['middling']]);
+    expect(candidatePhrases(clauses, 1000, { maxCommonShare: 1, maxPostings: 1 })).toEqual([['rare']]);
+    expect(candidatePhrases([clause('only', 900)], 1000, { maxCommonShare: 0.1, maxPostings: 1 })).toEqual([['only']]);
   });
 });

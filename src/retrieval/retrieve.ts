@@ -11,7 +11,7 @@ import { rankCandidates, type ClauseStats, type RankedHit, type RankingOptions }
  */
 export interface RetrievalOptions {
   limit: number;
-  /** How many passages the index hands to the re-ranker. */
+  /** How many passages the index hands to the re-ranker (at least twice `limit`). */
   candidates: number;
   /** Field weights of the index's own BM25, which only chooses candidates. */
   firstStageWeights: FieldWeights;
@@ -20,6 +20,8 @@ export interface RetrievalOptions {
    * terms are present (they still score in re-ranking). 1 keeps every term.
    */
   maxCommonShare: number;
+  /** Most postings (summed passage frequencies) the candidate query may touch; rarest terms first. */
+  maxPostings: number;
   ranking: RankingOptions;
   diversity: DiversityOptions;
   feedback: FeedbackOptions;
@@ -55,8 +57,9 @@ export interface RetrieverDeps {
 export function createRetriever({ store, expander }: RetrieverDeps) {
   async function rankPlan(plan: QueryPlan, options: RetrievalOptions): Promise<{ ranked: RankedHit[]; candidates: number }> {
     const stats = await store.corpusStats();
-    const forms = plan.clauses.flatMap((c) => c.forms);
-    const frequencies = await store.frequencies(forms);
+    const frequencies = await store.frequencies(
+      plan.clauses.flatMap((c) => c.forms.map((tokens, i) => ({ tokens, stems: c.stems[i] ?? tokens }))),
+    );
     let f = 0;
     const clauseStats: ClauseStats[] = plan.clauses.map((clause) => {
       let df = 0;
@@ -66,8 +69,9 @@ export function createRetriever({ store, expander }: RetrieverDeps) {
     const matched = clauseStats.filter((c) => c.df > 0);
     if (matched.length === 0) return { ranked: [], candidates: 0 };
     const hits = await store.search({
-      phrases: candidatePhrases(matched, stats.passages, options.maxCommonShare),
-      limit: options.candidates,
+      phrases: candidatePhrases(matched, stats.passages, options),
+      // Sources can have several candidate passages: fetch at least twice the results asked for.
+      limit: Math.max(options.candidates, options.limit * 2),
       weights: options.firstStageWeights,
       ...(options.filters ? { filters: options.filters } : {}),
     });
@@ -99,14 +103,27 @@ export function createRetriever({ store, expander }: RetrieverDeps) {
 }
 
 /**
- * The phrases sent to the index. Very common terms are dropped when rarer ones remain: they would
- * make the index score most of the library for little gain (the re-ranker still counts them).
+ * The phrases sent to the index. FTS5 scores every passage that holds any of them (it has no
+ * early termination), so its work grows with their summed frequencies. Very common terms are
+ * dropped when rarer ones remain, and past `maxPostings` the commoner terms stop being added,
+ * rarest first, at least one. The re-ranker still counts every term in the candidates.
  */
-function candidatePhrases(clauses: readonly ClauseStats[], passages: number, maxCommonShare: number): string[][] {
-  const limit = maxCommonShare * passages;
+export function candidatePhrases(
+  clauses: readonly ClauseStats[],
+  passages: number,
+  options: { maxCommonShare: number; maxPostings: number },
+): string[][] {
+  const limit = options.maxCommonShare * passages;
   // Phrases only re-rank: every passage holding one also holds its words.
   const single = clauses.filter((c) => c.clause.origin !== 'phrase');
   const rare = single.filter((c) => c.df <= limit);
-  const chosen = rare.length > 0 ? rare : single;
+  const pool = [...(rare.length > 0 ? rare : single)].sort((a, b) => a.df - b.df);
+  const chosen: ClauseStats[] = [];
+  let postings = 0;
+  for (const clause of pool) {
+    if (chosen.length > 0 && postings + clause.df > options.maxPostings) break;
+    chosen.push(clause);
+    postings += clause.df;
+  }
   return chosen.flatMap((c) => c.clause.forms);
 }

@@ -143,12 +143,22 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(stats.sources).toBe(1);
       expect(stats.meanTokens.title).toBeGreaterThan(4);
       expect(stats.meanTokens.body).toBeGreaterThan(1);
-      const [both, none, phrase] = await store.frequencies([['abscess'], ['zebra'], ['abscess', 'iliopsoas']]);
+      const phrase = (tokens: string[], stems = tokens) => ({ tokens, stems });
+      const [both, none, reversed, stemmed] = await store.frequencies([
+        phrase(['abscess']),
+        phrase(['zebra']),
+        phrase(['abscess', 'iliopsoas']),
+        // "succeeded" is indexed under the stem "succeed": found through the vocabulary.
+        phrase(['succeeded'], ['succeed']),
+      ]);
       expect(both).toBe(2);
       expect(none).toBe(0);
-      expect(phrase).toBe(0);
+      expect(reversed).toBe(0);
+      expect(stemmed).toBe(1);
+      // A wrong stem falls back to counting matches, which is exact.
+      expect(await store.frequencies([phrase(['succeeded'], ['not-a-stem'])])).toEqual([1]);
       await store.write({ ops: [{ kind: 'delete', sourceId: 'pmid:1000001', origin: '/u.xml' }], now });
-      expect(await store.frequencies([['abscess']])).toEqual([0]);
+      expect(await store.frequencies([phrase(['abscess'])])).toEqual([0]);
       expect((await store.corpusStats()).passages).toBe(0);
     });
 

@@ -69,7 +69,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     async search(query: PassageQuery): Promise<PassageHit[]> {
       return guard(file, () => search.search(query));
     },
-    async frequencies(phrases: string[][]): Promise<number[]> {
+    async frequencies(phrases: readonly { tokens: string[]; stems: string[] }[]): Promise<number[]> {
       return guard(file, () => search.frequencies(phrases));
     },
     async corpusStats(): Promise<CorpusStats> {
