@@ -2,8 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createContainer, type Container } from '../../src/config/container.js';
 import { loadSettings } from '../../src/config/load-settings.js';
 import type { Settings } from '../../src/config/settings.js';
-import type { SourceInput } from '../../src/domain/source.js';
-import { createTextBuilder } from '../../src/domain/text.js';
+import { PLAIN_RECORD_PREFIX, plainRecordSource } from '../../src/domain/record-source.js';
 import { prepareSource } from '../../src/ingest/prepare.js';
 import type { PassageHit, WriteOp } from '../../src/ports/store.js';
 import { analyzeQuery } from '../../src/retrieval/query.js';
@@ -81,7 +80,7 @@ export function createCitemedEngine(options: CitemedEngineOptions): SearchPeer {
     config:
       mode === 'first-stage'
         ? `store.search after analyzeQuery (first stage only); FTS5 porter unicode61, bm25 field weights ${JSON.stringify(settings.search.fieldWeights)}; stop words dropped`
-        : `container.search as the CLI runs it (embedded preset: ${settings.search.candidates} candidates, re-ranking, expansion from ${settings.search.expansion.resourcesDir}, feedback, diversity)`,
+        : `container.search as the CLI runs it (embedded preset: ${settings.search.candidates} candidates, at most ${settings.search.maxPostings.toLocaleString('en-US')} postings, re-ranking, diversity; expansion ${settings.search.expansion.enabled ? 'on' : 'off'}, feedback ${settings.search.feedback.terms > 0 ? 'on' : 'off'})`,
     async build(docs) {
       let ops: WriteOp[] = [];
       const write = async (): Promise<void> => {
@@ -111,7 +110,7 @@ export function createCitemedEngine(options: CitemedEngineOptions): SearchPeer {
   };
 }
 
-const SOURCE_PREFIX = 'doc:';
+const SOURCE_PREFIX = PLAIN_RECORD_PREFIX;
 const PROJECT_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 interface Work {
@@ -135,22 +134,9 @@ function* groupByWork(docs: Iterable<PeerDoc>): Generator<Work> {
 }
 
 function toUpsert(work: Work, origin: string, settings: Settings, irregularIds: Map<string, string>): WriteOp {
-  const builder = createTextBuilder();
-  for (const doc of work.docs) builder.addParagraph(['Text'], doc.text);
-  const input: SourceInput = {
-    id: `${SOURCE_PREFIX}${work.key}`,
-    ids: {},
-    title: work.docs[0]?.title ?? '',
-    authors: [],
-    publicationTypes: [],
-    mesh: [],
-    keywords: [],
-    correctionLinks: [],
-    version: { number: 1 },
-    references: [],
-    origin: { format: 'markdown', path: origin },
-    ...builder.build(),
-  };
+  // One paragraph per document: with ONE_PASSAGE_PER_DOC chunking, one passage each.
+  const text = work.docs.map((doc) => doc.text).join('\n\n');
+  const input = plainRecordSource({ id: work.key, title: work.docs[0]?.title ?? '', text }, { format: 'jsonl', path: origin });
   const { source, passages } = prepareSource(input, settings.ingest.chunk);
   if (passages.length !== work.docs.length) {
     throw new Error(`work ${work.key}: ${work.docs.length} documents became ${passages.length} passages; every document must be non-empty, distinct text of at most ${ONE_PASSAGE_PER_DOC.maxChars} characters`);

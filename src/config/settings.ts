@@ -69,7 +69,7 @@ export const SettingsSchema = z
          * Most postings (summed passage frequencies of the terms) the candidate query may touch,
          * rarest terms first: bounds the index's work in a large library (FTS5 scores every match).
          */
-        maxPostings: z.number().int().min(1).default(150_000),
+        maxPostings: z.number().int().min(1).default(20_000),
         ranking: z
           .object({
             /** BM25 term-frequency saturation. */

@@ -115,6 +115,17 @@ describe('retrieve', () => {
     for (const clause of feedback) expect(clause.weight).toBeLessThanOrEqual(0.3);
   });
 
+  it('coordination, when turned on, scales a passage by the share of the terms its source holds', async () => {
+    const ranking = { ...options().ranking, coverage: 1 };
+    const result = await createRetriever({ store })('colchicine diarrhoea zebra allopurinol', options({ ranking }));
+    const byId = new Map(result.hits.map((h) => [h.source.id, h.explanation.coverage]));
+    // "zebra" is in no passage, so it is not among the terms counted: pmid:1 holds 2 of 3.
+    expect(byId.get('pmid:1')).toBeCloseTo(2 / 3, 10);
+    expect(byId.get('pmid:2')).toBeCloseTo(1 / 3, 10);
+    const off = await createRetriever({ store })('colchicine diarrhoea zebra allopurinol', options());
+    expect(off.hits.every((h) => h.explanation.coverage === 1)).toBe(true);
+  });
+
   it('answers a natural-language question as it answers its keywords', async () => {
     const retrieve = createRetriever({ store });
     const question = await retrieve('What is the best treatment for acute gout flares with colchicine?', options());

@@ -58,23 +58,35 @@ export function createSearch(db: Database.Database) {
     }));
   }
 
-  // FTS5's vocabulary: one row per indexed (stemmed) term with the number of rows holding it,
-  // read by a b-tree seek. Counting matches instead walks the term's whole posting list, which
-  // at a million passages costs tens of milliseconds for a common word.
+  // FTS5's vocabulary: one row per indexed (stemmed) term with the number of rows holding it.
+  // FTS5 keeps no document frequency, so this too walks the term's posting list, but without
+  // what a MATCH count does besides (0.14 vs 0.20 ms for a term in 5,000 of 1M passages).
   db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.passages_vocab USING fts5vocab(main, 'passages_fts', 'row')");
   const vocabulary = db.prepare('SELECT doc AS n FROM temp.passages_vocab WHERE term = ?');
-  const count = db.prepare('SELECT count(*) AS n FROM passages_fts WHERE passages_fts MATCH ?');
+  // Counting a phrase walks its words' posting lists; past COUNT_CAP matches the count stops and
+  // the phrase's frequency is taken as its rarest word's (an upper bound: at that frequency the
+  // phrase's idf is low either way).
+  const COUNT_CAP = 5_000;
+  const count = db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? LIMIT ${COUNT_CAP})`);
+
+  function vocabularyFrequency(stem: string | undefined): number | undefined {
+    if (stem === undefined) return undefined;
+    return (vocabulary.get(stem) as { n: number } | undefined)?.n;
+  }
 
   function frequencies(phrases: readonly { tokens: string[]; stems: string[] }[]): number[] {
     return phrases.map(({ tokens, stems }) => {
       const match = matchExpression([tokens]);
       if (match === '') return 0;
       return cache.frequency(match, () => {
-        // A single token whose stem the vocabulary holds; otherwise (phrases, or a stem the index
-        // spelled differently) count the matches, which is always exact.
-        const stem = tokens.length === 1 ? stems[0] : undefined;
-        const row = stem === undefined ? undefined : (vocabulary.get(stem) as { n: number } | undefined);
-        return row ? row.n : (count.get(match) as { n: number }).n;
+        // A single token whose stem the vocabulary holds: one seek.
+        const known = tokens.length === 1 ? vocabularyFrequency(stems[0]) : undefined;
+        if (known !== undefined) return known;
+        // Phrases, and stems the index spelled otherwise: count the matches, exactly up to the cap.
+        const counted = (count.get(match) as { n: number }).n;
+        if (counted < COUNT_CAP) return counted;
+        const words = stems.map(vocabularyFrequency).filter((n): n is number => n !== undefined);
+        return words.length > 0 ? Math.max(COUNT_CAP, Math.min(...words)) : counted;
       });
     });
   }

@@ -70,6 +70,7 @@ function explainLines(e: Explanation): string[] {
   for (const p of e.proximity) lines.push(`"${p.pair[0]}" near "${p.pair[1]}" ×${p.count} → ${p.score.toFixed(2)}`);
   const priors = [`evidence ×${e.priors.evidence.toFixed(2)}`, `recency ×${e.priors.recency.toFixed(2)}`];
   if (e.priors.integrity !== 1) priors.push(`retracted ×${e.priors.integrity.toFixed(2)}`);
+  if (e.coverage !== 1) priors.push(`terms covered ×${e.coverage.toFixed(2)}`);
   lines.push(`${priors.join(', ')}; index BM25 ${e.firstStage.toFixed(2)}`);
   return lines;
 }
