@@ -40,7 +40,13 @@ export function registerSearch(program: Command, io: Io): void {
       const text = words.join(' ');
       const result = await searchLibrary(text, options, command.optsWithGlobals<GlobalOptions>());
       if (options.json) printJson(io, { query: text, plan: result.plan, notes: result.notes, candidates: result.candidates, hits: result.hits });
-      else io.out(presentResult(result, io.columns, { explain: options.explain === true }));
+      else {
+        io.out(presentResult(result, io.columns, { explain: options.explain === true }));
+        const narrowed = ['level', 'type', 'collection', 'from', 'to'].filter((flag) => options[flag as keyof SearchOptions] !== undefined);
+        if (result.hits.length === 0 && narrowed.length > 0) {
+          io.out(`Only passages passing ${narrowed.map((f) => `--${f}`).join(', ')} were searched; try without them.`);
+        }
+      }
     });
 }
 
