@@ -120,7 +120,7 @@ export function rankCandidates(
   const passagesPerSource = stats.sources > 0 ? Math.max(1, stats.passages / stats.sources) : 1;
   const sourceScores = scoreSources(candidates, tokens, counts, idf, clauses, options, { title: mean.title, body: mean.body * passagesPerSource });
 
-  const sourceMatches = userTermsBySource(candidates, counts, clauses);
+  const sourceMatches = options.coverage > 0 ? userTermsBySource(candidates, counts, clauses) : new Map<string, Set<number>>();
   const userTerms = clauses
     .map(({ clause }, i) => ({ clause, i }))
     .filter(({ clause }) => clause.origin === 'query' && clause.position !== undefined)
