@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { percentile } from '../../src/eval/retrieval-eval.js';
 import type { SearchPeer } from '../retrieval/peers/peer.js';
 import { peerDocs, readQueries, sourceOfDocId, type BenchQuery } from './corpus.js';
 import { engineSpec } from './engines.js';
@@ -82,12 +83,6 @@ export function peakRssMB(): number {
 
 function emit(event: ChildEvent): void {
   process.stdout.write(`${JSON.stringify(event)}\n`);
-}
-
-/** Nearest-rank percentile of sorted values. */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] as number;
 }
 
 export function summarise(latencies: readonly number[]): LatencySummary {

@@ -71,22 +71,15 @@ function createExpander(expansion: Settings['search']['expansion'], cwd = proces
     const resources = await loadSharedDataResources(dir);
     return { index: buildExpansionIndex(resources), notes: [] };
   };
-  const scale = expansion.weightScale;
-  const w = DEFAULT_EXPANSION_OPTIONS.weights;
   const switches: ExpansionSettings = {
     abbreviations: expansion.abbreviations,
     reverseAbbreviations: expansion.abbreviations,
     mesh: expansion.mesh,
     meshNarrower: expansion.mesh && expansion.meshNarrower,
     drugs: expansion.drugs,
-    weights: {
-      abbreviation: w.abbreviation * scale,
-      abbreviationReverse: w.abbreviationReverse * scale,
-      mesh: w.mesh * scale,
-      meshNarrower: w.meshNarrower * scale,
-      meshBroader: w.meshBroader * scale,
-      drug: w.drug * scale,
-    },
+    weights: Object.fromEntries(
+      Object.entries(DEFAULT_EXPANSION_OPTIONS.weights).map(([kind, weight]) => [kind, weight * expansion.weightScale]),
+    ),
   };
   return async (terms) => {
     loading ??= load();

@@ -88,6 +88,12 @@ function docRanking(results: readonly { sourceId: string; score: number }[]): Sc
 export function summarise(times: readonly number[]): RetrievalEvaluation['latency'] {
   if (times.length === 0) return { mean: 0, p50: 0, p95: 0, p99: 0 };
   const sorted = [...times].sort((a, b) => a - b);
-  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
-  return { mean: sorted.reduce((s, t) => s + t, 0) / sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+  const mean = sorted.reduce((s, t) => s + t, 0) / sorted.length;
+  return { mean, p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), p99: percentile(sorted, 0.99) };
+}
+
+/** Nearest-rank percentile of ascending values (p in 0–1); NaN when there are none. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] as number;
 }

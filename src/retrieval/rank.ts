@@ -202,15 +202,16 @@ function countForms(tokens: readonly string[], forms: readonly string[][]): numb
 }
 
 export function countPhrase(tokens: readonly string[], phrase: readonly string[]): number {
-  const first = phrase[0];
-  if (first === undefined) return 0;
   let count = 0;
-  outer: for (let i = 0; i + phrase.length <= tokens.length; i++) {
-    if (tokens[i] !== first) continue;
-    for (let j = 1; j < phrase.length; j++) if (tokens[i + j] !== phrase[j]) continue outer;
-    count++;
-  }
+  for (let i = 0; i + phrase.length <= tokens.length; i++) if (phraseAt(tokens, i, phrase)) count++;
   return count;
+}
+
+/** True when `phrase` (non-empty) starts at position `i` of `tokens`. */
+function phraseAt(tokens: readonly string[], i: number, phrase: readonly string[]): boolean {
+  if (phrase.length === 0) return false;
+  for (let j = 0; j < phrase.length; j++) if (tokens[i + j] !== phrase[j]) return false;
+  return true;
 }
 
 /**
@@ -282,13 +283,7 @@ function scoreProximity(
 function phrasePositions(tokens: readonly string[], forms: readonly string[][]): number[] {
   const out: number[] = [];
   for (const form of forms) {
-    const first = form[0];
-    if (first === undefined) continue;
-    outer: for (let i = 0; i + form.length <= tokens.length; i++) {
-      if (tokens[i] !== first) continue;
-      for (let j = 1; j < form.length; j++) if (tokens[i + j] !== form[j]) continue outer;
-      out.push(i);
-    }
+    for (let i = 0; i + form.length <= tokens.length; i++) if (phraseAt(tokens, i, form)) out.push(i);
   }
   return out.sort((x, y) => x - y);
 }

@@ -136,9 +136,9 @@ function filterClauses(filters: SearchFilters, params: Record<string, unknown>):
 }
 
 /**
- * Corpus statistics and phrase frequencies change only when the library is written; they are
- * cached until then, by this process or another. Mean field lengths come from FTS5's own totals record (the "averages" row
- * of the index: row count, then tokens per column), which costs one small read.
+ * Corpus statistics and phrase frequencies change only when the library is written, by this
+ * process or another; they are cached until then. Mean field lengths come from FTS5's own totals
+ * record (the "averages" row of the index: row count, then tokens per column): one small read.
  */
 function createStatsCache(db: Database.Database) {
   let stats: CorpusStats | undefined;

@@ -1,4 +1,4 @@
-import { stem } from '../tokens.js';
+import { foldText, stem } from '../tokens.js';
 
 /**
  * Text helpers shared by the expansion look-ups. Words are cut the way the full-text index cuts
@@ -7,7 +7,6 @@ import { stem } from '../tokens.js';
 const WORD = /[\p{L}\p{N}]+/gu;
 const ASCII_WORD = /[A-Za-z0-9]+/g;
 const PRINTABLE_ASCII = /^[\u0020-\u007e]*$/;
-const MARKS = /\p{M}+/gu;
 
 /** Runs of letters and digits, case and diacritics kept: "H. pylori" → ["H", "pylori"]. */
 export function words(text: string): string[] {
@@ -16,12 +15,8 @@ export function words(text: string): string[] {
   return text.match(PRINTABLE_ASCII.test(text) ? ASCII_WORD : WORD) ?? [];
 }
 
-/** Lower-cased, diacritics removed ("Cinazière" → "cinaziere"). */
-export function fold(text: string): string {
-  // ASCII needs no decomposition; NFD splits "è" into "e" plus a mark, which is dropped.
-  const plain = PRINTABLE_ASCII.test(text) ? text : text.normalize('NFD').replace(MARKS, '');
-  return plain.toLowerCase();
-}
+/** Lower-cased, diacritics removed ("Cinazière" → "cinaziere"), exactly as the index folds. */
+export const fold = foldText;
 
 /** Porter stem of a folded word, exactly as the index and the re-ranker stem it. */
 export const stemWord = stem;

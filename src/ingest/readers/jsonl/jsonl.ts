@@ -25,10 +25,8 @@ function parseLine(raw: string, line: number, path: string): ReaderItem {
   } catch (error) {
     return { kind: 'skip', line, reason: `not valid JSON (${(error as Error).message})` };
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { kind: 'skip', line, reason: 'not a JSON object' };
-  }
-  const record = value as Record<string, unknown>;
+  if (!isObject(value)) return { kind: 'skip', line, reason: 'not a JSON object' };
+  const record = value;
   const meta = isObject(record.metadata) ? record.metadata : {};
   const rawId = record._id ?? record.id;
   const id = typeof rawId === 'number' && Number.isFinite(rawId) ? String(rawId) : typeof rawId === 'string' ? rawId.trim() : '';
