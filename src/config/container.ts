@@ -2,14 +2,18 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openBeirDataset } from '../adapters/beir/beir-dataset.js';
+import { createOpenAiEmbedder } from '../adapters/embeddings/openai-embedder.js';
 import { createNodeFileSystem } from '../adapters/fs/node-files.js';
 import { loadSharedDataResources } from '../adapters/resources/shared-data-resources.js';
 import { openSqliteStore } from '../adapters/sqlite/sqlite-store.js';
+import { CitemedError } from '../domain/errors.js';
+import { embedLibrary, type EmbedOptions, type EmbedReport } from '../ingest/embed.js';
 import { createInProcessPreparer } from '../ingest/prepare-items.js';
 import { createReaders } from '../ingest/readers/index.js';
 import { createWorkerPreparer } from '../ingest/worker/worker-preparer.js';
 import type { IngestDeps } from '../ingest/pipeline.js';
 import type { RetrievalDataset } from '../ports/dataset.js';
+import type { Embedder } from '../ports/embedder.js';
 import type { FileSystem } from '../ports/files.js';
 import type { SearchFilters, Store } from '../ports/store.js';
 import { buildExpansionIndex, type ExpansionIndex } from '../retrieval/expansion/build-index.js';
@@ -29,6 +33,8 @@ export interface Container {
   ingestDeps(): IngestDeps;
   /** Finds the passages that best answer a question (analysis, expansion, ranking, diversity). */
   search(text: string, request?: SearchRequest): Promise<RetrievalResult>;
+  /** Gives the library's passages vectors from the configured embedder, for hybrid search. */
+  embed(options: EmbedOptions): Promise<EmbedReport>;
   close(): Promise<void>;
 }
 
@@ -52,6 +58,7 @@ export function retrievalOptions(search: Settings['search'], now: Date = new Dat
     ranking: { ...search.ranking, currentYear: now.getUTCFullYear() },
     diversity: search.diversity,
     feedback: search.feedback,
+    hybrid: search.hybrid,
     expand: search.expansion.enabled && (search.expansion.abbreviations || search.expansion.mesh || search.expansion.drugs),
   };
 }
@@ -89,6 +96,28 @@ function createExpander(expansion: Settings['search']['expansion'], cwd = proces
   };
 }
 
+/** The configured embedding server, or none when `embedder.baseUrl` or `embedder.model` is empty. */
+function createEmbedder(settings: Settings['embedder']): Embedder | undefined {
+  if (settings.baseUrl === '' || settings.model === '') return undefined;
+  return createOpenAiEmbedder({
+    baseUrl: settings.baseUrl,
+    model: settings.model,
+    ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
+    ...(settings.dimensions ? { dimensions: settings.dimensions } : {}),
+    batchSize: settings.batchSize,
+    timeoutMs: settings.timeoutMs,
+    maxRetries: settings.maxRetries,
+    queryPrefix: settings.queryPrefix,
+    passagePrefix: settings.passagePrefix,
+  });
+}
+
+function missingEmbedder(what: string): CitemedError {
+  return new CitemedError('bad-config', `${what} needs an embedding server, and none is set`, {
+    hint: 'set embedder.baseUrl (e.g. http://127.0.0.1:11434/v1) and embedder.model in a settings file or as CITEMED__EMBEDDER__BASE_URL and CITEMED__EMBEDDER__MODEL',
+  });
+}
+
 export interface ContainerOptions {
   /** False for commands that only read (stats, search, show): a missing library is an error. */
   create?: boolean;
@@ -103,7 +132,12 @@ export function createContainer(settings: Settings, options: ContainerOptions = 
     create: options.create ?? true,
   });
   const files = createNodeFileSystem(options.cwd);
-  const retrieve = createRetriever({ store, expander: createExpander(settings.search.expansion, options.cwd) });
+  const embedder = createEmbedder(settings.embedder);
+  const retrieve = createRetriever({
+    store,
+    expander: createExpander(settings.search.expansion, options.cwd),
+    ...(embedder ? { embedder } : {}),
+  });
   return {
     settings,
     store,
@@ -123,7 +157,12 @@ export function createContainer(settings: Settings, options: ContainerOptions = 
       if (request.limit !== undefined) configured.limit = request.limit;
       if (request.filters) configured.filters = request.filters;
       if (request.adjust) configured = request.adjust(configured);
+      if (configured.hybrid.enabled && !embedder) return Promise.reject(missingEmbedder('hybrid search'));
       return retrieve(text, configured);
+    },
+    embed: (embedOptions) => {
+      if (!embedder) return Promise.reject(missingEmbedder('`citemed embed`'));
+      return embedLibrary({ store, embedder, elapsedMs: () => performance.now() }, embedOptions);
     },
     close: () => store.close(),
   };

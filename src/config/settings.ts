@@ -137,6 +137,28 @@ export const SettingsSchema = z
           })
           .strict()
           .prefault({}),
+        hybrid: z
+          .object({
+            /**
+             * Fuse lexical ranking with the passages nearest the question by embedding
+             * (reciprocal-rank fusion). Needs `embedder` and a `citemed embed` run. Off by default:
+             * citemed needs no model, and no embedding model could be measured here.
+             */
+            enabled: z.boolean().default(false),
+            /** Nearest passages fetched by vector, fused with the lexical candidates. */
+            candidates: z.number().int().min(1).max(10_000).default(100),
+            /**
+             * Nearest passages count only when their cosine similarity to the question is above this.
+             * Where "unrelated" lies depends on the model (often 0.2–0.5); 0 keeps all but the orthogonal.
+             */
+            minSimilarity: z.number().min(-1).max(1).default(0),
+            /** Reciprocal-rank fusion constant k in Σ weight / (k + rank); 60 is the usual choice. */
+            rrfK: z.number().min(0).max(10_000).default(60),
+            lexicalWeight: z.number().min(0).max(10).default(1),
+            vectorWeight: z.number().min(0).max(10).default(1),
+          })
+          .strict()
+          .prefault({}),
         feedback: z
           .object({
             /** Top sources of a first pass that feed pseudo-relevance feedback. */
@@ -151,8 +173,39 @@ export const SettingsSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * An OpenAI-compatible embedding server for hybrid search (`POST <baseUrl>/embeddings`):
+     * Ollama, vLLM, llama.cpp's server or a hosted service. None by default.
+     */
+    embedder: z
+      .object({
+        /** e.g. "http://127.0.0.1:11434/v1" for Ollama; empty: no embedder. */
+        baseUrl: text().default(''),
+        /** The model the server should use; also names the library's stored vectors. */
+        model: text().default(''),
+        /** Sent as a bearer token. Prefer CITEMED__EMBEDDER__API_KEY to writing it in a file. */
+        apiKey: text().optional(),
+        /** Ask for vectors of this length (models that support it, such as text-embedding-3). */
+        dimensions: z.number().int().min(1).max(65_536).optional(),
+        /** Texts per request. */
+        batchSize: z.number().int().min(1).max(2_048).default(64),
+        timeoutMs: z.number().int().min(100).max(600_000).default(60_000),
+        /** Retries after network errors, 408, 429 and 5xx, backing off. */
+        maxRetries: z.number().int().min(0).max(20).default(3),
+        /** Prepended to questions, for models trained with one ("search_query: " for nomic-embed-text). */
+        queryPrefix: z.string().default(''),
+        /** Prepended to passages ("search_document: " for nomic-embed-text). */
+        passagePrefix: z.string().default(''),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
+
+/** A string setting; a value an environment variable spelled as a number stays a string. */
+function text() {
+  return z.preprocess((value) => (typeof value === 'number' ? String(value) : value), z.string());
+}
 
 function fieldWeights(defaults: { title: number; section: number; body: number; terms: number }) {
   return z

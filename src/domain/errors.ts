@@ -13,6 +13,8 @@ export type ErrorCode =
   | 'database-foreign'
   | 'database-too-new'
   | 'database-readonly'
+  | 'service-unavailable'
+  | 'service-failed'
   | 'interrupted';
 
 const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
@@ -26,6 +28,8 @@ const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
   'database-foreign': 65,
   'database-too-new': 78,
   'database-readonly': 73, // EX_CANTCREAT
+  'service-unavailable': 69, // EX_UNAVAILABLE: a server citemed needs did not answer
+  'service-failed': 76, // EX_PROTOCOL: it answered with an error or with something unusable
   interrupted: 130, // 128 + SIGINT
 };
 

@@ -29,6 +29,24 @@ export interface Store {
    */
   frequencies(phrases: readonly { tokens: string[]; stems: string[] }[]): Promise<number[]>;
   corpusStats(): Promise<CorpusStats>;
+  /**
+   * Passages with no vector yet for `model`, in a stable order, after `cursor` (from the previous
+   * call; none to start). Returns the next cursor with them; an empty list means none are left.
+   */
+  passagesToEmbed(model: string, limit: number, cursor?: string): Promise<{ passages: PassageToEmbed[]; cursor: string }>;
+  /**
+   * Stores vectors for `model`, scaled to unit length, replacing any there were. Vectors of
+   * passages the library no longer holds are skipped; returns how many were stored. Every vector
+   * of a model must have the same length.
+   */
+  putVectors(model: string, vectors: readonly { passageId: string; vector: Float32Array }[]): Promise<number>;
+  /** Removes vectors whose passages the library no longer holds; returns how many. */
+  pruneVectors(): Promise<number>;
+  /** Removes every vector of `model` (to embed again after the model changed); returns how many. */
+  dropVectors(model: string): Promise<number>;
+  vectorStats(model: string): Promise<VectorStats>;
+  /** The passages whose vectors for `model` are nearest the query vector (cosine), best first. */
+  nearest(query: VectorQuery): Promise<PassageHit[]>;
   stats(): Promise<LibraryStats>;
   close(): Promise<void>;
 }
@@ -81,6 +99,28 @@ export interface PassageQuery {
   filters?: SearchFilters;
 }
 
+export interface PassageToEmbed {
+  id: string;
+  text: string;
+  title: string;
+  section: string;
+}
+
+export interface VectorStats {
+  passages: number;
+  /** Passages of the library with a vector for the model. */
+  embedded: number;
+  /** Length of the model's vectors; absent while it has none. */
+  dimensions?: number;
+}
+
+export interface VectorQuery {
+  model: string;
+  vector: Float32Array;
+  limit: number;
+  filters?: SearchFilters;
+}
+
 export interface SourceSummary {
   id: SourceId;
   title: string;
@@ -96,7 +136,10 @@ export interface SourceSummary {
 export interface PassageHit {
   passage: Passage;
   source: SourceSummary;
-  /** Higher is better. The index's BM25 with field weights; comparable within one query only. */
+  /**
+   * Higher is better; comparable within one query only. From `search`, the index's BM25 with field
+   * weights; from `nearest`, the cosine similarity of the vectors.
+   */
   score: number;
   /** The indexed fields besides the body (the passage text), for re-ranking and explanations. */
   fields: { title: string; section: string; terms: string };
@@ -117,6 +160,8 @@ export interface LibraryStats {
   byEvidenceLevel: Partial<Record<EvidenceLevel, number>>;
   byIntegrity: Partial<Record<IntegrityStatus, number>>;
   deletedIds: number;
+  /** Stored vectors for hybrid search, per embedding model. */
+  vectors: { model: string; count: number; dimensions: number }[];
   files: { done: number; running: number; failed: number };
   lastIngestAt?: string;
   /** Size of the store on disk, in bytes, when it has one. */

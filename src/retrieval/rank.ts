@@ -2,6 +2,7 @@ import type { EvidenceLevel } from '../domain/evidence-level.js';
 import type { CorpusStats, FieldWeights, PassageHit } from '../ports/store.js';
 import type { ClauseOrigin, QueryClause } from './plan.js';
 import { indexTokensFor } from './tokens.js';
+import type { FusionExplanation } from './fuse.js';
 
 /**
  * The second stage: candidates from the index are scored again here, with parameters the index
@@ -76,6 +77,8 @@ export interface Explanation {
   /** Coordination factor (1 when off). */
   coverage: number;
   priors: { evidence: number; recency: number; integrity: number };
+  /** Hybrid search only: the lexical and vector ranks the score was fused from. */
+  fusion?: FusionExplanation;
 }
 
 export interface RankedHit extends PassageHit {
@@ -103,7 +106,8 @@ export function rankCandidates(
   stats: CorpusStats,
   options: RankingOptions,
 ): RankedHit[] {
-  if (candidates.length === 0 || clauses.length === 0) return [];
+  // With no matched clause every candidate scores 0 (hybrid search still ranks them by vector).
+  if (candidates.length === 0) return [];
   const n = Math.max(stats.passages, 1);
   const idf = clauses.map(({ df }) => Math.log(1 + (n - df + 0.5) / (df + 0.5)));
   const firstChars = new Set(clauses.flatMap(({ clause }) => clause.stems.flat().map((t) => t.charCodeAt(0))));

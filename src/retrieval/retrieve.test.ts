@@ -1,6 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sourceWithPassages } from '../../test/factories/sources.js';
+import { startFakeEmbeddingServer, withSynonyms, type FakeEmbeddingServer } from '../../test/support/fake-embedding-server.js';
+import { createOpenAiEmbedder } from '../adapters/embeddings/openai-embedder.js';
 import { openSqliteStore } from '../adapters/sqlite/sqlite-store.js';
+import { embedLibrary } from '../ingest/embed.js';
+import type { Embedder } from '../ports/embedder.js';
 import type { Store, WriteOp } from '../ports/store.js';
 import { expansionClause } from './plan.js';
 import { candidatePhrases, createRetriever, type RetrievalOptions } from './retrieve.js';
@@ -25,6 +29,7 @@ const options = (patch: Partial<RetrievalOptions> = {}): RetrievalOptions => ({
   diversity: { maxPerSource: 2, mmrLambda: 1 },
   feedback: { documents: 5, terms: 0, weight: 0.3 },
   expand: true,
+  hybrid: { enabled: false, candidates: 100, minSimilarity: 0, rrfK: 60, lexicalWeight: 1, vectorWeight: 1 },
   phraseWeight: 0.3,
   partWeight: 0.5,
   ...patch,
@@ -138,6 +143,95 @@ describe('retrieve', () => {
     const retrieve = createRetriever({ store });
     expect((await retrieve('zebra unicorn', options())).hits).toEqual([]);
     expect((await retrieve('" * ( NEAR AND OR ^ :', options())).hits).toEqual([]);
+  });
+});
+
+describe('hybrid retrieval, against a fake embedding server on 127.0.0.1', () => {
+  // The fake's embedding is a hashed bag of words in which these words mean the same: it finds
+  // by meaning what shares no word with the question, as a real embedding model would.
+  const synonyms = { nac: 'acetylcysteine', acetaminophen: 'paracetamol', poisoning: 'overdose' };
+  const hybrid = (patch: Partial<RetrievalOptions['hybrid']> = {}) => options({ hybrid: { enabled: true, candidates: 10, minSimilarity: 0, rrfK: 60, lexicalWeight: 1, vectorWeight: 1, ...patch } });
+  let server: FakeEmbeddingServer;
+  let serverUp = true;
+  let store: Store;
+  let embedder: Embedder;
+  const makeEmbedder = (baseUrl: string, model = 'toy-embed') =>
+    createOpenAiEmbedder({ baseUrl, model, batchSize: 2, timeoutMs: 2_000, maxRetries: 0, queryPrefix: '', passagePrefix: '' });
+
+  beforeEach(async () => {
+    server = await startFakeEmbeddingServer({ embed: withSynonyms(synonyms) });
+    serverUp = true;
+    store = openSqliteStore({ path: ':memory:', busyTimeoutMs: 1000, cacheMiB: 8 });
+    await store.write({
+      now: '2026-01-01T00:00:00.000Z',
+      ops: [
+        op('10', 'Acetylcysteine in paracetamol overdose', ['Intravenous acetylcysteine prevented liver injury after paracetamol overdose.']),
+        op('11', 'Drainage of iliopsoas abscess', ['Percutaneous drainage treated most iliopsoas abscesses.']),
+        op('12', 'Statins in primary prevention', ['Statins reduced cardiovascular events in adults at risk.'], { year: 1999 }),
+      ],
+    });
+    embedder = makeEmbedder(server.baseUrl);
+    const report = await embedLibrary({ store, embedder, elapsedMs: () => 0 }, { batchSize: 2, rebuild: false });
+    expect(report.embedded).toBe(3);
+  });
+  afterEach(async () => {
+    await store.close();
+    if (serverUp) await server.close();
+  });
+
+  it('finds by meaning a passage that shares no word with the question, and says how', async () => {
+    const question = 'NAC for acetaminophen poisoning';
+    expect((await createRetriever({ store, embedder })(question, options())).hits).toEqual([]);
+    const result = await createRetriever({ store, embedder })(question, hybrid());
+    expect(result.hits[0]?.source.id).toBe('pmid:10');
+    expect(result.hits[0]?.explanation.clauses).toEqual([]);
+    expect(result.hits[0]?.explanation.fusion).toMatchObject({ vectorRank: 1, lexicalScore: 0 });
+    expect(result.hits[0]?.explanation.fusion?.lexicalRank).toBeUndefined();
+    const similarities = result.hits.map((h) => h.explanation.fusion?.similarity ?? 0);
+    expect(similarities[0]).toBeGreaterThan(0.5);
+    expect(Math.max(...similarities.slice(1))).toBeLessThan(0.2);
+    expect(result.notes).toEqual([]);
+    // The question went to the server as a query.
+    expect(server.requests.at(-1)?.body).toMatchObject({ model: 'toy-embed', input: [question] });
+  });
+
+  it('ranks first what both rankings put first, with both ranks in its explanation', async () => {
+    const result = await createRetriever({ store, embedder })('drainage of an iliopsoas abscess', hybrid());
+    const top = result.hits[0];
+    expect(top?.source.id).toBe('pmid:11');
+    expect(top?.explanation.fusion).toMatchObject({ lexicalRank: 1, vectorRank: 1 });
+    expect(top?.explanation.clauses.map((c) => c.label)).toContain('drainage');
+    expect(result.hits.map((h) => h.score)).toEqual([...result.hits.map((h) => h.score)].sort((a, b) => b - a));
+  });
+
+  it('applies filters to what the vectors find too', async () => {
+    const result = await createRetriever({ store, embedder })('NAC for acetaminophen poisoning', { ...hybrid(), filters: { yearTo: 2000 } });
+    expect(result.hits.map((h) => h.source.id)).not.toContain('pmid:10');
+  });
+
+  it('answers lexically, with a note, when the embedding server is down', async () => {
+    await server.close();
+    serverUp = false;
+    const result = await createRetriever({ store, embedder })('drainage of an iliopsoas abscess', hybrid());
+    expect(result.hits[0]?.source.id).toBe('pmid:11');
+    expect(result.hits[0]?.explanation.fusion).toBeUndefined();
+    expect(result.notes.join('\n')).toMatch(/hybrid search skipped, lexical results only: .*127\.0\.0\.1/);
+  });
+
+  it('says so when the library has no vectors for the model, or only some', async () => {
+    const other = makeEmbedder(server.baseUrl, 'other-model');
+    const none = await createRetriever({ store, embedder: other })('drainage of an iliopsoas abscess', hybrid());
+    expect(none.hits[0]?.source.id).toBe('pmid:11');
+    expect(none.notes.join('\n')).toMatch(/no passage has a vector for other-model.*citemed embed/);
+    await store.write({ now: '2026-01-02T00:00:00.000Z', ops: [op('13', 'Gout', ['Colchicine for gout flares.'])] });
+    const some = await createRetriever({ store, embedder })('drainage of an iliopsoas abscess', hybrid());
+    expect(some.notes.join('\n')).toMatch(/3 of 4 passages have vectors for toy-embed/);
+  });
+
+  it('without an embedder, a hybrid search is lexical and says why', async () => {
+    const result = await createRetriever({ store })('drainage of an iliopsoas abscess', hybrid());
+    expect(result.hits[0]?.source.id).toBe('pmid:11');
+    expect(result.notes.join('\n')).toMatch(/no embedder is set/);
   });
 });
 

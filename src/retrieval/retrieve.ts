@@ -1,6 +1,9 @@
-import type { FieldWeights, SearchFilters, Store } from '../ports/store.js';
+import { isCitemedError } from '../domain/errors.js';
+import type { Embedder } from '../ports/embedder.js';
+import type { FieldWeights, PassageHit, SearchFilters, Store } from '../ports/store.js';
 import { diversify, type DiversityOptions } from './diversify.js';
 import { feedbackClauses, type FeedbackOptions } from './feedback.js';
+import { fuseRankings, type HybridOptions } from './fuse.js';
 import { clauseFromTerm, partClauses, phraseClauses, withClauses, type QueryClause, type QueryPlan } from './plan.js';
 import { analyzeQuery, STOP_WORDS, type QueryTerm } from './query.js';
 import { rankCandidates, type ClauseStats, type RankedHit, type RankingOptions } from './rank.js';
@@ -31,6 +34,8 @@ export interface RetrievalOptions {
   phraseWeight: number;
   /** Use the expander (abbreviations, MeSH, drug names), when there is one. */
   expand: boolean;
+  /** Lexical ranking fused with nearest passages by embedding (needs an embedder). */
+  hybrid: HybridOptions;
   filters?: SearchFilters;
 }
 
@@ -52,10 +57,50 @@ export interface RetrievalResult {
 export interface RetrieverDeps {
   store: Store;
   expander?: Expander;
+  /** For hybrid search; without one, hybrid searches are lexical and say so. */
+  embedder?: Embedder;
 }
 
-export function createRetriever({ store, expander }: RetrieverDeps) {
-  async function rankPlan(plan: QueryPlan, options: RetrievalOptions): Promise<{ ranked: RankedHit[]; candidates: number }> {
+interface VectorHits {
+  hits: PassageHit[];
+  notes: string[];
+}
+
+export function createRetriever({ store, expander, embedder }: RetrieverDeps) {
+  /**
+   * The passages nearest the question by embedding. A search still answers, lexically, when the
+   * embedding server fails or the library has no vectors; the notes say so.
+   */
+  async function nearestByVector(text: string, options: RetrievalOptions): Promise<VectorHits> {
+    if (!embedder) {
+      return { hits: [], notes: ['hybrid search is on but no embedder is set (embedder.baseUrl, embedder.model): lexical results only'] };
+    }
+    let vector: Float32Array | undefined;
+    try {
+      [vector] = await embedder.embed([text], 'query');
+    } catch (error) {
+      if (!isCitemedError(error) || error.code === 'interrupted') throw error;
+      return { hits: [], notes: [`hybrid search skipped, lexical results only: ${error.message}${error.hint ? ` (${error.hint})` : ''}`] };
+    }
+    if (!vector) return { hits: [], notes: [] };
+    const [hits, stats] = await Promise.all([
+      store.nearest({ model: embedder.model, vector, limit: options.hybrid.candidates, ...(options.filters ? { filters: options.filters } : {}) }),
+      store.vectorStats(embedder.model),
+    ]);
+    const notes: string[] = [];
+    const near = hits.filter((hit) => hit.score > options.hybrid.minSimilarity);
+    if (stats.embedded === 0) notes.push(`no passage has a vector for ${embedder.model} yet, so results are lexical only: run \`citemed embed\``);
+    else if (stats.embedded < stats.passages) {
+      notes.push(`${stats.embedded} of ${stats.passages} passages have vectors for ${embedder.model}; run \`citemed embed\` for the rest`);
+    }
+    return { hits: near, notes };
+  }
+
+  /**
+   * Candidates from the index (plus, in hybrid search, the nearest passages by vector), re-ranked
+   * lexically. Passages found only by vector enter with no first-stage score.
+   */
+  async function rankPlan(plan: QueryPlan, options: RetrievalOptions, byVector: readonly PassageHit[] = []): Promise<{ ranked: RankedHit[]; candidates: number }> {
     const stats = await store.corpusStats();
     const frequencies = await store.frequencies(
       plan.clauses.flatMap((c) => c.forms.map((tokens, i) => ({ tokens, stems: c.stems[i] ?? tokens }))),
@@ -67,14 +112,19 @@ export function createRetriever({ store, expander }: RetrieverDeps) {
       return { clause, df: Math.min(df, stats.passages) };
     });
     const matched = clauseStats.filter((c) => c.df > 0);
-    if (matched.length === 0) return { ranked: [], candidates: 0 };
-    const hits = await store.search({
-      phrases: candidatePhrases(matched, stats.passages, options),
-      // Sources can have several candidate passages: fetch at least twice the results asked for.
-      limit: Math.max(options.candidates, options.limit * 2),
-      weights: options.firstStageWeights,
-      ...(options.filters ? { filters: options.filters } : {}),
-    });
+    const lexical =
+      matched.length === 0
+        ? []
+        : await store.search({
+            phrases: candidatePhrases(matched, stats.passages, options),
+            // Sources can have several candidate passages: fetch at least twice the results asked for.
+            limit: Math.max(options.candidates, options.limit * 2),
+            weights: options.firstStageWeights,
+            ...(options.filters ? { filters: options.filters } : {}),
+          });
+    const seen = new Set(lexical.map((hit) => hit.passage.id));
+    const extra = byVector.filter((hit) => !seen.has(hit.passage.id)).map((hit) => ({ ...hit, score: 0 }));
+    const hits = [...lexical, ...extra];
     return { ranked: rankCandidates(hits, matched, stats, options.ranking), candidates: hits.length };
   }
 
@@ -90,15 +140,26 @@ export function createRetriever({ store, expander }: RetrieverDeps) {
     }
     if (plan.clauses.length === 0) return { plan, hits: [], candidates: 0, notes };
 
-    let { ranked, candidates } = await rankPlan(plan, options);
-    if (options.feedback.terms > 0 && options.feedback.weight > 0 && ranked.length > 0) {
+    // The question is embedded while the lexical statistics are read.
+    const vector: Promise<VectorHits> = options.hybrid.enabled ? nearestByVector(text, options) : Promise.resolve({ hits: [], notes: [] });
+    vector.catch(() => {}); // awaited below; this only keeps an early rejection from going unhandled
+    await store.corpusStats();
+    const { hits: byVector, notes: vectorNotes } = await vector;
+    notes.push(...vectorNotes);
+
+    let { ranked, candidates } = await rankPlan(plan, options, byVector);
+    if (options.feedback.terms > 0 && options.feedback.weight > 0 && ranked.some((hit) => hit.score > 0)) {
       const extra = feedbackClauses(ranked, plan, options.feedback);
       if (extra.length > 0) {
         plan = withClauses(plan, extra);
-        ({ ranked, candidates } = await rankPlan(plan, options));
+        ({ ranked, candidates } = await rankPlan(plan, options, byVector));
       }
     }
-    return { plan, hits: diversify(ranked, options.limit, options.diversity), candidates, notes };
+    const final =
+      byVector.length > 0
+        ? fuseRankings(ranked, byVector.map((hit) => ({ passageId: hit.passage.id, similarity: hit.score })), options.hybrid)
+        : ranked.filter((hit) => hit.score > 0);
+    return { plan, hits: diversify(final, options.limit, options.diversity), candidates, notes };
   };
 }
 

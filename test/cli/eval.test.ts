@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startFakeEmbeddingServer, withSynonyms } from '../support/fake-embedding-server.js';
 import { hasSharedData, SHARED_DATA_SKIP_MESSAGE, sharedDataPath } from '../shared-data.js';
 import { runCli } from './run-cli.js';
 
@@ -53,6 +54,27 @@ describe('citemed eval retrieval', () => {
     const second = await runCli(['eval', 'retrieval', '--dataset', dataset, '--library', library]);
     expect(second.stderr).toMatch(/Reusing the library/);
     expect(second.stdout).toMatch(/\| nDCG@10 \| 0\.6667 \|/);
+  });
+
+  it('--hybrid embeds the corpus through the embedding server and scores the fused run', async () => {
+    // In the fake server's embedding, q3's words mean d5's title.
+    const server = await startFakeEmbeddingServer({ embed: withSynonyms({ zebra: 'hand', unicorn: 'hygiene' }) });
+    try {
+      const config = path.join(mkdtempSync(path.join(tmpdir(), 'citemed-evalcfg-')), 'settings.json');
+      writeFileSync(config, JSON.stringify({ embedder: { baseUrl: server.baseUrl, model: 'toy', maxRetries: 0 } }));
+      const result = await runCli(['--config', config, 'eval', 'retrieval', '--dataset', writeDataset(), '--hybrid']);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toMatch(/Vectors: OpenAI-compatible .*model toy, 6 passages/);
+      expect(result.stdout).toMatch(/— hybrid search/);
+      // q3, lost lexically, is now found first: all three queries score 1.
+      expect(result.stdout).toMatch(/\| MRR@10 \| 1\.0000 \|/);
+      await server.close();
+      const down = await runCli(['--config', config, 'eval', 'retrieval', '--dataset', writeDataset(), '--hybrid']);
+      expect(down.code).toBe(69);
+      expect(down.stderr).toMatch(/127\.0\.0\.1/);
+    } finally {
+      await server.close().catch(() => {});
+    }
   });
 
   it('says what is wrong with a missing folder or split', async () => {

@@ -181,6 +181,101 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(passages.map((p) => p.text).join(' ')).toBe(big);
     });
 
+    describe('vectors for hybrid search', () => {
+      const model = 'toy-embed';
+      const vec = (...xs: number[]) => Float32Array.from(xs);
+      const twoSources = () =>
+        store.write({
+          ops: [
+            upsert(),
+            upsert({
+              id: 'pmid:2', ids: { pmid: '2' }, title: 'Statins for primary prevention', year: 2015,
+              publicationTypes: ['Systematic Review'], mesh: [], keywords: [],
+              paragraphsText: [[['Abstract'], 'Statins reduce cardiovascular events in adults at risk.']],
+            }),
+          ],
+          now,
+        });
+
+      it('hands out every passage without a vector once, in pages, and stores vectors per model', async () => {
+        await twoSources();
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        for (;;) {
+          const page = await store.passagesToEmbed(model, 2, cursor);
+          if (page.passages.length === 0) break;
+          expect(page.passages.length).toBeLessThanOrEqual(2);
+          seen.push(...page.passages.map((p) => p.id));
+          cursor = page.cursor;
+        }
+        const all = [...(await store.listPassages('pmid:1000001')), ...(await store.listPassages('pmid:2'))];
+        expect(new Set(seen)).toEqual(new Set(all.map((p) => p.id)));
+        expect(seen).toHaveLength(all.length);
+
+        const first = (await store.passagesToEmbed(model, 10)).passages;
+        expect(first.find((p) => p.id === all[2]!.id)).toMatchObject({ title: 'Statins for primary prevention', section: 'Abstract' });
+        expect(await store.putVectors(model, [{ passageId: all[0]!.id, vector: vec(3, 4, 0) }])).toBe(1);
+        const left = (await store.passagesToEmbed(model, 10)).passages.map((p) => p.id);
+        expect(left).not.toContain(all[0]!.id);
+        expect(left).toHaveLength(all.length - 1);
+        // Another model has its own vectors.
+        expect((await store.passagesToEmbed('other-model', 10)).passages).toHaveLength(all.length);
+        expect(await store.vectorStats(model)).toEqual({ passages: all.length, embedded: 1, dimensions: 3 });
+        expect(await store.vectorStats('other-model')).toEqual({ passages: all.length, embedded: 0 });
+      });
+
+      it('finds the nearest passages by cosine, best first, and applies filters', async () => {
+        await twoSources();
+        const [a, b] = await store.listPassages('pmid:1000001');
+        const [c] = await store.listPassages('pmid:2');
+        await store.putVectors(model, [
+          { passageId: a!.id, vector: vec(10, 0, 0) }, // length does not matter: cosine
+          { passageId: b!.id, vector: vec(1, 1, 0) },
+          { passageId: c!.id, vector: vec(0, 0, 2) },
+        ]);
+        const hits = await store.nearest({ model, vector: vec(1, 0.1, 0), limit: 3 });
+        expect(hits.map((h) => h.passage.id)).toEqual([a!.id, b!.id, c!.id]);
+        expect(hits[0]!.score).toBeCloseTo(1 / Math.hypot(1, 0.1), 5);
+        expect(hits[2]!.score).toBeCloseTo(0, 5);
+        expect(hits[0]!.source.title).toBe('Management of iliopsoas abscess: a case series');
+        expect(hits[0]!.fields.section).toBe(a!.section);
+        expect((await store.nearest({ model, vector: vec(1, 0.1, 0), limit: 1 })).map((h) => h.passage.id)).toEqual([a!.id]);
+        const reviews = await store.nearest({ model, vector: vec(1, 0, 0), limit: 2, filters: { evidenceLevels: ['systematic-review'] } });
+        expect(reviews.map((h) => h.passage.id)).toEqual([c!.id]);
+        expect(await store.nearest({ model: 'other-model', vector: vec(1, 0, 0), limit: 3 })).toEqual([]);
+      });
+
+      it('refuses vectors of another length than the model already has, storing none of the batch', async () => {
+        await twoSources();
+        const [a, b] = await store.listPassages('pmid:1000001');
+        await store.putVectors(model, [{ passageId: a!.id, vector: vec(1, 0) }]);
+        await expect(store.putVectors(model, [{ passageId: b!.id, vector: vec(1, 0) }, { passageId: a!.id, vector: vec(1, 0, 0) }])).rejects.toThrow(/3 numbers/);
+        expect((await store.vectorStats(model)).embedded).toBe(1);
+        await expect(store.nearest({ model, vector: vec(1, 0, 0), limit: 1 })).rejects.toThrow(/vectors for "toy-embed" have 2/);
+        expect(await store.dropVectors(model)).toBe(1);
+        expect(await store.putVectors(model, [{ passageId: a!.id, vector: vec(1, 0, 0) }])).toBe(1);
+      });
+
+      it('skips vectors of unknown passages, keeps vectors of unchanged text and prunes orphans', async () => {
+        await store.write({ ops: [upsert()], now });
+        const [a, b] = await store.listPassages('pmid:1000001');
+        expect(await store.putVectors(model, [{ passageId: 'no-such-passage', vector: vec(1, 0) }])).toBe(0);
+        await store.putVectors(model, [{ passageId: a!.id, vector: vec(1, 0) }, { passageId: b!.id, vector: vec(0, 1) }]);
+        // A newer version keeps the first paragraph as it was and rewrites the second.
+        const newer = upsert({
+          version: { number: 1, revised: '2022-06-01' },
+          paragraphsText: [[['Background'], a!.text], [['Results'], 'A rewritten second paragraph.']],
+        });
+        await store.write({ ops: [newer], now });
+        const after = await store.listPassages('pmid:1000001');
+        expect(after.map((p) => p.id)).toContain(a!.id);
+        expect((await store.vectorStats(model)).embedded).toBe(1);
+        expect((await store.nearest({ model, vector: vec(1, 0), limit: 5 })).map((h) => h.passage.id)).toEqual([a!.id]);
+        expect(await store.pruneVectors()).toBe(1);
+        expect((await store.stats()).vectors).toEqual([{ model, count: 1, dimensions: 2 }]);
+      });
+    });
+
     it('reports what it holds', async () => {
       await store.write({ ops: [upsert(), upsert({ id: 'pmid:3', ids: { pmid: '3' }, publicationTypes: ['Retracted Publication'] })], now });
       const stats = await store.stats();

@@ -3,7 +3,7 @@ import { CitemedError } from '../../domain/errors.js';
 
 /** "CTMD": marks a SQLite file as a citemed library (PRAGMA application_id). */
 export const APPLICATION_ID = 0x43544d44;
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 /**
  * Page size of new libraries, in bytes. FTS5 stores its index as large segment blobs; 16 KiB
  * pages made ingest writes ~25% faster than SQLite's 4 KiB default (bench/ingest, 2026-11-23).
@@ -78,6 +78,21 @@ CREATE TABLE ingest_files (
 `;
 
 /**
+ * Schema 2: vectors for hybrid search, one per passage and embedding model. Keyed by the passage's
+ * content-hash id, not its rowid: a re-ingested source whose paragraphs did not change keeps their
+ * vectors (the writer replaces a changed source's passage rows). Vectors of passages that no
+ * longer exist are pruned by `citemed embed`. Float32, little-endian, scaled to unit length.
+ */
+const SCHEMA_V2 = `
+CREATE TABLE IF NOT EXISTS passage_vectors (
+  model TEXT NOT NULL,
+  passage_id TEXT NOT NULL,
+  vector BLOB NOT NULL,
+  PRIMARY KEY (model, passage_id)
+) WITHOUT ROWID;
+`;
+
+/**
  * Checks that the file is a citemed library (or empty) and creates or upgrades the schema.
  * Refuses foreign databases and libraries written by a newer citemed, so it never writes into
  * something it does not understand.
@@ -102,6 +117,7 @@ export function prepareSchema(db: Database.Database, file: string, create: boole
     db.pragma(`page_size = ${PAGE_SIZE_BYTES}`);
     db.transaction(() => {
       db.exec(SCHEMA_V1);
+      db.exec(SCHEMA_V2);
       db.pragma(`application_id = ${APPLICATION_ID}`);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
     }).immediate();
@@ -111,5 +127,11 @@ export function prepareSchema(db: Database.Database, file: string, create: boole
     throw new CitemedError('database-too-new', `${file} was written by a newer citemed (schema ${version}; this one knows ${SCHEMA_VERSION})`, {
       hint: 'upgrade citemed, or use another --db',
     });
+  }
+  if (version < 2) {
+    db.transaction(() => {
+      db.exec(SCHEMA_V2);
+      db.pragma('user_version = 2');
+    }).immediate();
   }
 }

@@ -34,28 +34,8 @@ export function createSearch(db: Database.Database) {
            FROM passages_fts JOIN passages p ON p.rowid = passages_fts.rowid JOIN sources s ON s.rid = p.source_rid
            WHERE passages_fts MATCH @match AND ${filters.join(' AND ')}
            ORDER BY bm25(passages_fts, @wt, @ws, @wb, @wk) LIMIT @limit`;
-    // bm25() is lower-is-better and negative; the port's score is higher-is-better. The terms
-    // field (MeSH + keywords) is rebuilt from the source's metadata as the writer built it.
-    const sql = `
-      WITH ranked AS (${ranked})
-      SELECT p.rowid, p.id, p.ordinal, p.section, p.start, p.end, p.text, s.id AS source_id,
-             s.title, s.journal, s.year, s.format, s.evidence_level, s.integrity, s.review_status,
-             json_extract(s.data, '$.statusNote') AS status_note,
-             (SELECT group_concat(v, '; ') FROM (
-                SELECT json_extract(m.value, '$.descriptor') AS v FROM json_each(s.data, '$.mesh') m
-                UNION ALL SELECT k.value FROM json_each(s.data, '$.keywords') k)) AS terms,
-             ranked.score AS score
-      FROM ranked
-      JOIN passages p ON p.rowid = ranked.rowid
-      JOIN sources s ON s.rid = p.source_rid
-      ORDER BY ranked.score DESC`;
-    const rows = db.prepare(sql).all(params) as (PassageRow & SummaryRow & { score: number; terms: string | null })[];
-    return rows.map((row) => ({
-      passage: rowToPassage(row),
-      source: rowToSummary(row),
-      score: row.score,
-      fields: { title: row.title, section: row.section, terms: row.terms ?? '' },
-    }));
+    // bm25() is lower-is-better and negative; the port's score is higher-is-better.
+    return fetchHits(db, ranked, params);
   }
 
   // FTS5's vocabulary: one row per indexed (stemmed) term with the number of rows holding it.
@@ -94,6 +74,34 @@ export function createSearch(db: Database.Database) {
   return { search, frequencies, corpusStats: cache.corpusStats, invalidate: cache.invalidate };
 }
 
+/**
+ * The passages a ranking query chose (a SELECT of `rowid` and `score`), with their sources, best
+ * first. The terms field (MeSH + keywords) is rebuilt from the source's metadata as the writer
+ * built it.
+ */
+export function fetchHits(db: Database.Database, ranked: string, params: Record<string, unknown>): PassageHit[] {
+  const sql = `
+    WITH ranked AS (${ranked})
+    SELECT p.rowid, p.id, p.ordinal, p.section, p.start, p.end, p.text, s.id AS source_id,
+           s.title, s.journal, s.year, s.format, s.evidence_level, s.integrity, s.review_status,
+           json_extract(s.data, '$.statusNote') AS status_note,
+           (SELECT group_concat(v, '; ') FROM (
+              SELECT json_extract(m.value, '$.descriptor') AS v FROM json_each(s.data, '$.mesh') m
+              UNION ALL SELECT k.value FROM json_each(s.data, '$.keywords') k)) AS terms,
+           ranked.score AS score
+    FROM ranked
+    JOIN passages p ON p.rowid = ranked.rowid
+    JOIN sources s ON s.rid = p.source_rid
+    ORDER BY ranked.score DESC`;
+  const rows = db.prepare(sql).all(params) as (PassageRow & SummaryRow & { score: number; terms: string | null })[];
+  return rows.map((row) => ({
+    passage: rowToPassage(row),
+    source: rowToSummary(row),
+    score: row.score,
+    fields: { title: row.title, section: row.section, terms: row.terms ?? '' },
+  }));
+}
+
 /** Phrases OR'd together; a phrase of several tokens must match them side by side. */
 export function matchExpression(phrases: readonly string[][]): string {
   const parts = phrases
@@ -108,7 +116,7 @@ export function quoteTerm(term: string): string {
   return `"${term.replace(/"/g, '""')}"`;
 }
 
-function filterClauses(filters: SearchFilters, params: Record<string, unknown>): string[] {
+export function filterClauses(filters: SearchFilters, params: Record<string, unknown>): string[] {
   const where: string[] = [];
   const list = (name: string, values: readonly string[]): string => {
     values.forEach((value, i) => (params[`${name}${i}`] = value));

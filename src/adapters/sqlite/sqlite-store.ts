@@ -4,10 +4,23 @@ import Database from 'better-sqlite3';
 import { CitemedError } from '../../domain/errors.js';
 import type { Passage } from '../../domain/passage.js';
 import { normalizeSourceRef, type Source, type SourceId } from '../../domain/source.js';
-import type { CorpusStats, FileProgress, LibraryStats, PassageHit, PassageQuery, Store, WriteBatch, WriteResult } from '../../ports/store.js';
+import type {
+  CorpusStats,
+  FileProgress,
+  LibraryStats,
+  PassageHit,
+  PassageQuery,
+  PassageToEmbed,
+  Store,
+  VectorQuery,
+  VectorStats,
+  WriteBatch,
+  WriteResult,
+} from '../../ports/store.js';
 import { translateSqliteError } from './errors.js';
 import { prepareSchema } from './schema.js';
 import { createSearch } from './search.js';
+import { createVectors } from './vectors.js';
 import { createWriter } from './writer.js';
 import { rowToPassage, rowToSource, type PassageRow, type SourceRow } from './rows.js';
 
@@ -29,6 +42,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const db = guard(file, () => openDatabase(file, options));
   const writer = createWriter(db);
   const search = createSearch(db);
+  const vectors = createVectors(db);
   const statements = {
     progress: db.prepare('SELECT data FROM ingest_files WHERE key = ?'),
     source: db.prepare('SELECT * FROM sources WHERE id = ?'),
@@ -46,6 +60,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     description: `SQLite ${file}`,
     async write(batch: WriteBatch): Promise<WriteResult[]> {
       search.invalidate();
+      vectors.invalidate();
       return guard(file, () => writer.write(batch));
     },
     async getProgress(key: string): Promise<FileProgress | undefined> {
@@ -75,8 +90,26 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     async corpusStats(): Promise<CorpusStats> {
       return guard(file, () => search.corpusStats());
     },
+    async passagesToEmbed(model: string, limit: number, cursor?: string): Promise<{ passages: PassageToEmbed[]; cursor: string }> {
+      return guard(file, () => vectors.passagesToEmbed(model, limit, cursor));
+    },
+    async putVectors(model: string, list: readonly { passageId: string; vector: Float32Array }[]): Promise<number> {
+      return guard(file, () => vectors.putVectors(model, list));
+    },
+    async pruneVectors(): Promise<number> {
+      return guard(file, () => vectors.pruneVectors());
+    },
+    async dropVectors(model: string): Promise<number> {
+      return guard(file, () => vectors.dropVectors(model));
+    },
+    async vectorStats(model: string): Promise<VectorStats> {
+      return guard(file, () => vectors.vectorStats(model));
+    },
+    async nearest(query: VectorQuery): Promise<PassageHit[]> {
+      return guard(file, () => vectors.nearest(query));
+    },
     async stats(): Promise<LibraryStats> {
-      return guard(file, () => readStats(db, file));
+      return guard(file, () => ({ ...readStats(db, file), vectors: vectors.models() }));
     },
     async close(): Promise<void> {
       if (db.open) db.close();
@@ -113,7 +146,7 @@ function openDatabase(file: string, options: SqliteStoreOptions): Database.Datab
   }
 }
 
-function readStats(db: Database.Database, file: string): LibraryStats {
+function readStats(db: Database.Database, file: string): Omit<LibraryStats, 'vectors'> {
   const count = (sql: string): number => (db.prepare(sql).get() as { n: number }).n;
   const groups = (column: string): Record<string, number> => {
     const rows = db.prepare(`SELECT ${column} AS k, count(*) AS n FROM sources GROUP BY ${column}`).all() as {
@@ -123,7 +156,7 @@ function readStats(db: Database.Database, file: string): LibraryStats {
     return Object.fromEntries(rows.map((r) => [r.k, r.n]));
   };
   const last = db.prepare('SELECT max(updated_at) AS t FROM ingest_files').get() as { t: string | null };
-  const stats: LibraryStats = {
+  const stats: Omit<LibraryStats, 'vectors'> = {
     sources: count('SELECT count(*) AS n FROM sources'),
     passages: count('SELECT count(*) AS n FROM passages'),
     byFormat: groups('format'),

@@ -15,6 +15,7 @@ interface EvalOptions {
   split: string;
   library?: string;
   json?: boolean;
+  hybrid?: boolean;
 }
 
 /** Published BM25 figures to set our numbers beside, when the data set is one we know. */
@@ -33,6 +34,7 @@ export function registerEval(program: Command, io: Io): void {
     .requiredOption('--dataset <dir>', 'folder with corpus.jsonl[.gz], queries.jsonl and qrels/<split>.tsv')
     .option('--split <name>', 'which judgments to score against', 'test')
     .option('--library <file>', 'build the corpus library here and keep it (reused when it already exists); default: a temporary file')
+    .option('--hybrid', 'evaluate hybrid search: embed the corpus library (embedder.* settings), then fuse lexical and vector rankings')
     .option('--json', 'print the results as JSON on stdout')
     .action(async (options: EvalOptions, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
@@ -44,6 +46,7 @@ export function registerEval(program: Command, io: Io): void {
 
 interface EvalReport extends RetrievalEvaluation {
   dataset: string;
+  hybrid: boolean;
   documents: number;
   indexMs: number;
   library: string;
@@ -74,6 +77,17 @@ async function runEval(options: EvalOptions, globals: GlobalOptions, io: Io): Pr
       } else {
         io.err(`Reusing the library ${library} (${formatCount(documents)} sources)`);
       }
+      if (options.hybrid) {
+        // Resumable: a kept --library embeds only what it lacks.
+        const embedded = await container.embed({
+          batchSize: container.settings.embedder.batchSize,
+          rebuild: false,
+          onProgress: (p) => {
+            if (p.done === p.total || p.done % 5_000 < container.settings.embedder.batchSize) io.err(`  embedded ${formatCount(p.done)}/${formatCount(p.total)} passages`);
+          },
+        });
+        io.err(`Vectors: ${embedded.embedder}, ${formatCount(embedded.alreadyEmbedded + embedded.embedded)} passages`);
+      }
       const indexMs = performance.now() - started;
       let lastReport = 0;
       const evaluation = await evaluateRetrieval(
@@ -82,8 +96,17 @@ async function runEval(options: EvalOptions, globals: GlobalOptions, io: Io): Pr
         async (text) => {
           // Documents are ranked, so one passage per source and no diversity re-ordering.
           const result = await container.search(text, {
-            adjust: (o) => ({ ...o, limit: 100, diversity: { maxPerSource: 1, mmrLambda: 1 } }),
+            adjust: (o) => ({
+              ...o,
+              limit: 100,
+              diversity: { maxPerSource: 1, mmrLambda: 1 },
+              ...(options.hybrid ? { hybrid: { ...o.hybrid, enabled: true } } : {}),
+            }),
           });
+          // A hybrid run that fell back to lexical for some queries would report a number that
+          // measures neither: stop instead.
+          const fallback = options.hybrid ? result.notes.find((note) => note.includes('lexical')) : undefined;
+          if (fallback) throw new CitemedError('service-unavailable', `hybrid evaluation stopped at "${text}": ${fallback}`);
           return result.hits.map((hit) => ({ sourceId: hit.source.id, score: hit.score }));
         },
         {
@@ -97,7 +120,7 @@ async function runEval(options: EvalOptions, globals: GlobalOptions, io: Io): Pr
           },
         },
       );
-      return { ...evaluation, dataset: dataset.description, documents, indexMs, library: temporary ? '(temporary, removed)' : library };
+      return { ...evaluation, dataset: dataset.description, hybrid: options.hybrid === true, documents, indexMs, library: temporary ? '(temporary, removed)' : library };
     });
   } finally {
     if (temporary) rmSync(temporary, { recursive: true, force: true });
@@ -107,7 +130,7 @@ async function runEval(options: EvalOptions, globals: GlobalOptions, io: Io): Pr
 function presentEval(report: EvalReport, datasetDir: string): string {
   const e = report.evaluation;
   const lines = [
-    `${report.dataset}`,
+    `${report.dataset}${report.hybrid ? ' — hybrid search' : ''}`,
     `split ${report.split}: ${formatCount(e.queriesEvaluated)} queries judged, ${formatCount(report.documents)} documents (indexed in ${formatDurationMs(report.indexMs)})`,
     '',
     '| metric | citemed |',

@@ -19,6 +19,7 @@ interface SearchOptions {
   json?: boolean;
   explain?: boolean;
   expand?: boolean;
+  hybrid?: boolean;
 }
 
 export function registerSearch(program: Command, io: Io): void {
@@ -34,6 +35,8 @@ export function registerSearch(program: Command, io: Io): void {
     .option('--to <year>', 'only sources published in or before this year')
     .option('--expand', 'also search abbreviations, MeSH headings and drug names of the terms (weighted lower)')
     .option('--no-expand', 'search only the words as typed, even if settings turn expansion on')
+    .option('--hybrid', 'also rank by meaning: fuse with the passages nearest by embedding (needs embedder.* and `citemed embed`)')
+    .option('--no-hybrid', 'lexical ranking only, even if settings turn hybrid search on')
     .option('--explain', 'show why each passage ranks where it does: matched terms, fields, priors')
     .option('--json', 'print the results as JSON on stdout (always with explanations)')
     .action(async (words: string[], options: SearchOptions, command: Command) => {
@@ -68,7 +71,11 @@ async function searchLibrary(text: string, options: SearchOptions, globals: Glob
     container.search(text, {
       filters,
       ...(limit === undefined ? {} : { limit }),
-      ...(options.expand === undefined ? {} : { adjust: (o) => ({ ...o, expand: options.expand === true }) }),
+      adjust: (o) => ({
+        ...o,
+        ...(options.expand === undefined ? {} : { expand: options.expand }),
+        ...(options.hybrid === undefined ? {} : { hybrid: { ...o.hybrid, enabled: options.hybrid } }),
+      }),
     }),
   );
 }

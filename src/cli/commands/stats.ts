@@ -38,6 +38,13 @@ export function presentStats(description: string, stats: LibraryStats): string {
     `Deleted by update files: ${formatCount(stats.deletedIds)}`,
     `Files ingested: ${stats.files.done} done, ${stats.files.running} unfinished (re-run to resume), ${stats.files.failed} failed`,
   ];
+  if (stats.vectors.length > 0) {
+    lines.push('Vectors for hybrid search:');
+    for (const v of stats.vectors) {
+      const share = stats.passages > 0 ? ` (${Math.floor((v.count / stats.passages) * 100)}% of passages)` : '';
+      lines.push(`  ${`${v.model}, ${v.dimensions} dimensions`.padEnd(34)}${formatCount(v.count).padStart(10)}${share}`);
+    }
+  }
   if (stats.lastIngestAt) lines.push(`Last ingest: ${stats.lastIngestAt}`);
   return lines.join('\n');
 }

@@ -21,7 +21,7 @@ export function presentHits(
     const s = hit.source;
     const lines = [
       `${String(i + 1).padStart(2)}. [${EVIDENCE_LEVEL_LABELS[s.evidenceLevel]}] ${s.title}`,
-      `    ${citation(s)} · ${s.id} · score ${hit.score.toFixed(2)}`,
+      `    ${citation(s)} · ${s.id} · score ${hit.score.toFixed(hit.explanation?.fusion ? 4 : 2)}`,
     ];
     if (hit.passage.section) lines.push(`    § ${hit.passage.section}`);
     lines.push(wrap(truncate(hit.passage.text.replace(/\s+/g, ' '), SNIPPET_CHARS), width, '    '));
@@ -72,5 +72,12 @@ function explainLines(e: Explanation): string[] {
   if (e.priors.integrity !== 1) priors.push(`retracted ×${e.priors.integrity.toFixed(2)}`);
   if (e.coverage !== 1) priors.push(`terms covered ×${e.coverage.toFixed(2)}`);
   lines.push(`${priors.join(', ')}; index BM25 ${e.firstStage.toFixed(2)}`);
+  if (e.fusion) {
+    const f = e.fusion;
+    if (e.clauses.length === 0) lines.push('no word of the question matched: found by meaning (embedding) alone');
+    const lexical = f.lexicalRank !== undefined ? `lexical rank ${f.lexicalRank} (score ${f.lexicalScore.toFixed(2)})` : 'no lexical rank';
+    const vector = f.vectorRank !== undefined ? `vector rank ${f.vectorRank} (cosine ${(f.similarity ?? 0).toFixed(3)})` : 'not among the nearest by vector';
+    lines.push(`hybrid: ${lexical}, ${vector} → fused ${f.rrf.toFixed(4)}`);
+  }
   return lines;
 }
