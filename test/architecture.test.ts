@@ -13,9 +13,10 @@ const ALLOWED: Record<string, string[]> = {
   ingest: ['domain', 'ports', 'ingest'],
   retrieval: ['domain', 'ports', 'retrieval'],
   eval: ['domain', 'ports', 'ingest', 'retrieval', 'eval'],
+  answer: ['domain', 'ports', 'retrieval', 'answer'],
   adapters: ['domain', 'ports', 'adapters'],
-  config: ['domain', 'ports', 'ingest', 'retrieval', 'eval', 'adapters', 'config'],
-  cli: ['domain', 'ports', 'ingest', 'retrieval', 'eval', 'config', 'cli'],
+  config: ['domain', 'ports', 'ingest', 'retrieval', 'eval', 'answer', 'adapters', 'config'],
+  cli: ['domain', 'ports', 'ingest', 'retrieval', 'eval', 'answer', 'config', 'cli'],
 };
 
 function sourceFiles(dir: string): string[] {

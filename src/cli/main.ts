@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { listPresets } from '../config/load-settings.js';
+import { registerAsk } from './commands/ask.js';
 import { registerEmbed } from './commands/embed.js';
 import { registerEval } from './commands/eval.js';
 import { registerIngest } from './commands/ingest.js';
@@ -25,6 +26,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .exitOverride();
   registerIngest(program, io, setExitCode);
+  registerAsk(program, io);
   registerEmbed(program, io, setExitCode);
   registerSearch(program, io);
   registerStats(program, io);

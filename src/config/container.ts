@@ -2,16 +2,23 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openBeirDataset } from '../adapters/beir/beir-dataset.js';
+import { createAnthropicComposer } from '../adapters/composers/anthropic-messages.js';
+import { createOpenAiChatComposer } from '../adapters/composers/openai-chat.js';
 import { createOpenAiEmbedder } from '../adapters/embeddings/openai-embedder.js';
 import { createNodeFileSystem } from '../adapters/fs/node-files.js';
 import { loadSharedDataResources } from '../adapters/resources/shared-data-resources.js';
 import { openSqliteStore } from '../adapters/sqlite/sqlite-store.js';
+import { ask, type AskRequest } from '../answer/ask.js';
+import { createExtractiveComposer } from '../answer/extractive.js';
+import { DEFAULT_VERIFY_OPTIONS } from '../answer/verify.js';
+import type { Answer } from '../domain/answer.js';
 import { CitemedError } from '../domain/errors.js';
 import { embedLibrary, type EmbedOptions, type EmbedReport } from '../ingest/embed.js';
 import { createInProcessPreparer } from '../ingest/prepare-items.js';
 import { createReaders } from '../ingest/readers/index.js';
 import { createWorkerPreparer } from '../ingest/worker/worker-preparer.js';
 import type { IngestDeps } from '../ingest/pipeline.js';
+import type { Composer } from '../ports/composer.js';
 import type { RetrievalDataset } from '../ports/dataset.js';
 import type { Embedder } from '../ports/embedder.js';
 import type { FileSystem } from '../ports/files.js';
@@ -33,6 +40,8 @@ export interface Container {
   ingestDeps(): IngestDeps;
   /** Finds the passages that best answer a question (analysis, expansion, ranking, diversity). */
   search(text: string, request?: SearchRequest): Promise<RetrievalResult>;
+  /** Answers a question from the library: evidence, a composed draft, every statement verified. */
+  ask(request: AskRequest): Promise<Answer>;
   /** Gives the library's passages vectors from the configured embedder, for hybrid search. */
   embed(options: EmbedOptions): Promise<EmbedReport>;
   close(): Promise<void>;
@@ -118,6 +127,31 @@ function missingEmbedder(what: string): CitemedError {
   });
 }
 
+/**
+ * The answer composer that settings name. LLM composers are built on first use, so a bad model
+ * setting fails `citemed ask`, not every command.
+ */
+function createComposer(answer: Settings['answer']): Composer {
+  if (answer.composer === 'extractive') return createExtractiveComposer();
+  const { llm } = answer;
+  if (llm.model === '' || (answer.composer === 'openai' && llm.baseUrl === '')) {
+    throw new CitemedError('bad-config', `the ${answer.composer} composer needs answer.llm.model${answer.composer === 'openai' ? ' and answer.llm.baseUrl' : ''}`, {
+      hint: 'set them in a settings file or as CITEMED__ANSWER__LLM__BASE_URL and CITEMED__ANSWER__LLM__MODEL, or use the extractive composer',
+    });
+  }
+  const options = {
+    baseUrl: llm.baseUrl === '' ? 'https://api.anthropic.com' : llm.baseUrl,
+    model: llm.model,
+    ...(llm.apiKey ? { apiKey: llm.apiKey } : {}),
+    maxTokens: llm.maxTokens,
+    temperature: llm.temperature,
+    timeoutMs: llm.timeoutMs,
+    maxRetries: llm.maxRetries,
+    stream: llm.stream,
+  };
+  return answer.composer === 'openai' ? createOpenAiChatComposer(options) : createAnthropicComposer(options);
+}
+
 export interface ContainerOptions {
   /** False for commands that only read (stats, search, show): a missing library is an error. */
   create?: boolean;
@@ -133,12 +167,13 @@ export function createContainer(settings: Settings, options: ContainerOptions = 
   });
   const files = createNodeFileSystem(options.cwd);
   const embedder = createEmbedder(settings.embedder);
+  let composer: Composer | undefined;
   const retrieve = createRetriever({
     store,
     expander: createExpander(settings.search.expansion, options.cwd),
     ...(embedder ? { embedder } : {}),
   });
-  return {
+  const container: Container = {
     settings,
     store,
     files,
@@ -160,12 +195,32 @@ export function createContainer(settings: Settings, options: ContainerOptions = 
       if (configured.hybrid.enabled && !embedder) return Promise.reject(missingEmbedder('hybrid search'));
       return retrieve(text, configured);
     },
+    ask: (request) =>
+      ask(
+        {
+          // An answer draws on several passages of its best sources (an overview's diagnosis and
+          // treatment sections), so it allows more per source than a list of search results does.
+          search: (text, { limit, filters }) =>
+            container.search(text, {
+              limit,
+              ...(filters ? { filters } : {}),
+              adjust: (o) => ({ ...o, diversity: { ...o.diversity, maxPerSource: settings.answer.perSource } }),
+            }),
+          getSource: (id) => store.getSource(id),
+          composer: (composer ??= createComposer(settings.answer)),
+          now: () => new Date(),
+          library: store.description,
+          verify: { ...DEFAULT_VERIFY_OPTIONS, supportedAt: settings.answer.supportedAt, partialAt: settings.answer.partialAt },
+        },
+        { evidence: settings.answer.evidence, ...request },
+      ),
     embed: (embedOptions) => {
       if (!embedder) return Promise.reject(missingEmbedder('`citemed embed`'));
       return embedLibrary({ store, embedder, elapsedMs: () => performance.now() }, embedOptions);
     },
     close: () => store.close(),
   };
+  return container;
 }
 
 /** A BEIR-layout test collection (corpus.jsonl, queries.jsonl, qrels/<split>.tsv) in a folder. */

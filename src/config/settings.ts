@@ -173,6 +173,45 @@ export const SettingsSchema = z
       })
       .strict()
       .prefault({}),
+    answer: z
+      .object({
+        /**
+         * Who drafts answers: `extractive` (default, no model: sentences quoted from the evidence),
+         * `openai` (any OpenAI-compatible chat server) or `anthropic` (the Messages API). Every
+         * draft is verified against its cited passages either way.
+         */
+        composer: z.enum(['extractive', 'openai', 'anthropic']).default('extractive'),
+        /** Passages retrieved as evidence for an answer. */
+        evidence: z.number().int().min(1).max(100).default(16),
+        /** Most evidence passages from one source (search results show at most search.diversity.maxPerSource). */
+        perSource: z.number().int().min(1).max(100).default(6),
+        /** Support score at or above which a statement counts as supported (0–1). */
+        supportedAt: z.number().min(0).max(1).default(0.6),
+        /** Below this support score a statement is unsupported and removed; between, shown flagged. */
+        partialAt: z.number().min(0).max(1).default(0.3),
+        /** The chat model for the `openai` and `anthropic` composers. */
+        llm: z
+          .object({
+            /**
+             * e.g. "http://127.0.0.1:11434/v1" (Ollama), "http://127.0.0.1:8000/v1" (vLLM);
+             * for `anthropic`, "https://api.anthropic.com" when empty.
+             */
+            baseUrl: text().default(''),
+            model: text().default(''),
+            /** Prefer CITEMED__ANSWER__LLM__API_KEY to writing it in a file. Never printed. */
+            apiKey: text().optional(),
+            maxTokens: z.number().int().min(100).max(100_000).default(2_000),
+            temperature: z.number().min(0).max(2).default(0),
+            timeoutMs: z.number().int().min(1_000).max(600_000).default(120_000),
+            maxRetries: z.number().int().min(0).max(20).default(3),
+            /** Stream partial output (the server relays it to the browser). */
+            stream: z.boolean().default(true),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
     /**
      * An OpenAI-compatible embedding server for hybrid search (`POST <baseUrl>/embeddings`):
      * Ollama, vLLM, llama.cpp's server or a hosted service. None by default.

@@ -1,0 +1,194 @@
+import type { Answer, AnswerSection, Audience, Evidence, EvidenceSource, Statement } from '../domain/answer.js';
+import { SECTION_TITLES } from '../domain/answer.js';
+import type { Source } from '../domain/source.js';
+import type { Composer, Draft, ThreadTurn } from '../ports/composer.js';
+import type { PassageHit, SearchFilters } from '../ports/store.js';
+import type { RetrievalResult } from '../retrieval/retrieve.js';
+import { audienceNotices, glossaryFor, hasDosing } from './audience.js';
+import { buildReferences } from './references.js';
+import { summarizeEvidence } from './summary.js';
+import { resolveFollowUp, suggestFollowUps } from './thread.js';
+import { DEFAULT_VERIFY_OPTIONS, verifyAll, type VerifyOptions } from './verify.js';
+
+/**
+ * The answer use case: retrieve evidence for the question (resolved against its thread when it is
+ * a follow-up), have the composer draft an answer from it, check every statement against the
+ * passages it cites, and assemble the answer with references, an evidence summary, notices for
+ * the audience and follow-up suggestions.
+ *
+ * Nothing unchecked reaches the reader: a statement the verifier finds unsupported is removed
+ * (and kept in `removed`, with why); a partly supported one stays, flagged. Retracted sources are
+ * never offered to the composer as support. When nothing supported is left, the answer says the
+ * library does not hold enough evidence and lists what was found.
+ */
+export interface AskDeps {
+  search(text: string, request: { limit: number; filters?: SearchFilters }): Promise<RetrievalResult>;
+  getSource(id: string): Promise<Source | undefined>;
+  composer: Composer;
+  now: () => Date;
+  /** Describes the library, for provenance. */
+  library: string;
+  verify?: VerifyOptions;
+}
+
+export interface AskRequest {
+  question: string;
+  audience: Audience;
+  thread?: readonly ThreadTurn[];
+  /** Passages retrieved as evidence. */
+  evidence?: number;
+  filters?: SearchFilters;
+  signal?: AbortSignal;
+  onText?: (delta: string) => void;
+}
+
+export const DEFAULT_EVIDENCE_PASSAGES = 16;
+
+export async function ask(deps: AskDeps, request: AskRequest): Promise<Answer> {
+  const thread = request.thread ?? [];
+  const searchedFor = resolveFollowUp(request.question, thread);
+  const retrieval = await deps.search(searchedFor, {
+    limit: request.evidence ?? DEFAULT_EVIDENCE_PASSAGES,
+    ...(request.filters ? { filters: request.filters } : {}),
+  });
+  const evidence = await toEvidence(retrieval.hits, deps.getSource);
+  const citeable = evidence.filter((e) => e.source.integrity !== 'retracted');
+  const draft: Draft =
+    citeable.length === 0
+      ? { bottomLine: [], sections: [], followUps: [] }
+      : await deps.composer.compose({
+          question: searchedFor,
+          audience: request.audience,
+          evidence: citeable,
+          thread,
+          ...(request.signal ? { signal: request.signal } : {}),
+          ...(request.onText ? { onText: request.onText } : {}),
+        });
+
+  const byId = new Map(citeable.map((e) => [e.id, e]));
+  const removed: Statement[] = (draft.rejected ?? []).map((r) => ({
+    text: r.text,
+    evidence: r.evidence,
+    verdict: { support: 'unsupported', score: 0, problems: [r.reason] },
+  }));
+  const keep = (statements: readonly Statement[]): Statement[] =>
+    verifyAll(statements, byId, deps.verify ?? DEFAULT_VERIFY_OPTIONS).filter((s) => {
+      const reason = removalReason(s, request.audience);
+      if (reason) removed.push(reason === 'verdict' ? s : { ...s, verdict: { support: 'unsupported', score: s.verdict?.score ?? 0, problems: [reason] } });
+      return reason === undefined;
+    });
+  const bottomLine = keep(draft.bottomLine);
+  const sections: AnswerSection[] = draft.sections
+    .map((section) => ({ kind: section.kind, title: SECTION_TITLES[section.kind], statements: keep(section.statements) }))
+    .filter((section) => section.statements.length > 0);
+  const kept = [...bottomLine, ...sections.flatMap((s) => s.statements)];
+  // An answer with no bottom line left leads with its strongest remaining statement.
+  if (bottomLine.length === 0 && sections.length > 0) {
+    const first = sections[0]!;
+    bottomLine.push(first.statements.shift()!);
+    if (first.statements.length === 0) sections.shift();
+  }
+
+  const references = buildReferences(kept.flatMap((s) => s.evidence.map((id) => ({ evidenceId: id, source: byId.get(id)!.source }))));
+  const status = kept.length > 0 ? 'answered' : 'insufficient';
+  const answer: Answer = {
+    question: request.question,
+    searchedFor,
+    audience: request.audience,
+    status,
+    bottomLine,
+    sections,
+    references,
+    evidence,
+    summary: summarizeEvidence(references, evidence, kept),
+    notices: notices(request.audience, status, draft, references, removed, retrieval.notes, evidence),
+    followUps: (draft.followUps.length > 0 ? draft.followUps : suggestFollowUps(searchedFor)).slice(0, 3),
+    glossary: request.audience === 'patient' ? glossaryFor(kept.map((s) => s.text)) : [],
+    removed,
+    provenance: {
+      composer: deps.composer.name,
+      retrieval: { searchedFor, passages: request.evidence ?? DEFAULT_EVIDENCE_PASSAGES, candidates: retrieval.candidates, filters: request.filters ?? {} },
+      generatedAt: deps.now().toISOString(),
+      library: deps.library,
+    },
+    reviewStatus: 'not-reviewed',
+  };
+  return answer;
+}
+
+/** Why a verified statement may not be shown: 'verdict' when the verifier found it unsupported. */
+function removalReason(statement: Statement, audience: Audience): string | undefined {
+  if (statement.verdict?.support === 'unsupported') return 'verdict';
+  if (audience === 'patient' && hasDosing(statement.text)) return 'individual dosing is left out of patient answers';
+  return undefined;
+}
+
+function notices(
+  audience: Audience,
+  status: Answer['status'],
+  draft: Draft,
+  references: Answer['references'],
+  removed: readonly Statement[],
+  retrievalNotes: readonly string[],
+  evidence: readonly Evidence[],
+): string[] {
+  const out = [...audienceNotices(audience)];
+  if (status === 'insufficient') {
+    out.push(
+      evidence.length === 0
+        ? 'The library holds no passage on this question, so there is no answer. Try other words, or add literature on the topic.'
+        : 'The library does not hold enough evidence to answer this question. The passages found are listed below; none of them was judged to answer it.',
+    );
+  }
+  if (draft.refusal) out.push(`The composer declined to answer: ${draft.refusal}`);
+  const unreviewed = references.filter((r) => r.source.reviewStatus !== undefined && r.source.reviewStatus !== 'approved');
+  if (unreviewed.length > 0) {
+    out.push(`${unreviewed.length} cited source${unreviewed.length === 1 ? ' is' : 's are'} in-house content that no qualified reviewer has approved (sample content).`);
+  }
+  const unsupported = removed.filter((s) => s.verdict?.problems.every((p) => !p.startsWith('individual dosing')));
+  if (unsupported.length > 0) out.push(`${unsupported.length} drafted statement${unsupported.length === 1 ? ' was' : 's were'} removed because the cited passages do not support ${unsupported.length === 1 ? 'it' : 'them'}.`);
+  const retracted = evidence.filter((e) => e.source.integrity === 'retracted');
+  if (retracted.length > 0) out.push(`${new Set(retracted.map((e) => e.source.id)).size} retrieved source(s) are retracted and were not used as support.`);
+  out.push(...retrievalNotes);
+  return out;
+}
+
+/** Retrieved passages as evidence E1, E2, … with the citation details of their sources. */
+async function toEvidence(hits: readonly PassageHit[], getSource: AskDeps['getSource']): Promise<Evidence[]> {
+  const sources = new Map<string, EvidenceSource>();
+  for (const hit of hits) {
+    if (sources.has(hit.source.id)) continue;
+    const full = await getSource(hit.source.id);
+    sources.set(hit.source.id, evidenceSource(hit, full));
+  }
+  return hits.map((hit, i) => ({
+    id: `E${i + 1}`,
+    passageId: hit.passage.id,
+    source: sources.get(hit.source.id)!,
+    section: hit.passage.section,
+    text: hit.passage.text,
+    score: hit.score,
+    rank: i + 1,
+  }));
+}
+
+function evidenceSource(hit: PassageHit, full: Source | undefined): EvidenceSource {
+  const s = hit.source;
+  const out: EvidenceSource = {
+    id: s.id,
+    title: s.title,
+    authors: full?.authors ?? [],
+    ids: full?.ids ?? {},
+    format: s.format,
+    evidenceLevel: s.evidenceLevel,
+    integrity: s.integrity,
+    publicationTypes: full?.publicationTypes ?? [],
+    references: full?.references ?? [],
+  };
+  if (s.journal !== undefined) out.journal = s.journal;
+  if (s.year !== undefined) out.year = s.year;
+  if (full?.published !== undefined) out.published = full.published;
+  if (s.reviewStatus !== undefined) out.reviewStatus = s.reviewStatus;
+  if (s.statusNote !== undefined) out.statusNote = s.statusNote;
+  return out;
+}

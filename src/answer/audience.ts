@@ -1,0 +1,101 @@
+import type { Audience } from '../domain/answer.js';
+
+/**
+ * What changes with the audience: vocabulary and emphasis, never the facts. A patient answer
+ * leads with when to seek care, leaves out individual dosing, and explains the medical words it
+ * uses; professional answers keep every dose as written.
+ */
+
+/** A number with a dose unit, or a dosing interval: "500 mg", "1 mg/kg", "q8h", "twice daily". */
+const DOSING =
+  /\b\d+(?:[.,]\d+)?\s*(?:mg|g|mcg|µg|μg|ng|ml|mL|l|L|iu|IU|units?|mmol|mEq|mg\/kg|mcg\/kg|µg\/kg)\b|\bq\s?\d+\s?h\b|\bevery \d+(?:[–-]\d+)? hours?\b|\b(?:once|twice|three times|four times) (?:a )?dai?ly\b|\b(?:bid|tid|qid|qds|tds|bd)\b/i;
+
+/** How long a treatment is given: "5 days of treatment", "for 6 weeks", "a 10-day course". */
+const DURATION = /\b\d+(?:[–-]\d+)?[\s-]*(?:days?|weeks?|months?)\b[^.;]*\b(?:treat|therap|antibiotic|course|dose|taken|given|prophyla)|\b(?:treat\w*|therap\w*|antibiotics?|course|given|taken)\b[^.;]*\bfor \d+(?:[–-]\d+)? (?:days?|weeks?|months?)\b|\b\d+(?:[–-]\d+)?[\s-]*(?:days?|weeks?|months?) (?:of|course)\b/i;
+
+/** Doses, intervals and treatment durations: what a patient answer leaves to the clinician. */
+export function hasDosing(text: string): boolean {
+  return DOSING.test(text) || DURATION.test(text);
+}
+
+/** Shown first in every patient answer. */
+export const PATIENT_RED_FLAGS =
+  'Get medical help now (call your local emergency number) if you have trouble breathing, chest pain, ' +
+  'fainting or new confusion, a high fever with shaking chills or a stiff neck, severe or quickly ' +
+  'worsening pain, bleeding that will not stop, or swelling of the face, lips or throat.';
+
+export const PATIENT_NOT_ADVICE =
+  'This is general information drawn from medical literature, not advice for your situation, and it ' +
+  'does not replace a doctor, nurse or pharmacist who knows you. Doses are left out on purpose: ask ' +
+  'your clinician or pharmacist what is right for you.';
+
+export const PROFESSIONAL_NOTICE =
+  'Generated from the library by citemed and not reviewed by a qualified clinician: check each ' +
+  'statement against its cited source and current local guidance before acting on it.';
+
+/** Plain-language meanings of medical words, written for this project. Keys are lower case. */
+export const GLOSSARY: Readonly<Record<string, string>> = {
+  abscess: 'a pocket of pus inside the body',
+  acute: 'starting suddenly or lasting a short time',
+  anaemia: 'too few healthy red blood cells',
+  anemia: 'too few healthy red blood cells',
+  anticoagulant: 'a medicine that makes the blood slower to clot (a "blood thinner")',
+  anticoagulation: 'treatment with medicines that make the blood slower to clot',
+  antibiotic: 'a medicine that kills bacteria or stops them growing',
+  bilateral: 'on both sides of the body',
+  biopsy: 'taking a small piece of tissue to look at under a microscope',
+  cardiovascular: 'to do with the heart and blood vessels',
+  chronic: 'lasting a long time',
+  contraindicated: 'should not be used because it could cause harm',
+  'computed tomography': 'a CT scan: detailed X-ray pictures of the inside of the body',
+  culture: 'a lab test that grows germs from a sample to find out which ones are there',
+  drainage: 'letting fluid or pus out, often through a thin tube',
+  embolism: 'a blockage of a blood vessel, often by a clot that has travelled',
+  empiric: 'started before test results are back, based on the most likely cause',
+  haematoma: 'a collection of blood outside the blood vessels, like a deep bruise',
+  hematoma: 'a collection of blood outside the blood vessels, like a deep bruise',
+  hepatic: 'to do with the liver',
+  hypertension: 'high blood pressure',
+  hypotension: 'low blood pressure',
+  immunocompromised: 'having an immune system that is weaker than usual',
+  infection: 'germs growing in the body and causing harm',
+  inflammation: 'the body\'s reaction to injury or infection: redness, swelling, heat or pain',
+  intravenous: 'given into a vein',
+  'meta-analysis': 'a study that combines the results of several studies',
+  mortality: 'the share of people who died',
+  mri: 'a scan that uses a strong magnet to make detailed pictures',
+  'myocardial infarction': 'a heart attack',
+  oral: 'taken by mouth',
+  percutaneous: 'done through the skin, with a needle or thin tube',
+  prognosis: 'the likely course and outcome of an illness',
+  prophylaxis: 'treatment given to prevent a problem',
+  randomized: 'in a trial where chance decides who gets which treatment',
+  recurrence: 'the illness coming back',
+  renal: 'to do with the kidneys',
+  sepsis: 'a life-threatening reaction of the body to an infection',
+  'systematic review': 'a careful summary of all the good studies on one question',
+  thrombosis: 'a blood clot forming inside a blood vessel',
+  ultrasound: 'a scan that uses sound waves to make pictures',
+};
+
+/** The glossary entries for words an answer uses, in the order they first appear. */
+export function glossaryFor(texts: readonly string[]): { term: string; meaning: string }[] {
+  const joined = ` ${texts.join(' ').toLowerCase()} `;
+  const found: { term: string; meaning: string; at: number }[] = [];
+  for (const [term, meaning] of Object.entries(GLOSSARY)) {
+    // Plurals too: "antibiotics" is explained by "antibiotic".
+    const at = joined.search(new RegExp(`[^a-z]${term.replace(/[-]/g, '[- ]')}s?[^a-z]`));
+    if (at >= 0) found.push({ term, meaning, at });
+  }
+  // One of each pair of spellings is enough ("anemia" / "anaemia").
+  const seen = new Set<string>();
+  return found
+    .sort((a, b) => a.at - b.at)
+    .filter(({ meaning }) => (seen.has(meaning) ? false : (seen.add(meaning), true)))
+    .map(({ term, meaning }) => ({ term, meaning }));
+}
+
+/** The notices an answer for this audience opens with. */
+export function audienceNotices(audience: Audience): string[] {
+  return audience === 'patient' ? [PATIENT_RED_FLAGS, PATIENT_NOT_ADVICE] : [PROFESSIONAL_NOTICE];
+}

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import type { Evidence, EvidenceSource } from '../domain/answer.js';
+import { cleanSentence, composeExtractive, sectionKind } from './extractive.js';
+
+const source = (id: string, patch: Partial<EvidenceSource> = {}): EvidenceSource => ({
+  id,
+  title: 'Iliopsoas abscess: a case series',
+  authors: [],
+  ids: {},
+  format: 'medline',
+  evidenceLevel: 'observational',
+  integrity: 'ok',
+  publicationTypes: [],
+  references: [],
+  ...patch,
+});
+
+const evidence = (id: string, text: string, patch: Partial<Evidence> = {}): Evidence => ({
+  id,
+  passageId: `p-${id}`,
+  source: source(`s-${id}`),
+  section: 'Abstract',
+  text,
+  score: 1,
+  rank: Number(id.slice(1)),
+  ...patch,
+});
+
+const request = (items: Evidence[], audience: 'clinician' | 'patient' = 'clinician') => ({
+  question: 'What is the management of an iliopsoas abscess?',
+  audience,
+  evidence: items,
+  thread: [],
+});
+
+describe('extractive composer', () => {
+  it('quotes sentences verbatim, keeps doses exactly, and points each at its span', () => {
+    const e1 = evidence('E1', 'Percutaneous drainage of the iliopsoas abscess succeeded in 16 of 24 patients. Weather was fine.');
+    const e2 = evidence('E2', 'Empiric treatment of iliopsoas abscess used piperacillin-tazobactam 4.5 g every 8 hours for the abscess.');
+    const draft = composeExtractive(request([e1, e2]));
+    const all = [...draft.bottomLine, ...draft.sections.flatMap((s) => s.statements)];
+    expect(all.map((s) => s.text)).toContain('Empiric treatment of iliopsoas abscess used piperacillin-tazobactam 4.5 g every 8 hours for the abscess.');
+    for (const s of all) {
+      const cited = [e1, e2].find((e) => e.id === s.evidence[0])!;
+      expect(cited.text.slice(s.quote!.start, s.quote!.end)).toBe(s.text);
+    }
+    // A sentence that says nothing about the question is not used.
+    expect(all.map((s) => s.text)).not.toContain('Weather was fine.');
+  });
+
+  it('skips a sentence too like one already chosen', () => {
+    const text = 'Percutaneous drainage is the first-line management of iliopsoas abscess in most patients.';
+    const draft = composeExtractive(request([evidence('E1', text), evidence('E2', text.replace('most', 'many'))]));
+    expect([...draft.bottomLine, ...draft.sections.flatMap((s) => s.statements)]).toHaveLength(1);
+  });
+
+  it('files sentences under the section their passage or wording points to', () => {
+    expect(sectionKind('pitfalls to avoid', 'Assuming the abscess is primary.')).toBe('pitfalls');
+    expect(sectionKind('abstract', 'Computed tomography confirmed the diagnosis in all patients.')).toBe('diagnosis');
+    expect(sectionKind('abstract', 'Mortality was 5% at one year.')).toBe('prognosis');
+    expect(sectionKind('results', 'Drainage was the main treatment used.')).toBe('treatment');
+  });
+
+  it('leaves dosing out of a patient answer', () => {
+    const draft = composeExtractive(
+      request(
+        [
+          evidence('E1', 'Iliopsoas abscess management used cefazolin 2 g every 8 hours in the abscess cases.'),
+          evidence('E2', 'Most iliopsoas abscess cases were managed with drainage of the abscess and antibiotics.'),
+        ],
+        'patient',
+      ),
+    );
+    const texts = [...draft.bottomLine, ...draft.sections.flatMap((s) => s.statements)].map((s) => s.text);
+    expect(texts).toEqual(['Most iliopsoas abscess cases were managed with drainage of the abscess and antibiotics.']);
+  });
+
+  it('drops an overview\'s own reference markers from the text and traces them to its references', () => {
+    const overview = evidence('E1', '- Percutaneous drainage of an iliopsoas abscess succeeded in 40% of patients as the first procedure [1, 3].', {
+      section: 'Treatment',
+      source: source('doc:overview', {
+        evidenceLevel: 'in-house',
+        format: 'markdown',
+        references: [
+          { label: '1', title: 'Management and treatment of iliopsoas abscess.', journal: 'Archives of Surgery', year: 2009 },
+          { label: '2', title: 'Other', journal: 'Other Journal', year: 2001 },
+          { label: '3', title: 'Ilio-psoas abscesses: percutaneous drainage under image guidance.', journal: 'Clinical Radiology', year: 1997 },
+        ],
+      }),
+    });
+    const [statement] = composeExtractive(request([overview])).bottomLine;
+    expect(statement?.text).toBe('Percutaneous drainage of an iliopsoas abscess succeeded in 40% of patients as the first procedure.');
+    expect(statement?.via?.map((r) => r.journal)).toEqual(['Archives of Surgery', 'Clinical Radiology']);
+    expect(cleanSentence('• Drainage [2–4] helped [5].')).toBe('Drainage helped.');
+  });
+
+  it('has nothing to say when no sentence is about the question', () => {
+    const statins = evidence('E1', 'Statins lowered LDL cholesterol in adults over five years.', { source: source('s-1', { title: 'Statins in adults' }) });
+    const skin = evidence('E2', 'Incision and drainage is the main treatment of a skin abscess.', { source: source('s-2', { title: 'Skin abscess' }) });
+    // Neither passage is on iliopsoas abscess: the skin abscess holds only half the topic.
+    const draft = composeExtractive(request([statins, skin]));
+    expect(draft.bottomLine).toEqual([]);
+    expect(draft.sections).toEqual([]);
+  });
+});

@@ -1,0 +1,241 @@
+import type { Audience, Evidence, SectionKind, Statement } from '../domain/answer.js';
+import type { CitedReference } from '../domain/source.js';
+import { splitSentences } from '../domain/sentences.js';
+import type { ComposeRequest, Composer, Draft } from '../ports/composer.js';
+import { analyzeQuery } from '../retrieval/query.js';
+import { indexTokens } from '../retrieval/tokens.js';
+import { hasDosing } from './audience.js';
+import { FOCUS } from './thread.js';
+
+/**
+ * The default composer: no model. It answers with sentences taken verbatim from the retrieved
+ * passages, so every number, dose and unit is exactly as its source wrote it and every statement
+ * points at the span it came from.
+ *
+ * 1. Every sentence of every citeable passage is scored against the question: the question's
+ *    terms it holds (weighted by how rare they are among the passages), the passage's retrieval
+ *    rank, and its source's evidence level.
+ * 2. Each sentence goes to the answer section its wording and its passage's section label point to
+ *    (diagnosis, treatment, monitoring, …).
+ * 3. The bottom line is the best one or two sentences, preferring an overview's own "Bottom line"
+ *    and high-level evidence; each section keeps its best sentences; a sentence too like one
+ *    already chosen is skipped.
+ */
+export interface ExtractiveOptions {
+  /** Most statements per section. */
+  perSection: number;
+  /** Most statements in the whole answer, bottom line included. */
+  total: number;
+  /** Sentences sharing more than this share of their words with a chosen one are skipped. */
+  maxOverlap: number;
+  /** A sentence must hold at least this share of the question's (weighted) terms to be used. */
+  minRelevance: number;
+
+  /**
+   * A passage is used only when it (with its source's title and section) holds at least this
+   * share of the question's topic words ("iliopsoas", "abscess"; not "management"): a passage on
+   * iliopsoas haematoma or on skin abscesses does not answer a question on iliopsoas abscess.
+   */
+  minTopicCoverage: number;
+}
+
+export const DEFAULT_EXTRACTIVE_OPTIONS: ExtractiveOptions = { perSection: 5, total: 16, maxOverlap: 0.6, minRelevance: 0.2, minTopicCoverage: 0.67 };
+
+export function createExtractiveComposer(options: ExtractiveOptions = DEFAULT_EXTRACTIVE_OPTIONS): Composer {
+  return {
+    name: 'extractive',
+    async compose(request: ComposeRequest): Promise<Draft> {
+      return composeExtractive(request, options);
+    },
+  };
+}
+
+interface Candidate {
+  statement: Statement;
+  words: Set<string>;
+  relevance: number;
+  score: number;
+  kind: SectionKind;
+  bottomLine: boolean;
+}
+
+const LEVEL_WEIGHT: Readonly<Record<string, number>> = {
+  guideline: 1.3,
+  'systematic-review': 1.25,
+  'in-house': 1.2,
+  'randomized-trial': 1.15,
+  observational: 1.05,
+  'review-opinion': 1,
+  'case-report': 0.95,
+  unclassified: 1,
+};
+
+export function composeExtractive(request: ComposeRequest, options: ExtractiveOptions = DEFAULT_EXTRACTIVE_OPTIONS): Draft {
+  const terms = questionTerms(request.question, request.evidence);
+  const topic = topicStems(request.question);
+  const onTopic = request.evidence.filter((e) => topicCoverage(e, topic) >= options.minTopicCoverage);
+  const candidates = onTopic.flatMap((evidence) => sentencesOf(evidence, terms, request.audience, titleCovers(evidence, topic, options)));
+  const usable = candidates.filter((c) => c.relevance >= options.minRelevance).sort((a, b) => b.score - a.score);
+  const chosen: Candidate[] = [];
+  const tooLike = (c: Candidate) => chosen.some((other) => overlap(c.words, other.words) > options.maxOverlap);
+
+  const bottomLine: Statement[] = [];
+  for (const c of [...usable].sort((a, b) => Number(b.bottomLine) - Number(a.bottomLine) || b.score - a.score)) {
+    if (bottomLine.length === 2) break;
+    // A second bottom-line sentence only when it is nearly as strong as the first.
+    if (bottomLine.length === 1 && c.score < (chosen[0]?.score ?? 0) * 0.6) break;
+    if (tooLike(c)) continue;
+    chosen.push(c);
+    bottomLine.push(c.statement);
+  }
+
+  const sections = new Map<SectionKind, Statement[]>();
+  for (const c of usable) {
+    if (chosen.length >= options.total) break;
+    if (chosen.includes(c) || tooLike(c)) continue;
+    const list = sections.get(c.kind) ?? [];
+    if (list.length >= options.perSection) continue;
+    list.push(c.statement);
+    sections.set(c.kind, list);
+    chosen.push(c);
+  }
+  return {
+    bottomLine,
+    sections: SECTION_ORDER.filter((kind) => sections.has(kind)).map((kind) => ({ kind, statements: sections.get(kind) ?? [] })),
+    followUps: [],
+  };
+}
+
+const SECTION_ORDER: readonly SectionKind[] = ['diagnosis', 'treatment', 'special-considerations', 'monitoring', 'pitfalls', 'prognosis', 'background'];
+
+/** The question's stemmed content terms, each weighted by its rarity among the passages. */
+function questionTerms(question: string, evidence: readonly Evidence[]): Map<string, number> {
+  const stems = new Set(analyzeQuery(question).flatMap((term) => term.stems[0] ?? []));
+  const passages = evidence.map((e) => new Set(indexTokens(`${e.source.title} ${e.text}`)));
+  const weights = new Map<string, number>();
+  for (const s of stems) {
+    const df = passages.filter((p) => p.has(s)).length;
+    weights.set(s, Math.log(1 + (passages.length + 1) / (df + 0.5)));
+  }
+  return weights;
+}
+
+/** The question's topic words, stemmed: its terms without the "management of …" words. */
+function topicStems(question: string): Set<string> {
+  return new Set(analyzeQuery(question).filter((t) => !FOCUS.test(t.text)).flatMap((t) => t.stems[0] ?? []));
+}
+
+/** Share of the topic's words a passage holds, counting its source title and section label. */
+export function topicCoverage(evidence: Evidence, topic: ReadonlySet<string>): number {
+  if (topic.size === 0) return 1;
+  const words = new Set(indexTokens(`${evidence.source.title} ${evidence.section} ${evidence.text}`));
+  let held = 0;
+  for (const stem of topic) if (words.has(stem)) held++;
+  return held / topic.size;
+}
+
+/** In-house overviews cite their own references as "[1]" or "[1, 3–4]" at the end of a sentence. */
+const MARKERS = /\s*\[(\d+(?:\s*[,–-]\s*\d+)*)\]/g;
+
+/** Whether the source's title alone names the question's topic ("Management of iliopsoas abscess"). */
+function titleCovers(evidence: Evidence, topic: ReadonlySet<string>, options: ExtractiveOptions): boolean {
+  return topicCoverage({ ...evidence, section: '', text: '' }, topic) >= options.minTopicCoverage;
+}
+
+/** Methods and background say how a study was done, not what it found: their sentences rank lower. */
+function sectionFactor(label: string): number {
+  if (/method|background|introduction|objective|aim|purpose|design|setting|participant/.test(label)) return 0.6;
+  if (/result|finding|conclusion|bottom line|summary|recommend|treatment|management/.test(label)) return 1.1;
+  return 1;
+}
+
+function sentencesOf(evidence: Evidence, terms: ReadonlyMap<string, number>, audience: Audience, aboutTopic: boolean): Candidate[] {
+  const totalWeight = [...terms.values()].reduce((a, b) => a + b, 0) || 1;
+  const titleWords = new Set(indexTokens(evidence.source.title));
+  const rankFactor = 1 / (1 + 0.08 * (evidence.rank - 1));
+  const levelFactor = LEVEL_WEIGHT[evidence.source.evidenceLevel] ?? 1;
+  const sectionLabel = evidence.section.toLowerCase();
+  return splitSentences(evidence.text).flatMap((span): Candidate[] => {
+    const raw = evidence.text.slice(span.start, span.end);
+    const text = cleanSentence(raw);
+    if (!isStatementLike(text)) return [];
+    // A patient answer gives no individual dosing: such sentences stay with the clinician's answer.
+    if (audience === 'patient' && hasDosing(text)) return [];
+    const words = new Set(indexTokens(text));
+    let held = 0;
+    for (const [stem, weight] of terms) if (words.has(stem)) held += weight;
+    // The source title counts for half: a sentence of a paper about the question is more likely about it.
+    let fromTitle = 0;
+    for (const [stem, weight] of terms) if (!words.has(stem) && titleWords.has(stem)) fromTitle += weight / 2;
+    // A sentence must hold a question term itself, unless its source is about the question as a
+    // whole (an overview titled with the topic): then every sentence of it is on topic.
+    const relevance = held > 0 || aboutTopic ? (held + fromTitle) / totalWeight : 0;
+    const kind = sectionKind(sectionLabel, text);
+    const bottomLine = /bottom line|summary|conclusion/.test(sectionLabel);
+    const statement: Statement = { text, evidence: [evidence.id], quote: { evidenceId: evidence.id, start: span.start, end: span.end } };
+    const via = markedReferences(raw, evidence.source.references);
+    if (via.length > 0) statement.via = via;
+    const score = relevance * rankFactor * levelFactor * sectionFactor(sectionLabel) * (bottomLine ? 1.15 : 1);
+    return [{ statement, words, relevance, score, kind, bottomLine }];
+  });
+}
+
+/** The sentence without an overview's reference markers, list bullets or surrounding white space. */
+export function cleanSentence(raw: string): string {
+  return raw.replace(MARKERS, '').replace(/^[-•*]\s+/, '').replace(/\s+/g, ' ').trim();
+}
+
+function isStatementLike(text: string): boolean {
+  const words = text.split(' ').length;
+  // Headings, labels and fragments ("Results", "Sample content — not medically reviewed.") are not statements.
+  if (words < 6 || words > 80) return false;
+  if (/not medically reviewed|sample content/i.test(text)) return false;
+  return /[a-z]/.test(text);
+}
+
+/** The works an overview's markers point to, by their number in its reference list. */
+function markedReferences(raw: string, references: readonly CitedReference[]): CitedReference[] {
+  const numbers = new Set<number>();
+  for (const match of raw.matchAll(MARKERS)) {
+    for (const part of (match[1] ?? '').split(',')) {
+      const [from, to] = part.split(/[–-]/).map((n) => Number(n.trim()));
+      if (from === undefined || !Number.isInteger(from)) continue;
+      for (let n = from; n <= (to !== undefined && Number.isInteger(to) && to - from < 20 ? to : from); n++) numbers.add(n);
+    }
+  }
+  return references.filter((r, i) => numbers.has(Number(r.label ?? i + 1)));
+}
+
+const CUES: readonly [SectionKind, RegExp][] = [
+  ['pitfalls', /\b(pitfall|avoid|mistake|missed|delay(ed)?|do not|should not|caution|beware|contraindicat|omitting|assuming|relying)/],
+  ['monitoring', /\b(monitor|follow[- ]?up|repeat(ed)? (imaging|test|measure)|reassess|recheck|surveillance|check(ed)? (at|after|every))/],
+  ['prognosis', /\b(mortality|survival|died|death|prognos|recurren|relapse|outcome)/],
+  ['special-considerations', /\b(pregnan|child|children|paediatric|pediatric|infant|elderly|older (adults|patients)|renal (impairment|failure)|hepatic|allerg|immunocompromis|hiv|tubercul)/],
+  ['diagnosis', /\b(diagnos|imaging|computed tomography|\bct\b|mri|ultrasound|x-ray|radiograph|culture|biopsy|sensitivity|specificity|present(ed|ation|s) with|symptom|sign|test(ing)?|marker|criteria|score)/],
+  ['treatment', /\b(treat|therap|drain|antibiotic|antimicrobial|dose|mg\b|surgery|surgical|management|first[- ]line|administer|regimen|initiat|prescri|reduc|lower(ed|s)?|improv|efficacy|effective)/],
+];
+
+const LABEL_KINDS: readonly [RegExp, SectionKind][] = [
+  [/diagnos|presentation|assessment|work-?up/, 'diagnosis'],
+  [/treat|management|therapy|intervention/, 'treatment'],
+  [/special|population|consideration/, 'special-considerations'],
+  [/monitor|follow/, 'monitoring'],
+  [/pitfall|avoid/, 'pitfalls'],
+  [/prognos|outcome/, 'prognosis'],
+];
+
+/** A passage's own section label wins ("Pitfalls to avoid"); otherwise the sentence's wording decides. */
+export function sectionKind(label: string, sentence: string): SectionKind {
+  for (const [pattern, kind] of LABEL_KINDS) if (pattern.test(label)) return kind;
+  const lower = sentence.toLowerCase();
+  for (const [kind, pattern] of CUES) if (pattern.test(lower)) return kind;
+  return 'background';
+}
+
+function overlap(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  if (small.size === 0) return 0;
+  let shared = 0;
+  for (const w of small) if (large.has(w)) shared++;
+  return shared / small.size;
+}

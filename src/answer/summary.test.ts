@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import type { Evidence, EvidenceSource, Statement } from '../domain/answer.js';
+import { buildReferences } from './references.js';
+import { findDisagreements, summarizeEvidence } from './summary.js';
+
+const source = (id: string, patch: Partial<EvidenceSource> = {}): EvidenceSource => ({
+  id, title: `Title ${id}`, authors: [], ids: {}, format: 'medline', evidenceLevel: 'randomized-trial', integrity: 'ok', publicationTypes: [], references: [], ...patch,
+});
+const ev = (id: string, src: EvidenceSource): Evidence => ({ id, passageId: id, source: src, section: '', text: '', score: 1, rank: 1 });
+const st = (text: string, evidence: string[]): Statement => ({ text, evidence });
+
+describe('evidence summary', () => {
+  it('counts cited sources by level, spans their years, and lists flagged retrieved sources', () => {
+    const a = source('a', { year: 2019, evidenceLevel: 'guideline' });
+    const b = source('b', { year: 2008 });
+    const r = source('r', { integrity: 'retracted', title: 'A retracted trial' });
+    const evidence = [ev('E1', a), ev('E2', b), ev('E3', r)];
+    const refs = buildReferences([{ evidenceId: 'E1', source: a }, { evidenceId: 'E2', source: b }]);
+    const summary = summarizeEvidence(refs, evidence, []);
+    expect(summary).toMatchObject({ sources: 2, byLevel: { guideline: 1, 'randomized-trial': 1 }, newestYear: 2019, oldestYear: 2008 });
+    expect(summary.flagged).toEqual([{ sourceId: 'r', title: 'A retracted trial', status: 'retracted' }]);
+  });
+
+  it('shows where sources point different ways on one subject, and not within one source', () => {
+    const evidence = [ev('E1', source('a')), ev('E2', source('b')), ev('E3', source('a'))];
+    const yes = st('Early colchicine reduced recurrent pericarditis in adults.', ['E1']);
+    const no = st('Early colchicine did not reduce recurrent pericarditis in adults.', ['E2']);
+    const sameSource = st('Early colchicine did not reduce recurrent pericarditis in children.', ['E3']);
+    const other = st('Ibuprofen did not relieve pain.', ['E2']);
+    const found = findDisagreements([yes, no, sameSource, other], evidence);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.sides).toEqual([yes, no]);
+    expect(found[0]!.topic).toContain('colchicin');
+  });
+});

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { isFollowUp, resolveFollowUp, suggestFollowUps, topicOf } from './thread.js';
+
+const thread = [{ question: 'What is the management of an iliopsoas abscess?', answer: 'Drainage and antibiotics.' }];
+
+describe('follow-up threads', () => {
+  it('reads a follow-up against the earlier question', () => {
+    expect(resolveFollowUp('and in children?', thread)).toBe('management iliopsoas abscess children');
+    expect(resolveFollowUp('What if the patient is allergic to penicillin?', thread)).toBe('management iliopsoas abscess patient allergic penicillin');
+    expect(resolveFollowUp('How long should it be drained?', thread)).toBe('management iliopsoas abscess long drained');
+  });
+
+  it('leaves a question that stands on its own, and any question without a thread, as asked', () => {
+    expect(isFollowUp('What is the first-line treatment of gout?')).toBe(false);
+    expect(resolveFollowUp('What is the first-line treatment of gout?', thread)).toBe('What is the first-line treatment of gout?');
+    expect(resolveFollowUp('and in children?', [])).toBe('and in children?');
+  });
+
+  it('suggests three questions on the same topic that were not asked', () => {
+    expect(topicOf('What is the management for an iliopsoas abscess?')).toBe('iliopsoas abscess');
+    const suggestions = suggestFollowUps('What is the management for an iliopsoas abscess?');
+    expect(suggestions).toEqual([
+      'How is iliopsoas abscess diagnosed?',
+      'Is iliopsoas abscess managed differently in children?',
+      'What changes in pregnancy for iliopsoas abscess?',
+    ]);
+    expect(suggestFollowUps('how is gout diagnosed')).toContain('What are the treatment options for gout?');
+    expect(suggestFollowUps('what is the management')).toEqual([]);
+  });
+});

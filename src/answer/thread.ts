@@ -1,0 +1,55 @@
+import type { ThreadTurn } from '../ports/composer.js';
+import { analyzeQuery } from '../retrieval/query.js';
+
+/**
+ * Follow-up questions continue a thread: "and in children?" after "What is the management of
+ * iliopsoas abscess?" is searched as "management iliopsoas abscess children". A question is read
+ * as a follow-up when it opens like one ("and …", "what about …", "what if …") or leans on the
+ * earlier question with a pronoun ("how long should it be continued?"); otherwise it stands alone.
+ */
+const CONTINUATION = /^\s*(and|also|but|or|then|so|what about|how about|what if|and if|and for|and in|in|for|same for|same in|if)\b/i;
+const PRONOUN = /\b(it|its|this|these|those|they|them|their|the condition|the drug|the infection|the same)\b/i;
+
+export function isFollowUp(question: string): boolean {
+  return CONTINUATION.test(question) || PRONOUN.test(question);
+}
+
+/** The text to search for: the question, joined to the earlier question's terms when it is a follow-up. */
+export function resolveFollowUp(question: string, thread: readonly ThreadTurn[]): string {
+  const previous = thread.at(-1);
+  if (!previous || !isFollowUp(question)) return question;
+  const earlier = analyzeQuery(previous.question).map((t) => t.text);
+  const own = analyzeQuery(question).map((t) => t.text).filter((t) => !PRONOUN.test(t));
+  const seen = new Set<string>();
+  return [...earlier, ...own].filter((t) => (seen.has(t.toLowerCase()) ? false : (seen.add(t.toLowerCase()), true))).join(' ');
+}
+
+/** Words that say what is asked about a topic rather than the topic itself. */
+export const FOCUS = /^(manag\w*|treat\w*|therap\w*|diagnos\w*|workup|prognos\w*|outcomes?|approach|best|first|line|options?|guidelines?|recommend\w*|evidence|role|use|indications?|initial|acute)$/i;
+
+/** The condition or drug a question is about: its terms without the "management of …" words. */
+export function topicOf(question: string): string {
+  return analyzeQuery(question)
+    .map((t) => t.text)
+    .filter((t) => !FOCUS.test(t))
+    .join(' ');
+}
+
+/**
+ * Three questions a reader may ask next, about the same topic, on what the question did not ask
+ * already. Plain templates: they only suggest; the reader chooses.
+ */
+export function suggestFollowUps(question: string): string[] {
+  const topic = topicOf(question);
+  if (topic === '') return [];
+  const asked = question.toLowerCase();
+  const options: [RegExp, string][] = [
+    [/diagnos|imaging|test/, `How is ${topic} diagnosed?`],
+    [/treat|manag|therap|drug|antibiotic/, `What are the treatment options for ${topic}?`],
+    [/child|paediatric|pediatric/, `Is ${topic} managed differently in children?`],
+    [/pregnan/, `What changes in pregnancy for ${topic}?`],
+    [/monitor|follow/, `What follow-up is needed for ${topic}?`],
+    [/prognos|outcome|mortality/, `What is the prognosis of ${topic}?`],
+  ];
+  return options.filter(([pattern]) => !pattern.test(asked)).slice(0, 3).map(([, text]) => text);
+}

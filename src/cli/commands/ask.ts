@@ -1,0 +1,98 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { renderMarkdown } from '../../answer/render-markdown.js';
+import { AUDIENCES, isAudience, type Answer, type Audience } from '../../domain/answer.js';
+import { CitemedError } from '../../domain/errors.js';
+import type { ThreadTurn } from '../../ports/composer.js';
+import { analyzeQuery } from '../../retrieval/query.js';
+import { withContainer, type GlobalOptions } from '../context.js';
+import { printJson, type Io } from '../io.js';
+import { presentAnswer } from '../presenters/answer.js';
+
+interface AskOptions {
+  audience: string;
+  json?: boolean;
+  markdown?: boolean;
+  thread?: string;
+  evidence?: string;
+}
+
+export function registerAsk(program: Command, io: Io): void {
+  program
+    .command('ask')
+    .description('answer a clinical question from the library: every statement cited and checked against its source')
+    .argument('<question...>', 'the question, e.g. "What is the management of an iliopsoas abscess?"')
+    .option('-a, --audience <who>', `who the answer is for: ${AUDIENCES.join(', ')}`, 'clinician')
+    .option('--thread <file>', 'a JSON file holding the conversation so far: a follow-up ("and in children?") is read against it, and this turn is added')
+    .option('--evidence <n>', 'how many passages to retrieve as evidence (default from settings: 12)')
+    .option('--markdown', 'print the answer as a Markdown page')
+    .option('--json', 'print the answer as JSON (statements, verdicts, evidence, references)')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Answers are generated, not reviewed: each says so. Statements the cited passages do not support are',
+        'removed (listed at the end); partly supported ones are flagged. Patient answers lead with when to seek',
+        'care and leave out doses.',
+      ].join('\n'),
+    )
+    .action(async (words: string[], options: AskOptions, command: Command) => {
+      const question = words.join(' ').trim();
+      const audience = parseAudience(options.audience);
+      if (analyzeQuery(question).length === 0) {
+        throw new CitemedError('usage', `nothing to answer in "${question}" (only common words)`, { hint: 'ask about a condition, drug, test or procedure' });
+      }
+      const thread = options.thread ? readThread(options.thread) : [];
+      const evidence = options.evidence === undefined ? undefined : parseCount(options.evidence);
+      const answer = await withContainer(command.optsWithGlobals<GlobalOptions>(), { create: false }, (container) =>
+        container.ask({ question, audience, thread, ...(evidence === undefined ? {} : { evidence }) }),
+      );
+      if (options.thread) writeThread(options.thread, [...thread, { question: answer.searchedFor, answer: plainBottomLine(answer) }]);
+      if (options.json) printJson(io, answer);
+      else if (options.markdown) io.out(renderMarkdown(answer));
+      else io.out(presentAnswer(answer, io.columns));
+    });
+}
+
+function parseAudience(value: string): Audience {
+  if (!isAudience(value)) throw new CitemedError('usage', `unknown audience "${value}"`, { hint: `use one of ${AUDIENCES.join(', ')}` });
+  return value;
+}
+
+function parseCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 100) throw new CitemedError('usage', `--evidence must be a whole number from 1 to 100, not "${value}"`);
+  return n;
+}
+
+function plainBottomLine(answer: Answer): string {
+  return answer.bottomLine.map((s) => s.text).join(' ');
+}
+
+/** A thread file: `{"turns": [{"question": …, "answer": …}, …]}`; a missing file is a new thread. */
+function readThread(file: string): ThreadTurn[] {
+  if (!existsSync(file)) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new CitemedError('unsupported-format', `${file} is not a citemed thread (not JSON: ${(error as Error).message})`, {
+      hint: 'pass a file written by `citemed ask --thread`, or a new file name to start a thread',
+    });
+  }
+  const turns = (parsed as { turns?: unknown } | null)?.turns;
+  if (!Array.isArray(turns) || !turns.every((t) => typeof t?.question === 'string' && typeof t?.answer === 'string')) {
+    throw new CitemedError('unsupported-format', `${file} is not a citemed thread (expected {"turns": [{"question", "answer"}]})`, {
+      hint: 'pass a file written by `citemed ask --thread`, or a new file name to start a thread',
+    });
+  }
+  return turns as ThreadTurn[];
+}
+
+function writeThread(file: string, turns: readonly ThreadTurn[]): void {
+  try {
+    writeFileSync(file, `${JSON.stringify({ turns }, null, 2)}\n`);
+  } catch (error) {
+    throw new CitemedError('unreadable', `could not save the thread to ${file}: ${(error as Error).message}`);
+  }
+}
