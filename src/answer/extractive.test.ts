@@ -94,6 +94,16 @@ describe('extractive composer', () => {
     expect(cleanSentence('• Drainage [2–4] helped [5].')).toBe('Drainage helped.');
   });
 
+  it('leaves out sentences that say how a study was done rather than what it found', () => {
+    const abstract = evidence(
+      'E1',
+      'Patients with iliopsoas abscess were randomly allocated to drainage or antibiotics alone. Data on iliopsoas abscess outcomes were obtained from records. Drainage of the iliopsoas abscess shortened the hospital stay.',
+    );
+    const draft = composeExtractive(request([abstract]));
+    const texts = [...draft.bottomLine, ...draft.sections.flatMap((s) => s.statements)].map((s) => s.text);
+    expect(texts).toEqual(['Drainage of the iliopsoas abscess shortened the hospital stay.']);
+  });
+
   it('has nothing to say when no sentence is about the question', () => {
     const statins = evidence('E1', 'Statins lowered LDL cholesterol in adults over five years.', { source: source('s-1', { title: 'Statins in adults' }) });
     const skin = evidence('E2', 'Incision and drainage is the main treatment of a skin abscess.', { source: source('s-2', { title: 'Skin abscess' }) });

@@ -142,6 +142,10 @@ function titleCovers(evidence: Evidence, topic: ReadonlySet<string>, options: Ex
   return topicCoverage({ ...evidence, section: '', text: '' }, topic) >= options.minTopicCoverage;
 }
 
+/** Sentences that say how a study was done ("patients were randomly allocated", "data were obtained"). */
+const METHODS_SENTENCE =
+  /\b(we (investigated|examined|assessed|studied|conducted|performed|enrolled|reviewed|analy[sz]ed|compared|aimed)|were (randomly )?(allocated|assigned|randomi[sz]ed|enrolled|included|recruited|obtained|collected|analy[sz]ed)|(data|information) (was|were) (collected|obtained|extracted)|this (was|is) a\b[^.]*\b(study|trial)|study design|the (aim|objective|purpose) of|retrospective(ly)? review|follow-up period was|attention was (given|paid)|outcomes? (was|were) (measured|recorded|assessed))/i;
+
 /** Methods and background say how a study was done, not what it found: their sentences rank lower. */
 function sectionFactor(label: string): number {
   if (/method|background|introduction|objective|aim|purpose|design|setting|participant/.test(label)) return 0.6;
@@ -158,7 +162,8 @@ function sentencesOf(evidence: Evidence, terms: ReadonlyMap<string, number>, aud
   return splitSentences(evidence.text).flatMap((span): Candidate[] => {
     const raw = evidence.text.slice(span.start, span.end);
     const text = cleanSentence(raw);
-    if (!isStatementLike(text)) return [];
+    // How a study was done is not what it found: not a statement of an answer.
+    if (!isStatementLike(text) || METHODS_SENTENCE.test(text)) return [];
     // A patient answer gives no individual dosing: such sentences stay with the clinician's answer.
     if (audience === 'patient' && hasDosing(text)) return [];
     const words = new Set(indexTokens(text));

@@ -26,5 +26,9 @@ describe('follow-up threads', () => {
     ]);
     expect(suggestFollowUps('how is gout diagnosed')).toContain('What are the treatment options for gout?');
     expect(suggestFollowUps('what is the management')).toEqual([]);
+    // A long topic is referred to as "it", which the thread resolves.
+    const long = suggestFollowUps('Is ibuprofen safe for analgesia after cardiac surgery?');
+    expect(long).toEqual(['How is it diagnosed?', 'What are its treatment options?', 'Is it managed differently in children?']);
+    expect(long.every(isFollowUp)).toBe(true);
   });
 });

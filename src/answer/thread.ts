@@ -37,19 +37,24 @@ export function topicOf(question: string): string {
 
 /**
  * Three questions a reader may ask next, about the same topic, on what the question did not ask
- * already. Plain templates: they only suggest; the reader chooses.
+ * already. A short topic ("iliopsoas abscess") is named; a longer one is referred to as "it",
+ * which a follow-up in the same thread resolves against this question.
  */
 export function suggestFollowUps(question: string): string[] {
   const topic = topicOf(question);
   if (topic === '') return [];
+  const named = topic.split(' ').length <= 3;
   const asked = question.toLowerCase();
-  const options: [RegExp, string][] = [
-    [/diagnos|imaging|test/, `How is ${topic} diagnosed?`],
-    [/treat|manag|therap|drug|antibiotic/, `What are the treatment options for ${topic}?`],
-    [/child|paediatric|pediatric/, `Is ${topic} managed differently in children?`],
-    [/pregnan/, `What changes in pregnancy for ${topic}?`],
-    [/monitor|follow/, `What follow-up is needed for ${topic}?`],
-    [/prognos|outcome|mortality/, `What is the prognosis of ${topic}?`],
+  const options: [RegExp, string, string][] = [
+    [/diagnos|imaging|test/, `How is ${topic} diagnosed?`, 'How is it diagnosed?'],
+    [/treat|manag|therap|drug|antibiotic/, `What are the treatment options for ${topic}?`, 'What are its treatment options?'],
+    [/child|paediatric|pediatric/, `Is ${topic} managed differently in children?`, 'Is it managed differently in children?'],
+    [/pregnan/, `What changes in pregnancy for ${topic}?`, 'What changes for it in pregnancy?'],
+    [/monitor|follow/, `What follow-up is needed for ${topic}?`, 'What follow-up does it need?'],
+    [/prognos|outcome|mortality/, `What is the prognosis of ${topic}?`, 'What is its prognosis?'],
   ];
-  return options.filter(([pattern]) => !pattern.test(asked)).slice(0, 3).map(([, text]) => text);
+  return options
+    .filter(([pattern]) => !pattern.test(asked))
+    .slice(0, 3)
+    .map(([, withTopic, withPronoun]) => (named ? withTopic : withPronoun));
 }

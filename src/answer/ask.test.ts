@@ -1,0 +1,135 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sourceWithPassages } from '../../test/factories/sources.js';
+import { openSqliteStore } from '../adapters/sqlite/sqlite-store.js';
+import type { Composer, ComposeRequest, Draft } from '../ports/composer.js';
+import type { Store, WriteOp } from '../ports/store.js';
+import { createRetriever, type RetrievalOptions } from '../retrieval/retrieve.js';
+import { ask, type AskDeps } from './ask.js';
+import { createExtractiveComposer } from './extractive.js';
+
+const retrieval: RetrievalOptions = {
+  limit: 10,
+  candidates: 100,
+  firstStageWeights: { title: 4, section: 1, body: 1, terms: 2 },
+  maxCommonShare: 1,
+  maxPostings: 1_000_000,
+  ranking: {
+    k1: 1.2,
+    b: { title: 1, section: 0.4, body: 0.5, terms: 0.4 },
+    fieldWeights: { title: 4, section: 0.5, body: 1, terms: 1 },
+    sourceWeight: 0.5,
+    proximity: { weight: 0.3, window: 8 },
+    coverage: 0,
+    priors: { evidence: 0.15, recency: 0, halfLifeYears: 8, retracted: 0.2 },
+    currentYear: 2026,
+  },
+  diversity: { maxPerSource: 6, mmrLambda: 1 },
+  feedback: { documents: 5, terms: 0, weight: 0.3 },
+  expand: false,
+  hybrid: { enabled: false, candidates: 10, minSimilarity: 0, rrfK: 60, lexicalWeight: 1, vectorWeight: 1 },
+  phraseWeight: 0,
+  partWeight: 0.6,
+};
+
+const paper = (id: string, title: string, text: string, extra: Record<string, unknown> = {}): WriteOp => ({
+  kind: 'upsert',
+  ...sourceWithPassages({ id: `pmid:${id}`, ids: { pmid: id }, title, mesh: [], keywords: [], paragraphsText: [[['Results'], text]], ...extra }),
+});
+
+/** A composer that returns what the test says, to exercise what ask does with any draft. */
+const scripted = (draft: (request: ComposeRequest) => Draft): Composer & { seen: ComposeRequest[] } => {
+  const seen: ComposeRequest[] = [];
+  return { name: 'scripted', seen, compose: async (request) => (seen.push(request), draft(request)) };
+};
+
+describe('ask', () => {
+  let store: Store;
+  const deps = (composer: Composer): AskDeps => ({
+    search: (text, { limit, filters }) => createRetriever({ store })(text, { ...retrieval, limit, ...(filters ? { filters } : {}) }),
+    getSource: (id) => store.getSource(id),
+    composer,
+    now: () => new Date('2026-11-23T12:00:00Z'),
+    library: 'test library',
+  });
+
+  beforeEach(async () => {
+    store = openSqliteStore({ path: ':memory:', busyTimeoutMs: 1000, cacheMiB: 8 });
+    await store.write({
+      now: '2026-01-01T00:00:00.000Z',
+      ops: [
+        paper('1', 'Colchicine for acute gout flares', 'Low-dose colchicine reduced gout flare pain within 24 hours in adults with acute gout.', { authors: ['Doe J'], journal: 'Test J', year: 2019 }),
+        paper('2', 'Naproxen versus colchicine in gout flares', 'Naproxen 750 mg then 250 mg every 8 hours relieved acute gout flare pain as well as colchicine.', { year: 2021 }),
+        paper('3', 'Colchicine for gout flares: a trial', 'Colchicine cured every gout flare within one hour in this trial.', { publicationTypes: ['Retracted Publication'] }),
+      ],
+    });
+  });
+  afterEach(async () => store.close());
+
+  it('never offers a retracted source as support, and flags it', async () => {
+    const composer = scripted(() => ({ bottomLine: [], sections: [], followUps: [] }));
+    const answer = await ask(deps(composer), { question: 'colchicine for gout flares', audience: 'clinician' });
+    expect(answer.evidence.some((e) => e.source.id === 'pmid:3')).toBe(true);
+    expect(composer.seen[0]!.evidence.some((e) => e.source.id === 'pmid:3')).toBe(false);
+    expect(answer.summary.flagged).toEqual([{ sourceId: 'pmid:3', title: 'Colchicine for gout flares: a trial', status: 'retracted' }]);
+    expect(answer.notices.join(' ')).toMatch(/1 retrieved source\(s\) are retracted and were not used as support/);
+  });
+
+  it('removes what the cited passages do not support, keeps it listed, and flags partial support', async () => {
+    const composer = scripted((request) => {
+      const colchicine = request.evidence.find((e) => e.source.id === 'pmid:1')!.id;
+      const naproxen = request.evidence.find((e) => e.source.id === 'pmid:2')!.id;
+      return {
+        bottomLine: [{ text: 'Low-dose colchicine reduced gout flare pain within 24 hours in adults with acute gout.', evidence: [colchicine] }],
+        sections: [
+          { kind: 'treatment', statements: [{ text: 'Naproxen 500 mg every 12 hours relieved gout flare pain.', evidence: [naproxen] }] },
+          { kind: 'treatment', statements: [{ text: 'Colchicine reduced gout flare pain, and patients preferred it to every other option available.', evidence: [colchicine] }] },
+        ],
+        followUps: [],
+        rejected: [{ text: 'An invented claim.', evidence: ['E40'], reason: 'cites E40, which it was not given' }],
+      };
+    });
+    const answer = await ask(deps(composer), { question: 'colchicine for gout flares', audience: 'clinician' });
+    expect(answer.status).toBe('answered');
+    expect(answer.bottomLine[0]!.verdict?.support).toBe('supported');
+    const treatment = answer.sections.find((s) => s.kind === 'treatment')!;
+    expect(treatment.statements.map((s) => s.verdict?.support)).toEqual(['partial']);
+    expect(answer.removed.map((s) => s.text)).toEqual(['An invented claim.', 'Naproxen 500 mg every 12 hours relieved gout flare pain.']);
+    expect(answer.removed[1]!.verdict?.problems.join(' ')).toMatch(/500 mg/);
+    expect(answer.references.map((r) => [r.number, r.source.id])).toEqual([[1, 'pmid:1']]);
+    expect(answer.references[0]!.citation).toBe('Doe J. Colchicine for acute gout flares. Test J. 2019. PMID: 1.');
+    expect(answer.notices.join(' ')).toMatch(/2 drafted statements were removed/);
+    expect(answer.provenance).toMatchObject({ composer: 'scripted', generatedAt: '2026-11-23T12:00:00.000Z', library: 'test library' });
+  });
+
+  it('leaves doses out of a patient answer whoever drafted them', async () => {
+    const composer = scripted((request) => ({
+      bottomLine: [{ text: 'Naproxen 750 mg then 250 mg every 8 hours relieved acute gout flare pain as well as colchicine.', evidence: [request.evidence.find((e) => e.source.id === 'pmid:2')!.id] }],
+      sections: [],
+      followUps: [],
+    }));
+    const answer = await ask(deps(composer), { question: 'naproxen for gout flares', audience: 'patient' });
+    expect(answer.bottomLine).toEqual([]);
+    expect(answer.status).toBe('insufficient');
+    expect(answer.removed[0]!.verdict?.problems).toEqual(['individual dosing is left out of patient answers']);
+    expect(answer.notices[0]).toMatch(/^Get medical help now/);
+  });
+
+  it('leads with the strongest section statement when the draft has no bottom line', async () => {
+    const composer = scripted((request) => ({
+      bottomLine: [],
+      sections: [{ kind: 'treatment', statements: [{ text: 'Low-dose colchicine reduced gout flare pain within 24 hours in adults with acute gout.', evidence: [request.evidence.find((e) => e.source.id === 'pmid:1')!.id] }] }],
+      followUps: [],
+    }));
+    const answer = await ask(deps(composer), { question: 'colchicine for gout flares', audience: 'clinician' });
+    expect(answer.bottomLine.map((s) => s.text)).toEqual(['Low-dose colchicine reduced gout flare pain within 24 hours in adults with acute gout.']);
+    expect(answer.sections).toEqual([]);
+  });
+
+  it('with the extractive composer, answers from the library without citing the retracted source', async () => {
+    const answer = await ask(deps(createExtractiveComposer()), { question: 'colchicine for gout flares', audience: 'clinician' });
+    expect(answer.bottomLine.length).toBeGreaterThan(0);
+    const cited = new Set(answer.references.map((r) => r.source.id));
+    expect(cited.has('pmid:3')).toBe(false);
+    expect(answer.followUps.length).toBe(3);
+  });
+});
