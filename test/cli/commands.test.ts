@@ -20,7 +20,7 @@ describe('citemed commands', () => {
   const pmid = (i: number) => `pmid:${SYNTHETIC_PMID_BASE + i}`;
 
   it('has --help everywhere', async () => {
-    for (const args of [[], ['ingest'], ['search'], ['stats'], ['sources'], ['sources', 'show'], ['quickstart']]) {
+    for (const args of [[], ['ingest'], ['search'], ['ask'], ['embed'], ['stats'], ['sources'], ['sources', 'show'], ['quickstart'], ['eval', 'retrieval']]) {
       const result = await runCli([...args, '--help']);
       expect(result.code, args.join(' ')).toBe(0);
       expect(result.stdout, args.join(' ')).toMatch(/Usage: citemed/);
@@ -34,6 +34,8 @@ describe('citemed commands', () => {
     expect(result.stdout).toMatch(/added +3\d/);
     expect(result.stdout).toMatch(/1\. \[In-house overview\] Management of iliopsoas abscess/);
     expect(result.stdout).toMatch(/⚠ Sample content — not medically reviewed/);
+    // Then an answer: bottom line, cited, with the review notice first.
+    expect(result.stdout).toMatch(/Example: citemed ask "What is the management of an iliopsoas abscess\?"[\s\S]*not reviewed by a qualified clinician[\s\S]*BOTTOM LINE\n {2}\S[^[]*\[1\]/);
     const hematoma = await runCli(['--db', db, 'search', 'iliopsoas hematoma anticoagulation', '--json']);
     const parsed = JSON.parse(hematoma.stdout) as { hits: { source: { id: string; reviewStatus: string } }[] };
     expect(parsed.hits[0]?.source.id).toBe('doc:overview-iliopsoas-hematoma');

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { withContainer, type GlobalOptions } from '../context.js';
 import type { Io } from '../io.js';
+import { presentAnswer } from '../presenters/answer.js';
 import { presentResult } from '../presenters/hits.js';
 import { ingestPaths } from './ingest.js';
 
@@ -12,7 +13,7 @@ const EXAMPLE_QUESTION = 'What is the management of an iliopsoas abscess?';
 export function registerQuickstart(program: Command, io: Io, setExitCode: (code: number) => void): void {
   program
     .command('quickstart')
-    .description('load the starter library into the default database and run an example search')
+    .description('load the starter library into the default database, then run an example search and answer')
     .action(async (_options: unknown, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
       io.out(`Loading the starter library from ${STARTER_LIBRARY}\n`);
@@ -21,15 +22,20 @@ export function registerQuickstart(program: Command, io: Io, setExitCode: (code:
         setExitCode(report.interrupted ? 130 : 1);
         return;
       }
-      await withContainer(globals, { create: false }, async ({ store, search }) => {
+      await withContainer(globals, { create: false }, async ({ store, search, ask }) => {
         const result = await search(EXAMPLE_QUESTION, { limit: 3 });
         io.out(`\nExample: citemed search "${EXAMPLE_QUESTION}"\n`);
         io.out(presentResult(result, io.columns));
+        const answer = await ask({ question: EXAMPLE_QUESTION, audience: 'clinician' });
+        io.out(`\n\nExample: citemed ask "${EXAMPLE_QUESTION}"\n`);
+        io.out(presentAnswer(answer, io.columns));
         io.out(
           [
             '',
             `Library ready: ${store.description}`,
             'Next:',
+            '  npx citemed ask "How is hyperkalaemia treated?" --markdown',
+            '  npx citemed ask "How is cellulitis treated?" --audience patient',
             '  npx citemed search "first-line treatment of community-acquired pneumonia"',
             '  npx citemed sources show doc:overview-iliopsoas-abscess',
             '  npx citemed ingest path/to/pubmed25n0001.xml.gz path/to/pmc/ guidelines/*.pdf',
