@@ -24,8 +24,13 @@ export function resolveFollowUp(question: string, thread: readonly ThreadTurn[])
   return [...earlier, ...own].filter((t) => (seen.has(t.toLowerCase()) ? false : (seen.add(t.toLowerCase()), true))).join(' ');
 }
 
-/** Words that say what is asked about a topic rather than the topic itself. */
-export const FOCUS = /^(manag\w*|treat\w*|therap\w*|diagnos\w*|workup|prognos\w*|outcomes?|approach|best|first|line|options?|guidelines?|recommend\w*|evidence|role|use|indications?|initial|acute)$/i;
+/**
+ * Words that say what is asked about a topic, or how, rather than the topic itself: "management",
+ * "symptoms", "genetic changes related to", "do you have information about". A question's topic
+ * is what is left ("iliopsoas abscess", "galactosialidosis").
+ */
+export const FOCUS =
+  /^(manag\w*|treat\w*|therap\w*|diagnos\w*|workup|prognos\w*|outcomes?|outlook|approach|best|first|line|options?|guidelines?|recommend\w*|evidence|role|use|uses|used|indications?|initial|information|info|have|has|know|learn|get|getting|need|needs|rather|us|people|person|someone|related|relate|changes?|genetic|causes?|caused|symptoms?|signs?|risk|risks|factors?|prevent\w*|inherit\w*|research|studies|study|many|much|long|often|common|expect|happens?|mean|means|work|works|help|helps|benefits?|side|effects?|safe|safety|department|emergency|setting|adult|adults|patient|patients)$/i;
 
 /** The condition or drug a question is about: its terms without the "management of …" words. */
 export function topicOf(question: string): string {

@@ -8,9 +8,9 @@
  * can read the evidence passages out of the prompt), or from scripted replies that reproduce
  * misbehaving servers: error statuses, broken bodies, slow answers, streams that break off.
  */
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Evidence } from '../../src/domain/answer.js';
+import { clientGone, send, sendJson, startLoopbackServer, type Later } from './http-server.js';
 
 export type ChatProtocol = 'openai' | 'anthropic';
 
@@ -96,44 +96,21 @@ export async function startFakeChatServer(options: FakeChatServerOptions = {}): 
   const replyWith = options.reply ?? citeEachPassage;
   const requests: RecordedRequest[] = [];
   const queue: ScriptedChatReply[] = [];
-  const timers = new Set<NodeJS.Timeout>();
-  const later = (ms: number, run: () => void) => {
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      run();
-    }, ms);
-    timers.add(timer);
-  };
 
-  const server = createServer((request, response) => {
-    void readBody(request).then((raw) => {
-      const body = parseOrRaw(raw);
-      requests.push({ path: request.url ?? '', method: request.method ?? '', headers: request.headers, body });
-      const scripted = queue.shift() ?? {};
-      const answer = () => respond(request, response, body, scripted, { replyWith, apiKey: options.apiKey, later });
-      if (scripted.delayMs) later(scripted.delayMs, answer);
-      else answer();
-    }, () => response.destroy());
+  const server = await startLoopbackServer((request, response, body, later) => {
+    requests.push({ path: request.url ?? '', method: request.method ?? '', headers: request.headers, body });
+    const scripted = queue.shift() ?? {};
+    const answer = () => respond(request, response, body, scripted, { replyWith, apiKey: options.apiKey, later });
+    if (scripted.delayMs) later(scripted.delayMs, answer);
+    else answer();
   });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
 
   return {
-    baseUrl: `http://127.0.0.1:${port}/v1`,
-    origin: `http://127.0.0.1:${port}`,
+    baseUrl: `${server.origin}/v1`,
+    origin: server.origin,
     requests,
     script: (...replies) => void queue.push(...replies),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        for (const timer of timers) clearTimeout(timer);
-        timers.clear();
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections(); // keep-alive sockets would otherwise hold close() open
-      }),
+    close: server.close,
   };
 }
 
@@ -186,11 +163,11 @@ export function citeEachPassage(request: SeenRequest): string {
 interface Context {
   replyWith: (request: SeenRequest) => string;
   apiKey: string | undefined;
-  later: (ms: number, run: () => void) => void;
+  later: Later;
 }
 
 function respond(request: IncomingMessage, response: ServerResponse, body: unknown, scripted: ScriptedChatReply, context: Context): void {
-  if (response.destroyed || !response.socket || response.socket.destroyed) return; // the client gave up while we waited
+  if (clientGone(response)) return;
   const path = (request.url ?? '').split('?')[0] ?? '';
   const protocol: ChatProtocol | undefined = path === '/v1/chat/completions' ? 'openai' : path === '/v1/messages' ? 'anthropic' : undefined;
   const status = scripted.status ?? 200;
@@ -388,31 +365,6 @@ function words(text: string): number {
   return text.split(/\s+/).filter((word) => word !== '').length;
 }
 
-function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
-  send(response, status, JSON.stringify(body), { 'content-type': 'application/json', ...headers });
-}
-
-function send(response: ServerResponse, status: number, text: string, headers: Record<string, string>): void {
-  response.writeHead(status, headers).end(text);
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
-function parseOrRaw(raw: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return raw;
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Models and data for composer tests
 
@@ -453,3 +405,21 @@ export function sampleEvidence(id: string, text: string, overrides: Partial<Evid
     ...overrides,
   };
 }
+
+/** Three passages on iliopsoas abscess, the evidence of most composer tests. */
+export const ABSCESS_EVIDENCE: Evidence[] = [
+  sampleEvidence('E1', 'Percutaneous drainage succeeded in 85% of patients with iliopsoas abscess.'),
+  sampleEvidence('E2', 'Surgery was needed when drainage failed.'),
+  sampleEvidence('E3', 'Repeat imaging at 1 week guided the duration of antibiotics.'),
+];
+
+/** The answer a good model gives for ABSCESS_EVIDENCE, as the JSON object it writes. */
+export const ABSCESS_ANSWER = {
+  bottomLine: [{ text: 'Percutaneous drainage succeeded in 85% of patients.', evidence: ['E1'] }],
+  sections: [
+    { kind: 'treatment', statements: [{ text: 'Surgery was needed when drainage failed.', evidence: ['E1', 'E2'] }] },
+    { kind: 'monitoring', statements: [{ text: 'Repeat imaging at 1 week guided antibiotic duration.', evidence: ['E3'] }] },
+  ],
+  followUps: ['Which antibiotics?'],
+  refusal: null,
+};

@@ -3,8 +3,8 @@
  * anything that embeds exercise the same bytes, sockets and failure modes as a live server
  * without touching the network. Replies can be scripted to reproduce misbehaving servers.
  */
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { clientGone, send, sendJson, startLoopbackServer } from './http-server.js';
 
 /**
  * One canned reply. Without `body` or `text`, a 2xx reply is the normal one (passed through
@@ -111,40 +111,20 @@ export async function startFakeEmbeddingServer(options: FakeEmbeddingServerOptio
   const embed = options.embed ?? ((text: string) => hashedBagOfWords(text, dimensions));
   const requests: FakeEmbeddingServer['requests'] = [];
   const queue: ScriptedReply[] = [];
-  const timers = new Set<NodeJS.Timeout>();
 
-  const server = createServer((request, response) => {
-    void readBody(request).then((raw) => {
-      const body = parseOrRaw(raw);
-      requests.push({ path: request.url ?? '', headers: request.headers, body });
-      const reply = queue.shift() ?? {};
-      const answer = () => respond(response, reply, () => handle(request, body, { embed, base64: options.base64 ?? false }));
-      if (!reply.delayMs) return answer();
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        answer();
-      }, reply.delayMs);
-      timers.add(timer);
-    }, () => response.destroy());
+  const server = await startLoopbackServer((request, response, body, later) => {
+    requests.push({ path: request.url ?? '', headers: request.headers, body });
+    const reply = queue.shift() ?? {};
+    const answer = () => respond(response, reply, () => handle(request, body, { embed, base64: options.base64 ?? false }));
+    if (reply.delayMs) later(reply.delayMs, answer);
+    else answer();
   });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
 
   return {
-    baseUrl: `http://127.0.0.1:${port}/v1`,
+    baseUrl: `${server.origin}/v1`,
     requests,
     script: (...replies) => void queue.push(...replies),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        for (const timer of timers) clearTimeout(timer);
-        timers.clear();
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections(); // keep-alive sockets would otherwise hold close() open
-      }),
+    close: server.close,
   };
 }
 
@@ -155,7 +135,7 @@ interface Outcome {
 }
 
 function respond(response: ServerResponse, reply: ScriptedReply, normal: () => Outcome): void {
-  if (response.destroyed || !response.socket || response.socket.destroyed) return; // the client gave up while we waited
+  if (clientGone(response)) return;
   const status = reply.status ?? 200;
   const headers = { ...reply.headers };
   if (reply.text !== undefined) return send(response, status, reply.text, { 'content-type': 'text/plain', ...headers });
@@ -215,29 +195,4 @@ function embeddingsReply(model: string, texts: string[], vectors: number[][], ba
 
 function errorBody(message: string, type: string): unknown {
   return { error: { message, type, param: null, code: null } };
-}
-
-function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
-  send(response, status, JSON.stringify(body), { 'content-type': 'application/json', ...headers });
-}
-
-function send(response: ServerResponse, status: number, text: string, headers: Record<string, string>): void {
-  response.writeHead(status, headers).end(text);
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
-function parseOrRaw(raw: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return raw;
-  }
 }

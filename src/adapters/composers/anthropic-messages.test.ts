@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Evidence } from '../../domain/answer.js';
-import { CitemedError, type ErrorCode } from '../../domain/errors.js';
 import type { ComposeRequest } from '../../ports/composer.js';
 import {
+  ABSCESS_ANSWER,
+  ABSCESS_EVIDENCE,
   literalModel,
   passagesIn,
   sampleEvidence,
@@ -10,25 +11,11 @@ import {
   type FakeChatServer,
   type FakeChatServerOptions,
 } from '../../../test/support/fake-chat-server.js';
+import { failure } from '../../../test/support/failure.js';
 import { ANTHROPIC_VERSION, createAnthropicComposer, messagesUrl, type AnthropicComposerOptions } from './anthropic-messages.js';
 import { PROMPT_VERSION } from './draft.js';
 
-const EVIDENCE: Evidence[] = [
-  sampleEvidence('E1', 'Percutaneous drainage succeeded in 85% of patients with iliopsoas abscess.'),
-  sampleEvidence('E2', 'Surgery was needed when drainage failed.'),
-  sampleEvidence('E3', 'Repeat imaging at 1 week guided the duration of antibiotics.'),
-];
-
-const GOOD_ANSWER = {
-  bottomLine: [{ text: 'Percutaneous drainage succeeded in 85% of patients.', evidence: ['E1'] }],
-  sections: [
-    { kind: 'treatment', statements: [{ text: 'Surgery was needed when drainage failed.', evidence: ['E1', 'E2'] }] },
-    { kind: 'monitoring', statements: [{ text: 'Repeat imaging at 1 week guided antibiotic duration.', evidence: ['E3'] }] },
-  ],
-  followUps: ['Which antibiotics?'],
-  refusal: null,
-};
-const GOOD = JSON.stringify(GOOD_ANSWER);
+const GOOD = JSON.stringify(ABSCESS_ANSWER);
 const API_KEY = 'sk-ant-test-key-0123456789';
 
 let server: FakeChatServer;
@@ -62,17 +49,7 @@ function composer(overrides: Partial<AnthropicComposerOptions> = {}) {
 }
 
 function ask(overrides: Partial<ComposeRequest> = {}): ComposeRequest {
-  return { question: 'How is iliopsoas abscess treated?', audience: 'nurse', evidence: EVIDENCE, thread: [], ...overrides };
-}
-
-async function failure(promise: Promise<unknown>, code: ErrorCode): Promise<CitemedError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(CitemedError);
-  expect((error as CitemedError).code).toBe(code);
-  return error as CitemedError;
+  return { question: 'How is iliopsoas abscess treated?', audience: 'nurse', evidence: ABSCESS_EVIDENCE, thread: [], ...overrides };
 }
 
 type MessagesBody = { model: string; max_tokens: number; system: string; messages: { role: string; content: string }[]; temperature: number; stream?: boolean };
@@ -81,8 +58,8 @@ const bodyOf = (index: number) => server.requests[index]?.body as MessagesBody;
 describe('createAnthropicComposer: answers', () => {
   it('parses a good answer into a draft with sections, kinds and evidence ids', async () => {
     expect(await composer().compose(ask())).toEqual({
-      bottomLine: GOOD_ANSWER.bottomLine,
-      sections: GOOD_ANSWER.sections,
+      bottomLine: ABSCESS_ANSWER.bottomLine,
+      sections: ABSCESS_ANSWER.sections,
       followUps: ['Which antibiotics?'],
       rejected: [],
     });
@@ -106,7 +83,7 @@ describe('createAnthropicComposer: answers', () => {
     const user = body.messages[0]?.content ?? '';
     expect(user).toContain('<question>How is iliopsoas abscess treated?</question>');
     expect(user).toContain('<answer>A collection of pus.</answer>');
-    expect(passagesIn(user).map((passage) => [passage.id, passage.text])).toEqual(EVIDENCE.map((evidence) => [evidence.id, evidence.text]));
+    expect(passagesIn(user).map((passage) => [passage.id, passage.text])).toEqual(ABSCESS_EVIDENCE.map((evidence) => [evidence.id, evidence.text]));
   });
 
   it('accepts the base URL with /v1 or the full path', () => {
@@ -125,16 +102,16 @@ describe('createAnthropicComposer: answers', () => {
     server.script({
       body: { type: 'message', role: 'assistant', content: [{ type: 'thinking', thinking: '{"no": 1}' }, { type: 'text', text: GOOD.slice(0, 30) }, { type: 'text', text: GOOD.slice(30) }], stop_reason: 'end_turn' },
     });
-    expect((await composer().compose(ask())).sections).toEqual(GOOD_ANSWER.sections);
+    expect((await composer().compose(ask())).sections).toEqual(ABSCESS_ANSWER.sections);
   });
 
   it('accepts fenced JSON', async () => {
     server.script({ content: `\`\`\`json\n${GOOD}\n\`\`\`` });
-    expect((await composer().compose(ask())).bottomLine).toEqual(GOOD_ANSWER.bottomLine);
+    expect((await composer().compose(ask())).bottomLine).toEqual(ABSCESS_ANSWER.bottomLine);
   });
 
   it('rejects and reports statements citing evidence that was not in the context', async () => {
-    server.script({ content: JSON.stringify({ ...GOOD_ANSWER, sections: [{ kind: 'pitfalls', statements: [{ text: 'Invented.', evidence: ['E12'] }] }] }) });
+    server.script({ content: JSON.stringify({ ...ABSCESS_ANSWER, sections: [{ kind: 'pitfalls', statements: [{ text: 'Invented.', evidence: ['E12'] }] }] }) });
 
     const draft = await composer().compose(ask());
     expect(draft.sections).toEqual([]);
@@ -163,7 +140,7 @@ describe('createAnthropicComposer: unusable replies and refusals', () => {
   it('repairs malformed JSON once, alternating user and assistant turns', async () => {
     server.script({ content: 'The answer is drainage (E1).' });
 
-    expect((await composer().compose(ask())).bottomLine).toEqual(GOOD_ANSWER.bottomLine);
+    expect((await composer().compose(ask())).bottomLine).toEqual(ABSCESS_ANSWER.bottomLine);
     expect(server.requests).toHaveLength(2);
     const messages = bodyOf(1).messages;
     expect(messages.map((message) => message.role)).toEqual(['user', 'assistant', 'user']);
@@ -173,7 +150,7 @@ describe('createAnthropicComposer: unusable replies and refusals', () => {
 
   it('repairs an empty reply without sending an empty assistant turn', async () => {
     server.script({ content: '' });
-    expect((await composer().compose(ask())).bottomLine).toEqual(GOOD_ANSWER.bottomLine);
+    expect((await composer().compose(ask())).bottomLine).toEqual(ABSCESS_ANSWER.bottomLine);
     expect(bodyOf(1).messages[1]?.content).toBe('(empty reply)');
   });
 
@@ -202,7 +179,7 @@ describe('createAnthropicComposer: unusable replies and refusals', () => {
 describe('createAnthropicComposer: HTTP failures', () => {
   it('honours Retry-After on 429, then succeeds', async () => {
     server.script({ status: 429, headers: { 'retry-after': '3' } });
-    expect((await composer().compose(ask())).bottomLine).toEqual(GOOD_ANSWER.bottomLine);
+    expect((await composer().compose(ask())).bottomLine).toEqual(ABSCESS_ANSWER.bottomLine);
     expect(sleeps).toEqual([3000]);
   });
 
@@ -244,6 +221,16 @@ describe('createAnthropicComposer: HTTP failures', () => {
     expect(Date.now() - started).toBeLessThan(1_000);
   });
 
+  it('names the Anthropic API and answer.llm.baseUrl when the server cannot be reached', async () => {
+    const gone = await startFakeChatServer();
+    await gone.close();
+
+    const error = await failure(composer({ baseUrl: gone.origin, maxRetries: 1 }).compose(ask()), 'service-unavailable');
+    expect(error.message).toContain(`could not get an answer from the Anthropic API at ${gone.origin}/v1/messages after 2 attempts`);
+    expect(error.hint).toBe('start the model server, check the setting answer.llm.baseUrl, or raise answer.llm.timeoutMs for a slow model');
+    expect(sleeps).toEqual([500]);
+  });
+
   it('stops when the signal aborts, also during a streamed reply', async () => {
     server.script({ delayMs: 3_000 }, { gapMs: 60 });
     const controller = new AbortController();
@@ -270,7 +257,7 @@ describe('createAnthropicComposer: streaming', () => {
     expect(bodyOf(0).stream).toBe(true);
     expect(deltas.length).toBeGreaterThan(5);
     expect(deltas.join('')).toBe(GOOD);
-    expect(draft.sections).toEqual(GOOD_ANSWER.sections);
+    expect(draft.sections).toEqual(ABSCESS_ANSWER.sections);
   });
 
   it('turns an error event after some text into an error, without retrying', async () => {
@@ -288,6 +275,17 @@ describe('createAnthropicComposer: streaming', () => {
     server.script({ streamError: { afterDeltas: 0, type: 'invalid_request_error', message: 'bad stream' } });
     const error = await failure(composer().compose(ask({ onText: () => {} })), 'service-failed');
     expect(error.message).toContain('bad stream');
+  });
+
+  it('reports a stream that outlasts timeoutMs after text as broken off, suggesting a longer timeout', async () => {
+    server.script({ gapMs: 60 });
+    const deltas: string[] = [];
+
+    const error = await failure(composer({ timeoutMs: 500 }).compose(ask({ onText: (delta) => deltas.push(delta) })), 'service-unavailable');
+    expect(error.message).toMatch(/broke off: no complete answer within 500 ms/);
+    expect(error.hint).toBe('raise answer.llm.timeoutMs for a slow model, or lower answer.llm.maxTokens');
+    expect(deltas.length).toBeGreaterThan(0);
+    expect(server.requests).toHaveLength(1);
   });
 
   it('treats a stream that ends before message_stop as broken', async () => {

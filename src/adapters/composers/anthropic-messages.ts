@@ -4,30 +4,24 @@
  * this file knows only the wire format: the system prompt as a top-level field, text in content
  * blocks, and a stream of named events in which an `error` event can arrive after text.
  */
-import type { ComposeRequest } from '../../ports/composer.js';
-import { composeDraft, loadAnswerPrompt, PROMPT_VERSION, type Conversation, type LlmComposer, type ModelTurn } from './draft.js';
+import { isRecord } from '../http/json.js';
+import { deliver, type ReplyProgress } from '../http/post.js';
+import { trimTrailingSlashes } from '../http/settings.js';
+import type { LlmComposer, ModelTurn } from './draft.js';
 import {
   BrokenReply,
-  ChatHttpClient,
-  deliver,
-  isEventStream,
-  isRecord,
+  createChatComposer,
   parseJsonBody,
   readServerSentEvents,
-  resolveChatOptions,
-  trimTrailingSlashes,
   type ChatComposerOptions,
-  type ReplyProgress,
-  type ResolvedChatOptions,
+  type ChatHttpClient,
+  type ChatProtocol,
 } from './http.js';
 
 export type AnthropicComposerOptions = ChatComposerOptions;
 
 /** The API version this adapter was written against; Anthropic keeps old versions stable. */
 export const ANTHROPIC_VERSION = '2023-06-01';
-
-/** Anthropic accepts temperatures from 0 to 1. */
-const MAX_TEMPERATURE = 1;
 
 /** Accepts "https://api.anthropic.com", ".../v1" or the full ".../v1/messages". */
 export function messagesUrl(baseUrl: string): string {
@@ -36,58 +30,27 @@ export function messagesUrl(baseUrl: string): string {
   return trimmed.endsWith('/v1') ? `${trimmed}/messages` : `${trimmed}/v1/messages`;
 }
 
-/** Builds the composer; settings and the prompt file are checked now, not on the first question. */
-export function createAnthropicComposer(options: AnthropicComposerOptions): LlmComposer {
-  const settings = resolveChatOptions(options, MAX_TEMPERATURE);
-  const prompt = loadAnswerPrompt();
-  const client = new ChatHttpClient({ url: messagesUrl(settings.baseUrl), service: 'the Anthropic API', model: settings.model }, settings);
-  const ask = (conversation: Conversation, onText: ((delta: string) => void) | undefined, signal: AbortSignal | undefined) =>
-    askMessages(client, settings, conversation, onText, signal);
-
-  return {
-    name: `anthropic ${trimTrailingSlashes(settings.baseUrl)} model ${settings.model} prompt ${PROMPT_VERSION}`,
-    compose: (request: ComposeRequest) =>
-      composeDraft(request, {
-        prompt,
-        ask,
-        stream: settings.stream !== false,
-        maxTokens: settings.maxTokens,
-        unusable: (problem, hint) => client.unusable(problem, hint),
-      }),
-  };
-}
-
-function askMessages(
-  client: ChatHttpClient,
-  settings: ResolvedChatOptions,
-  conversation: Conversation,
-  onText: ((delta: string) => void) | undefined,
-  signal: AbortSignal | undefined,
-): Promise<ModelTurn> {
-  const body: Record<string, unknown> = {
+const ANTHROPIC_MESSAGES: ChatProtocol = {
+  name: 'anthropic',
+  service: 'the Anthropic API',
+  /** Anthropic accepts temperatures from 0 to 1. */
+  maxTemperature: 1,
+  url: messagesUrl,
+  headers: (apiKey) => ({ 'anthropic-version': ANTHROPIC_VERSION, ...(apiKey ? { 'x-api-key': apiKey } : {}) }),
+  body: (settings, conversation) => ({
     model: settings.model,
     max_tokens: settings.maxTokens,
     system: conversation.system,
     messages: conversation.messages,
     temperature: settings.temperature,
-  };
-  if (onText) body.stream = true;
-  return client.post(headers(settings.apiKey), JSON.stringify(body), signal, async (response, progress) => {
-    if (onText && isEventStream(response)) return readStream(response, progress, onText, client);
-    const turn = readMessage(await response.text(), client);
-    if (onText) deliver(progress, onText, turn.text);
-    return turn;
-  });
-}
+  }),
+  readWhole: readMessage,
+  readStream,
+};
 
-function headers(apiKey: string | undefined): Record<string, string> {
-  const result: Record<string, string> = {
-    'content-type': 'application/json',
-    accept: 'application/json, text/event-stream',
-    'anthropic-version': ANTHROPIC_VERSION,
-  };
-  if (apiKey) result['x-api-key'] = apiKey;
-  return result;
+/** Builds the composer; settings and the prompt file are checked now, not on the first question. */
+export function createAnthropicComposer(options: AnthropicComposerOptions): LlmComposer {
+  return createChatComposer(options, ANTHROPIC_MESSAGES);
 }
 
 /** `{type: 'message', content: [{type: 'text', text}, …], stop_reason}`; other block types are skipped. */

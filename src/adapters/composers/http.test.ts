@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseRetryAfter, resolveChatOptions, serverMessage, ServerSentEventParser, type ServerSentEvent } from './http.js';
+import { sampleEvidence } from '../../../test/support/fake-chat-server.js';
+import { PROMPT_VERSION } from './draft.js';
+import { createChatComposer, resolveChatOptions, ServerSentEventParser, type ChatProtocol, type ServerSentEvent } from './http.js';
 
 /** Feeds `pieces` one at a time, as reads off a socket would arrive, and collects every event. */
 function parseInPieces(pieces: string[]): ServerSentEvent[] {
@@ -41,7 +43,7 @@ describe('ServerSentEventParser', () => {
   });
 });
 
-describe('settings and server messages', () => {
+describe('resolveChatOptions', () => {
   const base = { baseUrl: 'http://127.0.0.1:1/v1', model: 'm', timeoutMs: 1000, maxRetries: 0 };
 
   it('fills defaults for maxTokens and temperature', () => {
@@ -61,19 +63,40 @@ describe('settings and server messages', () => {
       expect(message).toContain(part);
     }
   });
+});
 
-  it('caps Retry-After and reads it as seconds or a date', () => {
-    const now = Date.parse('2025-01-01T00:00:00Z');
-    expect(parseRetryAfter('2', now)).toBe(2000);
-    expect(parseRetryAfter('3600', now)).toBe(30_000);
-    expect(parseRetryAfter('Wed, 01 Jan 2025 00:00:05 GMT', now)).toBe(5000);
-    expect(parseRetryAfter('soon', now)).toBeUndefined();
-  });
+describe('createChatComposer', () => {
+  /** A made-up protocol: its own URL, header and body, and a reply that is the model's text as is. */
+  const toy: ChatProtocol = {
+    name: 'toy',
+    service: 'the toy server',
+    maxTemperature: 1,
+    url: (baseUrl) => `${baseUrl}/talk`,
+    headers: (apiKey): Record<string, string> => (apiKey ? { 'x-toy-key': apiKey } : {}),
+    body: (settings, conversation) => ({ model: settings.model, say: conversation.messages.at(-1)?.content }),
+    readWhole: (text) => ({ text, ending: 'complete' }),
+    readStream: () => Promise.reject(new Error('the toy server does not stream')),
+  };
+  const answer = JSON.stringify({ bottomLine: [{ text: 'Drainage works.', evidence: ['E1'] }], sections: [], followUps: [], refusal: null });
 
-  it("finds the message in OpenAI's, Anthropic's and Ollama's error shapes", () => {
-    expect(serverMessage('{"error":{"message":"bad model","type":"invalid_request_error"}}')).toBe('bad model');
-    expect(serverMessage('{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}')).toBe('Overloaded');
-    expect(serverMessage('{"error":"model not found"}')).toBe('model not found');
-    expect(serverMessage('Bad Gateway')).toBe('Bad Gateway');
+  it('sends what the protocol builds, to its URL with its headers, and reads the reply with it', async () => {
+    const sent: { url: string; init: RequestInit | undefined }[] = [];
+    const fakeFetch: typeof fetch = async (input, init) => {
+      sent.push({ url: String(input), init });
+      return new Response(answer, { status: 200, headers: { 'content-type': 'application/json' } });
+    };
+    const composer = createChatComposer({ baseUrl: 'http://toy.test', model: 'm', apiKey: 'k', timeoutMs: 1000, maxRetries: 0, fetch: fakeFetch }, toy);
+    const deltas: string[] = [];
+
+    const draft = await composer.compose({ question: 'Q?', audience: 'clinician', evidence: [sampleEvidence('E1', 'Drainage works.')], thread: [], onText: (delta) => deltas.push(delta) });
+    expect(composer.name).toBe(`toy http://toy.test model m prompt ${PROMPT_VERSION}`);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.url).toBe('http://toy.test/talk');
+    expect(sent[0]?.init?.headers).toEqual({ 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'x-toy-key': 'k' });
+    const body = JSON.parse(String(sent[0]?.init?.body)) as { model: string; say: string; stream?: boolean };
+    expect(body).toMatchObject({ model: 'm', stream: true });
+    expect(body.say).toContain('<passage id="E1"');
+    expect(deltas).toEqual([answer]); // a reply in one piece is relayed once
+    expect(draft.bottomLine).toEqual([{ text: 'Drainage works.', evidence: ['E1'] }]);
   });
 });

@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Evidence } from '../../domain/answer.js';
-import { CitemedError, type ErrorCode } from '../../domain/errors.js';
+import type { ErrorCode } from '../../domain/errors.js';
 import type { ComposeRequest } from '../../ports/composer.js';
 import {
+  ABSCESS_ANSWER,
+  ABSCESS_EVIDENCE,
   literalModel,
   passagesIn,
   sampleEvidence,
@@ -11,26 +13,11 @@ import {
   type FakeChatServerOptions,
   type SeenRequest,
 } from '../../../test/support/fake-chat-server.js';
+import { failure } from '../../../test/support/failure.js';
 import { PROMPT_VERSION } from './draft.js';
 import { chatCompletionsUrl, createOpenAiChatComposer, type OpenAiChatComposerOptions } from './openai-chat.js';
 
-const EVIDENCE: Evidence[] = [
-  sampleEvidence('E1', 'Percutaneous drainage succeeded in 85% of patients with iliopsoas abscess.'),
-  sampleEvidence('E2', 'Surgery was needed when drainage failed.'),
-  sampleEvidence('E3', 'Repeat imaging at 1 week guided the duration of antibiotics.'),
-];
-
-/** The answer a good model gives for EVIDENCE. */
-const GOOD_ANSWER = {
-  bottomLine: [{ text: 'Percutaneous drainage succeeded in 85% of patients.', evidence: ['E1'] }],
-  sections: [
-    { kind: 'treatment', statements: [{ text: 'Surgery was needed when drainage failed.', evidence: ['E1', 'E2'] }] },
-    { kind: 'monitoring', statements: [{ text: 'Repeat imaging at 1 week guided antibiotic duration.', evidence: ['E3'] }] },
-  ],
-  followUps: ['Which antibiotics?'],
-  refusal: null,
-};
-const GOOD = JSON.stringify(GOOD_ANSWER);
+const GOOD = JSON.stringify(ABSCESS_ANSWER);
 
 let server: FakeChatServer;
 let sleeps: number[];
@@ -62,18 +49,7 @@ function composer(overrides: Partial<OpenAiChatComposerOptions> = {}) {
 }
 
 function ask(overrides: Partial<ComposeRequest> = {}): ComposeRequest {
-  return { question: 'How is iliopsoas abscess treated?', audience: 'clinician', evidence: EVIDENCE, thread: [], ...overrides };
-}
-
-/** Awaits a promise that must fail with a CitemedError of `code`, and returns the error. */
-async function failure(promise: Promise<unknown>, code: ErrorCode): Promise<CitemedError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(CitemedError);
-  expect((error as CitemedError).code).toBe(code);
-  return error as CitemedError;
+  return { question: 'How is iliopsoas abscess treated?', audience: 'clinician', evidence: ABSCESS_EVIDENCE, thread: [], ...overrides };
 }
 
 type ChatBody = { model: string; messages: { role: string; content: string }[]; max_tokens: number; temperature: number; stream?: boolean };
@@ -84,8 +60,8 @@ describe('createOpenAiChatComposer: answers', () => {
     const draft = await composer().compose(ask());
 
     expect(draft).toEqual({
-      bottomLine: GOOD_ANSWER.bottomLine,
-      sections: GOOD_ANSWER.sections,
+      bottomLine: ABSCESS_ANSWER.bottomLine,
+      sections: ABSCESS_ANSWER.sections,
       followUps: ['Which antibiotics?'],
       rejected: [],
     });
@@ -108,7 +84,7 @@ describe('createOpenAiChatComposer: answers', () => {
     expect(user).toContain('<question>How is iliopsoas abscess treated?</question>');
     expect(user).toContain('<question>What is it?</question>');
     expect(user.indexOf('What is it?')).toBeLessThan(user.indexOf('<evidence>'));
-    for (const evidence of EVIDENCE) expect(user).toMatch(new RegExp(`<passage id="${evidence.id}"[^>]*>\\n${escapeRegExp(evidence.text)}\\n</passage>`));
+    for (const evidence of ABSCESS_EVIDENCE) expect(user).toMatch(new RegExp(`<passage id="${evidence.id}"[^>]*>\\n${escapeRegExp(evidence.text)}\\n</passage>`));
   });
 
   it('sends the API key as a bearer token when given', async () => {
@@ -119,15 +95,15 @@ describe('createOpenAiChatComposer: answers', () => {
 
   it('accepts a fenced answer with text around it', async () => {
     server.script({ content: `Here you go:\n\`\`\`json\n${GOOD}\n\`\`\`\nHope this helps.` });
-    expect((await composer().compose(ask())).sections).toEqual(GOOD_ANSWER.sections);
+    expect((await composer().compose(ask())).sections).toEqual(ABSCESS_ANSWER.sections);
   });
 
   it('rejects and reports statements citing evidence that was not in the context', async () => {
-    const invented = { ...GOOD_ANSWER, bottomLine: [...GOOD_ANSWER.bottomLine, { text: 'A 2023 trial found 10 days enough.', evidence: ['E4'] }] };
+    const invented = { ...ABSCESS_ANSWER, bottomLine: [...ABSCESS_ANSWER.bottomLine, { text: 'A 2023 trial found 10 days enough.', evidence: ['E4'] }] };
     server.script({ content: JSON.stringify(invented) });
 
     const draft = await composer().compose(ask());
-    expect(draft.bottomLine).toEqual(GOOD_ANSWER.bottomLine);
+    expect(draft.bottomLine).toEqual(ABSCESS_ANSWER.bottomLine);
     expect(draft.rejected).toEqual([{ text: 'A 2023 trial found 10 days enough.', evidence: ['E4'], reason: 'cites E4, which is not among the evidence passages' }]);
   });
 
@@ -187,7 +163,7 @@ describe('createOpenAiChatComposer: unusable replies and refusals', () => {
     server.script({ content: '{"bottomLine": [{"text": "Drainage works", "evidence": ["E1"]},]' });
 
     const draft = await composer().compose(ask());
-    expect(draft.sections).toEqual(GOOD_ANSWER.sections);
+    expect(draft.sections).toEqual(ABSCESS_ANSWER.sections);
     expect(server.requests).toHaveLength(2);
     const repair = bodyOf(1).messages;
     expect(repair.map((message) => message.role)).toEqual(['system', 'user', 'assistant', 'user']);
@@ -235,7 +211,7 @@ describe('createOpenAiChatComposer: HTTP failures', () => {
   it('waits as long as Retry-After says after a 429, then succeeds', async () => {
     server.script({ status: 429, headers: { 'retry-after': '2' } });
 
-    expect((await composer().compose(ask())).bottomLine).toEqual(GOOD_ANSWER.bottomLine);
+    expect((await composer().compose(ask())).bottomLine).toEqual(ABSCESS_ANSWER.bottomLine);
     expect(sleeps).toEqual([2000]);
     expect(server.requests).toHaveLength(2);
   });
@@ -259,6 +235,16 @@ describe('createOpenAiChatComposer: HTTP failures', () => {
     expect(error.message).toContain('Incorrect API key provided: ***'); // the fake echoes the key it got
     expect(`${error.message} ${error.hint} ${keyed.name}`).not.toContain(apiKey);
     expect(server.requests).toHaveLength(1);
+  });
+
+  it('points at the answer.llm settings in its hints', async () => {
+    server.script({ status: 401 }, { status: 404 }, { status: 413 }, { status: 429 });
+    const hintOf = async (code: ErrorCode) => (await failure(composer({ maxRetries: 0 }).compose(ask()), code)).hint;
+
+    expect(await hintOf('bad-config')).toBe('check the API key: answer.llm.apiKey, or CITEMED__ANSWER__LLM__API_KEY');
+    expect(await hintOf('bad-config')).toBe('check the setting answer.llm.baseUrl and that the model is available on the server');
+    expect(await hintOf('service-failed')).toMatch(/context window/);
+    expect(await hintOf('service-unavailable')).toBe('the server is rate-limiting; wait and try again');
   });
 
   it('gives up quickly on a server slower than timeoutMs', async () => {
@@ -297,7 +283,7 @@ describe('createOpenAiChatComposer: streaming', () => {
     expect(bodyOf(0).stream).toBe(true);
     expect(deltas.length).toBeGreaterThan(5);
     expect(deltas.join('')).toBe(GOOD);
-    expect(draft.sections).toEqual(GOOD_ANSWER.sections);
+    expect(draft.sections).toEqual(ABSCESS_ANSWER.sections);
   });
 
   it('keeps multi-byte characters whole when a read splits them', async () => {
@@ -361,7 +347,7 @@ describe('createOpenAiChatComposer: streaming', () => {
     const deltas: string[] = [];
 
     const draft = await composer().compose(ask({ onText: (delta) => deltas.push(delta) }));
-    expect(draft.sections).toEqual(GOOD_ANSWER.sections);
+    expect(draft.sections).toEqual(ABSCESS_ANSWER.sections);
     expect(deltas.join('')).toBe('not json at all');
     expect([bodyOf(0).stream, bodyOf(1).stream]).toEqual([true, undefined]);
   });

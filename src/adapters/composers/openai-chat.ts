@@ -4,27 +4,22 @@
  * in draft.ts; this file knows only the wire format, streamed (SSE `data:` lines ending with
  * `data: [DONE]`) or not.
  */
-import type { ComposeRequest } from '../../ports/composer.js';
-import { composeDraft, loadAnswerPrompt, PROMPT_VERSION, type Conversation, type LlmComposer, type ModelTurn } from './draft.js';
+import { isRecord } from '../http/json.js';
+import { deliver, type ReplyProgress } from '../http/post.js';
+import { trimTrailingSlashes } from '../http/settings.js';
+import type { LlmComposer, ModelTurn } from './draft.js';
 import {
   BrokenReply,
-  ChatHttpClient,
-  deliver,
-  isEventStream,
-  isRecord,
+  createChatComposer,
   parseJsonBody,
   readServerSentEvents,
-  resolveChatOptions,
-  trimTrailingSlashes,
   type ChatComposerOptions,
-  type ReplyProgress,
-  type ResolvedChatOptions,
+  type ChatHttpClient,
+  type ChatProtocol,
 } from './http.js';
 
 export type OpenAiChatComposerOptions = ChatComposerOptions;
 
-/** OpenAI accepts temperatures up to 2. */
-const MAX_TEMPERATURE = 2;
 const CONTENT_FILTERED = "the server's content filter stopped the answer";
 
 /** Accepts the base URL with or without a trailing slash, or already pointing at /chat/completions. */
@@ -33,54 +28,26 @@ export function chatCompletionsUrl(baseUrl: string): string {
   return trimmed.endsWith('/chat/completions') ? trimmed : `${trimmed}/chat/completions`;
 }
 
-/** Builds the composer; settings and the prompt file are checked now, not on the first question. */
-export function createOpenAiChatComposer(options: OpenAiChatComposerOptions): LlmComposer {
-  const settings = resolveChatOptions(options, MAX_TEMPERATURE);
-  const prompt = loadAnswerPrompt();
-  const client = new ChatHttpClient({ url: chatCompletionsUrl(settings.baseUrl), service: 'the chat server', model: settings.model }, settings);
-  const ask = (conversation: Conversation, onText: ((delta: string) => void) | undefined, signal: AbortSignal | undefined) =>
-    askChat(client, settings, conversation, onText, signal);
-
-  return {
-    name: `openai-chat ${trimTrailingSlashes(settings.baseUrl)} model ${settings.model} prompt ${PROMPT_VERSION}`,
-    compose: (request: ComposeRequest) =>
-      composeDraft(request, {
-        prompt,
-        ask,
-        stream: settings.stream !== false,
-        maxTokens: settings.maxTokens,
-        unusable: (problem, hint) => client.unusable(problem, hint),
-      }),
-  };
-}
-
-function askChat(
-  client: ChatHttpClient,
-  settings: ResolvedChatOptions,
-  conversation: Conversation,
-  onText: ((delta: string) => void) | undefined,
-  signal: AbortSignal | undefined,
-): Promise<ModelTurn> {
-  const body: Record<string, unknown> = {
+const OPENAI_CHAT: ChatProtocol = {
+  name: 'openai-chat',
+  service: 'the chat server',
+  /** OpenAI accepts temperatures up to 2. */
+  maxTemperature: 2,
+  url: chatCompletionsUrl,
+  headers: (apiKey): Record<string, string> => (apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
+  body: (settings, conversation) => ({
     model: settings.model,
     messages: [{ role: 'system', content: conversation.system }, ...conversation.messages],
     max_tokens: settings.maxTokens,
     temperature: settings.temperature,
-  };
-  if (onText) body.stream = true;
-  return client.post(headers(settings.apiKey), JSON.stringify(body), signal, async (response, progress) => {
-    if (onText && isEventStream(response)) return readStream(response, progress, onText, client);
-    // Not streamed, or a server that ignored `stream: true` and answered in one piece.
-    const turn = readCompletion(await response.text(), client);
-    if (onText) deliver(progress, onText, turn.text);
-    return turn;
-  });
-}
+  }),
+  readWhole: readCompletion,
+  readStream,
+};
 
-function headers(apiKey: string | undefined): Record<string, string> {
-  const result: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
-  if (apiKey) result.authorization = `Bearer ${apiKey}`;
-  return result;
+/** Builds the composer; settings and the prompt file are checked now, not on the first question. */
+export function createOpenAiChatComposer(options: OpenAiChatComposerOptions): LlmComposer {
+  return createChatComposer(options, OPENAI_CHAT);
 }
 
 /** `{choices: [{message: {content, refusal?}, finish_reason}]}`, checked field by field. */

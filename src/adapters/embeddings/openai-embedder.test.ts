@@ -6,7 +6,8 @@ import {
   type EmbeddingsReply,
   type FakeEmbeddingServer,
 } from '../../../test/support/fake-embedding-server.js';
-import { createOpenAiEmbedder, parseRetryAfter, serverMessage, type OpenAiEmbedderOptions } from './openai-embedder.js';
+import { failure } from '../../../test/support/failure.js';
+import { createOpenAiEmbedder, type OpenAiEmbedderOptions } from './openai-embedder.js';
 
 let server: FakeEmbeddingServer;
 let sleeps: number[];
@@ -36,18 +37,6 @@ function embedder(overrides: Partial<OpenAiEmbedderOptions> = {}) {
 }
 
 const vectorOf = (text: string, dimensions = 64) => Float32Array.from(hashedBagOfWords(text, dimensions));
-
-/** Awaits a promise that must fail with a CitemedError of `code`, and returns the error. */
-async function failure(promise: Promise<unknown>, code: ErrorCode): Promise<CitemedError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(CitemedError);
-  const citemedError = error as CitemedError;
-  expect({ code: citemedError.code, message: citemedError.message }).toMatchObject({ code });
-  return citemedError;
-}
 
 function inputsSent(): unknown[] {
   return server.requests.map((request) => (request.body as { input: unknown }).input);
@@ -177,15 +166,6 @@ describe('createOpenAiEmbedder: retries', () => {
     await failure(embedder().embed(['x'], 'query'), 'service-failed');
     expect(server.requests).toHaveLength(1);
   });
-
-  it('caps Retry-After and reads it as seconds or a date', () => {
-    const now = Date.parse('2025-01-01T00:00:00Z');
-    expect(parseRetryAfter('2', now)).toBe(2000);
-    expect(parseRetryAfter('3600', now)).toBe(30_000);
-    expect(parseRetryAfter('Wed, 01 Jan 2025 00:00:05 GMT', now)).toBe(5000);
-    expect(parseRetryAfter('soon', now)).toBeUndefined();
-    expect(parseRetryAfter(null, now)).toBeUndefined();
-  });
 });
 
 describe('createOpenAiEmbedder: errors the server reports', () => {
@@ -224,12 +204,14 @@ describe('createOpenAiEmbedder: errors the server reports', () => {
     expect(error.message.length).toBeLessThan(500);
   });
 
-  it('finds the message in the error shapes servers use', () => {
-    expect(serverMessage('{"error":{"message":"openai style"}}')).toBe('openai style');
-    expect(serverMessage('{"error":"ollama style"}')).toBe('ollama style');
-    expect(serverMessage('{"object":"error","message":"vllm style"}')).toBe('vllm style');
-    expect(serverMessage('{"detail":"fastapi style"}')).toBe('fastapi style');
-    expect(serverMessage('plain\n  text')).toBe('plain text');
+  it('points at the embedder settings in its hints', async () => {
+    server.script({ status: 401 }, { status: 404 }, { status: 413 }, { status: 429 });
+    const hintOf = async (code: ErrorCode) => (await failure(embedder({ maxRetries: 0 }).embed(['x'], 'query'), code)).hint;
+
+    expect(await hintOf('bad-config')).toBe('check the API key: embedder.apiKey, or CITEMED__EMBEDDER__API_KEY');
+    expect(await hintOf('bad-config')).toBe('check the setting embedder.baseUrl (usually ending in /v1) and that the model is installed on the server');
+    expect(await hintOf('service-failed')).toBe('a text may be too long for the model; try a smaller batchSize or shorter chunks');
+    expect(await hintOf('service-unavailable')).toBe('the server is rate-limiting; wait and try again, or lower the batch size');
   });
 });
 

@@ -7,9 +7,13 @@
  */
 import { CitemedError } from '../../domain/errors.js';
 import type { Embedder, EmbeddingPurpose } from '../../ports/embedder.js';
+import type { FailureWording } from '../http/errors.js';
+import { isRecord, parseJson } from '../http/json.js';
+import { HttpClient, type HttpClientOptions } from '../http/post.js';
+import { endpointProblems, isWholeNumber, rejectBadSettings, retryProblems, trimTrailingSlashes } from '../http/settings.js';
 
 /** Settings come from configuration; every knob a real deployment has needed is here. */
-export interface OpenAiEmbedderOptions {
+export interface OpenAiEmbedderOptions extends HttpClientOptions {
   /** e.g. "http://127.0.0.1:11434/v1"; "/embeddings" is appended unless already there. */
   baseUrl: string;
   model: string;
@@ -19,32 +23,11 @@ export interface OpenAiEmbedderOptions {
   dimensions?: number;
   /** Most inputs per request: servers cap request size, and smaller batches fail more cheaply. */
   batchSize: number;
-  /** Per request, including reading the reply. */
-  timeoutMs: number;
-  /** Retries after network errors, 408, 429 and 5xx. */
-  maxRetries: number;
   /** Prepended to queries (nomic-embed-text wants "search_query: ", e5 wants "query: "). */
   queryPrefix: string;
   /** Prepended to passages ("search_document: ", "passage: "). */
   passagePrefix: string;
-  /** Injectable for tests; defaults to the global fetch. */
-  fetch?: typeof fetch;
-  /** Injectable so tests of backoff need not wait. */
-  sleep?: (ms: number) => Promise<void>;
 }
-
-const RETRY_AFTER_CAP_MS = 30_000;
-const FIRST_BACKOFF_MS = 500;
-const BACKOFF_CAP_MS = 8_000;
-const SERVER_MESSAGE_LIMIT = 300;
-const UNREACHABLE_HINT = 'start the embedding server or check the setting embedder.baseUrl';
-
-type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
-
-/** What one HTTP attempt came to, before deciding whether to retry. */
-type Attempt =
-  | { kind: 'answered'; status: number; retryAfter: string | null; text: string }
-  | { kind: 'unreachable'; reason: string; cause: unknown };
 
 /**
  * Builds the embedder. Options are checked here so a bad configuration fails at start-up with a
@@ -77,42 +60,34 @@ export function embeddingsUrl(baseUrl: string): string {
   return trimmed.endsWith('/embeddings') ? trimmed : `${trimmed}/embeddings`;
 }
 
-function trimTrailingSlashes(url: string): string {
-  return url.trim().replace(/\/+$/, '');
-}
-
 function checkOptions(options: OpenAiEmbedderOptions): void {
-  const problems: string[] = [];
-  if (!isHttpUrl(options.baseUrl)) problems.push(`baseUrl ${JSON.stringify(options.baseUrl)} is not an http(s) URL`);
-  if (options.model.trim() === '') problems.push('model is empty');
+  const problems = endpointProblems(options);
   if (!isWholeNumber(options.batchSize, 1)) problems.push(`batchSize must be a whole number ≥ 1, not ${options.batchSize}`);
-  if (!(options.timeoutMs > 0)) problems.push(`timeoutMs must be positive, not ${options.timeoutMs}`);
-  if (!isWholeNumber(options.maxRetries, 0)) problems.push(`maxRetries must be a whole number ≥ 0, not ${options.maxRetries}`);
+  problems.push(...retryProblems(options));
   if (options.dimensions !== undefined && !isWholeNumber(options.dimensions, 1)) {
     problems.push(`dimensions must be a whole number ≥ 1, not ${options.dimensions}`);
   }
-  if (problems.length > 0) {
-    throw new CitemedError('bad-config', `bad embedder settings: ${problems.join('; ')}`, {
-      hint: 'fix the embedder settings (docs/configuration.md)',
-    });
-  }
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const { protocol } = new URL(text);
-    return protocol === 'http:' || protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
-function isWholeNumber(value: number, min: number): boolean {
-  return Number.isInteger(value) && value >= min;
+  rejectBadSettings('embedder', problems);
 }
 
 function* batches<T>(items: readonly T[], size: number): Generator<T[]> {
   for (let start = 0; start < items.length; start += size) yield items.slice(start, start + size);
+}
+
+/** The embedder's own words in failure messages: the embedder settings to check. */
+function embedderWording(url: string): FailureWording {
+  return {
+    hints: {
+      apiKey: 'check the API key: embedder.apiKey, or CITEMED__EMBEDDER__API_KEY',
+      notFound: 'check the setting embedder.baseUrl (usually ending in /v1) and that the model is installed on the server',
+      tooLarge: 'a text may be too long for the model; try a smaller batchSize or shorter chunks',
+      rateLimited: 'the server is rate-limiting; wait and try again, or lower the batch size',
+      unreachable: 'start the embedding server or check the setting embedder.baseUrl',
+    },
+    unreachable: 'could not reach',
+    timedOut: 'no answer',
+    cancelledRequest: `embedding request to ${url}`,
+  };
 }
 
 /**
@@ -120,21 +95,22 @@ function* batches<T>(items: readonly T[], size: number): Generator<T[]> {
  * fix the length, so a server that switches models between calls is caught, not stored.
  */
 class EmbeddingsClient {
-  private readonly fetch: typeof fetch;
-  private readonly sleep: Sleep;
+  private readonly http: HttpClient;
+  private readonly headers: Record<string, string>;
   private expectedLength: number | undefined;
 
   constructor(
     private readonly url: string,
     private readonly options: OpenAiEmbedderOptions,
   ) {
-    this.fetch = options.fetch ?? ((input, init) => fetch(input, init)); // late-bound: the global may be replaced
-    this.sleep = options.sleep ?? abortableSleep;
+    this.http = new HttpClient({ url, service: 'the embedding server', model: options.model }, options, embedderWording(url));
+    this.headers = { 'content-type': 'application/json', accept: 'application/json' };
+    if (options.apiKey) this.headers.authorization = `Bearer ${options.apiKey}`;
     this.expectedLength = options.dimensions;
   }
 
   async embedBatch(input: string[], signal: AbortSignal | undefined): Promise<Float32Array[]> {
-    const text = await this.postWithRetries(JSON.stringify(this.requestBody(input)), signal);
+    const text = await this.http.post(this.headers, JSON.stringify(this.requestBody(input)), signal, (response) => response.text());
     const vectors = parseEmbeddings(text, input.length, (problem) => this.malformed(problem));
     this.checkLength(vectors[0]?.length ?? 0);
     return vectors;
@@ -159,194 +135,11 @@ class EmbeddingsClient {
     throw this.malformed(`vectors have ${length} dimensions but ${expectation}`);
   }
 
-  /** Returns the body of a 2xx reply; throws a CitemedError for anything else. */
-  private async postWithRetries(body: string, signal: AbortSignal | undefined): Promise<string> {
-    for (let attempt = 0; ; attempt++) {
-      const outcome = await this.send(body, signal);
-      if (outcome.kind === 'answered') {
-        if (outcome.status >= 200 && outcome.status < 300) return outcome.text;
-        if (!isRetryableStatus(outcome.status)) throw this.refusal(outcome);
-      }
-      if (attempt >= this.options.maxRetries) throw this.gaveUp(outcome, attempt + 1);
-      await pause(this.delayBefore(attempt, outcome), this.sleep, signal);
-      if (signal?.aborted) throw this.interrupted(signal);
-    }
-  }
-
-  private delayBefore(attempt: number, outcome: Attempt): number {
-    const asked = outcome.kind === 'answered' ? parseRetryAfter(outcome.retryAfter) : undefined;
-    return asked ?? Math.min(FIRST_BACKOFF_MS * 2 ** attempt, BACKOFF_CAP_MS);
-  }
-
-  /** One request, with its own timeout covering the reply body too. */
-  private async send(body: string, signal: AbortSignal | undefined): Promise<Attempt> {
-    if (signal?.aborted) throw this.interrupted(signal);
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, this.options.timeoutMs);
-    const forwardAbort = () => controller.abort();
-    signal?.addEventListener('abort', forwardAbort, { once: true });
-    try {
-      const response = await this.fetch(this.url, { method: 'POST', headers: this.headers(), body, signal: controller.signal });
-      const text = await response.text();
-      return { kind: 'answered', status: response.status, retryAfter: response.headers.get('retry-after'), text };
-    } catch (error) {
-      if (signal?.aborted) throw this.interrupted(signal);
-      const reason = timedOut ? `no answer within ${this.options.timeoutMs} ms` : describeNetworkError(error);
-      return { kind: 'unreachable', reason, cause: error };
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', forwardAbort);
-    }
-  }
-
-  private headers(): Record<string, string> {
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-    if (this.options.apiKey) headers.authorization = `Bearer ${this.options.apiKey}`;
-    return headers;
-  }
-
-  /** A final answer from the server: the request itself or the settings are wrong. */
-  private refusal(outcome: Extract<Attempt, { kind: 'answered' }>): CitemedError {
-    const { status } = outcome;
-    const said = this.serverSaid(outcome.text);
-    if (status === 401 || status === 403) {
-      const what = this.options.apiKey ? 'refused the API key' : 'wants an API key';
-      return new CitemedError('bad-config', `the embedding server at ${this.url} ${what} (HTTP ${status})${said}`, {
-        hint: 'check the API key: embedder.apiKey, or CITEMED__EMBEDDER__API_KEY',
-      });
-    }
-    if (status === 404) {
-      return new CitemedError('bad-config', `the embedding server at ${this.url} answered 404 for model ${this.options.model}${said}`, {
-        hint: 'check the setting embedder.baseUrl (usually ending in /v1) and that the model is installed on the server',
-      });
-    }
-    return new CitemedError('service-failed', `the embedding server at ${this.url} rejected the request (HTTP ${status})${said}`, {
-      hint: status === 400 || status === 413 ? 'a text may be too long for the model; try a smaller batchSize or shorter chunks' : undefined,
-    });
-  }
-
-  /** Retries are spent: the server is down, overloaded or rate-limiting us. */
-  private gaveUp(outcome: Attempt, attempts: number): CitemedError {
-    const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
-    if (outcome.kind === 'unreachable') {
-      return new CitemedError('service-unavailable', `could not reach the embedding server at ${this.url} after ${tries}: ${this.redact(outcome.reason)}`, {
-        hint: UNREACHABLE_HINT,
-        cause: outcome.cause,
-      });
-    }
-    const said = this.serverSaid(outcome.text);
-    return new CitemedError('service-unavailable', `the embedding server at ${this.url} answered HTTP ${outcome.status} after ${tries}${said}`, {
-      hint: outcome.status === 429 ? 'the server is rate-limiting; wait and try again, or lower the batch size' : 'the server is overloaded or failing; check its logs and try again',
-    });
-  }
-
   private malformed(problem: string): CitemedError {
     return new CitemedError('service-failed', `the embedding server at ${this.url} sent an unusable reply: ${problem}`, {
       hint: 'check that the server is OpenAI-compatible and serves an embedding model',
     });
   }
-
-  private interrupted(signal: AbortSignal): CitemedError {
-    if (signal.reason instanceof CitemedError) return signal.reason;
-    return new CitemedError('interrupted', `embedding request to ${this.url} was cancelled`, { cause: signal.reason });
-  }
-
-  /** ": <server's message>", shortened, without the API key; '' when there is nothing to say. */
-  private serverSaid(body: string): string {
-    const message = this.redact(serverMessage(body));
-    return message === '' ? '' : `: ${message}`;
-  }
-
-  private redact(text: string): string {
-    const key = this.options.apiKey;
-    return key ? text.split(key).join('***') : text;
-  }
-}
-
-/** Statuses that say "not now" rather than "not like this". */
-function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 429 || status >= 500;
-}
-
-/** Retry-After in seconds or as an HTTP date, capped so a server cannot stall us for long. */
-export function parseRetryAfter(header: string | null, now = Date.now()): number | undefined {
-  if (header === null) return undefined;
-  const value = header.trim();
-  let ms: number;
-  if (/^\d+(\.\d+)?$/.test(value)) ms = Number(value) * 1000;
-  else {
-    const date = Date.parse(value);
-    if (Number.isNaN(date)) return undefined;
-    ms = Math.max(0, date - now);
-  }
-  return Math.min(ms, RETRY_AFTER_CAP_MS);
-}
-
-/** Resolves after `ms` or as soon as `signal` aborts, whichever comes first. */
-async function pause(ms: number, sleep: Sleep, signal: AbortSignal | undefined): Promise<void> {
-  if (!signal) return sleep(ms);
-  if (signal.aborted) return;
-  let onAbort = () => {};
-  const aborted = new Promise<void>((resolve) => {
-    onAbort = resolve;
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    await Promise.race([sleep(ms, signal), aborted]);
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-  }
-}
-
-function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
-
-/** fetch says only "fetch failed"; the useful part (ECONNREFUSED, ENOTFOUND) is its cause. */
-function describeNetworkError(error: unknown): string {
-  const cause = (error as { cause?: unknown } | null)?.cause;
-  const source = cause instanceof Error ? cause : error;
-  const code = (source as { code?: unknown } | null)?.code;
-  const message = source instanceof Error ? source.message : String(source);
-  if (typeof code !== 'string' || message.includes(code)) return message;
-  return message === '' ? code : `${code}: ${message}`;
-}
-
-/**
- * The human-readable part of an error body. Servers disagree: OpenAI and vLLM send
- * `{error: {message}}`, Ollama `{error: "..."}`, FastAPI-based ones `{detail}`, some plain text.
- */
-export function serverMessage(body: string): string {
-  return shorten(extractMessage(body).replace(/\s+/g, ' ').trim());
-}
-
-function extractMessage(body: string): string {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return body;
-  }
-  if (!isRecord(parsed)) return body;
-  const candidates = [parsed.error, isRecord(parsed.error) ? parsed.error.message : undefined, parsed.message, parsed.detail];
-  const found = candidates.find((value): value is string => typeof value === 'string' && value.trim() !== '');
-  return found ?? body;
-}
-
-function shorten(text: string): string {
-  return text.length <= SERVER_MESSAGE_LIMIT ? text : `${text.slice(0, SERVER_MESSAGE_LIMIT - 1)}…`;
 }
 
 /**
@@ -373,12 +166,7 @@ function parseEmbeddings(body: string, count: number, fail: (problem: string) =>
 }
 
 function dataArray(body: string, fail: (problem: string) => Error): unknown[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    throw fail(`the body is not JSON (starts ${JSON.stringify(body.slice(0, 80))})`);
-  }
+  const parsed = parseJson(body, fail);
   const data = isRecord(parsed) ? parsed.data : undefined;
   if (!Array.isArray(data)) throw fail('the body has no "data" array');
   return data;
@@ -407,8 +195,4 @@ function decodeBase64Float32(text: string, index: number, fail: (problem: string
   const vector = new Float32Array(bytes.byteLength / 4);
   for (let i = 0; i < vector.length; i++) vector[i] = view.getFloat32(i * 4, true);
   return vector;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
