@@ -101,6 +101,21 @@ describe('ask', () => {
     expect(answer.provenance).toMatchObject({ composer: 'scripted', generatedAt: '2026-11-23T12:00:00.000Z', library: 'test library' });
   });
 
+  it('lets an optional model judge lower a verdict, never raise it', async () => {
+    const composer = scripted((request) => ({
+      bottomLine: [{ text: 'Low-dose colchicine reduced gout flare pain within 24 hours in adults with acute gout.', evidence: [request.evidence.find((e) => e.source.id === 'pmid:1')!.id] }],
+      sections: [{ kind: 'treatment', statements: [{ text: 'Naproxen 500 mg every 12 hours relieved gout flare pain.', evidence: [request.evidence.find((e) => e.source.id === 'pmid:2')!.id] }] }],
+      followUps: [],
+    }));
+    const asked: string[] = [];
+    const judge = { judge: async (statement: { text: string }) => (asked.push(statement.text), { support: 'unsupported' as const, reason: 'the passage is about another population' }) };
+    const answer = await ask({ ...deps(composer), judge }, { question: 'colchicine for gout flares', audience: 'clinician' });
+    // The invented dose failed the hard checks: the judge was not asked about it.
+    expect(asked).toEqual(['Low-dose colchicine reduced gout flare pain within 24 hours in adults with acute gout.']);
+    expect(answer.status).toBe('insufficient');
+    expect(answer.removed.map((s) => s.verdict?.problems.at(-1))).toContain('a model judge found it unsupported: the passage is about another population');
+  });
+
   it('leaves doses out of a patient answer whoever drafted them', async () => {
     const composer = scripted((request) => ({
       bottomLine: [{ text: 'Naproxen 750 mg then 250 mg every 8 hours relieved acute gout flare pain as well as colchicine.', evidence: [request.evidence.find((e) => e.source.id === 'pmid:2')!.id] }],

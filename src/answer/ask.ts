@@ -8,7 +8,8 @@ import { audienceNotices, glossaryFor, hasDosing } from './audience.js';
 import { buildReferences } from './references.js';
 import { summarizeEvidence } from './summary.js';
 import { resolveFollowUp, suggestFollowUps } from './thread.js';
-import { DEFAULT_VERIFY_OPTIONS, verifyAll, type VerifyOptions } from './verify.js';
+import type { ModelJudge } from '../ports/judge.js';
+import { combineWithJudge, DEFAULT_VERIFY_OPTIONS, verifyAll, type VerifyOptions } from './verify.js';
 
 /**
  * The answer use case: retrieve evidence for the question (resolved against its thread when it is
@@ -29,6 +30,8 @@ export interface AskDeps {
   /** Describes the library, for provenance. */
   library: string;
   verify?: VerifyOptions;
+  /** An optional model's second opinion on each statement; it can only lower a verdict. */
+  judge?: ModelJudge;
 }
 
 export interface AskRequest {
@@ -71,16 +74,24 @@ export async function ask(deps: AskDeps, request: AskRequest): Promise<Answer> {
     evidence: r.evidence,
     verdict: { support: 'unsupported', score: 0, problems: [r.reason] },
   }));
-  const keep = (statements: readonly Statement[]): Statement[] =>
-    verifyAll(statements, byId, deps.verify ?? DEFAULT_VERIFY_OPTIONS).filter((s) => {
+  const options = deps.verify ?? DEFAULT_VERIFY_OPTIONS;
+  const judged = async (statement: Statement): Promise<Statement> => {
+    if (!deps.judge || statement.verdict?.support === 'unsupported') return statement;
+    const passages = statement.evidence.flatMap((id) => byId.get(id) ?? []);
+    return { ...statement, verdict: combineWithJudge(statement.verdict!, await deps.judge.judge(statement, passages), options) };
+  };
+  const keep = async (statements: readonly Statement[]): Promise<Statement[]> =>
+    (await Promise.all(verifyAll(statements, byId, options).map(judged))).filter((s) => {
       const reason = removalReason(s, request.audience);
       if (reason) removed.push(reason === 'verdict' ? s : { ...s, verdict: { support: 'unsupported', score: s.verdict?.score ?? 0, problems: [reason] } });
       return reason === undefined;
     });
-  const bottomLine = keep(draft.bottomLine);
-  const sections: AnswerSection[] = draft.sections
-    .map((section) => ({ kind: section.kind, title: SECTION_TITLES[section.kind], statements: keep(section.statements) }))
-    .filter((section) => section.statements.length > 0);
+  const bottomLine = await keep(draft.bottomLine);
+  const sections: AnswerSection[] = [];
+  for (const section of draft.sections) {
+    const statements = await keep(section.statements);
+    if (statements.length > 0) sections.push({ kind: section.kind, title: SECTION_TITLES[section.kind], statements });
+  }
   const kept = [...bottomLine, ...sections.flatMap((s) => s.statements)];
   // An answer with no bottom line left leads with its strongest remaining statement.
   if (bottomLine.length === 0 && sections.length > 0) {

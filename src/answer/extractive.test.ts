@@ -26,7 +26,7 @@ const evidence = (id: string, text: string, patch: Partial<Evidence> = {}): Evid
   ...patch,
 });
 
-const request = (items: Evidence[], audience: 'clinician' | 'patient' = 'clinician') => ({
+const request = (items: Evidence[], audience: 'clinician' | 'patient' | 'pharmacist' | 'student' = 'clinician') => ({
   question: 'What is the management of an iliopsoas abscess?',
   audience,
   evidence: items,
@@ -59,6 +59,16 @@ describe('extractive composer', () => {
     expect(sectionKind('abstract', 'Computed tomography confirmed the diagnosis in all patients.')).toBe('diagnosis');
     expect(sectionKind('abstract', 'Mortality was 5% at one year.')).toBe('prognosis');
     expect(sectionKind('results', 'Drainage was the main treatment used.')).toBe('treatment');
+  });
+
+  it('puts first what the audience needs most, from the same sentences', () => {
+    const items = [
+      evidence('E1', 'Iliopsoas abscess is a collection of pus in the iliopsoas compartment of adults.'),
+      evidence('E2', 'Iliopsoas abscess drainage with antibiotics treats the abscess in adults.', { rank: 1 }),
+    ];
+    const first = (audience: 'pharmacist' | 'student') => composeExtractive({ ...request(items), audience }).bottomLine[0]?.evidence[0];
+    expect(first('pharmacist')).toBe('E2');
+    expect(first('student')).toBe('E1');
   });
 
   it('leaves dosing out of a patient answer', () => {

@@ -108,6 +108,19 @@ export function composeExtractive(request: ComposeRequest, options: ExtractiveOp
   };
 }
 
+/**
+ * Audience changes emphasis, not facts: which of the same verified sentences come first. A
+ * pharmacist's answer leans to treatment and special populations, a nurse's to monitoring and
+ * pitfalls, a student's to background and diagnosis.
+ */
+const EMPHASIS: Readonly<Record<Audience, Partial<Record<SectionKind, number>>>> = {
+  clinician: {},
+  patient: {},
+  pharmacist: { treatment: 1.3, 'special-considerations': 1.2 },
+  nurse: { monitoring: 1.3, pitfalls: 1.2 },
+  student: { background: 1.3, diagnosis: 1.2 },
+};
+
 const SECTION_ORDER: readonly SectionKind[] = ['diagnosis', 'treatment', 'special-considerations', 'monitoring', 'pitfalls', 'prognosis', 'background'];
 
 /** The question's stemmed content terms, each weighted by its rarity among the passages. */
@@ -184,7 +197,8 @@ function sentencesOf(evidence: Evidence, terms: ReadonlyMap<string, number>, aud
     const via = markedReferences(raw, evidence.source.references);
     if (via.length > 0) statement.via = via;
     const lead = position === 0 ? LEAD_BONUS : 1;
-    const score = relevance * rankFactor * levelFactor * sectionFactor(sectionLabel) * lead * (bottomLine ? 1.15 : 1);
+    const emphasis = EMPHASIS[audience][kind] ?? 1;
+    const score = relevance * rankFactor * levelFactor * sectionFactor(sectionLabel) * lead * emphasis * (bottomLine ? 1.15 : 1);
     return [{ statement, words, relevance, score, kind, bottomLine }];
   });
 }

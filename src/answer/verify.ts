@@ -1,3 +1,4 @@
+import type { Judgement, ModelJudge } from '../ports/judge.js';
 import type { Evidence, Statement, Support, Verdict } from '../domain/answer.js';
 import { splitSentences } from '../domain/sentences.js';
 import {
@@ -121,22 +122,7 @@ export function verifyAll(
 // ---------------------------------------------------------------------------------------------
 // The optional model judge
 
-/** A model's opinion of whether the passages say what the statement says. */
-export interface Judgement {
-  support: Support;
-  /** Why, in the model's words, for the problems list. */
-  reason: string;
-}
-
-/**
- * A port for a model that reads a statement and its cited passages (an NLI model or a chat model
- * asked to judge). No adapter ships yet; the verifier's own checks never depend on one.
- */
-export interface ModelJudge {
-  /** e.g. "nli deberta-v3 http://127.0.0.1:8080", for provenance and messages. */
-  readonly name?: string;
-  judge(statement: Statement, passages: readonly Evidence[]): Promise<Judgement>;
-}
+export type { Judgement, ModelJudge } from '../ports/judge.js';
 
 const RANK: Readonly<Record<Support, number>> = { unsupported: 0, partial: 1, supported: 2 };
 
