@@ -1,35 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sourceWithPassages } from '../../test/factories/sources.js';
 import { openSqliteStore } from '../adapters/sqlite/sqlite-store.js';
+import { retrievalOptions } from '../config/container.js';
+import { SettingsSchema } from '../config/settings.js';
 import type { Composer, ComposeRequest, Draft } from '../ports/composer.js';
 import type { Store, WriteOp } from '../ports/store.js';
 import { createRetriever, type RetrievalOptions } from '../retrieval/retrieve.js';
 import { ask, type AskDeps } from './ask.js';
 import { createExtractiveComposer } from './extractive.js';
 
-const retrieval: RetrievalOptions = {
-  limit: 10,
-  candidates: 100,
-  firstStageWeights: { title: 4, section: 1, body: 1, terms: 2 },
-  maxCommonShare: 1,
-  maxPostings: 1_000_000,
-  ranking: {
-    k1: 1.2,
-    b: { title: 1, section: 0.4, body: 0.5, terms: 0.4 },
-    fieldWeights: { title: 4, section: 0.5, body: 1, terms: 1 },
-    sourceWeight: 0.5,
-    proximity: { weight: 0.3, window: 8 },
-    coverage: 0,
-    priors: { evidence: 0.15, recency: 0, halfLifeYears: 8, retracted: 0.2 },
-    currentYear: 2026,
-  },
-  diversity: { maxPerSource: 6, mmrLambda: 1 },
-  feedback: { documents: 5, terms: 0, weight: 0.3 },
-  expand: false,
-  hybrid: { enabled: false, candidates: 10, minSimilarity: 0, rrfK: 60, lexicalWeight: 1, vectorWeight: 1 },
-  phraseWeight: 0,
-  partWeight: 0.6,
-};
+/** citemed's configured retrieval, with up to 6 passages a source as `citemed ask` uses. */
+const defaults = retrievalOptions(SettingsSchema.parse({}).search, new Date('2026-11-23T00:00:00Z'));
+const retrieval: RetrievalOptions = { ...defaults, diversity: { ...defaults.diversity, maxPerSource: 6 } };
 
 const paper = (id: string, title: string, text: string, extra: Record<string, unknown> = {}): WriteOp => ({
   kind: 'upsert',
