@@ -49,8 +49,8 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
 const STARTER_DIR = path.join(ROOT, 'library', 'starter');
 const CLI = path.join(ROOT, 'bin', 'citemed.js');
-/** Where `npx tsx bench/query/run.ts --passages N --peers citemed --keep` leaves its library. */
-const QUERY_BENCH_LIBRARY = 'bench/out/query/work/citemed/citemed.db';
+/** Where `npx tsx bench/query/run.ts --passages N --peers citemed-pipeline --keep` leaves its library. */
+const QUERY_BENCH_LIBRARY = 'bench/out/query/work/citemed-pipeline/citemed.db';
 const TARGET_P50_MS = 300;
 const AUDIENCE = 'clinician' as const;
 /** Questions asked (and thrown away) before MedQuAD answers are timed: loads vocabularies, warms caches. */
@@ -324,7 +324,7 @@ async function runLatency(options: Options): Promise<void> {
   );
   if (!large) {
     console.log(
-      `- Large library (1M passages): not measured in this run. To produce one: \`npx tsx bench/query/run.ts --passages 1000000 --peers citemed --keep\` ` +
+      `- Large library (1M passages): not measured in this run. To produce one: \`npx tsx bench/query/run.ts --passages 1000000 --peers citemed-pipeline --keep\` ` +
         `(generates a synthetic 1,000,000-passage corpus from ../shared/data/mesh into bench/out/query/, about 1.1 GB, builds a citemed library and keeps it at ` +
         `\`${QUERY_BENCH_LIBRARY}\`); then rerun this with \`--library ${QUERY_BENCH_LIBRARY}\`. That corpus is synthetic MeSH-word prose, so answers on it measure speed, not content.`,
     );
