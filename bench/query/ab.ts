@@ -1,0 +1,31 @@
+/**
+ * A/B latency of `container.search` between two checkouts on one existing library, for telling a
+ * code change from machine noise:
+ *
+ *   git worktree add /tmp/old <commit> && ln -s "$PWD/node_modules" /tmp/old/node_modules
+ *   npx tsx bench/query/ab.ts /tmp/old <library.db> bench/out/query/p1000000-seed1/queries.jsonl 600
+ *   npx tsx bench/query/ab.ts "$PWD"  <library.db> bench/out/query/p1000000-seed1/queries.jsonl 600
+ *
+ * Run the two alternately, more than once. An older checkout refuses a library of a newer schema:
+ * give it a copy brought back to its schema (for schema 1: drop passage_vectors, user_version 1).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+const [root, library, queriesFile, n] = process.argv.slice(2);
+const { createContainer } = await import(path.join(root!, 'src/config/container.ts'));
+const { loadSettings } = await import(path.join(root!, 'src/config/load-settings.ts'));
+const settings = loadSettings({ preset: 'embedded', overrides: { store: { path: library } }, env: {} }).settings;
+const container = createContainer(settings, { create: false });
+const queries = readFileSync(queriesFile!, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { text: string; warmup?: boolean });
+for (const q of queries.filter((q) => q.warmup)) await container.search(q.text, { limit: 10 });
+const times: number[] = [];
+for (const q of queries.filter((q) => !q.warmup).slice(0, Number(n))) {
+  const t = performance.now();
+  await container.search(q.text, { limit: 10 });
+  times.push(performance.now() - t);
+}
+times.sort((a, b) => a - b);
+const p = (x: number) => times[Math.min(times.length - 1, Math.ceil(x * times.length) - 1)]!.toFixed(1);
+console.log(`${root}: p50 ${p(0.5)} p95 ${p(0.95)} p99 ${p(0.99)} (${times.length} queries)`);
+await container.close();
