@@ -45,7 +45,7 @@ export interface AskRequest {
   onText?: (delta: string) => void;
 }
 
-export const DEFAULT_EVIDENCE_PASSAGES = 16;
+export const DEFAULT_EVIDENCE_PASSAGES = 20;
 
 export async function ask(deps: AskDeps, request: AskRequest): Promise<Answer> {
   const thread = request.thread ?? [];

@@ -66,9 +66,21 @@ describe('extractive composer', () => {
       evidence('E1', 'Iliopsoas abscess is a collection of pus in the iliopsoas compartment of adults.'),
       evidence('E2', 'Iliopsoas abscess drainage with antibiotics treats the abscess in adults.', { rank: 1 }),
     ];
-    const first = (audience: 'pharmacist' | 'student') => composeExtractive({ ...request(items), audience }).bottomLine[0]?.evidence[0];
+    // A question that names no section of its own ("management", "diagnosis"): only the audience weighs.
+    const first = (audience: 'pharmacist' | 'student') =>
+      composeExtractive({ ...request(items), question: 'iliopsoas abscess in adults', audience }).bottomLine[0]?.evidence[0];
     expect(first('pharmacist')).toBe('E2');
     expect(first('student')).toBe('E1');
+  });
+
+  it('weighs first the section the question asks about', () => {
+    const items = [
+      evidence('E1', 'Computed tomography of the iliopsoas abscess confirmed it in adults.'),
+      evidence('E2', 'Drainage with antibiotics resolved the iliopsoas abscess in adults.', { rank: 1 }),
+    ];
+    const first = (question: string) => composeExtractive({ ...request(items), question }).bottomLine[0]?.evidence[0];
+    expect(first('How is an iliopsoas abscess in adults treated?')).toBe('E2');
+    expect(first('How is an iliopsoas abscess in adults diagnosed?')).toBe('E1');
   });
 
   it('leaves dosing out of a patient answer', () => {

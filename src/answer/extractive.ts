@@ -76,7 +76,10 @@ export function composeExtractive(request: ComposeRequest, options: ExtractiveOp
   // answer on iliopsoas abscess, however much it says about skin abscesses.
   const topic = topicStems(request.question);
   const onTopic = request.evidence.filter((e) => topicCoverage(e, topic) >= options.minTopicCoverage);
-  const candidates = onTopic.flatMap((evidence) => sentencesOf(evidence, terms, request.audience, titleCovers(evidence, topic, options)));
+  const focus = questionFocus(request.question);
+  const candidates = onTopic
+    .flatMap((evidence) => sentencesOf(evidence, terms, request.audience, titleCovers(evidence, topic, options)))
+    .map((c) => (focus.has(c.kind) && !c.bottomLine ? { ...c, score: c.score * FOCUS_EMPHASIS } : c));
   const usable = candidates.filter((c) => c.relevance >= options.minRelevance).sort((a, b) => b.score - a.score);
   const chosen: Candidate[] = [];
   const tooLike = (c: Candidate) => chosen.some((other) => overlap(c.words, other.words) > options.maxOverlap);
@@ -92,7 +95,10 @@ export function composeExtractive(request: ComposeRequest, options: ExtractiveOp
   }
 
   const sections = new Map<SectionKind, Statement[]>();
-  for (const c of usable) {
+  // The sections the question asks about fill first, so "management of …" is not crowded out of
+  // its treatment section by better-scoring background.
+  const inOrder = [...usable.filter((c) => focus.has(c.kind)), ...usable.filter((c) => !focus.has(c.kind))];
+  for (const c of inOrder) {
     if (chosen.length >= options.total) break;
     if (chosen.includes(c) || tooLike(c)) continue;
     const list = sections.get(c.kind) ?? [];
@@ -106,6 +112,23 @@ export function composeExtractive(request: ComposeRequest, options: ExtractiveOp
     sections: SECTION_ORDER.filter((kind) => sections.has(kind)).map((kind) => ({ kind, statements: sections.get(kind) ?? [] })),
     followUps: [],
   };
+}
+
+/**
+ * What the question asks about, as answer sections: "management of …" wants treatment first,
+ * "how is … diagnosed" the diagnostic approach. Sentences of those sections weigh more.
+ */
+const FOCUS_SECTIONS: readonly [RegExp, SectionKind][] = [
+  [/\b(manag|treat|therap|drug|medication|antibiotic|regimen|dose|first[- ]line|surgery)/i, 'treatment'],
+  [/\b(diagnos|test|imaging|work-?up|investigat|detect|screen)/i, 'diagnosis'],
+  [/\b(monitor|follow[- ]?up|surveillance)/i, 'monitoring'],
+  [/\b(prognos|outcome|mortality|survival|recurren)/i, 'prognosis'],
+  [/\b(pregnan|child|elderly|older|renal|hepatic|allerg)/i, 'special-considerations'],
+];
+const FOCUS_EMPHASIS = 1.5;
+
+function questionFocus(question: string): Set<SectionKind> {
+  return new Set(FOCUS_SECTIONS.filter(([pattern]) => pattern.test(question)).map(([, kind]) => kind));
 }
 
 /**

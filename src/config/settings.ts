@@ -182,9 +182,9 @@ export const SettingsSchema = z
          */
         composer: z.enum(['extractive', 'openai', 'anthropic']).default('extractive'),
         /** Passages retrieved as evidence for an answer. */
-        evidence: z.number().int().min(1).max(100).default(16),
+        evidence: z.number().int().min(1).max(100).default(20),
         /** Most evidence passages from one source (search results show at most search.diversity.maxPerSource). */
-        perSource: z.number().int().min(1).max(100).default(6),
+        perSource: z.number().int().min(1).max(100).default(12),
         /** Support score at or above which a statement counts as supported (0–1). */
         supportedAt: z.number().min(0).max(1).default(0.6),
         /** Below this support score a statement is unsupported and removed; between, shown flagged. */

@@ -24,7 +24,7 @@ export function registerAsk(program: Command, io: Io): void {
     .argument('<question...>', 'the question, e.g. "What is the management of an iliopsoas abscess?"')
     .option('-a, --audience <who>', `who the answer is for: ${AUDIENCES.join(', ')}`, 'clinician')
     .option('--thread <file>', 'a JSON file holding the conversation so far: a follow-up ("and in children?") is read against it, and this turn is added')
-    .option('--evidence <n>', 'how many passages to retrieve as evidence (default from settings: 16)')
+    .option('--evidence <n>', 'how many passages to retrieve as evidence (default from settings: 20)')
     .option('--markdown', 'print the answer as a Markdown page')
     .option('--json', 'print the answer as JSON (statements, verdicts, evidence, references)')
     .addHelpText(
