@@ -42,6 +42,7 @@ describe('ask', () => {
         paper('1', 'Colchicine for acute gout flares', 'Low-dose colchicine reduced gout flare pain within 24 hours in adults with acute gout.', { authors: ['Doe J'], journal: 'Test J', year: 2019 }),
         paper('2', 'Naproxen versus colchicine in gout flares', 'Naproxen 750 mg then 250 mg every 8 hours relieved acute gout flare pain as well as colchicine.', { year: 2021 }),
         paper('3', 'Colchicine for gout flares: a trial', 'Colchicine cured every gout flare within one hour in this trial.', { publicationTypes: ['Retracted Publication'] }),
+        paper('4', 'Retraction: Colchicine for gout flares', 'This trial of colchicine for gout flares has been retracted.', { publicationTypes: ['Retraction of Publication'] }),
       ],
     });
   });
@@ -52,8 +53,12 @@ describe('ask', () => {
     const answer = await ask(deps(composer), { question: 'colchicine for gout flares', audience: 'clinician' });
     expect(answer.evidence.some((e) => e.source.id === 'pmid:3')).toBe(true);
     expect(composer.seen[0]!.evidence.some((e) => e.source.id === 'pmid:3')).toBe(false);
-    expect(answer.summary.flagged).toEqual([{ sourceId: 'pmid:3', title: 'Colchicine for gout flares: a trial', status: 'retracted' }]);
+    expect(answer.summary.flagged).toContainEqual({ sourceId: 'pmid:3', title: 'Colchicine for gout flares: a trial', status: 'retracted' });
+    expect(answer.summary.flagged).toContainEqual({ sourceId: 'pmid:4', title: 'Retraction: Colchicine for gout flares', status: 'retraction-notice' });
     expect(answer.notices.join(' ')).toMatch(/1 retrieved source\(s\) are retracted and were not used as support/);
+    // A retraction notice is about a paper, not a finding: listed, never support.
+    expect(composer.seen[0]!.evidence.some((e) => e.source.id === 'pmid:4')).toBe(false);
+    expect(answer.notices.join(' ')).toMatch(/1 retrieved source\(s\) are retraction or correction notices/);
   });
 
   it('removes what the cited passages do not support, keeps it listed, and flags partial support', async () => {

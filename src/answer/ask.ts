@@ -47,6 +47,9 @@ export interface AskRequest {
 
 export const DEFAULT_EVIDENCE_PASSAGES = 20;
 
+/** A retracted paper supports nothing; a retraction or correction notice is about a paper, not a finding. */
+const NEVER_SUPPORT: ReadonlySet<string> = new Set(['retracted', 'retraction-notice', 'correction-notice']);
+
 export async function ask(deps: AskDeps, request: AskRequest): Promise<Answer> {
   const thread = request.thread ?? [];
   const searchedFor = resolveFollowUp(request.question, thread);
@@ -55,7 +58,7 @@ export async function ask(deps: AskDeps, request: AskRequest): Promise<Answer> {
     ...(request.filters ? { filters: request.filters } : {}),
   });
   const evidence = await toEvidence(retrieval.hits, deps.getSource);
-  const citeable = evidence.filter((e) => e.source.integrity !== 'retracted');
+  const citeable = evidence.filter((e) => !NEVER_SUPPORT.has(e.source.integrity));
   const draft: Draft =
     citeable.length === 0
       ? { bottomLine: [], sections: [], followUps: [] }
@@ -160,6 +163,8 @@ function notices(
   if (unsupported.length > 0) out.push(`${unsupported.length} drafted statement${unsupported.length === 1 ? ' was' : 's were'} removed because the cited passages do not support ${unsupported.length === 1 ? 'it' : 'them'}.`);
   const retracted = evidence.filter((e) => e.source.integrity === 'retracted');
   if (retracted.length > 0) out.push(`${new Set(retracted.map((e) => e.source.id)).size} retrieved source(s) are retracted and were not used as support.`);
+  const noticeSources = evidence.filter((e) => e.source.integrity === 'retraction-notice' || e.source.integrity === 'correction-notice');
+  if (noticeSources.length > 0) out.push(`${new Set(noticeSources.map((e) => e.source.id)).size} retrieved source(s) are retraction or correction notices, listed but not used as support.`);
   out.push(...retrievalNotes);
   return out;
 }

@@ -1,5 +1,6 @@
 import type { Answer, Statement } from '../domain/answer.js';
 import { EVIDENCE_LEVEL_LABELS, type EvidenceLevel } from '../domain/evidence-level.js';
+import { INTEGRITY_LABELS } from '../domain/integrity.js';
 
 /**
  * An answer as a Markdown page, laid out like the reference product's article pages: the
@@ -81,7 +82,10 @@ export function summaryLines(answer: Answer): string[] {
     lines.push(`- ${s.sources} source${s.sources === 1 ? '' : 's'} cited: ${levels.join(', ')}${span}.`);
   }
   for (const d of s.disagreements) lines.push(`- Sources differ on *${escapeMarkdown(d.topic)}*: ${d.sides.map((side) => `“${escapeMarkdown(side.text)}”${citationMarks(answer)(side)}`).join(' versus ')}`);
-  for (const f of s.flagged) lines.push(`- Flagged, not used as support: ${escapeMarkdown(f.title)} (${f.status}).`);
+  for (const f of s.flagged) {
+    const use = f.status === 'retracted' ? 'retrieved, never used as support' : 'check it before relying on what it says';
+    lines.push(`- ${INTEGRITY_LABELS[f.status]}: ${escapeMarkdown(f.title)} (${use}).`);
+  }
   return lines;
 }
 

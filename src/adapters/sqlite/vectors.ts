@@ -38,12 +38,18 @@ export function createVectors(db: Database.Database) {
   };
 
   const matrices = new Map<string, Matrix>();
+  // Hybrid search reads these on every query; counting them is a join over the whole table.
+  const statsCache = new Map<string, VectorStats>();
   let version: unknown;
-  /** Drops loaded vectors when this connection wrote, or another connection committed. */
+  /** Drops loaded vectors and counts when this connection wrote, or another connection committed. */
   function checkVersion(): void {
     const now = db.pragma('data_version', { simple: true });
-    if (now !== version) matrices.clear();
+    if (now !== version) forget();
     version = now;
+  }
+  function forget(): void {
+    matrices.clear();
+    statsCache.clear();
   }
 
   function passagesToEmbed(model: string, limit: number, cursor?: string): { passages: PassageToEmbed[]; cursor: string } {
@@ -73,27 +79,31 @@ export function createVectors(db: Database.Database) {
   });
 
   function putVectors(model: string, vectors: readonly { passageId: string; vector: Float32Array }[]): number {
-    matrices.delete(model);
+    forget();
     return putAll.immediate(model, vectors);
   }
 
   function pruneVectors(): number {
-    matrices.clear();
+    forget();
     return q.prune.run().changes;
   }
 
   function dropVectors(model: string): number {
-    matrices.delete(model);
+    forget();
     return q.drop.run(model).changes;
   }
 
   function vectorStats(model: string): VectorStats {
+    checkVersion();
+    const cached = statsCache.get(model);
+    if (cached) return cached;
     const stats: VectorStats = {
       passages: (q.passages.get() as { n: number }).n,
       embedded: (q.embedded.get(model) as { n: number }).n,
     };
     const bytes = (q.oneVector.get(model) as { bytes: number } | undefined)?.bytes;
     if (bytes !== undefined) stats.dimensions = bytes / 4;
+    statsCache.set(model, stats);
     return stats;
   }
 
@@ -139,7 +149,7 @@ export function createVectors(db: Database.Database) {
     }
   }
 
-  return { passagesToEmbed, putVectors, pruneVectors, dropVectors, vectorStats, nearest, models, invalidate: () => matrices.clear() };
+  return { passagesToEmbed, putVectors, pruneVectors, dropVectors, vectorStats, nearest, models, invalidate: forget };
 }
 
 interface Matrix {
