@@ -98,9 +98,10 @@ export function createRetriever({ store, expander, embedder }: RetrieverDeps) {
 
   /**
    * Candidates from the index (plus, in hybrid search, the nearest passages by vector), re-ranked
-   * lexically. Passages found only by vector enter with no first-stage score.
+   * lexically. Passages found only by vector enter with no first-stage score. The vector search is
+   * awaited only after the index's work, so the embedding request overlaps it.
    */
-  async function rankPlan(plan: QueryPlan, options: RetrievalOptions, byVector: readonly PassageHit[] = []): Promise<{ ranked: RankedHit[]; candidates: number }> {
+  async function rankPlan(plan: QueryPlan, options: RetrievalOptions, vector?: Promise<VectorHits>): Promise<{ ranked: RankedHit[]; candidates: number }> {
     const stats = await store.corpusStats();
     const frequencies = await store.frequencies(
       plan.clauses.flatMap((c) => c.forms.map((tokens, i) => ({ tokens, stems: c.stems[i] ?? tokens }))),
@@ -122,6 +123,7 @@ export function createRetriever({ store, expander, embedder }: RetrieverDeps) {
             weights: options.firstStageWeights,
             ...(options.filters ? { filters: options.filters } : {}),
           });
+    const byVector = vector ? (await vector).hits : [];
     const seen = new Set(lexical.map((hit) => hit.passage.id));
     const extra = byVector.filter((hit) => !seen.has(hit.passage.id)).map((hit) => ({ ...hit, score: 0 }));
     const hits = [...lexical, ...extra];
@@ -140,21 +142,19 @@ export function createRetriever({ store, expander, embedder }: RetrieverDeps) {
     }
     if (plan.clauses.length === 0) return { plan, hits: [], candidates: 0, notes };
 
-    // The question is embedded while the lexical statistics are read.
-    const vector: Promise<VectorHits> = options.hybrid.enabled ? nearestByVector(text, options) : Promise.resolve({ hits: [], notes: [] });
-    vector.catch(() => {}); // awaited below; this only keeps an early rejection from going unhandled
-    await store.corpusStats();
-    const { hits: byVector, notes: vectorNotes } = await vector;
-    notes.push(...vectorNotes);
-
-    let { ranked, candidates } = await rankPlan(plan, options, byVector);
+    // The question is embedded while the index finds candidates (rankPlan awaits it last).
+    const vector = options.hybrid.enabled ? nearestByVector(text, options) : undefined;
+    vector?.catch(() => {}); // awaited in rankPlan; this only keeps an early rejection from going unhandled
+    let { ranked, candidates } = await rankPlan(plan, options, vector);
     if (options.feedback.terms > 0 && options.feedback.weight > 0 && ranked.some((hit) => hit.score > 0)) {
       const extra = feedbackClauses(ranked, plan, options.feedback);
       if (extra.length > 0) {
         plan = withClauses(plan, extra);
-        ({ ranked, candidates } = await rankPlan(plan, options, byVector));
+        ({ ranked, candidates } = await rankPlan(plan, options, vector));
       }
     }
+    const { hits: byVector, notes: vectorNotes } = vector ? await vector : { hits: [], notes: [] };
+    notes.push(...vectorNotes);
     const final =
       byVector.length > 0
         ? fuseRankings(ranked, byVector.map((hit) => ({ passageId: hit.passage.id, similarity: hit.score })), options.hybrid)
