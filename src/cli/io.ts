@@ -7,6 +7,8 @@ import { isCitemedError } from '../domain/errors.js';
 export interface Io {
   out(text: string): void;
   err(text: string): void;
+  /** Text to stderr as it comes, with no line break added (streamed drafts). */
+  errPart?(text: string): void;
   /** True when stderr is a terminal: live progress bars instead of log lines. */
   isTTY: boolean;
   columns: number;
@@ -16,6 +18,7 @@ export function processIo(): Io {
   return {
     out: (text) => process.stdout.write(`${text}\n`),
     err: (text) => process.stderr.write(`${text}\n`),
+    errPart: (text) => process.stderr.write(text),
     isTTY: Boolean(process.stderr.isTTY),
     columns: process.stdout.columns || 100,
   };

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Answer } from '../../src/domain/answer.js';
 import { passagesIn, startFakeChatServer, type SeenRequest } from '../support/fake-chat-server.js';
+import { main } from '../../src/cli/main.js';
 import { ROOT, runCli } from './run-cli.js';
 
 /** `citemed ask` end to end on the starter library: extractive by default, an LLM through a fake server. */
@@ -96,6 +97,26 @@ describe('citemed ask', () => {
     expect((await runCli(['--db', db, 'ask', '--audience', 'robot', question])).code).toBe(64);
     expect((await runCli(['--db', db, 'ask', 'what is the'])).code).toBe(64);
     expect((await runCli(['--db', db, 'ask', '--evidence', '0', question])).code).toBe(64);
+  });
+
+  it('on a terminal, streams an LLM composer\'s draft to stderr, then prints the verified answer', async () => {
+    const server = await startFakeChatServer();
+    try {
+      const config = path.join(dir, 'stream.json');
+      writeFileSync(config, JSON.stringify({ answer: { composer: 'openai', llm: { baseUrl: server.baseUrl, model: 'fake-llm', maxRetries: 0 } } }));
+      const parts: string[] = [];
+      const out: string[] = [];
+      const err: string[] = [];
+      const io = { out: (t: string) => out.push(t), err: (t: string) => err.push(t), errPart: (t: string) => parts.push(t), isTTY: true, columns: 100 };
+      expect(await main(['--db', db, '--config', config, 'ask', question], io)).toBe(0);
+      expect((server.requests[0]!.body as { stream?: boolean }).stream).toBe(true);
+      expect(parts.length).toBeGreaterThan(1);
+      expect(parts.join('')).toMatch(/^\{"bottomLine"/);
+      expect(err.join('\n')).toMatch(/draft above; the verified answer follows/);
+      expect(out.join('\n')).toMatch(/BOTTOM LINE/);
+    } finally {
+      await server.close();
+    }
   });
 
   it('with an LLM composer, keeps only what the cited passages support and shows what it removed', async () => {

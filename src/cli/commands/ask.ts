@@ -44,9 +44,21 @@ export function registerAsk(program: Command, io: Io): void {
       }
       const thread = options.thread ? readThread(options.thread) : [];
       const evidence = options.evidence === undefined ? undefined : parseCount(options.evidence);
+      // An LLM composer's draft streams to the terminal (stderr) while it is written; the verified
+      // answer follows on stdout. Not for pipes or --json: only the final answer is data.
+      let streamed = false;
+      const write = io.errPart;
+      const onText =
+        write && io.isTTY && !options.json
+          ? (delta: string) => {
+              streamed = true;
+              write(delta);
+            }
+          : undefined;
       const answer = await withContainer(command.optsWithGlobals<GlobalOptions>(), { create: false }, (container) =>
-        container.ask({ question, audience, thread, ...(evidence === undefined ? {} : { evidence }) }),
+        container.ask({ question, audience, thread, ...(evidence === undefined ? {} : { evidence }), ...(onText ? { onText } : {}) }),
       );
+      if (streamed) io.err('\n(draft above; the verified answer follows)\n');
       if (options.thread) writeThread(options.thread, [...thread, { question: answer.searchedFor, answer: plainBottomLine(answer) }]);
       if (options.json) printJson(io, answer);
       else if (options.markdown) io.out(renderMarkdown(answer));
