@@ -30,5 +30,6 @@ describe('follow-up threads', () => {
     const long = suggestFollowUps('Is ibuprofen safe for analgesia after cardiac surgery?');
     expect(long).toEqual(['How is it diagnosed?', 'What are its treatment options?', 'Is it managed differently in children?']);
     expect(long.every(isFollowUp)).toBe(true);
+    expect(suggestFollowUps('Should children with acute otitis media get antibiotics?').join(' ')).not.toMatch(/pregnan/);
   });
 });

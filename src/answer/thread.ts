@@ -54,7 +54,8 @@ export function suggestFollowUps(question: string): string[] {
     [/diagnos|imaging|test/, `How is ${topic} diagnosed?`, 'How is it diagnosed?'],
     [/treat|manag|therap|drug|antibiotic/, `What are the treatment options for ${topic}?`, 'What are its treatment options?'],
     [/child|paediatric|pediatric/, `Is ${topic} managed differently in children?`, 'Is it managed differently in children?'],
-    [/pregnan/, `What changes in pregnancy for ${topic}?`, 'What changes for it in pregnancy?'],
+    // Not for a question about children: pregnancy is beside the point there.
+    [/pregnan|child|paediatric|pediatric|infant/, `What changes in pregnancy for ${topic}?`, 'What changes for it in pregnancy?'],
     [/monitor|follow/, `What follow-up is needed for ${topic}?`, 'What follow-up does it need?'],
     [/prognos|outcome|mortality/, `What is the prognosis of ${topic}?`, 'What is its prognosis?'],
   ];
