@@ -16,7 +16,8 @@ const ALLOWED: Record<string, string[]> = {
   answer: ['domain', 'ports', 'retrieval', 'answer'],
   adapters: ['domain', 'ports', 'adapters'],
   config: ['domain', 'ports', 'ingest', 'retrieval', 'eval', 'answer', 'adapters', 'config'],
-  cli: ['domain', 'ports', 'ingest', 'retrieval', 'eval', 'answer', 'config', 'cli'],
+  server: ['domain', 'ports', 'retrieval', 'answer', 'config', 'server'],
+  cli: ['domain', 'ports', 'ingest', 'retrieval', 'eval', 'answer', 'config', 'server', 'cli'],
 };
 
 function sourceFiles(dir: string): string[] {

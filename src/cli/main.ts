@@ -8,6 +8,7 @@ import { registerEval } from './commands/eval.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerQuickstart } from './commands/quickstart.js';
 import { registerSearch } from './commands/search.js';
+import { registerServe } from './commands/serve.js';
 import { registerSources } from './commands/sources.js';
 import { registerStats } from './commands/stats.js';
 import { processIo, reportError, type Io } from './io.js';
@@ -33,6 +34,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
   registerSources(program, io);
   registerQuickstart(program, io, setExitCode);
   registerEval(program, io);
+  registerServe(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -8,6 +8,7 @@ import { createOpenAiEmbedder } from '../adapters/embeddings/openai-embedder.js'
 import { createNodeFileSystem } from '../adapters/fs/node-files.js';
 import { loadSharedDataResources } from '../adapters/resources/shared-data-resources.js';
 import { openSqliteStore } from '../adapters/sqlite/sqlite-store.js';
+import { createMemoryThreadStore } from '../adapters/threads/memory.js';
 import { ask, type AskRequest } from '../answer/ask.js';
 import { createExtractiveComposer } from '../answer/extractive.js';
 import { DEFAULT_VERIFY_OPTIONS } from '../answer/verify.js';
@@ -23,6 +24,7 @@ import type { RetrievalDataset } from '../ports/dataset.js';
 import type { Embedder } from '../ports/embedder.js';
 import type { FileSystem } from '../ports/files.js';
 import type { SearchFilters, Store } from '../ports/store.js';
+import type { ThreadStore } from '../ports/threads.js';
 import { buildExpansionIndex, type ExpansionIndex } from '../retrieval/expansion/build-index.js';
 import { expansionClauses } from '../retrieval/expansion-clauses.js';
 import { DEFAULT_EXPANSION_OPTIONS, type ExpansionSettings } from '../retrieval/expansion/options.js';
@@ -37,6 +39,8 @@ export interface Container {
   settings: Settings;
   store: Store;
   files: FileSystem;
+  /** Follow-up threads of the HTTP API (in memory for now: see ports/threads.ts). */
+  threads: ThreadStore;
   ingestDeps(): IngestDeps;
   /** Finds the passages that best answer a question (analysis, expansion, ranking, diversity). */
   search(text: string, request?: SearchRequest): Promise<RetrievalResult>;
@@ -177,6 +181,7 @@ export function createContainer(settings: Settings, options: ContainerOptions = 
     settings,
     store,
     files,
+    threads: createMemoryThreadStore(settings.server.threads),
     ingestDeps: () => ({
       store,
       files,

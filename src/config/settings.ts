@@ -238,6 +238,48 @@ export const SettingsSchema = z
       })
       .strict()
       .prefault({}),
+    /** The HTTP API (`citemed serve`). See docs/api.md. */
+    server: z
+      .object({
+        /**
+         * Interface to listen on. The loopback interface by default: there are no accounts yet,
+         * so anyone who can reach the port can search and ask. Put a proxy with authentication in
+         * front before choosing 0.0.0.0.
+         */
+        host: z.string().min(1).default('127.0.0.1'),
+        /** TCP port; 0 picks a free one (printed at start). */
+        port: z.number().int().min(0).max(65_535).default(8787),
+        /** Largest request body, in bytes; larger ones get 413. A question with filters is a few hundred bytes. */
+        bodyLimitBytes: z.number().int().min(1_024).max(10 * 1024 * 1024).default(64 * 1024),
+        /** How long a client may take to send a whole request (headers and body), in ms: slow senders are cut off. */
+        requestTimeoutMs: z.number().int().min(1_000).max(600_000).default(30_000),
+        /**
+         * Longest an answer may take, in ms; composing is then cancelled and the client gets 504.
+         * Above answer.llm.timeoutMs so one slow model reply is retried before the deadline.
+         */
+        answerTimeoutMs: z.number().int().min(1_000).max(3_600_000).default(180_000),
+        /** On SIGINT/SIGTERM, how long requests in flight may take to finish before their connections are cut, in ms. */
+        shutdownGraceMs: z.number().int().min(0).max(600_000).default(30_000),
+        /** Log level of the request log on stderr; `silent` turns it off. */
+        logLevel: z.enum(['silent', 'error', 'warn', 'info', 'debug']).default('info'),
+        /**
+         * Write questions and search text to the log. Off by default: a question can carry
+         * personal health information, and request lines never include it (no bodies, no query strings).
+         */
+        logQuestions: z.boolean().default(false),
+        /** Follow-up threads, kept in memory until accounts bring persistent storage. */
+        threads: z
+          .object({
+            /** Threads kept; beyond this the least recently used is forgotten. */
+            maxThreads: z.number().int().min(1).max(1_000_000).default(1_000),
+            /** Turns kept per thread; beyond this the oldest is dropped (follow-ups read the latest). */
+            maxTurns: z.number().int().min(1).max(1_000).default(20),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

@@ -3,8 +3,9 @@ import type { Command } from 'commander';
 import { renderMarkdown } from '../../answer/render-markdown.js';
 import { AUDIENCES, isAudience, type Answer, type Audience } from '../../domain/answer.js';
 import { CitemedError } from '../../domain/errors.js';
+import { parseWholeNumber } from '../../domain/filters.js';
 import type { ThreadTurn } from '../../ports/composer.js';
-import { analyzeQuery } from '../../retrieval/query.js';
+import { requireSearchable } from '../../retrieval/searchable.js';
 import { withContainer, type GlobalOptions } from '../context.js';
 import { printJson, type Io } from '../io.js';
 import { presentAnswer } from '../presenters/answer.js';
@@ -39,11 +40,9 @@ export function registerAsk(program: Command, io: Io): void {
     .action(async (words: string[], options: AskOptions, command: Command) => {
       const question = words.join(' ').trim();
       const audience = parseAudience(options.audience);
-      if (analyzeQuery(question).length === 0) {
-        throw new CitemedError('usage', `nothing to answer in "${question}" (only common words)`, { hint: 'ask about a condition, drug, test or procedure' });
-      }
+      requireSearchable(question, 'answer');
       const thread = options.thread ? readThread(options.thread) : [];
-      const evidence = options.evidence === undefined ? undefined : parseCount(options.evidence);
+      const evidence = options.evidence === undefined ? undefined : parseWholeNumber(options.evidence, '--evidence', 1, 100);
       // An LLM composer's draft streams to the terminal (stderr) while it is written; the verified
       // answer follows on stdout. Not for pipes or --json: only the final answer is data.
       let streamed = false;
@@ -69,12 +68,6 @@ export function registerAsk(program: Command, io: Io): void {
 function parseAudience(value: string): Audience {
   if (!isAudience(value)) throw new CitemedError('usage', `unknown audience "${value}"`, { hint: `use one of ${AUDIENCES.join(', ')}` });
   return value;
-}
-
-function parseCount(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 100) throw new CitemedError('usage', `--evidence must be a whole number from 1 to 100, not "${value}"`);
-  return n;
 }
 
 function plainBottomLine(answer: Answer): string {

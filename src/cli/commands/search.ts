@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { CitemedError } from '../../domain/errors.js';
-import { EVIDENCE_LEVELS, isEvidenceLevel, type EvidenceLevel } from '../../domain/evidence-level.js';
-import { SOURCE_FORMATS, type SourceFormat } from '../../domain/source.js';
+import { EVIDENCE_LEVELS } from '../../domain/evidence-level.js';
+import { parseFilterText, parseWholeNumber } from '../../domain/filters.js';
+import { SOURCE_FORMATS } from '../../domain/source.js';
 import type { SearchFilters } from '../../ports/store.js';
-import { analyzeQuery } from '../../retrieval/query.js';
 import type { RetrievalResult } from '../../retrieval/retrieve.js';
+import { requireSearchable } from '../../retrieval/searchable.js';
 import { withContainer, type GlobalOptions } from '../context.js';
 import { printJson, type Io } from '../io.js';
 import { presentResult } from '../presenters/hits.js';
@@ -54,19 +54,9 @@ export function registerSearch(program: Command, io: Io): void {
 }
 
 async function searchLibrary(text: string, options: SearchOptions, globals: GlobalOptions): Promise<RetrievalResult> {
-  if (analyzeQuery(text).length === 0) {
-    throw new CitemedError('usage', `nothing to search for in "${text}" (only common words)`, {
-      hint: 'add the condition, drug or test you are asking about',
-    });
-  }
-  const filters: SearchFilters = {
-    ...(options.level ? { evidenceLevels: parseLevels(options.level) } : {}),
-    ...(options.type ? { publicationTypes: parseList(options.type) } : {}),
-    ...(options.collection ? { formats: parseFormats(options.collection) } : {}),
-    ...(options.from ? { yearFrom: parseYear(options.from, '--from') } : {}),
-    ...(options.to ? { yearTo: parseYear(options.to, '--to') } : {}),
-  };
-  const limit = options.limit === undefined ? undefined : parsePositiveInt(options.limit, '--limit');
+  requireSearchable(text, 'search');
+  const filters: SearchFilters = parseFilterText(options, (flag) => `--${flag}`);
+  const limit = options.limit === undefined ? undefined : parseWholeNumber(options.limit, '--limit', 1, 1000);
   return withContainer(globals, { create: false }, (container) =>
     container.search(text, {
       filters,
@@ -78,38 +68,4 @@ async function searchLibrary(text: string, options: SearchOptions, globals: Glob
       }),
     }),
   );
-}
-
-function parseList(value: string): string[] {
-  return value.split(',').map((v) => v.trim()).filter(Boolean);
-}
-
-function parseFormats(value: string): SourceFormat[] {
-  const formats = parseList(value);
-  const bad = formats.filter((f) => !(SOURCE_FORMATS as readonly string[]).includes(f));
-  if (bad.length > 0) {
-    throw new CitemedError('usage', `unknown collection: ${bad.join(', ')}`, { hint: `use ${SOURCE_FORMATS.join(', ')}` });
-  }
-  return formats as SourceFormat[];
-}
-
-function parseLevels(value: string): EvidenceLevel[] {
-  const levels = parseList(value);
-  const bad = levels.filter((l) => !isEvidenceLevel(l));
-  if (bad.length > 0) {
-    throw new CitemedError('usage', `unknown evidence level: ${bad.join(', ')}`, { hint: `use ${EVIDENCE_LEVELS.join(', ')}` });
-  }
-  return levels as EvidenceLevel[];
-}
-
-function parsePositiveInt(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new CitemedError('usage', `${flag} must be a whole number from 1 to 1000, not "${value}"`);
-  return n;
-}
-
-function parseYear(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1000 || n > 9999) throw new CitemedError('usage', `${flag} must be a four-digit year, not "${value}"`);
-  return n;
 }

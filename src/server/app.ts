@@ -1,0 +1,100 @@
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { RouteDeps, ServerContainer, ServerSettings } from './context.js';
+import { HttpProblem, installErrorHandlers } from './errors.js';
+import { LOG_SERIALIZERS, PrivateLogController, routeOf } from './logging.js';
+import { ServerMetrics } from './metrics.js';
+import { installSecurityHeaders } from './security.js';
+import { askRoutes } from './routes/ask.js';
+import { healthRoutes } from './routes/health.js';
+import { searchRoutes } from './routes/search.js';
+import { sourceRoutes } from './routes/sources.js';
+import { threadRoutes } from './routes/threads.js';
+
+/**
+ * The HTTP API: citemed's use cases (search, ask, sources, follow-up threads) over JSON, with
+ * health, readiness and metrics for operations and an OpenAPI document generated from the same
+ * zod schemas that validate requests. It does not listen: `listen.ts` (and `citemed serve`) does,
+ * and tests call `app.inject()`. The container stays the caller's to close.
+ */
+export interface ServerOptions {
+  /** Where log lines (JSON, one per line) go; none: no log. `citemed serve` passes stderr. */
+  log?: { write(line: string): void };
+  metrics?: ServerMetrics;
+}
+
+export const API_PREFIX = '/api/v1';
+
+export function createServer(container: ServerContainer, settings: ServerSettings, options: ServerOptions = {}): FastifyInstance {
+  const app = Fastify({
+    bodyLimit: settings.bodyLimitBytes,
+    requestTimeout: settings.requestTimeoutMs,
+    // Request lines without query strings or bodies (logging.ts); fastify's own would include the URL.
+    logController: new PrivateLogController(),
+    logger: options.log && settings.logLevel !== 'silent' ? { level: settings.logLevel, stream: options.log, serializers: LOG_SERIALIZERS } : false,
+    // Our onRequest hook answers during shutdown, in the error shape and with the security headers.
+    return503OnClosing: false,
+  });
+  // The API speaks JSON: a text/plain body is refused (415) rather than read as a string.
+  app.removeContentTypeParser('text/plain');
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const deps: RouteDeps = { container, settings, metrics: options.metrics ?? new ServerMetrics(), state: { closing: false } };
+  installSecurityHeaders(app);
+  installErrorHandlers(app);
+  installRequestAccounting(app, deps);
+
+  void app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'citemed API',
+        version: '1',
+        description: 'Clinical evidence search and cited, verified answers. No accounts yet: keep it on a trusted network. See docs/api.md.',
+      },
+      tags: [
+        { name: 'search', description: 'Passages that answer a question' },
+        { name: 'answers', description: 'Cited, verified answers' },
+        { name: 'threads', description: 'Follow-up questions' },
+        { name: 'sources', description: 'The library' },
+        { name: 'operations', description: 'Health, readiness, metrics' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  // Routes are registered as plugins after swagger, so its route hook sees every one of them.
+  void app.register(async (root) => {
+    root.get('/openapi.json', { schema: { hide: true } }, async () => root.swagger());
+  });
+  void app.register(healthRoutes, deps);
+  for (const routes of [searchRoutes, askRoutes, threadRoutes, sourceRoutes]) {
+    void app.register(routes, { ...deps, prefix: API_PREFIX });
+  }
+  return app;
+}
+
+/**
+ * Per-request bookkeeping: metrics by route pattern, and shutdown. Once shutdown has begun, new
+ * requests on connections still open get 503, and responses say "Connection: close" so clients
+ * do not reuse them (listen.ts closes the connections that fall idle).
+ */
+function installRequestAccounting(app: FastifyInstance, { metrics, state }: RouteDeps): void {
+  app.addHook('preClose', async () => {
+    state.closing = true;
+  });
+  app.addHook('onRequest', async (_request, reply) => {
+    metrics.inFlight += 1;
+    reply.raw.once('close', () => (metrics.inFlight -= 1));
+    if (state.closing) throw new HttpProblem(503, 'shutting-down', 'the server is shutting down; try again shortly');
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (state.closing) reply.header('connection', 'close');
+    return payload;
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.observe(request.method, routeOf(request), reply.statusCode, reply.elapsedTime / 1000);
+  });
+}

@@ -1,0 +1,154 @@
+import { z } from 'zod';
+import { AUDIENCES, SECTION_KINDS } from '../domain/answer.js';
+import { isCitemedError } from '../domain/errors.js';
+import { EVIDENCE_LEVELS } from '../domain/evidence-level.js';
+import { INTEGRITY_STATUSES } from '../domain/integrity.js';
+import { SOURCE_FORMATS } from '../domain/source.js';
+
+/**
+ * Zod schemas shared by the routes. Requests are validated strictly (unknown body fields are
+ * refused, so a misspelt "filter" is an error rather than silently ignored). Responses are
+ * described for the OpenAPI document with their main fields typed and the rest passed through
+ * (`looseObject`), so the engine's answers reach clients whole, whatever the schema lists.
+ * Schemas with a `meta({ id })` become named components of /openapi.json.
+ */
+
+export const ErrorBodySchema = z
+  .object({
+    error: z.object({
+      code: z.string().describe('a citemed error code ("usage", "not-found", "service-unavailable", …) or the server\'s ("bad-request", "payload-too-large", "timeout", "internal", …)'),
+      message: z.string(),
+      hint: z.string().optional().describe('what to do about it, when there is something to do'),
+    }),
+  })
+  .meta({ id: 'Error', description: 'Every error response has this shape.' });
+
+/** The error responses a route documents besides its own. */
+export const ERROR_RESPONSES = {
+  400: ErrorBodySchema,
+  404: ErrorBodySchema,
+  500: ErrorBodySchema,
+  503: ErrorBodySchema,
+} as const;
+
+/**
+ * A text field read by one of the shared parsers (domain/filters.ts), so the API and the CLI
+ * accept and refuse the same values with the same words; the parser's usage error becomes a
+ * validation issue, its hint kept.
+ */
+export function parsedText<T>(parse: (value: string) => T) {
+  return z.string().transform((value, ctx): T => {
+    try {
+      return parse(value);
+    } catch (error) {
+      if (!isCitemedError(error)) throw error;
+      ctx.addIssue({ code: 'custom', message: error.message, params: { hint: error.hint } });
+      return z.NEVER;
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Responses
+
+const SourceSummarySchema = z
+  .looseObject({
+    id: z.string(),
+    title: z.string(),
+    journal: z.string().optional(),
+    year: z.number().optional(),
+    format: z.enum(SOURCE_FORMATS),
+    evidenceLevel: z.enum(EVIDENCE_LEVELS),
+    integrity: z.enum(INTEGRITY_STATUSES),
+    reviewStatus: z.string().optional(),
+    statusNote: z.string().optional(),
+  })
+  .meta({ id: 'SourceSummary' });
+
+export const PassageSchema = z
+  .looseObject({
+    id: z.string(),
+    sourceId: z.string(),
+    ordinal: z.number(),
+    section: z.string(),
+    start: z.number().describe('UTF-16 offset into the source text'),
+    end: z.number(),
+    text: z.string(),
+  })
+  .meta({ id: 'Passage' });
+
+export const HitSchema = z
+  .looseObject({
+    passage: PassageSchema,
+    source: SourceSummarySchema,
+    score: z.number(),
+    fields: z.looseObject({ title: z.string(), section: z.string(), terms: z.string() }),
+    explanation: z.looseObject({}).optional().describe('why the passage ranks where it does (with explain=true)'),
+  })
+  .meta({ id: 'Hit' });
+
+const VerdictSchema = z.looseObject({
+  support: z.enum(['supported', 'partial', 'unsupported']),
+  score: z.number(),
+  problems: z.array(z.string()),
+});
+
+const StatementSchema = z
+  .looseObject({
+    text: z.string(),
+    evidence: z.array(z.string()).describe('ids of the evidence passages it cites ("E1", …)'),
+    verdict: VerdictSchema.optional(),
+  })
+  .meta({ id: 'Statement' });
+
+export const AnswerSchema = z
+  .looseObject({
+    question: z.string(),
+    searchedFor: z.string().describe('the question as searched, after a follow-up was read against its thread'),
+    audience: z.enum(AUDIENCES),
+    status: z.enum(['answered', 'insufficient']),
+    bottomLine: z.array(StatementSchema),
+    sections: z.array(z.looseObject({ kind: z.enum(SECTION_KINDS), title: z.string(), statements: z.array(StatementSchema) })),
+    references: z.array(z.looseObject({ number: z.number(), citation: z.string(), label: z.string(), evidence: z.array(z.string()) })),
+    evidence: z.array(z.looseObject({ id: z.string(), passageId: z.string(), section: z.string(), text: z.string(), score: z.number(), rank: z.number() })),
+    summary: z.looseObject({}),
+    notices: z.array(z.string()).describe('what the reader should know first'),
+    followUps: z.array(z.string()),
+    glossary: z.array(z.looseObject({ term: z.string(), meaning: z.string() })),
+    removed: z.array(StatementSchema).describe('statements the verifier removed, with why'),
+    provenance: z.looseObject({ composer: z.string(), generatedAt: z.string(), library: z.string() }),
+    reviewStatus: z.literal('not-reviewed'),
+  })
+  .meta({ id: 'Answer', description: 'A cited, verified answer (see docs/answers.md).' });
+
+export const ThreadSchema = z
+  .object({
+    id: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    turns: z.array(
+      z.object({
+        question: z.string(),
+        searchedFor: z.string(),
+        answer: z.string().describe('the bottom line, as plain text'),
+        askedAt: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: 'Thread' });
+
+/** A type without its string index signatures, at every depth: the fields a schema names. */
+type NamedFields<T> = T extends readonly (infer U)[]
+  ? NamedFields<U>[]
+  : T extends object
+    ? { [K in keyof T as string extends K ? never : K]: NamedFields<T[K]> }
+    : T;
+
+/**
+ * Hands domain data (interfaces such as Answer or Passage) to a route as its response. Every
+ * field the schema names is type-checked against the data; only the open index signature of
+ * `looseObject`, which an interface cannot satisfy in TypeScript, is taken on trust.
+ */
+export function asResponse<S extends z.ZodType>(_schema: S, value: NamedFields<z.output<S>>): z.output<S> {
+  return value as z.output<S>;
+}

@@ -1,0 +1,51 @@
+import { PassThrough } from 'node:stream';
+
+/**
+ * A server-sent-event stream (https://html.spec.whatwg.org/multipage/server-sent-events.html)
+ * that fastify sends as the response body. Each event's data is one line of JSON: JSON escapes
+ * line breaks, so no event can be split or forged by the text it carries.
+ *
+ * A comment line goes out every `heartbeatMs` while the stream is open, so proxies that close
+ * quiet connections leave a slow answer alone.
+ */
+export class EventStream {
+  readonly body = new PassThrough();
+  private readonly heartbeat: NodeJS.Timeout;
+
+  constructor(heartbeatMs = 15_000) {
+    this.heartbeat = setInterval(() => this.write(': keep-alive\n\n'), heartbeatMs);
+    this.heartbeat.unref();
+    this.body.once('close', () => clearInterval(this.heartbeat));
+  }
+
+  /** Whether events can still be written (the client is there and the stream not ended). */
+  get open(): boolean {
+    return !this.body.destroyed && !this.body.writableEnded;
+  }
+
+  send(event: string, data: unknown): void {
+    this.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  }
+
+  end(): void {
+    clearInterval(this.heartbeat);
+    if (this.open) this.body.end();
+  }
+
+  private write(text: string): void {
+    if (this.open) this.body.write(text);
+  }
+}
+
+/** Whether the client asked for an event stream (`Accept: text/event-stream`). */
+export function wantsEventStream(accept: string | undefined): boolean {
+  return (accept ?? '')
+    .split(',')
+    .some((part) => part.split(';')[0]?.trim().toLowerCase() === 'text/event-stream');
+}
+
+/** Headers of an event-stream response; `x-accel-buffering: no` stops nginx from holding events back. */
+export const EVENT_STREAM_HEADERS: Readonly<Record<string, string>> = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'x-accel-buffering': 'no',
+};
