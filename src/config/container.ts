@@ -15,7 +15,7 @@ import { DEFAULT_VERIFY_OPTIONS } from '../answer/verify.js';
 import type { Answer } from '../domain/answer.js';
 import { CitemedError } from '../domain/errors.js';
 import { embedLibrary, type EmbedOptions, type EmbedReport } from '../ingest/embed.js';
-import { createInProcessPreparer } from '../ingest/prepare-items.js';
+import { createInProcessPreparer, routeBySize, type Preparer } from '../ingest/prepare-items.js';
 import { createReaders } from '../ingest/readers/index.js';
 import { createWorkerPreparer } from '../ingest/worker/worker-preparer.js';
 import type { IngestDeps } from '../ingest/pipeline.js';
@@ -156,6 +156,17 @@ function createComposer(answer: Settings['answer']): Composer {
   return answer.composer === 'openai' ? createOpenAiChatComposer(options) : createAnthropicComposer(options);
 }
 
+/**
+ * Reading and preparing records: in a worker thread for files big enough to repay its start-up
+ * (`ingest.workerMinMiB`), in this thread for the rest and when `ingest.worker` is off.
+ */
+function preparer(ingest: Settings['ingest']): Preparer {
+  const maxPdfBytes = ingest.maxPdfMiB * 1024 * 1024;
+  const inProcess = createInProcessPreparer(createReaders({ maxPdfBytes }));
+  if (!ingest.worker) return inProcess;
+  return routeBySize({ minBytes: ingest.workerMinMiB * 1024 * 1024, large: createWorkerPreparer({ maxPdfBytes }), small: inProcess });
+}
+
 export interface ContainerOptions {
   /** False for commands that only read (stats, search, show): a missing library is an error. */
   create?: boolean;
@@ -185,9 +196,7 @@ export function createContainer(settings: Settings, options: ContainerOptions = 
     ingestDeps: () => ({
       store,
       files,
-      prepare: settings.ingest.worker
-        ? createWorkerPreparer({ maxPdfBytes: settings.ingest.maxPdfMiB * 1024 * 1024 })
-        : createInProcessPreparer(createReaders({ maxPdfBytes: settings.ingest.maxPdfMiB * 1024 * 1024 })),
+      prepare: preparer(settings.ingest),
       now: () => new Date(),
       elapsedMs: () => performance.now(),
       settings: { batchSize: settings.ingest.batchSize, chunk: settings.ingest.chunk },

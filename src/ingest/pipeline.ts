@@ -206,6 +206,7 @@ async function ingestFile(
     skipItems: resumeFrom,
     batchSize: deps.settings.batchSize,
     chunk: deps.settings.chunk,
+    sizeBytes: file.entry.sizeBytes,
   });
   try {
     for await (const batch of batches) {

@@ -13,7 +13,8 @@ import { spawnCli } from './run-cli.js';
  * doubled. Small batches make many commit points to land between.
  */
 const RECORDS = 12_000;
-const ENV = { CITEMED__INGEST__BATCH_SIZE: '200' };
+// Every file through the worker thread, however small: that is the path these tests interrupt.
+const ENV = { CITEMED__INGEST__BATCH_SIZE: '200', CITEMED__INGEST__WORKER_MIN_MI_B: '0' };
 
 interface Snapshot {
   sources: number;
