@@ -141,3 +141,23 @@ describe('labels and guards', () => {
     expect(isEvidenceLevel('')).toBe(false);
   });
 });
+
+describe('evidence level from the title, when nothing else says', () => {
+  const byTitle = (title: string, publicationTypes: string[] = ['Journal Article'], meshDescriptors: string[] = []) =>
+    deriveEvidenceLevel({ publicationTypes, meshDescriptors, title });
+
+  it('reads a reported design from a record NLM has not indexed yet', () => {
+    expect(byTitle('Ibuprofen - a Safe Analgesic During Cardiac Surgery Recovery? A Randomized Controlled Trial.')).toBe('randomized-trial');
+    expect(byTitle('Randomised comparison of two dressings in leg ulcers: a multicentre study')).toBe('randomized-trial');
+    expect(byTitle('Statins for primary prevention: a systematic review and meta-analysis')).toBe('systematic-review');
+  });
+
+  it('not from protocols, rationales or secondary analyses, and never over the publication types or MeSH', () => {
+    expect(byTitle('Protocol for a randomised controlled trial of early mobilisation')).toBe('unclassified');
+    expect(byTitle('A secondary analysis of a randomized trial of aspirin')).toBe('unclassified');
+    expect(byTitle('Randomized trials in surgery: a narrative review', ['Review'])).toBe('review-opinion');
+    expect(byTitle('A randomized study', ['Journal Article'], ['Cohort Studies'])).toBe('observational');
+    expect(byTitle('Outcomes of iliopsoas abscess drainage')).toBe('unclassified');
+  });
+});
+

@@ -92,7 +92,20 @@ const MESH_LEVELS: ReadonlyArray<readonly [EvidenceLevel, readonly string[]]> = 
 export interface EvidenceLevelInput {
   publicationTypes: readonly string[];
   meshDescriptors: readonly string[];
+  /**
+   * The title, consulted last, for records NLM has not indexed yet: such MEDLINE records carry
+   * only "Journal Article" and no MeSH, though the title says "A Randomized Controlled Trial".
+   */
+  title?: string;
 }
+
+// What a title says of a work's design, when nothing else does. Protocols, rationales and
+// secondary analyses describe or reuse a design without reporting it.
+const TITLE_LEVELS: ReadonlyArray<readonly [EvidenceLevel, RegExp]> = [
+  ['systematic-review', /\b(systematic review|meta-analys[ie]s)\b/i],
+  ['randomized-trial', /\brandomi[sz]ed\b[^.]*\b(trial|study)\b/i],
+];
+const NOT_A_REPORT = /\b(protocol|rationale|design of|study design|secondary analysis|post hoc|post-hoc)\b/i;
 
 export function deriveEvidenceLevel(input: EvidenceLevelInput): EvidenceLevel {
   const types = new Set(input.publicationTypes.map((t) => t.trim().toLowerCase()));
@@ -102,6 +115,9 @@ export function deriveEvidenceLevel(input: EvidenceLevelInput): EvidenceLevel {
   const mesh = new Set(input.meshDescriptors.map((d) => d.trim().toLowerCase()));
   for (const [level, names] of MESH_LEVELS) {
     if (names.some((name) => mesh.has(name))) return level;
+  }
+  if (input.title !== undefined && !NOT_A_REPORT.test(input.title)) {
+    for (const [level, pattern] of TITLE_LEVELS) if (pattern.test(input.title)) return level;
   }
   return 'unclassified';
 }

@@ -125,6 +125,8 @@ export function buildSource(input: SourceInput): Source {
     deriveEvidenceLevel({
       publicationTypes: input.publicationTypes,
       meshDescriptors: input.mesh.map((m) => m.descriptor),
+      // Journal records only: a benchmark corpus or a local document is not classified by title.
+      ...(input.origin.format === 'medline' || input.origin.format === 'jats' ? { title: input.title } : {}),
     });
   const integrity = deriveIntegrity({ publicationTypes: input.publicationTypes, links: correctionLinks });
   const withoutHash = { ...rest, evidenceLevel: level, integrity };
