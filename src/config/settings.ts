@@ -272,6 +272,22 @@ export const SettingsSchema = z
          * personal health information, and request lines never include it (no bodies, no query strings).
          */
         logQuestions: z.boolean().default(false),
+        /**
+         * Requests per client address (per API key once accounts exist); over the limit: 429 with
+         * Retry-After. Health, readiness and metrics are never limited.
+         */
+        rateLimit: z
+          .object({
+            enabled: z.boolean().default(true),
+            /** Any API request, per address per minute (bursts up to the same number). */
+            requestsPerMinute: z.number().int().min(1).max(1_000_000).default(600),
+            /** Asks, which cost far more than reads, per address per minute. */
+            asksPerMinute: z.number().int().min(1).max(1_000_000).default(60),
+            /** Addresses remembered; the least recently seen are forgotten first. */
+            maxClients: z.number().int().min(100).max(10_000_000).default(100_000),
+          })
+          .strict()
+          .prefault({}),
         /** Follow-up threads, kept in memory until accounts bring persistent storage. */
         threads: z
           .object({

@@ -5,6 +5,7 @@ import type { RouteDeps, ServerContainer, ServerSettings } from './context.js';
 import { HttpProblem, installErrorHandlers } from './errors.js';
 import { LOG_SERIALIZERS, PrivateLogController, routeOf } from './logging.js';
 import { ServerMetrics } from './metrics.js';
+import { installRateLimits } from './rate-limit.js';
 import { installSecurityHeaders } from './security.js';
 import { askRoutes } from './routes/ask.js';
 import { healthRoutes } from './routes/health.js';
@@ -22,6 +23,8 @@ export interface ServerOptions {
   /** Where log lines (JSON, one per line) go; none: no log. `citemed serve` passes stderr. */
   log?: { write(line: string): void };
   metrics?: ServerMetrics;
+  /** Clock for rate limits, in ms; tests pass their own. */
+  now?: () => number;
 }
 
 export const API_PREFIX = '/api/v1';
@@ -45,6 +48,7 @@ export function createServer(container: ServerContainer, settings: ServerSetting
   installSecurityHeaders(app);
   installErrorHandlers(app);
   installRequestAccounting(app, deps);
+  installRateLimits(app, settings.rateLimit, options.now);
 
   void app.register(swagger, {
     openapi: {

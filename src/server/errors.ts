@@ -26,6 +26,7 @@ export type ServerErrorCode =
   | 'timeout'
   | 'shutting-down'
   | 'not-ready'
+  | 'rate-limited'
   | 'internal';
 
 /** An error the server raises itself, with the status it answers with. */

@@ -27,6 +27,7 @@ export const ErrorBodySchema = z
 export const ERROR_RESPONSES = {
   400: ErrorBodySchema,
   404: ErrorBodySchema,
+  429: ErrorBodySchema,
   500: ErrorBodySchema,
   503: ErrorBodySchema,
 } as const;

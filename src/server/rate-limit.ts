@@ -1,0 +1,65 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { HttpProblem } from './errors.js';
+import type { ServerSettings } from './context.js';
+
+/**
+ * Token buckets per client address: each address may make `perMinute` requests a minute, with
+ * bursts up to the same number, refilled continuously. Asking is costlier than reading (retrieval,
+ * composition, verification, perhaps a paid model), so it has a bucket of its own. Health,
+ * readiness and metrics are never limited: monitors must always get through.
+ *
+ * Per address until accounts bring API keys (then per key as well). Addresses are kept in a
+ * bounded map, least recently seen forgotten first, so a flood of addresses cannot grow memory.
+ */
+export class TokenBuckets {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(
+    private readonly perMinute: number,
+    private readonly maxClients: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** Takes one token for `client`; returns 0 when allowed, else the seconds until one is free. */
+  take(client: string): number {
+    const now = this.now();
+    const rate = this.perMinute / 60_000; // tokens per ms
+    const bucket = this.buckets.get(client) ?? { tokens: this.perMinute, at: now };
+    bucket.tokens = Math.min(this.perMinute, bucket.tokens + (now - bucket.at) * rate);
+    bucket.at = now;
+    // Re-inserting moves the client to the end: the first key is the least recently seen.
+    this.buckets.delete(client);
+    this.buckets.set(client, bucket);
+    if (this.buckets.size > this.maxClients) this.buckets.delete(this.buckets.keys().next().value as string);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return 0;
+    }
+    return Math.ceil((1 - bucket.tokens) / rate / 1000);
+  }
+
+  get clients(): number {
+    return this.buckets.size;
+  }
+}
+
+const UNLIMITED = new Set(['/health', '/ready', '/metrics']);
+
+export function installRateLimits(app: FastifyInstance, settings: ServerSettings['rateLimit'], now?: () => number): void {
+  if (!settings.enabled) return;
+  const all = new TokenBuckets(settings.requestsPerMinute, settings.maxClients, now);
+  const asks = new TokenBuckets(settings.asksPerMinute, settings.maxClients, now);
+  app.addHook('onRequest', async (request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    if (UNLIMITED.has(path)) return;
+    const wait = Math.max(all.take(request.ip), isAsk(request, path) ? asks.take(request.ip) : 0);
+    if (wait > 0) {
+      reply.header('retry-after', String(wait));
+      throw new HttpProblem(429, 'rate-limited', `too many requests from this address; try again in ${wait} s`);
+    }
+  });
+}
+
+function isAsk(request: FastifyRequest, path: string): boolean {
+  return request.method === 'POST' && path.endsWith('/ask');
+}

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Container } from '../../src/config/container.js';
+import { createServer } from '../../src/server/app.js';
+import { TokenBuckets } from '../../src/server/rate-limit.js';
+import { buildStarterLibrary, openLibrary, removeLibrary, settingsFor } from './support.js';
+
+describe('TokenBuckets', () => {
+  it('allows a burst of perMinute, then one more each 60/perMinute seconds, per client', () => {
+    let now = 0;
+    const buckets = new TokenBuckets(3, 100, () => now);
+    expect([buckets.take('a'), buckets.take('a'), buckets.take('a')]).toEqual([0, 0, 0]);
+    expect(buckets.take('a')).toBe(20); // one token every 20 s
+    expect(buckets.take('b')).toBe(0); // another client has its own bucket
+    now += 20_000;
+    expect(buckets.take('a')).toBe(0);
+    expect(buckets.take('a')).toBeGreaterThan(0);
+  });
+
+  it('remembers a bounded number of clients, forgetting the least recently seen', () => {
+    const buckets = new TokenBuckets(1, 2, () => 0);
+    buckets.take('a');
+    buckets.take('b');
+    buckets.take('a');
+    buckets.take('c'); // forgets b, seen least recently
+    expect(buckets.clients).toBe(2);
+    expect(buckets.take('a')).toBeGreaterThan(0); // a is still remembered: its bucket is empty
+    expect(buckets.take('b')).toBe(0); // b was forgotten: a full bucket again
+  });
+});
+
+describe('rate limits on the HTTP API', () => {
+  let db: string;
+  let container: Container;
+  beforeAll(async () => {
+    db = await buildStarterLibrary();
+    container = openLibrary(db);
+  });
+  afterAll(async () => {
+    await container.close();
+    removeLibrary(db);
+  });
+
+  it('answers 429 with Retry-After past the limit, per address, and never limits health checks', async () => {
+    let now = 0;
+    const settings = settingsFor(db, { server: { rateLimit: { requestsPerMinute: 2, asksPerMinute: 1 } } }).server;
+    const app = createServer(container, settings, { now: () => now });
+    await app.ready();
+    try {
+      const search = (ip = '10.0.0.1') => app.inject({ url: '/api/v1/search?q=iliopsoas%20abscess', remoteAddress: ip });
+      expect((await search()).statusCode).toBe(200);
+      expect((await search()).statusCode).toBe(200);
+      const limited = await search();
+      expect(limited.statusCode).toBe(429);
+      expect(limited.headers['retry-after']).toBe('30');
+      expect(limited.json()).toEqual({ error: { code: 'rate-limited', message: 'too many requests from this address; try again in 30 s' } });
+      expect(limited.headers['x-content-type-options']).toBe('nosniff');
+      expect((await search('10.0.0.2')).statusCode).toBe(200);
+      for (let i = 0; i < 5; i++) expect((await app.inject({ url: '/health', remoteAddress: '10.0.0.1' })).statusCode).toBe(200);
+
+      // Asks have their own, smaller bucket.
+      const ask = () => app.inject({ method: 'POST', url: '/api/v1/ask', payload: { question: 'iliopsoas abscess drainage' }, remoteAddress: '10.0.0.3' });
+      expect((await ask()).statusCode).toBe(200);
+      expect((await ask()).statusCode).toBe(429);
+      now += 60_000;
+      expect((await ask()).statusCode).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('can be turned off', async () => {
+    const settings = settingsFor(db, { server: { rateLimit: { enabled: false, requestsPerMinute: 1 } } }).server;
+    const app = createServer(container, settings);
+    await app.ready();
+    try {
+      for (let i = 0; i < 3; i++) expect((await app.inject({ url: '/api/v1/search?q=gout' })).statusCode).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+});
