@@ -25,7 +25,7 @@ for (const q of queries.filter((q) => !q.warmup).slice(0, Number(n))) {
   await container.search(q.text, { limit: 10 });
   times.push(performance.now() - t);
 }
-times.sort((a, b) => a - b);
-const p = (x: number) => times[Math.min(times.length - 1, Math.ceil(x * times.length) - 1)]!.toFixed(1);
-console.log(`${root}: p50 ${p(0.5)} p95 ${p(0.95)} p99 ${p(0.99)} (${times.length} queries)`);
+const { summarise } = await import(path.join(root!, 'src/eval/retrieval-eval.ts'));
+const { p50, p95, p99 } = summarise(times) as { p50: number; p95: number; p99: number };
+console.log(`${root}: p50 ${p50.toFixed(1)} p95 ${p95.toFixed(1)} p99 ${p99.toFixed(1)} (${times.length} queries)`);
 await container.close();

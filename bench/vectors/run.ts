@@ -15,9 +15,10 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { openSqliteStore } from '../../src/adapters/sqlite/sqlite-store.js';
-import { percentile } from '../../src/eval/retrieval-eval.js';
+import { summarise } from '../../src/eval/retrieval-eval.js';
 import type { WriteOp } from '../../src/ports/store.js';
 import { sourceWithPassages } from '../../test/factories/sources.js';
+import { createRandom, type Random } from '../query/random.js';
 
 const { values } = parseArgs({
   options: { sizes: { type: 'string', default: '10000,100000' }, dims: { type: 'string', default: '384,768' }, queries: { type: 'string', default: '50' } },
@@ -29,25 +30,14 @@ const K = 10;
 const PASSAGES_PER_SOURCE = 10;
 const MODEL = 'bench';
 
-/** A small deterministic generator (mulberry32), so both engines see the same vectors. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function randomVector(next: () => number, d: number): Float32Array {
-  const v = Float32Array.from({ length: d }, () => next() * 2 - 1);
+/** A random unit vector; the seeded generator of bench/query makes every run see the same ones. */
+function randomVector(random: Random, d: number): Float32Array {
+  const v = Float32Array.from({ length: d }, () => random.float() * 2 - 1);
   const norm = Math.hypot(...v);
   return v.map((x) => x / norm);
 }
 
-const ms = (xs: number[], p: number) => percentile([...xs].sort((a, b) => a - b), p).toFixed(1);
+const ms = (times: number[], p: 'p50' | 'p95') => summarise(times)[p].toFixed(1);
 const rows: string[] = [];
 
 for (const n of sizes) {
@@ -64,7 +54,7 @@ for (const n of sizes) {
     await store.write({ ops, now: new Date().toISOString() });
   }
   for (const d of dims) {
-    const next = random(d * 7919 + n);
+    const next = createRandom(d * 7919 + n);
     await store.dropVectors(MODEL);
     let cursor: string | undefined;
     for (;;) {
@@ -110,7 +100,7 @@ for (const n of sizes) {
     db.close();
     const rss = process.memoryUsage().rss / 1024 / 1024;
     rows.push(
-      `| ${n.toLocaleString('en')} | ${d} | ${firstQuery.toFixed(0)} | ${ms(ours, 0.5)} | ${ms(ours, 0.95)} | ${ms(peer, 0.5)} | ${ms(peer, 0.95)} | ${agree}/${queries.length} | ${rss.toFixed(0)} |`,
+      `| ${n.toLocaleString('en')} | ${d} | ${firstQuery.toFixed(0)} | ${ms(ours, 'p50')} | ${ms(ours, 'p95')} | ${ms(peer, 'p50')} | ${ms(peer, 'p95')} | ${agree}/${queries.length} | ${rss.toFixed(0)} |`,
     );
     console.error(rows.at(-1));
   }

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { cleanSentence } from '../../src/answer/extractive.js';
 import type { Answer } from '../../src/domain/answer.js';
 import { passagesIn, startFakeChatServer, type SeenRequest } from '../support/fake-chat-server.js';
 import { main } from '../../src/cli/main.js';
@@ -39,7 +40,7 @@ describe('citemed ask', () => {
       expect(s.verdict?.support).not.toBe('unsupported');
       const quoted = byId.get(s.quote!.evidenceId)!;
       // The quote is the statement as written in the passage (reference markers aside).
-      expect(quoted.text.slice(s.quote!.start, s.quote!.end).replace(/\s*\[[\d,\s–-]+\]/g, '').replace(/^- /, '')).toBe(s.text);
+      expect(cleanSentence(quoted.text.slice(s.quote!.start, s.quote!.end))).toBe(s.text);
       for (const id of s.evidence) expect(answer.references.some((r) => r.evidence.includes(id))).toBe(true);
     }
     // Sources on other topics (iliopsoas haematoma, skin abscess) are not cited for this question.
@@ -126,7 +127,7 @@ describe('citemed ask', () => {
       const first = passages[0]!;
       const sentence = /^[^.!?]*[.!?]/.exec(first.text.replace(/^- /, ''))?.[0] ?? first.text;
       return JSON.stringify({
-        bottomLine: [{ text: sentence.replace(/\s*\[[\d,\s–-]+\]/g, ''), evidence: [first.id] }],
+        bottomLine: [{ text: cleanSentence(sentence), evidence: [first.id] }],
         sections: [
           { kind: 'treatment', statements: [{ text: 'Give cefazolin 2 g every 8 hours for an iliopsoas abscess.', evidence: [first.id] }] },
           { kind: 'treatment', statements: [{ text: 'Drainage is always needed.', evidence: ['E99'] }] },

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { CorpusStats, PassageHit, PassageQuery, SearchFilters } from '../../ports/store.js';
+import { dataVersionCheck } from './data-version.js';
 import { rowToPassage, rowToSummary, type PassageRow, type SummaryRow } from './rows.js';
 
 /**
@@ -153,13 +154,8 @@ function createStatsCache(db: Database.Database) {
   const frequencies = new Map<string, number>();
   const FREQUENCY_CACHE_LIMIT = 50_000;
 
-  // data_version changes when another connection commits (this one's writes call invalidate()).
-  let version: unknown;
-  function checkVersion(): void {
-    const now = db.pragma('data_version', { simple: true });
-    if (now !== version) invalidate();
-    version = now;
-  }
+  // This connection's writes call invalidate(); another connection's commits are seen here.
+  const checkVersion = dataVersionCheck(db, () => invalidate());
 
   function corpusStats(): CorpusStats {
     checkVersion();

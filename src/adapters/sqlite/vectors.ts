@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { CitemedError } from '../../domain/errors.js';
 import type { PassageHit, PassageToEmbed, VectorQuery, VectorStats } from '../../ports/store.js';
+import { dataVersionCheck } from './data-version.js';
 import { fetchHits, filterClauses } from './search.js';
 
 /**
@@ -40,13 +41,8 @@ export function createVectors(db: Database.Database) {
   const matrices = new Map<string, Matrix>();
   // Hybrid search reads these on every query; counting them is a join over the whole table.
   const statsCache = new Map<string, VectorStats>();
-  let version: unknown;
-  /** Drops loaded vectors and counts when this connection wrote, or another connection committed. */
-  function checkVersion(): void {
-    const now = db.pragma('data_version', { simple: true });
-    if (now !== version) forget();
-    version = now;
-  }
+  /** Drops loaded vectors and counts when another connection committed (this one's writes call forget). */
+  const checkVersion = dataVersionCheck(db, () => forget());
   function forget(): void {
     matrices.clear();
     statsCache.clear();
