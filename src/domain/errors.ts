@@ -15,7 +15,10 @@ export type ErrorCode =
   | 'database-readonly'
   | 'service-unavailable'
   | 'service-failed'
-  | 'interrupted';
+  | 'interrupted'
+  | 'conflict'
+  | 'unauthenticated'
+  | 'forbidden';
 
 const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
   usage: 64, // EX_USAGE
@@ -31,6 +34,9 @@ const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
   'service-unavailable': 69, // EX_UNAVAILABLE: a server citemed needs did not answer
   'service-failed': 76, // EX_PROTOCOL: it answered with an error or with something unusable
   interrupted: 130, // 128 + SIGINT
+  conflict: 75, // EX_TEMPFAIL: the thing changed meanwhile, or the name is taken; read it again
+  unauthenticated: 77, // EX_NOPERM
+  forbidden: 77,
 };
 
 export class CitemedError extends Error {

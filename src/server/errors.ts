@@ -71,6 +71,9 @@ const CITEMED_STATUS: Readonly<Record<ErrorCode, Mapping>> = {
   },
   'service-failed': { status: 502, safeMessage: 'a service the answer needs (the language model or embedding server) answered with an error' },
   interrupted: { status: 503, safeMessage: 'the request was interrupted before it finished; try again', retryAfter: 5 },
+  conflict: { status: 409 },
+  unauthenticated: { status: 401 },
+  forbidden: { status: 403 },
 };
 
 /** What the client is told about an error: status, body and headers. */

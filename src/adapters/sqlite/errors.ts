@@ -31,3 +31,40 @@ export function translateSqliteError(error: unknown, file: string): unknown {
   }
   return error;
 }
+
+/** Runs a database call, turning SQLite failures into errors that tell the user what to do. */
+export function guard<T>(file: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    throw translateSqliteError(error, file);
+  }
+}
+
+/**
+ * `guard` for the editorial tables. Writes there check first what a user can get wrong (a taken
+ * username, an unknown article) and say so in words; a constraint those checks did not foresee
+ * still reaches the caller in the port's terms: a duplicate is a 'conflict', a reference to
+ * something missing is 'not-found'.
+ */
+export function guardEditorial<T>(file: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    const detail = (error as Error | null)?.message;
+    if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+      throw new CitemedError('conflict', `that record already exists (SQLite: ${detail})`, {
+        hint: 'reload and try again; nothing was changed',
+        cause: error,
+      });
+    }
+    if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+      throw new CitemedError('not-found', `the account, article or version it refers to does not exist (SQLite: ${detail})`, {
+        hint: 'check the ids and reload; nothing was changed',
+        cause: error,
+      });
+    }
+    throw translateSqliteError(error, file);
+  }
+}

@@ -3,7 +3,7 @@ import { CitemedError } from '../../domain/errors.js';
 
 /** "CTMD": marks a SQLite file as a citemed library (PRAGMA application_id). */
 export const APPLICATION_ID = 0x43544d44;
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 /**
  * Page size of new libraries, in bytes. FTS5 stores its index as large segment blobs; 16 KiB
  * pages made ingest writes ~25% faster than SQLite's 4 KiB default (bench/ingest, 2026-11-23).
@@ -93,6 +93,166 @@ CREATE TABLE IF NOT EXISTS passage_vectors (
 `;
 
 /**
+ * Schema 3: the service's editorial records beside the library (ports/editorial.ts): accounts,
+ * sessions and API keys; articles, their versions, review decisions, statement comments and
+ * re-review flags; the audit log.
+ *
+ * - Roles, approvals and answers are JSON text: always read and written whole, never searched.
+ * - `article_citations` repeats the source ids of each version's references so re-review checks
+ *   ask "which articles cite this source" without parsing every stored answer.
+ * - Decisions, comments and flags keep SQLite's rowid: "oldest first" is the order they were
+ *   recorded, which timestamps from different clocks cannot promise.
+ * - At most one open flag per (article, kind, source): the partial unique index says so, and it
+ *   is also what "open flags of an article" reads.
+ * - The audit log is append-only in the file itself, whoever sends the SQL: triggers refuse
+ *   UPDATE and DELETE, and an INSERT that names an existing or a skipped `seq` (REPLACE deletes
+ *   without firing DELETE triggers). `seq` is the rowid without AUTOINCREMENT: SQLite gives each
+ *   row the largest plus one, so with no deletions it counts from 1 without gaps (AUTOINCREMENT
+ *   would follow `sqlite_sequence`, which anyone can edit).
+ * - Accounts are disabled, never deleted, so sessions and keys need no cascade.
+ */
+const SCHEMA_V3 = `
+CREATE TABLE IF NOT EXISTS accounts (
+  id TEXT PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  roles TEXT NOT NULL,
+  credentials TEXT,
+  password_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE IF NOT EXISTS sessions (
+  token_hash TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  csrf_token TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS sessions_account ON sessions(account_id);
+CREATE INDEX IF NOT EXISTS sessions_expiry ON sessions(expires_at);
+
+CREATE TABLE IF NOT EXISTS api_keys (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  name TEXT NOT NULL,
+  secret_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  last_used_at TEXT,
+  revoked_at TEXT
+);
+CREATE INDEX IF NOT EXISTS api_keys_account ON api_keys(account_id, created_at);
+
+CREATE TABLE IF NOT EXISTS articles (
+  id TEXT PRIMARY KEY,
+  slug TEXT NOT NULL,
+  title TEXT NOT NULL,
+  question TEXT NOT NULL,
+  audience TEXT NOT NULL,
+  status TEXT NOT NULL,
+  current_version INTEGER NOT NULL,
+  approved_version INTEGER,
+  approval TEXT,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_updated ON articles(updated_at);
+CREATE INDEX IF NOT EXISTS articles_status ON articles(status, updated_at);
+
+CREATE TABLE IF NOT EXISTS article_versions (
+  article_id TEXT NOT NULL REFERENCES articles(id),
+  number INTEGER NOT NULL,
+  title TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  note TEXT,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  answer TEXT NOT NULL,
+  PRIMARY KEY (article_id, number)
+);
+
+CREATE TABLE IF NOT EXISTS article_citations (
+  article_id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  source_id TEXT NOT NULL,
+  PRIMARY KEY (article_id, version, source_id),
+  FOREIGN KEY (article_id, version) REFERENCES article_versions(article_id, number)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS article_citations_source ON article_citations(source_id);
+
+CREATE TABLE IF NOT EXISTS review_decisions (
+  rid INTEGER PRIMARY KEY,
+  article_id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  action TEXT NOT NULL,
+  reviewer_id TEXT NOT NULL,
+  comment TEXT,
+  at TEXT NOT NULL,
+  FOREIGN KEY (article_id, version) REFERENCES article_versions(article_id, number)
+);
+CREATE INDEX IF NOT EXISTS review_decisions_article ON review_decisions(article_id, rid);
+
+CREATE TABLE IF NOT EXISTS statement_comments (
+  rid INTEGER PRIMARY KEY,
+  id TEXT NOT NULL,
+  article_id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  statement TEXT NOT NULL,
+  author_id TEXT NOT NULL,
+  text TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  resolved_at TEXT,
+  resolved_by TEXT,
+  UNIQUE (article_id, id),
+  FOREIGN KEY (article_id, version) REFERENCES article_versions(article_id, number)
+);
+
+CREATE TABLE IF NOT EXISTS article_flags (
+  rid INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  article_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  source_id TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  raised_at TEXT NOT NULL,
+  resolved_at TEXT,
+  resolved_by TEXT,
+  FOREIGN KEY (article_id, version) REFERENCES article_versions(article_id, number)
+);
+CREATE INDEX IF NOT EXISTS article_flags_article ON article_flags(article_id, rid);
+CREATE UNIQUE INDEX IF NOT EXISTS article_flags_open ON article_flags(article_id, kind, source_id) WHERE resolved_at IS NULL;
+
+CREATE TABLE IF NOT EXISTS audit_log (
+  seq INTEGER PRIMARY KEY CHECK (seq > 0),
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  subject_type TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  state_before TEXT,
+  state_after TEXT
+);
+CREATE INDEX IF NOT EXISTS audit_log_subject ON audit_log(subject_type, subject_id, seq);
+CREATE INDEX IF NOT EXISTS audit_log_actor ON audit_log(actor, seq);
+CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_log_next_only BEFORE INSERT ON audit_log
+WHEN NEW.seq > (SELECT coalesce(max(seq), 0) + 1 FROM audit_log) OR EXISTS (SELECT 1 FROM audit_log WHERE seq = NEW.seq)
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+`;
+
+/** What each schema version adds to the one before; a library is brought up to date in one step. */
+const UPGRADES: readonly { version: number; sql: string }[] = [
+  { version: 2, sql: SCHEMA_V2 },
+  { version: 3, sql: SCHEMA_V3 },
+];
+
+/**
  * Checks that the file is a citemed library (or empty) and creates or upgrades the schema.
  * Refuses foreign databases and libraries written by a newer citemed, so it never writes into
  * something it does not understand.
@@ -117,7 +277,7 @@ export function prepareSchema(db: Database.Database, file: string, create: boole
     db.pragma(`page_size = ${PAGE_SIZE_BYTES}`);
     db.transaction(() => {
       db.exec(SCHEMA_V1);
-      db.exec(SCHEMA_V2);
+      for (const upgrade of UPGRADES) db.exec(upgrade.sql);
       db.pragma(`application_id = ${APPLICATION_ID}`);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
     }).immediate();
@@ -128,10 +288,10 @@ export function prepareSchema(db: Database.Database, file: string, create: boole
       hint: 'upgrade citemed, or use another --db',
     });
   }
-  if (version < 2) {
+  if (version < SCHEMA_VERSION) {
     db.transaction(() => {
-      db.exec(SCHEMA_V2);
-      db.pragma('user_version = 2');
+      for (const upgrade of UPGRADES) if (version < upgrade.version) db.exec(upgrade.sql);
+      db.pragma(`user_version = ${SCHEMA_VERSION}`);
     }).immediate();
   }
 }

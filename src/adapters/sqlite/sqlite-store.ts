@@ -17,7 +17,9 @@ import type {
   WriteBatch,
   WriteResult,
 } from '../../ports/store.js';
-import { translateSqliteError } from './errors.js';
+import type { EditorialStore } from '../../ports/editorial.js';
+import { createSqliteEditorial } from './editorial.js';
+import { guard } from './errors.js';
 import { prepareSchema } from './schema.js';
 import { createSearch } from './search.js';
 import { createVectors } from './vectors.js';
@@ -38,8 +40,31 @@ export interface SqliteStoreOptions {
  * full text. better-sqlite3 is synchronous; the async port costs one microtask per call.
  */
 export function openSqliteStore(options: SqliteStoreOptions): Store {
+  const { file, db } = openLibraryFile(options);
+  return createSqliteStore(db, file);
+}
+
+/**
+ * The library and the editorial records beside it (accounts, articles, audit log), on ONE
+ * connection to one file: an article and the audit entry about it commit together, and a
+ * `:memory:` library holds both. Closing the store closes the connection both use.
+ */
+export function openSqliteLibrary(options: SqliteStoreOptions): { store: Store; editorial: EditorialStore } {
+  const { file, db } = openLibraryFile(options);
+  try {
+    return { store: createSqliteStore(db, file), editorial: createSqliteEditorial(db, file) };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function openLibraryFile(options: SqliteStoreOptions): { file: string; db: Database.Database } {
   const file = options.path === ':memory:' ? ':memory:' : path.resolve(options.path);
-  const db = guard(file, () => openDatabase(file, options));
+  return { file, db: guard(file, () => openDatabase(file, options)) };
+}
+
+function createSqliteStore(db: Database.Database, file: string): Store {
   const writer = createWriter(db);
   const search = createSearch(db);
   const vectors = createVectors(db);
@@ -181,13 +206,4 @@ function fileGroups(db: Database.Database): LibraryStats['files'] {
   }[];
   const by = Object.fromEntries(rows.map((r) => [r.status, r.n]));
   return { done: by.done ?? 0, running: by.running ?? 0, failed: by.failed ?? 0 };
-}
-
-/** Runs a database call, turning SQLite failures into errors that tell the user what to do. */
-function guard<T>(file: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    throw translateSqliteError(error, file);
-  }
 }

@@ -1,0 +1,28 @@
+/**
+ * The audit log: one entry per change of state (accounts, keys, sessions, articles, versions,
+ * reviews, comments, flags), written in the same transaction as the change. Append-only: no
+ * route, command or port method edits or deletes an entry, and the SQLite schema refuses it too.
+ */
+export interface AuditEntry {
+  /** Position in the log, from 1, without gaps. */
+  seq: number;
+  /** ISO timestamp. */
+  at: string;
+  /** The account that made the change, or "system" (re-review checks, the command line's admin tasks). */
+  actor: string;
+  /** What happened, as "<subject>.<verb>": "article.publish", "article.approve", "account.create". */
+  action: string;
+  subjectType: AuditSubject;
+  subjectId: string;
+  /** The subject's relevant state before and after; absent for creations and deletions. No secrets, ever. */
+  before?: unknown;
+  after?: unknown;
+}
+
+export type AuditSubject = 'account' | 'api-key' | 'session' | 'article' | 'comment' | 'flag';
+
+/** An entry as a change hands it over; the log numbers and keeps it. */
+export type AuditInput = Omit<AuditEntry, 'seq'>;
+
+/** The actor name of changes no account made. */
+export const SYSTEM_ACTOR = 'system';
