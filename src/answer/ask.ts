@@ -1,5 +1,6 @@
 import type { Answer, AnswerSection, Audience, Evidence, EvidenceSource, Statement } from '../domain/answer.js';
 import { SECTION_TITLES } from '../domain/answer.js';
+import { canSupport } from '../domain/integrity.js';
 import type { Source } from '../domain/source.js';
 import type { Composer, Draft, ThreadTurn } from '../ports/composer.js';
 import type { PassageHit, SearchFilters } from '../ports/store.js';
@@ -47,8 +48,6 @@ export interface AskRequest {
 
 export const DEFAULT_EVIDENCE_PASSAGES = 20;
 
-/** A retracted paper supports nothing; a retraction or correction notice is about a paper, not a finding. */
-const NEVER_SUPPORT: ReadonlySet<string> = new Set(['retracted', 'retraction-notice', 'correction-notice']);
 
 export async function ask(deps: AskDeps, request: AskRequest): Promise<Answer> {
   const thread = request.thread ?? [];
@@ -58,7 +57,7 @@ export async function ask(deps: AskDeps, request: AskRequest): Promise<Answer> {
     ...(request.filters ? { filters: request.filters } : {}),
   });
   const evidence = await toEvidence(retrieval.hits, deps.getSource);
-  const citeable = evidence.filter((e) => !NEVER_SUPPORT.has(e.source.integrity));
+  const citeable = evidence.filter((e) => canSupport(e.source.integrity));
   const draft: Draft =
     citeable.length === 0
       ? { bottomLine: [], sections: [], followUps: [] }
@@ -170,7 +169,7 @@ function notices(
 }
 
 /** Retrieved passages as evidence E1, E2, … with the citation details of their sources. */
-async function toEvidence(hits: readonly PassageHit[], getSource: AskDeps['getSource']): Promise<Evidence[]> {
+export async function toEvidence(hits: readonly PassageHit[], getSource: AskDeps['getSource']): Promise<Evidence[]> {
   const sources = new Map<string, EvidenceSource>();
   for (const hit of hits) {
     if (sources.has(hit.source.id)) continue;

@@ -97,3 +97,14 @@ function mostSerious(statuses: readonly IntegrityStatus[]): IntegrityStatus {
   for (const status of statuses) best = Math.min(best, INTEGRITY_STATUSES.indexOf(status));
   return INTEGRITY_STATUSES[best] ?? 'ok';
 }
+
+/** A retracted paper supports nothing; a retraction or correction notice is about a paper, not a finding. */
+const NEVER_SUPPORTS: ReadonlySet<IntegrityStatus> = new Set(['retracted', 'retraction-notice', 'correction-notice']);
+
+/**
+ * Whether a source of this status may back a statement. Composed answers and hand edits both ask
+ * here, so they can never disagree on what may be cited.
+ */
+export function canSupport(status: IntegrityStatus): boolean {
+  return !NEVER_SUPPORTS.has(status);
+}
