@@ -14,10 +14,12 @@ const ALLOWED: Record<string, string[]> = {
   retrieval: ['domain', 'ports', 'retrieval'],
   eval: ['domain', 'ports', 'ingest', 'retrieval', 'eval'],
   answer: ['domain', 'ports', 'retrieval', 'answer'],
+  accounts: ['domain', 'ports', 'accounts'],
+  articles: ['domain', 'ports', 'answer', 'articles'],
   adapters: ['domain', 'ports', 'adapters'],
-  config: ['domain', 'ports', 'ingest', 'retrieval', 'eval', 'answer', 'adapters', 'config'],
-  server: ['domain', 'ports', 'retrieval', 'answer', 'config', 'server'],
-  cli: ['domain', 'ports', 'ingest', 'retrieval', 'eval', 'answer', 'config', 'server', 'cli'],
+  config: ['domain', 'ports', 'ingest', 'retrieval', 'eval', 'answer', 'accounts', 'articles', 'adapters', 'config'],
+  server: ['domain', 'ports', 'retrieval', 'answer', 'accounts', 'articles', 'config', 'server'],
+  cli: ['domain', 'ports', 'ingest', 'retrieval', 'eval', 'answer', 'accounts', 'articles', 'config', 'server', 'cli'],
 };
 
 function sourceFiles(dir: string): string[] {

@@ -5,17 +5,21 @@
  * Usage (from the project root; no npm script):
  *
  *   npx tsx bench/server/run.ts [--duration 10] [--connections 10] [--warmup 2]
- *        [--scenarios sources,search,ask,health]
+ *        [--scenarios article,article-page,sources,search,ask,health]
  *
  * What it does, in order:
  *
  * 1. Ingests library/starter into a temporary library the way a user would:
  *    `node bin/citemed.js --db <tmp> --preset low-memory ingest -q library/starter`.
+ *    Then makes an editor account and an API key for it with `citemed accounts create` (password
+ *    on standard input) and `citemed accounts key`.
  * 2. Starts `node bin/citemed.js --db <tmp> serve --host 127.0.0.1 --port 0` as a child process,
  *    reads the URL it prints on stdout (port 0: the kernel picks a free one, so nothing races for
  *    it) and polls `GET /ready` until it answers 200. The request log (stderr) goes to a file in
  *    the temporary directory, not through this process, so writing it costs the server what it
  *    costs in production and costs the load generator nothing.
+ *    Publishes one article through the API with the editor's key (the iliopsoas abscess question),
+ *    which the two article scenarios read, anonymously, as the public does.
  * 3. For each scenario: sends every distinct request once with fetch and checks the answer (a
  *    wrong URL or an empty library fails here, before anything is timed); runs autocannon for
  *    --warmup seconds and throws the result away (JIT, caches); then runs it for --duration
@@ -59,7 +63,7 @@ const CLI = path.join(ROOT, 'bin', 'citemed.js');
 const STARTER_DIR = path.join(ROOT, 'library', 'starter');
 const HOST = '127.0.0.1';
 
-/** The source read in the article-read scenario; articles are not built yet. */
+/** The source read in the `sources` scenario. */
 const SOURCE_ID = 'doc:overview-iliopsoas-abscess';
 /** 20 of the 40 starter questions (every other one, so 20 different topics), asked in turn. */
 const QUESTIONS: readonly string[] = STARTER_QUESTIONS.filter((_, i) => i % 2 === 0).slice(0, 20);
@@ -86,7 +90,9 @@ interface Options {
   scenarios: ScenarioName[];
 }
 
-const SCENARIO_NAMES = ['sources', 'search', 'ask', 'health'] as const;
+const SCENARIO_NAMES = ['article', 'article-page', 'sources', 'search', 'ask', 'health'] as const;
+/** The question of the article the article scenarios read. */
+const ARTICLE_QUESTION = 'What is the management of an iliopsoas abscess?';
 type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 /** Reads the flags; anything out of range or unknown stops the run before it starts. */
@@ -147,12 +153,30 @@ interface Scenario {
 
 const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
 
-function scenario(name: ScenarioName): Scenario {
+function scenario(name: ScenarioName, article: { id: string; url: string }): Scenario {
   switch (name) {
+    case 'article':
+      return {
+        name,
+        label: '`GET /api/v1/articles/<id>` (an article as readers see it, JSON)',
+        probes: [{ method: 'GET', path: `/api/v1/articles/${article.id}` }],
+        check: (body) => {
+          const b = body as { article?: { id?: string }; answer?: { bottomLine?: unknown[] } };
+          if (b.article?.id !== article.id) return { problem: `expected article ${article.id}, got ${JSON.stringify(b.article?.id)}` };
+          return { tag: `${b.answer?.bottomLine?.length ?? 0} bottom-line statements` };
+        },
+      };
+    case 'article-page':
+      return {
+        name,
+        label: '`GET /articles/<id>/<slug>` (the server-rendered page)',
+        probes: [{ method: 'GET', path: article.url }],
+        check: (body) => (typeof body === 'string' && body.includes('Pending human review') ? { tag: 'html' } : { problem: 'not the article page' }),
+      };
     case 'sources':
       return {
         name,
-        label: `\`GET /api/v1/sources/${SOURCE_ID}\` (stand-in for article reads)`,
+        label: `\`GET /api/v1/sources/${SOURCE_ID}\``,
         probes: [{ method: 'GET', path: `/api/v1/sources/${encodeURIComponent(SOURCE_ID)}` }],
         check: (body) => {
           const b = body as { source?: { id?: string }; passages?: unknown[] };
@@ -242,6 +266,29 @@ function buildLibrary(db: string): number {
   });
   if (child.status !== 0) throw new Error(`ingest failed (exit ${child.status ?? child.signal}):\n${child.stderr}${child.stdout}`);
   return (performance.now() - started) / 1000;
+}
+
+/** An editor account and an API key for it, through the CLI as an operator would; returns the key. */
+function makeEditor(db: string): string {
+  const run = (args: string[], input?: string): string => {
+    const child = spawnSync(process.execPath, [CLI, '--db', db, ...args], { cwd: ROOT, env: cleanEnv({}), encoding: 'utf8', timeout: 60_000, ...(input ? { input } : {}) });
+    if (child.status !== 0) throw new Error(`citemed ${args.slice(0, 2).join(' ')} failed (exit ${child.status ?? child.signal}):\n${child.stderr}`);
+    return child.stdout.trim();
+  };
+  run(['accounts', 'create', 'bench-editor', '--role', 'editor', '--name', 'Bench Editor'], 'bench editor passphrase');
+  return run(['accounts', 'key', 'bench-editor', '--name', 'bench/server']);
+}
+
+/** Publishes the article the article scenarios read; returns its id and page URL. */
+async function publishArticle(url: string, key: string): Promise<{ id: string; url: string }> {
+  const response = await fetch(`${url}/api/v1/articles`, {
+    method: 'POST',
+    headers: { ...JSON_HEADERS, authorization: `Bearer ${key}` },
+    body: JSON.stringify({ question: ARTICLE_QUESTION }),
+  });
+  const body = (await response.json()) as { id?: string; url?: string };
+  if (response.status !== 201 || !body.id || !body.url) throw new Error(`publishing the article failed: ${response.status} ${JSON.stringify(body).slice(0, 300)}`);
+  return { id: body.id, url: body.url };
 }
 
 /** Sources and passages in the library, from `citemed stats --json` (undefined if it fails). */
@@ -511,7 +558,8 @@ async function checkScenario(url: string, s: Scenario): Promise<Map<string, numb
     });
     const text = await response.text();
     if (response.status !== 200) throw new Error(`${s.name}: ${probe.method} ${probe.path} answered ${response.status}: ${text.slice(0, 300)}`);
-    const { problem, tag } = s.check(JSON.parse(text));
+    const json = (response.headers.get('content-type') ?? '').includes('json');
+    const { problem, tag } = s.check(json ? JSON.parse(text) : text);
     if (problem) throw new Error(`${s.name}: ${probe.method} ${probe.path}: ${problem}`);
     if (tag) tags.set(tag, (tags.get(tag) ?? 0) + 1);
   }
@@ -739,6 +787,7 @@ async function main(): Promise<number> {
     progress(`ingesting library/starter into ${db}`);
     ctx.ingestSeconds = buildLibrary(db);
     ctx.stats = libraryStats(db);
+    const editorKey = makeEditor(db);
     const defaults = await serverDefaults();
     ctx.serverNotes.push('`CITEMED__ANSWER__COMPOSER=extractive`', defaults.rateLimitNote);
     if (existsSync(path.join(ROOT, 'citemed.config.json'))) ctx.serverNotes.push('citemed.config.json in the project root also applied');
@@ -748,10 +797,12 @@ async function main(): Promise<number> {
     server = await startServer(db, env, logFile);
     const watch = new ProcessWatch(server.child.pid!);
     progress(`server ${server.url} (pid ${server.child.pid}) is ready`);
+    const article = await publishArticle(server.url, editorKey);
+    progress(`published article ${article.url}`);
 
     for (const name of options.scenarios) {
       if (interrupted) break;
-      const measured = await runScenario(server, watch, scenario(name), options);
+      const measured = await runScenario(server, watch, scenario(name, article), options);
       rows.push(measured);
       for (const problem of failures(measured)) problems.push(`${name}: ${problem}`);
       await sleep(500); // let answers cut off at the end of the run finish before the next scenario

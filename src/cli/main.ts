@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { listPresets } from '../config/load-settings.js';
+import { registerAccounts } from './commands/accounts.js';
+import { registerArticles } from './commands/articles.js';
 import { registerAsk } from './commands/ask.js';
 import { registerEmbed } from './commands/embed.js';
 import { registerEval } from './commands/eval.js';
@@ -35,6 +37,8 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
   registerQuickstart(program, io, setExitCode);
   registerEval(program, io);
   registerServe(program, io);
+  registerAccounts(program, io);
+  registerArticles(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -7,9 +8,12 @@ import { createOpenAiChatComposer } from '../adapters/composers/openai-chat.js';
 import { createOpenAiEmbedder } from '../adapters/embeddings/openai-embedder.js';
 import { createNodeFileSystem } from '../adapters/fs/node-files.js';
 import { loadSharedDataResources } from '../adapters/resources/shared-data-resources.js';
-import { openSqliteStore } from '../adapters/sqlite/sqlite-store.js';
+import { createArgon2Hasher } from '../adapters/passwords/argon2.js';
+import { openSqliteLibrary } from '../adapters/sqlite/sqlite-store.js';
 import { createMemoryThreadStore } from '../adapters/threads/memory.js';
-import { ask, type AskRequest } from '../answer/ask.js';
+import type { AccountsDeps } from '../accounts/accounts.js';
+import type { ArticlesDeps } from '../articles/service.js';
+import { ask, toEvidence, type AskRequest } from '../answer/ask.js';
 import { createExtractiveComposer } from '../answer/extractive.js';
 import { DEFAULT_VERIFY_OPTIONS } from '../answer/verify.js';
 import type { Answer } from '../domain/answer.js';
@@ -21,6 +25,7 @@ import { createWorkerPreparer } from '../ingest/worker/worker-preparer.js';
 import type { IngestDeps } from '../ingest/pipeline.js';
 import type { Composer } from '../ports/composer.js';
 import type { RetrievalDataset } from '../ports/dataset.js';
+import type { EditorialStore } from '../ports/editorial.js';
 import type { Embedder } from '../ports/embedder.js';
 import type { FileSystem } from '../ports/files.js';
 import type { SearchFilters, Store } from '../ports/store.js';
@@ -41,6 +46,12 @@ export interface Container {
   files: FileSystem;
   /** Follow-up threads of the HTTP API (in memory for now: see ports/threads.ts). */
   threads: ThreadStore;
+  /** Accounts, articles, reviews and the audit log, in the library's database. */
+  editorial: EditorialStore;
+  /** Sign-in, sessions, API keys. */
+  accounts: AccountsDeps;
+  /** Publishing, revising, reviewing and re-checking articles. */
+  articles: ArticlesDeps;
   ingestDeps(): IngestDeps;
   /** Finds the passages that best answer a question (analysis, expansion, ranking, diversity). */
   search(text: string, request?: SearchRequest): Promise<RetrievalResult>;
@@ -174,7 +185,7 @@ export interface ContainerOptions {
 }
 
 export function createContainer(settings: Settings, options: ContainerOptions = {}): Container {
-  const store = openSqliteStore({
+  const { store, editorial } = openSqliteLibrary({
     path: settings.store.path,
     busyTimeoutMs: settings.store.busyTimeoutMs,
     cacheMiB: settings.store.cacheMiB,
@@ -193,6 +204,28 @@ export function createContainer(settings: Settings, options: ContainerOptions = 
     store,
     files,
     threads: createMemoryThreadStore(settings.server.threads),
+    editorial,
+    accounts: {
+      store: editorial.accounts,
+      passwords: createArgon2Hasher(),
+      now: () => new Date(),
+      sessionTtlMs: settings.server.sessions.hours * 3_600_000,
+    },
+    articles: {
+      articles: editorial.articles,
+      ask: (request) => container.ask(request),
+      getSource: (id) => store.getSource(id),
+      findSources: async (question, limit) => {
+        const result = await container.search(question, { limit });
+        const seen = new Set<string>();
+        return (await toEvidence(result.hits, (id) => store.getSource(id)))
+          .map((e) => e.source)
+          .filter((source) => !seen.has(source.id) && seen.add(source.id));
+      },
+      verify: { ...DEFAULT_VERIFY_OPTIONS, supportedAt: settings.answer.supportedAt, partialAt: settings.answer.partialAt },
+      now: () => new Date(),
+      random: (n) => randomBytes(n),
+    },
     ingestDeps: () => ({
       store,
       files,

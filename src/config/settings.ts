@@ -247,9 +247,9 @@ export const SettingsSchema = z
     server: z
       .object({
         /**
-         * Interface to listen on. The loopback interface by default: there are no accounts yet,
-         * so anyone who can reach the port can search and ask. Put a proxy with authentication in
-         * front before choosing 0.0.0.0.
+         * Interface to listen on. The loopback interface by default. Before choosing 0.0.0.0, put
+         * a TLS proxy in front (session cookies are Secure over HTTPS only) and decide what
+         * anonymous visitors may do (`anonymous`).
          */
         host: z.string().min(1).default('127.0.0.1'),
         /** TCP port; 0 picks a free one (printed at start). */
@@ -273,8 +273,8 @@ export const SettingsSchema = z
          */
         logQuestions: z.boolean().default(false),
         /**
-         * Requests per client address (per API key once accounts exist); over the limit: 429 with
-         * Retry-After. Health, readiness and metrics are never limited.
+         * Requests per API key (requests that carry one) or per client address (the rest); over
+         * the limit: 429 with Retry-After. Health, readiness and metrics are never limited.
          */
         rateLimit: z
           .object({
@@ -283,11 +283,47 @@ export const SettingsSchema = z
             requestsPerMinute: z.number().int().min(1).max(1_000_000).default(600),
             /** Asks, which cost far more than reads, per address per minute. */
             asksPerMinute: z.number().int().min(1).max(1_000_000).default(60),
+            /** Any API request, per API key per minute: programs get their own budget, apart from their address. */
+            keyRequestsPerMinute: z.number().int().min(1).max(1_000_000).default(1_200),
+            /** Asks per API key per minute. */
+            keyAsksPerMinute: z.number().int().min(1).max(1_000_000).default(120),
             /** Addresses remembered; the least recently seen are forgotten first. */
             maxClients: z.number().int().min(100).max(10_000_000).default(100_000),
           })
           .strict()
           .prefault({}),
+        /**
+         * What visitors who are not signed in may do. Both on by default, for a service on a
+         * trusted network or a public site of reviewed articles; turn `ask` off before exposing a
+         * service whose library or model costs must stay in-house.
+         */
+        anonymous: z
+          .object({
+            /** Ask, search and read sources without an account. */
+            ask: z.boolean().default(true),
+            /** Read published articles (the approved version, or the current one marked unreviewed). */
+            readArticles: z.boolean().default(true),
+          })
+          .strict()
+          .prefault({}),
+        /** Browser sessions (signing in with a username and password). */
+        sessions: z
+          .object({
+            /** How long a session lasts, in hours. */
+            hours: z.number().min(0.1).max(24 * 90).default(12),
+            /**
+             * The Secure attribute of the session cookie: `auto` sets it when the request came over
+             * HTTPS (directly, or through a proxy trusted with `trustProxy`); `always` behind a TLS
+             * proxy that is not trusted; `never` only for plain-HTTP testing.
+             */
+            secureCookie: z.enum(['auto', 'always', 'never']).default('auto'),
+          })
+          .strict()
+          .prefault({}),
+        /** Trust X-Forwarded-For / -Proto from a reverse proxy (its address, or true for any). Off: the socket's address counts. */
+        trustProxy: z.union([z.boolean(), z.string().min(1)]).default(false),
+        /** Where "View editorial policy" leads on article pages; the built-in policy page by default. */
+        editorialPolicyUrl: z.string().min(1).default('/editorial-policy'),
         /** Follow-up threads, kept in memory until accounts bring persistent storage. */
         threads: z
           .object({

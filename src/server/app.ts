@@ -7,7 +7,13 @@ import { LOG_SERIALIZERS, PrivateLogController, routeOf } from './logging.js';
 import { ServerMetrics } from './metrics.js';
 import { installRateLimits } from './rate-limit.js';
 import { installSecurityHeaders } from './security.js';
+import { installAuth, installPolicy } from './auth.js';
+import { accountRoutes } from './routes/accounts.js';
+import { articleRoutes } from './routes/articles.js';
 import { askRoutes } from './routes/ask.js';
+import { auditRoutes } from './routes/audit.js';
+import { pageRoutes } from './routes/pages.js';
+import { sessionRoutes } from './routes/session.js';
 import { healthRoutes } from './routes/health.js';
 import { searchRoutes } from './routes/search.js';
 import { sourceRoutes } from './routes/sources.js';
@@ -31,6 +37,7 @@ export const API_PREFIX = '/api/v1';
 
 export function createServer(container: ServerContainer, settings: ServerSettings, options: ServerOptions = {}): FastifyInstance {
   const app = Fastify({
+    trustProxy: settings.trustProxy,
     bodyLimit: settings.bodyLimitBytes,
     requestTimeout: settings.requestTimeoutMs,
     // Request lines without query strings or bodies (logging.ts); fastify's own would include the URL.
@@ -48,7 +55,10 @@ export function createServer(container: ServerContainer, settings: ServerSetting
   installSecurityHeaders(app);
   installErrorHandlers(app);
   installRequestAccounting(app, deps);
+  // Authentication before rate limits: a request with an API key is limited per key.
+  installAuth(app, container.accounts, settings);
   installRateLimits(app, settings.rateLimit, options.now);
+  installPolicy(app, settings);
 
   void app.register(swagger, {
     openapi: {
@@ -56,13 +66,17 @@ export function createServer(container: ServerContainer, settings: ServerSetting
       info: {
         title: 'citemed API',
         version: '1',
-        description: 'Clinical evidence search and cited, verified answers. No accounts yet: keep it on a trusted network. See docs/api.md.',
+        description:
+          'Clinical evidence search, cited and verified answers, and articles reviewed by a medical review board. ' +
+          'Sign in for a session (browsers; send X-CSRF-Token on changes) or send an API key as "Authorization: Bearer cmk_…". See docs/api.md.',
       },
       tags: [
         { name: 'search', description: 'Passages that answer a question' },
         { name: 'answers', description: 'Cited, verified answers' },
         { name: 'threads', description: 'Follow-up questions' },
         { name: 'sources', description: 'The library' },
+        { name: 'articles', description: 'Published answers, versions and the review workflow' },
+        { name: 'accounts', description: 'Signing in, accounts, API keys, the audit log' },
         { name: 'operations', description: 'Health, readiness, metrics' },
       ],
     },
@@ -71,10 +85,11 @@ export function createServer(container: ServerContainer, settings: ServerSetting
   });
   // Routes are registered as plugins after swagger, so its route hook sees every one of them.
   void app.register(async (root) => {
-    root.get('/openapi.json', { schema: { hide: true } }, async () => root.swagger());
+    root.get('/openapi.json', { config: { action: 'public' }, schema: { hide: true } }, async () => root.swagger());
   });
   void app.register(healthRoutes, deps);
-  for (const routes of [searchRoutes, askRoutes, threadRoutes, sourceRoutes]) {
+  void app.register(pageRoutes, deps);
+  for (const routes of [searchRoutes, askRoutes, threadRoutes, sourceRoutes, sessionRoutes, accountRoutes, articleRoutes, auditRoutes]) {
     void app.register(routes, { ...deps, prefix: API_PREFIX });
   }
   return app;

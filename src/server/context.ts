@@ -2,8 +2,8 @@ import type { Container } from '../config/container.js';
 import type { Settings } from '../config/settings.js';
 import type { ServerMetrics } from './metrics.js';
 
-/** What the routes use of the container: the use cases, the library and the threads. */
-export type ServerContainer = Pick<Container, 'search' | 'ask' | 'store' | 'threads'>;
+/** What the routes use of the container: the use cases, the library, threads, accounts and articles. */
+export type ServerContainer = Pick<Container, 'search' | 'ask' | 'store' | 'threads' | 'editorial' | 'accounts' | 'articles'>;
 
 export type ServerSettings = Settings['server'];
 

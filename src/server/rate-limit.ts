@@ -8,8 +8,9 @@ import type { ServerSettings } from './context.js';
  * composition, verification, perhaps a paid model), so it has a bucket of its own. Health,
  * readiness and metrics are never limited: monitors must always get through.
  *
- * Per address until accounts bring API keys (then per key as well). Addresses are kept in a
- * bounded map, least recently seen forgotten first, so a flood of addresses cannot grow memory.
+ * Per API key for requests that carry one (a program gets its own budget, with its own settings),
+ * per address for the rest. Clients are kept in a bounded map, least recently seen forgotten
+ * first, so a flood of addresses cannot grow memory.
  */
 export class TokenBuckets {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
@@ -49,17 +50,23 @@ export function installRateLimits(app: FastifyInstance, settings: ServerSettings
   if (!settings.enabled) return;
   const all = new TokenBuckets(settings.requestsPerMinute, settings.maxClients, now);
   const asks = new TokenBuckets(settings.asksPerMinute, settings.maxClients, now);
+  const keyAll = new TokenBuckets(settings.keyRequestsPerMinute, settings.maxClients, now);
+  const keyAsks = new TokenBuckets(settings.keyAsksPerMinute, settings.maxClients, now);
   app.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     if (UNLIMITED.has(path)) return;
-    const wait = Math.max(all.take(request.ip), isAsk(request, path) ? asks.take(request.ip) : 0);
+    // Auth ran first (app.ts): a request with a valid API key counts against the key, the rest against the address.
+    const keyId = request.principal?.kind === 'account' ? request.principal.keyId : undefined;
+    const [requests, costly, client, who] = keyId ? [keyAll, keyAsks, keyId, 'this API key'] : [all, asks, request.ip, 'this address'];
+    const wait = Math.max(requests.take(client), isAsk(request, path) ? costly.take(client) : 0);
     if (wait > 0) {
       reply.header('retry-after', String(wait));
-      throw new HttpProblem(429, 'rate-limited', `too many requests from this address; try again in ${wait} s`);
+      throw new HttpProblem(429, 'rate-limited', `too many requests from ${who}; try again in ${wait} s`);
     }
   });
 }
 
+/** Requests that compose an answer: asking, publishing an article, and making a version (a regeneration asks again). */
 function isAsk(request: FastifyRequest, path: string): boolean {
-  return request.method === 'POST' && path.endsWith('/ask');
+  return request.method === 'POST' && (path.endsWith('/ask') || path.endsWith('/articles') || path.endsWith('/versions'));
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { ROLES } from '../domain/accounts.js';
 import { AUDIENCES, SECTION_KINDS } from '../domain/answer.js';
+import { ARTICLE_STATUSES, FLAG_KINDS } from '../domain/article.js';
 import { isCitemedError } from '../domain/errors.js';
 import { EVIDENCE_LEVELS } from '../domain/evidence-level.js';
 import { INTEGRITY_STATUSES } from '../domain/integrity.js';
@@ -26,7 +28,10 @@ export const ErrorBodySchema = z
 /** The error responses a route documents besides its own. */
 export const ERROR_RESPONSES = {
   400: ErrorBodySchema,
+  401: ErrorBodySchema,
+  403: ErrorBodySchema,
   404: ErrorBodySchema,
+  409: ErrorBodySchema,
   429: ErrorBodySchema,
   500: ErrorBodySchema,
   503: ErrorBodySchema,
@@ -137,6 +142,64 @@ export const ThreadSchema = z
     ),
   })
   .meta({ id: 'Thread' });
+
+export const AccountSchema = z
+  .object({
+    id: z.string(),
+    username: z.string(),
+    displayName: z.string(),
+    roles: z.array(z.enum(ROLES)),
+    credentials: z.string().optional().describe("a reviewer's qualifications, shown on approvals"),
+    createdAt: z.string(),
+    disabled: z.boolean(),
+  })
+  .meta({ id: 'Account' });
+
+export const ApiKeySchema = z
+  .object({
+    id: z.string(),
+    accountId: z.string(),
+    name: z.string(),
+    createdAt: z.string(),
+    lastUsedAt: z.string().optional(),
+    revokedAt: z.string().optional(),
+  })
+  .meta({ id: 'ApiKey', description: 'An API key as listed: its secret is shown once, when it is made.' });
+
+const FlagSchema = z
+  .object({
+    id: z.string(),
+    articleId: z.string(),
+    kind: z.enum(FLAG_KINDS),
+    sourceId: z.string(),
+    detail: z.string(),
+    version: z.number(),
+    raisedAt: z.string(),
+    resolvedAt: z.string().optional(),
+    resolvedBy: z.string().optional(),
+  })
+  .meta({ id: 'ReReviewFlag', description: 'Why an article needs another look: the library changed under it.' });
+
+export const ArticleSchema = z
+  .object({
+    id: z.string(),
+    slug: z.string(),
+    url: z.string().describe('the public page: /articles/<id>/<slug>'),
+    title: z.string(),
+    question: z.string(),
+    audience: z.enum(AUDIENCES),
+    status: z.enum(ARTICLE_STATUSES),
+    currentVersion: z.number(),
+    approvedVersion: z.number().optional(),
+    approval: z
+      .object({ version: z.number(), reviewerId: z.string().optional(), reviewerName: z.string(), credentials: z.string().optional(), at: z.string() })
+      .optional(),
+    createdBy: z.string().optional().describe('the account that published it (editors and reviewers only)'),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    flags: z.array(FlagSchema).describe('open re-review flags'),
+  })
+  .meta({ id: 'Article' });
 
 /** A type without its string index signatures, at every depth: the fields a schema names. */
 type NamedFields<T> = T extends readonly (infer U)[]

@@ -13,11 +13,12 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the CLI in this process (fast), capturing what it writes. */
-export async function runCli(args: string[]): Promise<CliResult> {
+/** Runs the CLI in this process (fast), capturing what it writes; `secret` is what a password prompt reads. */
+export async function runCli(args: string[], secret?: string): Promise<CliResult> {
   const out: string[] = [];
   const err: string[] = [];
   const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t), isTTY: false, columns: 100 };
+  if (secret !== undefined) io.readSecret = async () => secret;
   const code = await main(args, io);
   return { code, stdout: out.join('\n'), stderr: err.join('\n') };
 }

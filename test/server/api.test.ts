@@ -59,7 +59,36 @@ describe('HTTP API', () => {
       const doc = response.json();
       expect(doc.openapi).toBe('3.1.0');
       expect(Object.keys(doc.paths).sort()).toEqual(
-        ['/api/v1/ask', '/api/v1/search', '/api/v1/sources/{id}', '/api/v1/threads', '/api/v1/threads/{id}', '/health', '/metrics', '/ready'].sort(),
+        [
+          '/api/v1/accounts',
+          '/api/v1/accounts/{id}',
+          '/api/v1/articles',
+          '/api/v1/articles/recheck',
+          '/api/v1/articles/{id}',
+          '/api/v1/articles/{id}/comments',
+          '/api/v1/articles/{id}/comments/{commentId}/resolve',
+          '/api/v1/articles/{id}/diff',
+          '/api/v1/articles/{id}/flags',
+          '/api/v1/articles/{id}/flags/dismiss',
+          '/api/v1/articles/{id}/review',
+          '/api/v1/articles/{id}/reviews',
+          '/api/v1/articles/{id}/versions',
+          '/api/v1/articles/{id}/versions/{number}',
+          '/api/v1/ask',
+          '/api/v1/audit',
+          '/api/v1/keys',
+          '/api/v1/keys/{id}',
+          '/api/v1/me',
+          '/api/v1/me/password',
+          '/api/v1/search',
+          '/api/v1/session',
+          '/api/v1/sources/{id}',
+          '/api/v1/threads',
+          '/api/v1/threads/{id}',
+          '/health',
+          '/metrics',
+          '/ready',
+        ].sort(),
       );
       const search = doc.paths['/api/v1/search'].get;
       expect(search.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['q', 'limit', 'level', 'type', 'collection', 'from', 'to', 'explain']));

@@ -3,6 +3,7 @@ import { planIngest, runIngest, type IngestReport } from '../../ingest/pipeline.
 import { withContainer, type GlobalOptions } from '../context.js';
 import { printJson, type Io } from '../io.js';
 import { presentIngestSummary } from '../presenters/ingest-summary.js';
+import { describeRecheck, recheckArticles } from './articles.js';
 import { createProgressView } from '../progress.js';
 
 export interface IngestCommandOptions {
@@ -53,6 +54,11 @@ export async function ingestPaths(paths: string[], options: IngestCommandOptions
       view.stop();
       if (options.json) printJson(io, report);
       else io.out(presentIngestSummary(report));
+      const { added, updated, deleted } = report.totals;
+      // Living articles: what this ingest changed may touch what published articles cite.
+      if (!report.interrupted && added + updated + deleted > 0 && (await container.editorial.articles.citations()).length > 0) {
+        io.err(describeRecheck(await recheckArticles(container, io)));
+      }
       return report;
     } finally {
       view.stop();

@@ -13,16 +13,17 @@ interface ServeOptions {
 export function registerServe(program: Command, io: Io): void {
   program
     .command('serve')
-    .description('serve the HTTP API: search, cited answers (streamed), follow-up threads, sources; see docs/api.md')
+    .description('serve the HTTP API and article pages: search, cited answers (streamed), threads, sources, articles and their review; see docs/api.md')
     .option('--host <host>', 'interface to listen on (default from settings: 127.0.0.1, this machine only)')
     .option('--port <port>', 'port to listen on, 0 for any free one (default from settings: 8787)')
     .addHelpText(
       'after',
       [
         '',
-        'There are no accounts yet: anyone who can reach the port can search and ask. Keep the default',
-        '127.0.0.1, or put an authenticating proxy in front. Ctrl-C (or SIGTERM) finishes the requests in',
-        'flight and stops; a second one stops at once.',
+        'Anonymous visitors may ask, search and read articles unless server.anonymous says otherwise;',
+        'publishing, reviewing and administration need an account (`citemed accounts create`). Serve over',
+        'HTTPS (a TLS proxy) before leaving 127.0.0.1. Ctrl-C (or SIGTERM) finishes the requests in flight',
+        'and stops; a second one stops at once.',
       ].join('\n'),
     )
     .action(async (options: ServeOptions, command: Command) => {
@@ -35,6 +36,9 @@ export function registerServe(program: Command, io: Io): void {
         const running = await listen(createServer(container, settings, { log }), settings);
         io.out(`citemed: serving ${container.store.description} at ${running.url}`);
         io.out(`  API ${running.url}/api/v1 · OpenAPI ${running.url}/openapi.json · Ctrl-C to stop`);
+        if ((await container.accounts.store.count()) === 0) {
+          io.err('citemed: no accounts yet: make an administrator with `citemed accounts create <username> --role admin --name "…"`');
+        }
         const signal = await nextSignal(() => {
           io.err('citemed: second signal, stopping at once');
           running.closeNow();

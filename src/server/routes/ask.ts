@@ -22,7 +22,7 @@ const year = z.number().int().min(1000).max(9999);
  * comma-separated text, checked against the same lists of values (domain/evidence-level.ts,
  * domain/source.ts) and the same year range as the CLI's parsers.
  */
-const FiltersBody = z.strictObject({
+export const FiltersBody = z.strictObject({
   level: z.array(z.enum(EVIDENCE_LEVELS)).min(1).optional().describe('only these evidence levels'),
   type: z.array(z.string().trim().min(1)).min(1).optional().describe('only these publication types, e.g. "Randomized Controlled Trial"'),
   collection: z.array(z.enum(SOURCE_FORMATS)).min(1).optional().describe('only sources of these collections'),
@@ -55,6 +55,7 @@ export const askRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { contain
   app.post(
     '/ask',
     {
+      config: { action: 'ask' },
       schema: {
         summary: 'Answer a question: every statement cited and verified',
         tags: ['answers'],
@@ -131,7 +132,7 @@ async function recordTurn(threads: RouteDeps['container']['threads'], thread: Th
   });
 }
 
-function toSearchFilters(filters: z.output<typeof FiltersBody>): SearchFilters {
+export function toSearchFilters(filters: z.output<typeof FiltersBody>): SearchFilters {
   return {
     ...(filters.level ? { evidenceLevels: filters.level } : {}),
     ...(filters.type ? { publicationTypes: filters.type } : {}),

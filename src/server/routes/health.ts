@@ -14,6 +14,7 @@ export const healthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { cont
   app.get(
     '/health',
     {
+      config: { action: 'public' },
       schema: {
         summary: 'Liveness: the process answers',
         tags: ['operations'],
@@ -26,6 +27,7 @@ export const healthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { cont
   app.get(
     '/ready',
     {
+      config: { action: 'public' },
       schema: {
         summary: 'Readiness: the library answers and the server is not shutting down',
         tags: ['operations'],
@@ -52,6 +54,7 @@ export const healthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { cont
   app.get(
     '/metrics',
     {
+      config: { action: 'public' },
       schema: {
         summary: 'Metrics in the Prometheus text format',
         tags: ['operations'],

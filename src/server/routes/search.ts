@@ -43,6 +43,7 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { cont
   app.get(
     '/search',
     {
+      config: { action: 'search' },
       schema: {
         summary: 'Find the passages that best answer a question',
         tags: ['search'],

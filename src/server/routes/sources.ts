@@ -24,6 +24,7 @@ export const sourceRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { cont
   app.get(
     '/sources/:id',
     {
+      config: { action: 'read-sources' },
       schema: {
         summary: 'One source: citation, evidence level, retraction status, text and passages',
         tags: ['sources'],

@@ -12,6 +12,7 @@ export const threadRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { cont
   app.post(
     '/threads',
     {
+      config: { action: 'ask' },
       schema: {
         summary: 'Start a thread for follow-up questions',
         tags: ['threads'],
@@ -24,6 +25,7 @@ export const threadRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { cont
   app.get(
     '/threads/:id',
     {
+      config: { action: 'ask' },
       schema: {
         summary: "A thread's turns, oldest first",
         tags: ['threads'],

@@ -1,0 +1,56 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { RouteDeps } from '../context.js';
+import { ERROR_RESPONSES } from '../schemas.js';
+
+const AuditEntrySchema = z
+  .object({
+    seq: z.number(),
+    at: z.string(),
+    actor: z.string().describe('an account id, or "system"'),
+    action: z.string(),
+    subjectType: z.enum(['account', 'api-key', 'session', 'article', 'comment', 'flag']),
+    subjectId: z.string(),
+    before: z.unknown().optional(),
+    after: z.unknown().optional(),
+  })
+  .meta({ id: 'AuditEntry' });
+
+/**
+ * The audit log, for administrators: read only. There is deliberately no route that writes,
+ * edits or deletes an entry; changes write their own entries as they happen.
+ */
+export const auditRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { container: { editorial } }) => {
+  app.get(
+    '/audit',
+    {
+      config: { action: 'read-audit' },
+      schema: {
+        summary: 'Every change of state, oldest first (page forward with after=<last seq>)',
+        tags: ['accounts'],
+        querystring: z
+          .object({
+            subjectType: AuditEntrySchema.shape.subjectType.optional(),
+            subjectId: z.string().max(64).optional(),
+            actor: z.string().max(64).optional(),
+            after: z.coerce.number().int().min(0).optional(),
+            limit: z.coerce.number().int().min(1).max(1_000).default(100),
+          })
+          .strict(),
+        response: { 200: z.object({ entries: z.array(AuditEntrySchema) }), ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => {
+      const { subjectType, subjectId, actor, after, limit } = request.query;
+      return {
+        entries: await editorial.audit.list({
+          ...(subjectType ? { subjectType } : {}),
+          ...(subjectId ? { subjectId } : {}),
+          ...(actor ? { actor } : {}),
+          ...(after !== undefined ? { afterSeq: after } : {}),
+          limit,
+        }),
+      };
+    },
+  );
+};
