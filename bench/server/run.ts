@@ -699,7 +699,7 @@ function report(ctx: Context, rows: Measured[], problems: string[]): string {
     );
   }
   lines.push('');
-  lines.push('- **Article reads:** articles do not exist yet; reading one source with its passages stands in for them.');
+  lines.push(`- **Article reads:** one article, published through the API before the run ("${ARTICLE_QUESTION}"), read anonymously as the public reads it: the JSON view and the HTML page. Each read loads the article and its shown version (the whole answer, as JSON) from SQLite.`);
   for (const m of rows) {
     if (m.tags.size > 0 && m.scenario.probes.length > 1) {
       const tally = [...m.tags].map(([tag, n]) => `${tag} ${n}`).join(', ');

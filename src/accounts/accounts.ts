@@ -166,6 +166,8 @@ export async function signIn(deps: AccountsDeps, username: string, password: str
       { at: now.toISOString(), actor: found.account.id, action: 'account.rehash', subjectType: 'account', subjectId: found.account.id },
     );
   }
+  // Sweep expired sessions now and then: signing in is rare enough, and it keeps the table small.
+  await deps.store.deleteExpiredSessions(now.toISOString());
   const value = token(deps);
   const session: Session = {
     accountId: found.account.id,

@@ -15,6 +15,7 @@ import {
 import type { AuditInput } from '../domain/audit.js';
 import { CitemedError } from '../domain/errors.js';
 import type { Source, SourceId } from '../domain/source.js';
+import { PROFESSIONAL_NOTICE } from '../answer/audience.js';
 import type { VerifyOptions } from '../answer/verify.js';
 import type { ArticleStore } from '../ports/editorial.js';
 import type { SearchFilters } from '../ports/store.js';
@@ -283,7 +284,12 @@ export async function publicVersion(deps: Pick<ArticlesDeps, 'articles'>, id: st
   // A rejected article is withdrawn, even one approved before: the board found it wrong.
   if (article.status === 'rejected') throw new CitemedError('not-found', `no article "${id}"`);
   const number = article.approvedVersion ?? article.currentVersion;
-  return { article, version: await getVersion(deps, id, number), reviewed: article.approvedVersion !== undefined };
+  const version = await getVersion(deps, id, number);
+  if (article.approvedVersion === undefined) return { article, version, reviewed: false };
+  // The composer's "not reviewed by a qualified clinician" no longer holds once the board approved
+  // this version; every other notice (unreviewed sources, patient advice) still does.
+  const notices = version.answer.notices.filter((n) => n !== PROFESSIONAL_NOTICE);
+  return { article, version: { ...version, answer: { ...version.answer, notices } }, reviewed: true };
 }
 
 export interface RecheckReport {

@@ -283,6 +283,8 @@ export const SettingsSchema = z
             requestsPerMinute: z.number().int().min(1).max(1_000_000).default(600),
             /** Asks, which cost far more than reads, per address per minute. */
             asksPerMinute: z.number().int().min(1).max(1_000_000).default(60),
+            /** Sign-in attempts per address per minute, far fewer than requests: passwords must not be guessable by trying. */
+            signInsPerMinute: z.number().int().min(1).max(1_000_000).default(10),
             /** Any API request, per API key per minute: programs get their own budget, apart from their address. */
             keyRequestsPerMinute: z.number().int().min(1).max(1_000_000).default(1_200),
             /** Asks per API key per minute. */

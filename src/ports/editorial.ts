@@ -27,15 +27,8 @@ export interface EditorialStore {
   readonly audit: AuditLog;
 }
 
-export interface NewAccount {
-  id: string;
-  username: string;
-  displayName: string;
-  roles: Role[];
-  credentials?: string;
-  createdAt: string;
-  passwordHash: string;
-}
+/** An account as it is made: enabled, with its password's hash. */
+export type NewAccount = Omit<Account, 'disabled'> & { passwordHash: string };
 
 export interface AccountChanges {
   displayName?: string;

@@ -52,13 +52,15 @@ export function installRateLimits(app: FastifyInstance, settings: ServerSettings
   const asks = new TokenBuckets(settings.asksPerMinute, settings.maxClients, now);
   const keyAll = new TokenBuckets(settings.keyRequestsPerMinute, settings.maxClients, now);
   const keyAsks = new TokenBuckets(settings.keyAsksPerMinute, settings.maxClients, now);
+  const signIns = new TokenBuckets(settings.signInsPerMinute, settings.maxClients, now);
   app.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     if (UNLIMITED.has(path)) return;
     // Auth ran first (app.ts): a request with a valid API key counts against the key, the rest against the address.
     const keyId = request.principal?.kind === 'account' ? request.principal.keyId : undefined;
     const [requests, costly, client, who] = keyId ? [keyAll, keyAsks, keyId, 'this API key'] : [all, asks, request.ip, 'this address'];
-    const wait = Math.max(requests.take(client), isAsk(request, path) ? costly.take(client) : 0);
+    const signingIn = request.method === 'POST' && path.endsWith('/session');
+    const wait = Math.max(requests.take(client), isAsk(request, path) ? costly.take(client) : 0, signingIn ? signIns.take(request.ip) : 0);
     if (wait > 0) {
       reply.header('retry-after', String(wait));
       throw new HttpProblem(429, 'rate-limited', `too many requests from ${who}; try again in ${wait} s`);

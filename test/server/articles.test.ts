@@ -151,6 +151,9 @@ describe('articles and the review workflow', () => {
     expect(publicView.shown).toMatchObject({ version: 2, reviewed: true, statusLine: 'Approved' });
     expect(publicView.reviewers).toEqual([{ name: 'Dr Rita Review', credentials: 'MD, Infectious diseases', approvedAt: expect.any(String), version: 2 }]);
     expect(publicView.article.approval.reviewerId).toBeUndefined();
+    expect(publicView.answer.notices.join(' ')).not.toMatch(/not reviewed by a qualified clinician/);
+    const pending = (await call('editor', 'GET', `/api/v1/articles/${articleId}/versions/2`)).json();
+    expect(pending.answer.notices.join(' ')).toMatch(/not reviewed by a qualified clinician/);
     const page = await app.inject({ url: publicView.article.url });
     expect(page.body).toContain('Reviewed by the medical review board');
     expect(page.body).toContain('Dr Rita Review, MD, Infectious diseases');

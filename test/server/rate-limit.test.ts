@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Container } from '../../src/config/container.js';
+import { createAccount, createApiKey } from '../../src/accounts/accounts.js';
+import type { Account } from '../../src/domain/accounts.js';
 import { createServer } from '../../src/server/app.js';
 import { TokenBuckets } from '../../src/server/rate-limit.js';
 import { buildStarterLibrary, openLibrary, removeLibrary, settingsFor } from './support.js';
@@ -68,6 +70,30 @@ describe('rate limits on the HTTP API', () => {
     }
   });
 
+  it('limits per API key apart from the address, and sign-in attempts per address more tightly', async () => {
+    const settings = settingsFor(db, { server: { rateLimit: { requestsPerMinute: 100, keyRequestsPerMinute: 2, signInsPerMinute: 2 } } }).server;
+    const app = createServer(container, settings, { now: () => 0 });
+    await app.ready();
+    try {
+      const { token } = await createApiKey(container.accounts, 'system', (await firstAccount(container)).id, 'limits');
+      const withKey = () => app.inject({ url: '/api/v1/search?q=gout', headers: { authorization: `Bearer ${token}` }, remoteAddress: '10.0.1.1' });
+      expect((await withKey()).statusCode).toBe(200);
+      expect((await withKey()).statusCode).toBe(200);
+      const limited = await withKey();
+      expect(limited.statusCode).toBe(429);
+      expect(limited.json().error.message).toMatch(/from this API key/);
+      // The same address without the key still has its own budget.
+      expect((await app.inject({ url: '/api/v1/search?q=gout', remoteAddress: '10.0.1.1' })).statusCode).toBe(200);
+
+      const signIn = () => app.inject({ method: 'POST', url: '/api/v1/session', payload: { username: 'nobody', password: 'guess number n' }, remoteAddress: '10.0.1.2' });
+      expect((await signIn()).statusCode).toBe(401);
+      expect((await signIn()).statusCode).toBe(401);
+      expect((await signIn()).statusCode).toBe(429);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('can be turned off', async () => {
     const settings = settingsFor(db, { server: { rateLimit: { enabled: false, requestsPerMinute: 1 } } }).server;
     const app = createServer(container, settings);
@@ -79,3 +105,10 @@ describe('rate limits on the HTTP API', () => {
     }
   });
 });
+
+/** An account to hang a key on: the first one, made on first use. */
+async function firstAccount(container: Container): Promise<Account> {
+  const [existing] = await container.accounts.store.list();
+  if (existing) return existing;
+  return createAccount(container.accounts, 'system', { username: 'limits', displayName: 'Limits', roles: ['reader'], password: 'a long test passphrase' });
+}

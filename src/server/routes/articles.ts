@@ -103,15 +103,15 @@ export const articleRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { con
       if (!isStaff && (status !== undefined || flagged !== undefined)) {
         throw new CitemedError('forbidden', 'only editors and reviewers may filter by status or flags');
       }
-      const statuses = status === undefined ? undefined : parseStatuses(status);
+      // Readers never see rejected articles; editors and reviewers see all unless they filter.
+      const statuses = status !== undefined ? parseStatuses(status) : isStaff ? undefined : ARTICLE_STATUSES.filter((s) => s !== 'rejected');
       const found = await articles.articles.list({
-        // Readers never see rejected articles.
-        status: statuses ?? (isStaff ? undefined : ARTICLE_STATUSES.filter((s) => s !== 'rejected')),
+        ...(statuses ? { status: statuses } : {}),
         ...(flagged !== undefined ? { flagged: flagged === 'true' } : {}),
         ...(q?.trim() ? { text: q.trim() } : {}),
         limit,
         offset,
-      } as Parameters<typeof articles.articles.list>[0]);
+      });
       return { total: found.total, articles: found.articles.map((a) => (isStaff ? articleView(a) : publicArticle(a))) };
     },
   );
