@@ -326,6 +326,8 @@ export const SettingsSchema = z
         trustProxy: z.union([z.boolean(), z.string().min(1)]).default(false),
         /** Where "View editorial policy" leads on article pages; the built-in policy page by default. */
         editorialPolicyUrl: z.string().min(1).default('/editorial-policy'),
+        /** The built web app (`npm run build` makes it); empty: web/dist in citemed's own folder. */
+        webDir: z.string().default(''),
         /** Follow-up threads, kept in memory until accounts bring persistent storage. */
         threads: z
           .object({

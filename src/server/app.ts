@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -13,6 +14,7 @@ import { articleRoutes } from './routes/articles.js';
 import { askRoutes } from './routes/ask.js';
 import { auditRoutes } from './routes/audit.js';
 import { pageRoutes } from './routes/pages.js';
+import { webAppRoutes } from './routes/web-app.js';
 import { sessionRoutes } from './routes/session.js';
 import { healthRoutes } from './routes/health.js';
 import { searchRoutes } from './routes/search.js';
@@ -89,6 +91,7 @@ export function createServer(container: ServerContainer, settings: ServerSetting
   });
   void app.register(healthRoutes, deps);
   void app.register(pageRoutes, deps);
+  void app.register(webAppRoutes(settings.webDir === '' ? fileURLToPath(new URL('../../web/dist', import.meta.url)) : settings.webDir), deps);
   for (const routes of [searchRoutes, askRoutes, threadRoutes, sourceRoutes, sessionRoutes, accountRoutes, articleRoutes, auditRoutes]) {
     void app.register(routes, { ...deps, prefix: API_PREFIX });
   }
