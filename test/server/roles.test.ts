@@ -50,6 +50,8 @@ const ROUTES: Record<string, Row> = {
   'GET /admin': { access: () => PUBLIC, request: () => ({ url: '/admin' }) },
   'GET /signin': { access: () => PUBLIC, request: () => ({ url: '/signin' }) },
   'GET /assets/*': { access: () => PUBLIC, request: () => ({ url: '/assets/none.js' }) },
+  'GET /favicon.svg': { access: () => PUBLIC, request: () => ({ url: '/favicon.svg' }) },
+  'GET /favicon.ico': { access: () => PUBLIC, request: () => ({ url: '/favicon.ico' }) },
   'GET /articles/:id/:slug': { access: (s) => OPEN_TO_ANONYMOUS(s.readArticles), request: (w) => ({ url: `/articles/${w.articleId}/${w.slug}` }) },
   'GET /articles/:id': { access: (s) => OPEN_TO_ANONYMOUS(s.readArticles), request: (w) => ({ url: `/articles/${w.articleId}` }) },
   'GET /api/v1/search': { access: (s) => OPEN_TO_ANONYMOUS(s.ask), request: () => ({ url: '/api/v1/search?q=abscess' }) },

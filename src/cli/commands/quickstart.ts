@@ -34,6 +34,7 @@ export function registerQuickstart(program: Command, io: Io, setExitCode: (code:
             '',
             `Library ready: ${store.description}`,
             'Next:',
+            '  npm start                      # the web app and API on http://127.0.0.1:8787 (Ctrl-C stops)',
             '  npx citemed ask "How is hyperkalaemia treated?" --markdown',
             '  npx citemed ask "How is cellulitis treated?" --audience patient',
             '  npx citemed search "first-line treatment of community-acquired pneumonia"',

@@ -75,6 +75,7 @@ export function page(title: string, body: Html, options: { description?: string 
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · citemed</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 ${options.description ? html`<meta name="description" content="${options.description}">` : ''}
 <style>${new Html(STYLE)}</style>
 </head>

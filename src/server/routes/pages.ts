@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { publicVersion, statusLine } from '../../articles/service.js';
 import type { RouteDeps } from '../context.js';
 import { renderArticlePage, renderEditorialPolicy } from '../pages/article-page.js';
+import { FAVICON_SVG } from '../pages/favicon.js';
 import { PAGE_CSP } from '../pages/html.js';
 import { articleUrl } from './articles.js';
 
@@ -30,6 +31,11 @@ export const pageRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { contai
   app.get('/articles/:id', { config: { action: 'read-articles' }, schema: { hide: true, params: Params } }, async (request, reply) =>
     show(request.params.id, undefined, reply),
   );
+  // Browsers ask for /favicon.ico on their own; the pages link the SVG.
+  app.get('/favicon.svg', { config: { action: 'public' }, schema: { hide: true } }, async (_request, reply) =>
+    reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(FAVICON_SVG),
+  );
+  app.get('/favicon.ico', { config: { action: 'public' }, schema: { hide: true } }, async (_request, reply) => reply.redirect('/favicon.svg', 301));
   app.get('/editorial-policy', { config: { action: 'public' }, schema: { hide: true } }, async (_request, reply) =>
     reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).header('cache-control', 'public, max-age=3600').send(renderEditorialPolicy()),
   );

@@ -1,0 +1,113 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Container } from '../../src/config/container.js';
+import { createServer } from '../../src/server/app.js';
+import { listen, type RunningServer } from '../../src/server/listen.js';
+import { ROOT } from '../cli/run-cli.js';
+import { makeStaff, type Staff } from '../server/editorial-support.js';
+import { buildStarterLibrary, openLibrary, removeLibrary, settingsFor } from '../server/support.js';
+
+/**
+ * End-to-end tests in a real browser: Debian's chromium driven by playwright-core, against
+ * `citemed serve` on 127.0.0.1 with the starter library and one account of each role. No network
+ * beyond the loopback: background networking, component updates and sync are off.
+ */
+export const CHROMIUM = process.env.CITEMED_CHROMIUM ?? '/usr/bin/chromium';
+export const HAVE_CHROMIUM = existsSync(CHROMIUM);
+export const HAVE_BUILD = existsSync(path.join(ROOT, 'web', 'dist', 'index.html'));
+export const SKIP_REASON = !HAVE_CHROMIUM
+  ? `end-to-end tests skipped: no chromium at ${CHROMIUM} (apt-get install chromium; .ci/run installs it)`
+  : !HAVE_BUILD
+    ? 'end-to-end tests skipped: the web app is not built (npm run build; npm test builds it first)'
+    : '';
+
+/** Screenshots for the README, written by the e2e run. */
+export const SCREENSHOTS = path.join(ROOT, 'docs', 'screenshots');
+
+export const VIEWPORTS = {
+  desktop: { width: 1280, height: 900 },
+  phone: { width: 390, height: 844 },
+} as const;
+
+export interface World {
+  db: string;
+  container: Container;
+  server: RunningServer;
+  browser: Browser;
+  staff: Staff;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startWorld(): Promise<World> {
+  const db = await buildStarterLibrary();
+  const container = openLibrary(db);
+  // Rate limits stay on as in production, high enough for one test client.
+  const settings = { ...settingsFor(db, { server: { rateLimit: { requestsPerMinute: 100_000, asksPerMinute: 10_000, signInsPerMinute: 1_000 } } }).server, port: 0, logLevel: 'silent' as const };
+  const server = await listen(createServer(container, settings), settings);
+  const staff = await makeStaff(container);
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+  return {
+    db,
+    container,
+    server,
+    browser,
+    staff,
+    url: server.url,
+    async close() {
+      await browser.close();
+      await server.close();
+      await container.close();
+      removeLibrary(db);
+    },
+  };
+}
+
+const require = createRequire(import.meta.url);
+const AXE = require.resolve('axe-core');
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/**
+ * Runs axe-core in the page against WCAG 2.1 A and AA and returns its violations, each with the
+ * elements at fault, so a failing test says exactly what to fix.
+ */
+export async function axe(page: Page): Promise<{ id: string; impact: string | null; help: string; targets: string[] }[]> {
+  await page.addScriptTag({ path: AXE });
+  // A string, evaluated in the page: the tests' TypeScript has no DOM types.
+  const violations = (await page.evaluate(
+    `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }).then((result) => result.violations)`,
+  )) as AxeViolation[];
+  return violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
+}
+
+/** A screenshot of the whole page for the README, at one of the named widths. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** A page of its own at a viewport, collecting console errors and failed requests (which tests assert are none). */
+export async function openPage(world: World, viewport: keyof typeof VIEWPORTS = 'desktop', options: { javaScript?: boolean; bypassCsp?: boolean } = {}) {
+  // bypassCSP lets axe-core be injected into pages whose policy forbids inline scripts; the pages'
+  // own behaviour under their CSP is what the other tests see, so axe is only run in such contexts.
+  const context = await world.browser.newContext({ viewport: VIEWPORTS[viewport], javaScriptEnabled: options.javaScript ?? true, bypassCSP: options.bypassCsp ?? false });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`));
+  return { page, context, problems };
+}
