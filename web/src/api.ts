@@ -69,12 +69,15 @@ export async function postStream(path: string, body: unknown, onEvent: (event: S
     const text = await response.text();
     throw toApiError(response.status, text ? JSON.parse(text) : undefined);
   }
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  // Bytes decoded here rather than through a TextDecoderStream: piping the body makes Chromium
+  // report the finished request as aborted (net::ERR_ABORTED), which monitoring would count.
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
   let buffer = '';
   for (;;) {
     const { value, done } = await reader.read();
     if (done) break;
-    buffer += value;
+    buffer += decoder.decode(value, { stream: true });
     let end: number;
     while ((end = buffer.indexOf('\n\n')) >= 0) {
       const block = buffer.slice(0, end);

@@ -1,0 +1,215 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeChatServer, type FakeChatServer } from '../support/fake-chat-server.js';
+import { PASSWORD } from '../server/editorial-support.js';
+import { llmPatch } from '../server/support.js';
+import { axe, openPage, screenshot, SKIP_REASON, startWorld, type World } from './support.js';
+
+/**
+ * The whole journey in a real browser, as its users make it: a clinician asks and gets a streamed,
+ * cited answer, checks a citation, asks a follow-up; an editor publishes it; a reviewer takes it
+ * under review and approves it; the public page then says Approved. Also what a careless or
+ * hostile user types, and the accessibility of every page on the way.
+ */
+const QUESTION = 'What is the management of an iliopsoas abscess?';
+
+async function signIn(page: Page, base: string, username: string): Promise<void> {
+  await page.goto(`${base}/signin`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+async function ask(page: Page, question: string): Promise<void> {
+  await page.getByLabel('Your question').fill(question);
+  await page.getByRole('button', { name: 'Ask', exact: true }).click();
+}
+
+describe.skipIf(SKIP_REASON !== '')('the web app in the browser', () => {
+  let world: World;
+  let articleUrl = '';
+
+  beforeAll(async () => {
+    world = await startWorld();
+  }, 120_000);
+  afterAll(async () => world?.close());
+
+  it('asks, streams a cited answer, opens a citation with the cited words marked, and follows up', async () => {
+    const { page, context, problems } = await openPage(world, 'desktop');
+    try {
+      await page.goto(world.url);
+      await page.getByRole('group', { name: 'Which best describes you?' }).getByLabel('Physician or clinician').check();
+      await ask(page, QUESTION);
+      const answer = page.getByRole('article', { name: 'Answer' }).first();
+      await answer.waitFor({ timeout: 30_000 });
+      expect(await answer.locator('h1').textContent()).toBe(QUESTION);
+      expect(await answer.textContent()).toMatch(/Pending human review/);
+
+      const citation = answer.getByRole('button', { name: /^Show source for reference \d+$/ }).first();
+      const name = (await citation.getAttribute('aria-label')) ?? '';
+      await citation.click();
+      const popover = page.getByRole('dialog', { name: `Reference ${name.replace(/\D+/g, '')}` });
+      await popover.waitFor();
+      expect(await popover.locator('mark').count()).toBeGreaterThan(0);
+      await screenshot(page, 'ask-citation-desktop');
+      await page.keyboard.press('Escape');
+      await popover.waitFor({ state: 'hidden' });
+
+      await page.getByLabel('Follow-up question').fill('and when is surgery needed?');
+      await page.getByRole('button', { name: 'Ask follow-up' }).click();
+      await expect.poll(() => page.getByRole('article', { name: 'Answer' }).count(), { timeout: 30_000 }).toBe(2);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('handles bad input gracefully: empty, very long, and HTML questions', async () => {
+    const { page, context, problems } = await openPage(world, 'desktop');
+    try {
+      await page.goto(world.url);
+      await ask(page, '   ');
+      expect(await page.getByRole('alert').first().textContent()).toMatch(/question/i);
+      expect(await page.getByRole('article', { name: 'Answer' }).count()).toBe(0);
+
+      // The box stops at 2,000 characters, as the API does.
+      await page.getByLabel('Your question').fill('x'.repeat(2_500));
+      expect(((await page.getByLabel('Your question').inputValue()) ?? '').length).toBeLessThanOrEqual(2_000);
+
+      // Markup in a question is text, never markup.
+      let dialogs = 0;
+      page.on('dialog', (dialog) => {
+        dialogs += 1;
+        void dialog.dismiss();
+      });
+      await ask(page, '<img src=x onerror="alert(1)"> <b>iliopsoas</b> abscess drainage');
+      const answer = page.getByRole('article', { name: 'Answer' }).first();
+      await answer.waitFor({ timeout: 30_000 });
+      expect(await answer.locator('h1').textContent()).toContain('<img src=x onerror="alert(1)">');
+      expect(await page.locator('main img').count()).toBe(0);
+      expect(dialogs).toBe(0);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('an editor publishes the answer; a reviewer reviews and approves it; the public page says Approved', async () => {
+    const editor = await openPage(world, 'desktop');
+    try {
+      await signIn(editor.page, world.url, 'editor');
+      await editor.page.goto(world.url);
+      await ask(editor.page, QUESTION);
+      await editor.page.getByRole('article', { name: 'Answer' }).first().waitFor({ timeout: 30_000 });
+      await editor.page.getByRole('button', { name: 'Publish as article' }).click();
+      const link = editor.page.getByRole('link', { name: 'Open the article page' });
+      await link.waitFor({ timeout: 30_000 });
+      articleUrl = (await link.getAttribute('href')) ?? '';
+      expect(articleUrl).toMatch(/^\/articles\/[a-z2-9]{10}\/what-is-the-management-of-an-iliopsoas-abscess$/);
+      await editor.page.goto(`${world.url}${articleUrl}`);
+      expect(await editor.page.getByRole('status').textContent()).toMatch(/Pending human review/);
+    } finally {
+      await editor.context.close();
+    }
+
+    const reviewer = await openPage(world, 'desktop');
+    try {
+      await signIn(reviewer.page, world.url, 'reviewer');
+      await reviewer.page.goto(`${world.url}/review`);
+      await reviewer.page.getByRole('heading', { name: 'Review desk' }).waitFor();
+      const id = articleUrl.split('/')[2] ?? '';
+      await reviewer.page.locator(`a[href="/review/${id}"]`).first().click();
+      await reviewer.page.getByRole('button', { name: 'Start review' }).click();
+      await reviewer.page.getByRole('button', { name: 'Approve' }).waitFor();
+      // A comment on one statement.
+      await reviewer.page.getByRole('button', { name: 'Comment on statement bottom-line.1' }).click();
+      await reviewer.page.getByLabel('Comment', { exact: true }).fill('Checked against reference 1.');
+      await reviewer.page.getByRole('button', { name: 'Add comment' }).click();
+      await reviewer.page.getByText('Checked against reference 1.').waitFor();
+      await screenshot(reviewer.page, 'review-desktop');
+      await reviewer.page.getByRole('button', { name: 'Approve' }).click();
+      await reviewer.page.getByText(/Approved/).first().waitFor();
+    } finally {
+      await reviewer.context.close();
+    }
+
+    const reader = await openPage(world, 'phone', { javaScript: false });
+    try {
+      await reader.page.goto(`${world.url}${articleUrl}`);
+      expect(await reader.page.getByRole('status').textContent()).toMatch(/Reviewed by the medical review board/);
+      expect(await reader.page.locator('body').textContent()).toMatch(/Approved .* by Dr Rita Review, MD, Infectious diseases/);
+    } finally {
+      await reader.context.close();
+    }
+  });
+
+  it('every page of the app passes axe-core (WCAG 2.1 AA) and fits a phone; screenshots for the README', async () => {
+    const pages: [string, string, 'editor' | 'reviewer' | 'admin' | undefined][] = [
+      ['ask', '/', undefined],
+      ['articles', '/articles', undefined],
+      ['signin', '/signin', undefined],
+      ['review-queue', '/review', 'reviewer'],
+      ['admin', '/admin', 'admin'],
+    ];
+    const found: Record<string, unknown> = {};
+    for (const viewport of ['desktop', 'phone'] as const) {
+      for (const [name, path, role] of pages) {
+        const { page, context, problems } = await openPage(world, viewport, { bypassCsp: true });
+        try {
+          if (role) await signIn(page, world.url, role);
+          await page.goto(`${world.url}${path}`);
+          await page.locator('main h1').first().waitFor();
+          await page.waitForLoadState('networkidle');
+          await screenshot(page, `${name}-${viewport}`);
+          const overflow = (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
+          const violations = await axe(page);
+          if (violations.length > 0 || overflow > 0 || problems.length > 0) found[`${name} ${viewport}`] = { violations, overflow, problems };
+        } finally {
+          await context.close();
+        }
+      }
+    }
+    expect(found).toEqual({});
+  }, 120_000);
+});
+
+describe.skipIf(SKIP_REASON !== '')('streaming a language model\'s draft in the browser', () => {
+  let world: World;
+  let chat: FakeChatServer;
+  beforeAll(async () => {
+    chat = await startFakeChatServer();
+    world = await startWorld(llmPatch(chat.baseUrl));
+  }, 120_000);
+  afterAll(async () => {
+    await world?.close();
+    await chat?.close();
+  });
+
+  it('shows the unverified draft as it is written, then replaces it with the verified answer', async () => {
+    // The model's reply (the fake's default: each passage cited) arrives in small pieces, slowly.
+    chat.script({ fragmentBytes: 400, gapMs: 25 });
+    const { page, context, problems } = await openPage(world, 'desktop');
+    try {
+      await page.goto(world.url);
+      await ask(page, QUESTION);
+      const draft = page.getByRole('region', { name: 'Unverified draft' });
+      await draft.waitFor({ timeout: 30_000 });
+      await expect.poll(async () => ((await draft.textContent()) ?? '').length, { timeout: 30_000 }).toBeGreaterThan(20);
+      const answer = page.getByRole('article', { name: 'Answer' }).first();
+      await answer.waitFor({ timeout: 60_000 });
+      expect(await draft.count()).toBe(0);
+      expect(await answer.getByRole('button', { name: /^Show source for reference \d+$/ }).count()).toBeGreaterThan(0);
+      expect(chat.requests.length).toBe(1);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+});
+
+if (SKIP_REASON !== '') {
+  describe('the web app in the browser', () => {
+    it.skip(SKIP_REASON, () => undefined);
+  });
+}

@@ -1,0 +1,38 @@
+import { Fragment } from 'react';
+import type { Statement } from '../../types';
+import { useAnswerContext } from './AnswerContext';
+import { CitationButton } from './CitationButton';
+import { citedNumbers } from './citations';
+import { problemsText } from './statementNotes';
+
+const PARTIAL_FALLBACK = 'the cited passages hold only part of it';
+
+/**
+ * One statement as a reader meets it: its text, its citation numbers (each opens the passages it
+ * rests on), and, when the verifier found the passages hold only part of it, a visible note with
+ * the verifier's reasons (as a tooltip, and as text for screen readers).
+ */
+export function StatementText({ statement }: { statement: Statement }) {
+  const { numberOf } = useAnswerContext();
+  const numbers = citedNumbers(statement, numberOf);
+  const partial = statement.verdict?.support === 'partial';
+  const why = partial ? problemsText(statement, PARTIAL_FALLBACK) : '';
+  return (
+    <>
+      <span className={partial ? 'statement partial' : 'statement'} title={partial ? `Partly supported: ${why}` : undefined}>
+        {statement.text}
+      </span>
+      {numbers.map((number, index) => (
+        <Fragment key={number}>
+          {index > 0 ? <sup className="cite-separator" aria-hidden="true">,</sup> : null}
+          <CitationButton number={number} statement={statement} />
+        </Fragment>
+      ))}
+      {partial ? (
+        <span className="partial-note" title={why}>
+          {' '}(partly supported<span className="sr-only">: {why}</span>)
+        </span>
+      ) : null}
+    </>
+  );
+}
