@@ -50,6 +50,12 @@ export const SettingsSchema = z
         maxPdfMiB: z.number().int().min(1).max(4_096).default(256),
         /** How often plain (non-TTY) progress lines are written, in ms. */
         logIntervalMs: z.number().int().min(100).default(5_000),
+        /**
+         * Folders an administrator may ingest from through the HTTP API (ingest jobs), relative to
+         * the server's working directory. A job's paths must resolve inside one of them after
+         * symbolic links are followed; empty: no path is accepted.
+         */
+        serverRoots: z.array(z.string().min(1).max(1_000)).max(50).default(['library', 'data/inbox']),
       })
       .strict()
       .prefault({}),

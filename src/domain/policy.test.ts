@@ -33,6 +33,14 @@ describe('policy', () => {
     expect(decide(account(['editor', 'reviewer']), 'read-audit', closed)).toBe('forbidden');
   });
 
+  it('keeps ingest jobs with administrators: they read files on the server', () => {
+    for (const roles of [['reader'], ['editor'], ['reviewer'], ['editor', 'reviewer']] as Role[][]) {
+      expect(decide(account(roles), 'manage-library', open)).toBe('forbidden');
+    }
+    expect(decide({ kind: 'anonymous' }, 'manage-library', open)).toBe('unauthenticated');
+    expect(decide(account(['admin']), 'manage-library', closed)).toBe('allow');
+  });
+
   it('treats a disabled account as nobody', () => {
     expect(decide(account(['admin'], true), 'read-audit', open)).toBe('unauthenticated');
     expect(decide(account(['reader'], true), 'ask', open)).toBe('allow');

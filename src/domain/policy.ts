@@ -27,6 +27,8 @@ export const ACTIONS = [
   'manage-accounts',
   'manage-all-keys',
   'read-audit',
+  // Ingest jobs on the server: files already on its disk, inside ingest.serverRoots
+  'manage-library',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -65,6 +67,7 @@ export const POLICY: Readonly<Record<Action, Rule>> = {
   'manage-accounts': { roles: [] },
   'manage-all-keys': { roles: [] },
   'read-audit': { roles: [] },
+  'manage-library': { roles: [] },
 };
 
 /** `allow`, or why not: nobody is signed in (401) or the account lacks the role (403). */

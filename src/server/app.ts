@@ -10,6 +10,7 @@ import { installRateLimits } from './rate-limit.js';
 import { installSecurityHeaders } from './security.js';
 import { installAuth, installPolicy } from './auth.js';
 import { accountRoutes } from './routes/accounts.js';
+import { articleReferenceRoutes } from './routes/article-references.js';
 import { articleRoutes } from './routes/articles.js';
 import { askRoutes } from './routes/ask.js';
 import { auditRoutes } from './routes/audit.js';
@@ -17,6 +18,8 @@ import { pageRoutes } from './routes/pages.js';
 import { webAppRoutes } from './routes/web-app.js';
 import { sessionRoutes } from './routes/session.js';
 import { healthRoutes } from './routes/health.js';
+import { ingestJobRoutes } from './routes/ingest-jobs.js';
+import { libraryRoutes } from './routes/library.js';
 import { searchRoutes } from './routes/search.js';
 import { sourceRoutes } from './routes/sources.js';
 import { threadRoutes } from './routes/threads.js';
@@ -92,7 +95,7 @@ export function createServer(container: ServerContainer, settings: ServerSetting
   void app.register(healthRoutes, deps);
   void app.register(pageRoutes, deps);
   void app.register(webAppRoutes(settings.webDir === '' ? fileURLToPath(new URL('../../web/dist', import.meta.url)) : settings.webDir), deps);
-  for (const routes of [searchRoutes, askRoutes, threadRoutes, sourceRoutes, sessionRoutes, accountRoutes, articleRoutes, auditRoutes]) {
+  for (const routes of [searchRoutes, askRoutes, threadRoutes, sourceRoutes, sessionRoutes, accountRoutes, articleRoutes, auditRoutes, libraryRoutes, ingestJobRoutes, articleReferenceRoutes]) {
     void app.register(routes, { ...deps, prefix: API_PREFIX });
   }
   return app;

@@ -1,9 +1,16 @@
 import type { Container } from '../config/container.js';
+import type { IngestJobs } from '../config/ingest-jobs.js';
 import type { Settings } from '../config/settings.js';
 import type { ServerMetrics } from './metrics.js';
 
-/** What the routes use of the container: the use cases, the library, threads, accounts and articles. */
-export type ServerContainer = Pick<Container, 'search' | 'ask' | 'store' | 'threads' | 'editorial' | 'accounts' | 'articles'>;
+/**
+ * What the routes use of the container: the use cases, the library, threads, accounts and
+ * articles, and for ingest jobs the settings (`ingest.serverRoots`) and the ingest collaborators.
+ */
+export type ServerContainer = Pick<Container, 'search' | 'ask' | 'store' | 'threads' | 'editorial' | 'accounts' | 'articles' | 'settings' | 'ingestDeps'> & {
+  /** The ingest job queue to use; by default each server makes its own (config/ingest-jobs.ts). Tests bring one to watch it. */
+  ingestJobs?: IngestJobs;
+};
 
 export type ServerSettings = Settings['server'];
 

@@ -89,6 +89,17 @@ const ROUTES: Record<string, Row> = {
   'GET /api/v1/articles/:id/flags': { access: () => STAFF, request: (w) => ({ url: `/api/v1/articles/${w.articleId}/flags` }) },
   'POST /api/v1/articles/:id/flags/dismiss': { access: () => REVIEWERS, request: (w) => ({ url: `/api/v1/articles/${w.articleId}/flags/dismiss`, payload: { reason: 'checked' } }) },
   'GET /api/v1/audit': { access: () => ADMINS, request: () => ({ url: '/api/v1/audit' }) },
+  'GET /api/v1/library': { access: (s) => OPEN_TO_ANONYMOUS(s.ask), request: () => ({ url: '/api/v1/library' }) },
+  'GET /api/v1/articles/:id/references': {
+    access: (s) => OPEN_TO_ANONYMOUS(s.readArticles),
+    request: (w) => ({ url: `/api/v1/articles/${w.articleId}/references?format=ris` }),
+  },
+  // The starter library is in the test library already: the admin's job finds every file done.
+  'POST /api/v1/ingest-jobs': { access: () => ADMINS, request: () => ({ url: '/api/v1/ingest-jobs', payload: { paths: ['library/starter'] } }) },
+  'GET /api/v1/ingest-jobs': { access: () => ADMINS, request: () => ({ url: '/api/v1/ingest-jobs' }) },
+  'GET /api/v1/ingest-jobs/:id': { access: () => ADMINS, request: () => ({ url: '/api/v1/ingest-jobs/none' }) },
+  'GET /api/v1/ingest-jobs/:id/events': { access: () => ADMINS, request: () => ({ url: '/api/v1/ingest-jobs/none/events' }) },
+  'DELETE /api/v1/ingest-jobs/:id': { access: () => ADMINS, request: () => ({ url: '/api/v1/ingest-jobs/none' }) },
 };
 
 describe('every route × every role', () => {

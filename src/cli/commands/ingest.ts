@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { planIngest, runIngest, type IngestReport } from '../../ingest/pipeline.js';
+import { ingestAndRecheck } from '../../ingest/ingest-and-recheck.js';
+import { planIngest, type IngestReport } from '../../ingest/pipeline.js';
 import { withContainer, type GlobalOptions } from '../context.js';
 import { printJson, type Io } from '../io.js';
 import { presentIngestSummary } from '../presenters/ingest-summary.js';
@@ -46,19 +47,23 @@ export async function ingestPaths(paths: string[], options: IngestCommandOptions
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     try {
-      const report = await runIngest(planned, container.ingestDeps(), {
+      const { report } = await ingestAndRecheck(planned, container.ingestDeps(), {
         force: options.force ?? false,
         signal: controller.signal,
         onEvent: (event) => view.onEvent(event),
+        onReport: (done) => {
+          view.stop();
+          if (options.json) printJson(io, done);
+          else io.out(presentIngestSummary(done));
+        },
+        // Living articles: what this ingest changed may touch what published articles cite.
+        recheck: async () => {
+          if ((await container.editorial.articles.citations()).length === 0) return undefined;
+          const rechecked = await recheckArticles(container, io);
+          io.err(describeRecheck(rechecked));
+          return rechecked;
+        },
       });
-      view.stop();
-      if (options.json) printJson(io, report);
-      else io.out(presentIngestSummary(report));
-      const { added, updated, deleted } = report.totals;
-      // Living articles: what this ingest changed may touch what published articles cite.
-      if (!report.interrupted && added + updated + deleted > 0 && (await container.editorial.articles.citations()).length > 0) {
-        io.err(describeRecheck(await recheckArticles(container, io)));
-      }
       return report;
     } finally {
       view.stop();

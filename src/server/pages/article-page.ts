@@ -1,7 +1,9 @@
 import { citationMarks, summaryLines, viaWorks } from '../../answer/render-markdown.js';
+import { CITE_FORMAT_FILES, CITE_FORMATS } from '../../articles/cite-formats.js';
 import type { Answer, Statement } from '../../domain/answer.js';
 import { DISCLAIMER, STATUS_LABELS, type Article, type ArticleVersion } from '../../domain/article.js';
 import { INTEGRITY_LABELS } from '../../domain/integrity.js';
+import { referencesUrl } from '../routes/article-references.js';
 import { html, page, type Html } from './html.js';
 
 /**
@@ -45,7 +47,7 @@ ${answer.notices.length > 0 ? html`<div class="meta">${answer.notices.map((n) =>
 <p class="bottom-line">${answer.bottomLine.map((s, i) => html`${i > 0 ? ' ' : ''}${statement(s)}`)}</p>
 ${answer.sections.map((section) => html`<h2>${section.title}</h2><ul>${section.statements.map((s) => html`<li>${statement(s)}</li>`)}</ul>`)}
 ${summary.length > 0 ? html`<h2>Evidence summary</h2><ul>${summary.map((line) => html`<li>${line}</li>`)}</ul>` : ''}
-${answer.references.length > 0 ? html`<h2>References</h2><ol class="refs">${answer.references.map((r) => html`<li id="ref-${r.number}"><span class="label">${r.label}</span><br>${r.citation}${r.source.integrity !== 'ok' ? html` <span class="integrity">${INTEGRITY_LABELS[r.source.integrity]}</span>` : ''}${r.links.length > 0 ? html`<br>${r.links.map((l, i) => html`${i > 0 ? ' · ' : ''}<a href="${l.url}" rel="noopener noreferrer">${l.label}</a>`)}` : ''}</li>`)}</ol>` : ''}
+${answer.references.length > 0 ? html`<h2>References</h2><ol class="refs">${answer.references.map((r) => html`<li id="ref-${r.number}"><span class="label">${r.label}</span><br>${r.citation}${r.source.integrity !== 'ok' ? html` <span class="integrity">${INTEGRITY_LABELS[r.source.integrity]}</span>` : ''}${r.links.length > 0 ? html`<br>${r.links.map((l, i) => html`${i > 0 ? ' · ' : ''}<a href="${l.url}" rel="noopener noreferrer">${l.label}</a>`)}` : ''}</li>`)}</ol>${exportLine(article)}` : ''}
 ${answer.glossary.length > 0 ? html`<h2>Words used</h2><dl>${answer.glossary.map((g) => html`<dt>${g.term}</dt><dd>${g.meaning}</dd>`)}</dl>` : ''}
 </article>
 <footer>
@@ -53,6 +55,11 @@ ${answer.glossary.length > 0 ? html`<h2>Words used</h2><dl>${answer.glossary.map
 <p>Answer to: “${article.question}” · written for a ${answer.audience} reader · composed by ${answer.provenance.composer} on ${formatDate(answer.provenance.generatedAt)} from ${answer.evidence.length} retrieved passages.</p>
 </footer>`;
   return page(version.title, body, { description: answer.bottomLine.map((s) => s.text).join(' ').slice(0, 300) });
+}
+
+/** Links to the references as files for reference managers (routes/article-references.ts); not printed. */
+function exportLine(article: Article): Html {
+  return html`<p class="meta noprint">Export references: ${CITE_FORMATS.map((format, i) => html`${i > 0 ? ' · ' : ''}<a href="${referencesUrl(article.id, format)}" download>${CITE_FORMAT_FILES[format].label}</a>`)}</p>`;
 }
 
 function stepClass(step: (typeof STEPS)[number], article: Article, reviewed: boolean): string {
