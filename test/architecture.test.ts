@@ -57,6 +57,24 @@ describe('architecture', () => {
     expect(violations).toEqual([]);
   });
 
+  it('the web app takes values only from the pure domain modules, and types from anywhere in src', () => {
+    const web = path.join(ROOT, 'web', 'src');
+    const violations: string[] = [];
+    const files = (dir: string): string[] =>
+      readdirSync(dir).flatMap((name) => {
+        const full = path.join(dir, name);
+        return statSync(full).isDirectory() ? files(full) : /\.tsx?$/.test(name) ? [full] : [];
+      });
+    for (const file of files(web)) {
+      for (const match of readFileSync(file, 'utf8').matchAll(/(?:^|\n)\s*(import|export)(\s+type)?[^'"]*?from\s+['"](\.{1,2}\/[^'"]+)['"]/g)) {
+        const target = path.resolve(path.dirname(file), match[3] ?? '');
+        if (target.startsWith(web) || match[2]) continue;
+        if (!target.startsWith(path.join(SRC, 'domain'))) violations.push(`${path.relative(ROOT, file)} imports ${match[3]}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
   it('readers depend only on the domain, the reader contract and the byte helpers', () => {
     const readers = path.join(SRC, 'ingest', 'readers');
     const violations: string[] = [];

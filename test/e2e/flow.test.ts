@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeChatServer, type FakeChatServer } from '../support/fake-chat-server.js';
@@ -29,11 +32,41 @@ async function ask(page: Page, question: string): Promise<void> {
 describe.skipIf(SKIP_REASON !== '')('the web app in the browser', () => {
   let world: World;
   let articleUrl = '';
+  // A folder on the server that administrators may ingest from (ingest.serverRoots).
+  const inbox = mkdtempSync(path.join(tmpdir(), 'citemed-e2e-inbox-'));
 
   beforeAll(async () => {
-    world = await startWorld();
+    writeFileSync(
+      path.join(inbox, 'ward-drains.md'),
+      '---\ntitle: Ward note on abscess drains\n---\n\n# Drains\n\nAbscess drains on this ward are flushed with saline once a day.\n',
+    );
+    world = await startWorld({ ingest: { serverRoots: [inbox] } });
   }, 120_000);
-  afterAll(async () => world?.close());
+  afterAll(async () => {
+    await world?.close();
+    rmSync(inbox, { recursive: true, force: true });
+  });
+
+  it('an administrator ingests a folder on the server and watches the job finish', async () => {
+    const { page, context, problems } = await openPage(world, 'desktop');
+    try {
+      await signIn(page, world.url, 'admin');
+      await page.goto(`${world.url}/admin`);
+      await page.getByRole('heading', { name: 'Library' }).waitFor();
+      await page.getByLabel('Paths on the server (one per line)').fill(inbox);
+      await page.getByRole('button', { name: 'Start ingest' }).click();
+      const job = page.locator('li.job').first();
+      await job.locator('.badge', { hasText: 'Done' }).waitFor({ timeout: 60_000 });
+      const added = job.locator('dl.totals div', { has: page.locator('dt', { hasText: 'Added' }) }).locator('dd');
+      expect(await added.textContent()).toBe('1');
+      // The library statistics count the new source.
+      const stats = (await (await fetch(`${world.url}/api/v1/library`)).json()) as { sources: number };
+      expect(stats.sources).toBeGreaterThan(30);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
 
   it('asks, streams a cited answer, opens a citation with the cited words marked, and follows up', async () => {
     const { page, context, problems } = await openPage(world, 'desktop');

@@ -85,6 +85,7 @@ describe('HTTP API', () => {
           '/api/v1/library',
           '/api/v1/me',
           '/api/v1/me/password',
+          '/api/v1/people',
           '/api/v1/search',
           '/api/v1/session',
           '/api/v1/sources/{id}',

@@ -64,6 +64,7 @@ const ROUTES: Record<string, Row> = {
   'DELETE /api/v1/session': { access: () => PUBLIC, request: () => ({ url: '/api/v1/session' }) },
   'GET /api/v1/me': { access: () => SIGNED_IN, request: () => ({ url: '/api/v1/me' }) },
   'POST /api/v1/me/password': { access: () => SIGNED_IN, request: () => ({ url: '/api/v1/me/password', payload: { current: PASSWORD, password: PASSWORD } }) },
+  'GET /api/v1/people': { access: () => STAFF, request: () => ({ url: '/api/v1/people' }) },
   'GET /api/v1/accounts': { access: () => ADMINS, request: () => ({ url: '/api/v1/accounts' }) },
   'POST /api/v1/accounts': { access: () => ADMINS, request: () => ({ url: '/api/v1/accounts', payload: { username: 'x', displayName: 'X', roles: ['reader'], password: 'short' } }) },
   'PATCH /api/v1/accounts/:id': { access: () => ADMINS, request: (w) => ({ url: `/api/v1/accounts/${w.readerId}`, payload: { displayName: 'Rae R. Reader' } }) },

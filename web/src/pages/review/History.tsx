@@ -2,6 +2,7 @@ import type { ReReviewFlag, ReviewDecision } from '../../types';
 import type { VersionInfo } from './compare-rows';
 import { When } from './format';
 import { actionLabel } from './labels';
+import { PersonName } from './people';
 
 const ORIGIN_LABELS: Record<VersionInfo['origin'], string> = { published: 'Published', edited: 'Edited by hand', regenerated: 'Asked again' };
 
@@ -27,7 +28,7 @@ export function VersionsTable({ versions }: { versions: VersionInfo[] }) {
                 <td data-label="Version">{v.number}</td>
                 <td data-label="Origin">{ORIGIN_LABELS[v.origin] ?? v.origin}</td>
                 <td data-label="Note">{v.note ?? <span className="muted">—</span>}</td>
-                <td data-label="Author">{v.createdBy}</td>
+                <td data-label="Author"><PersonName id={v.createdBy} /></td>
                 <td data-label="Date"><When at={v.createdAt} /></td>
               </tr>
             ))}
@@ -61,7 +62,7 @@ export function DecisionsTable({ decisions }: { decisions: ReviewDecision[] }) {
                 <tr key={`${d.at}-${i}`}>
                   <td data-label="Action">{actionLabel(d.action)}</td>
                   <td data-label="Version">{d.version}</td>
-                  <td data-label="Reviewer">{d.reviewerId}</td>
+                  <td data-label="Reviewer"><PersonName id={d.reviewerId} /></td>
                   <td data-label="Comment">{d.comment ?? <span className="muted">—</span>}</td>
                   <td data-label="Date"><When at={d.at} /></td>
                 </tr>

@@ -3,6 +3,7 @@ import { post } from '../../api';
 import type { StatementComment } from '../../types';
 import { ErrorBanner, When } from './format';
 import { useAction } from './use-action';
+import { PersonName } from './people';
 
 /**
  * Comments on single statements. The compare view draws statements deep inside its rows; what
@@ -69,15 +70,14 @@ function CommentItem({ comment, desk }: { comment: StatementComment; desk: Comme
   const resolve = async () => {
     if (await action.run(() => post(`${desk.base}/comments/${encodeURIComponent(comment.id)}/resolve`))) desk.reload();
   };
-  const who = (id: string) => (id === desk.me ? `${id} (you)` : id);
   return (
     <li className={comment.resolvedAt ? 'comment resolved' : 'comment'}>
       <p id={textId} className="comment-text">{comment.text}</p>
       <p className="small comment-meta">
-        <span>{who(comment.authorId)}</span>, <When at={comment.createdAt} />
+        <PersonName id={comment.authorId} />, <When at={comment.createdAt} />
         {comment.resolvedAt ? (
           <span>
-            {' '}· resolved{comment.resolvedBy ? ` by ${who(comment.resolvedBy)}` : ''}, <When at={comment.resolvedAt} />
+            {' '}· resolved{comment.resolvedBy ? <> by <PersonName id={comment.resolvedBy} /></> : ''}, <When at={comment.resolvedAt} />
           </span>
         ) : (
           <>

@@ -13,6 +13,7 @@ import { CommentDeskContext, type CommentDesk } from './StatementComments';
 import { useFetched } from './use-fetched';
 import { VersionCompare } from './VersionCompare';
 import './review.css';
+import { PeopleProvider } from './people';
 
 /**
  * One article on the review desk: its status and flags, the reviewer's decision, the versions
@@ -50,28 +51,30 @@ export function Workspace({ id }: { id: string }) {
   }
   const isReviewer = session.has('reviewer');
   return (
-    <article className="workspace wide" aria-labelledby="article-title">
-      <p className="noprint"><Link to="/review">← Review desk</Link></p>
-      <h1 id="article-title">{article.title}</h1>
-      <ArticleFacts article={article} />
-      <ErrorBanner error={view.error ?? versions.error ?? decisions.error ?? comments.error} />
-      {article.flags.length > 0 ? (
-        <section aria-labelledby="flags-heading">
-          <h2 id="flags-heading">Flagged for re-review</h2>
-          <FlagList flags={article.flags} />
-          {isReviewer ? <DismissFlags base={base} onDismissed={reloadAll} /> : null}
-        </section>
-      ) : null}
-      {isReviewer ? <DecisionPanel article={article} base={base} onDecided={reloadAll} /> : null}
-      <CommentDeskContext.Provider value={desk}>
-        {versions.data ? (
-          <VersionCompare key={article.currentVersion} base={base} versions={versions.data.versions} current={article.currentVersion} canComment />
+    <PeopleProvider>
+      <article className="workspace wide" aria-labelledby="article-title">
+        <p className="noprint"><Link to="/review">← Review desk</Link></p>
+        <h1 id="article-title">{article.title}</h1>
+        <ArticleFacts article={article} />
+        <ErrorBanner error={view.error ?? versions.error ?? decisions.error ?? comments.error} />
+        {article.flags.length > 0 ? (
+          <section aria-labelledby="flags-heading">
+            <h2 id="flags-heading">Flagged for re-review</h2>
+            <FlagList flags={article.flags} />
+            {isReviewer ? <DismissFlags base={base} onDismissed={reloadAll} /> : null}
+          </section>
         ) : null}
-      </CommentDeskContext.Provider>
-      {session.has('editor') && canRevise(article.status) ? <NewVersionForm base={base} onMade={reloadAll} /> : null}
-      {versions.data ? <VersionsTable versions={versions.data.versions} /> : null}
-      {decisions.data ? <DecisionsTable decisions={decisions.data.decisions} /> : null}
-    </article>
+        {isReviewer ? <DecisionPanel article={article} base={base} onDecided={reloadAll} /> : null}
+        <CommentDeskContext.Provider value={desk}>
+          {versions.data ? (
+            <VersionCompare key={article.currentVersion} base={base} versions={versions.data.versions} current={article.currentVersion} canComment />
+          ) : null}
+        </CommentDeskContext.Provider>
+        {session.has('editor') && canRevise(article.status) ? <NewVersionForm base={base} onMade={reloadAll} /> : null}
+        {versions.data ? <VersionsTable versions={versions.data.versions} /> : null}
+        {decisions.data ? <DecisionsTable decisions={decisions.data.decisions} /> : null}
+      </article>
+    </PeopleProvider>
   );
 }
 
