@@ -13,6 +13,7 @@ import { registerSearch } from './commands/search.js';
 import { registerServe } from './commands/serve.js';
 import { registerSources } from './commands/sources.js';
 import { registerStats } from './commands/stats.js';
+import { registerWorker } from './commands/worker.js';
 import { processIo, reportError, type Io } from './io.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -39,6 +40,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
   registerServe(program, io);
   registerAccounts(program, io);
   registerArticles(program, io);
+  registerWorker(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -9,7 +9,7 @@ import { createOpenAiEmbedder } from '../adapters/embeddings/openai-embedder.js'
 import { createNodeFileSystem } from '../adapters/fs/node-files.js';
 import { loadSharedDataResources } from '../adapters/resources/shared-data-resources.js';
 import { createArgon2Hasher } from '../adapters/passwords/argon2.js';
-import { openSqliteLibrary } from '../adapters/sqlite/sqlite-store.js';
+import { openPgWorkQueue } from '../adapters/postgres/work-queue.js';
 import { createMemoryThreadStore } from '../adapters/threads/memory.js';
 import type { AccountsDeps } from '../accounts/accounts.js';
 import type { ArticlesDeps } from '../articles/service.js';
@@ -26,6 +26,7 @@ import type { IngestDeps } from '../ingest/pipeline.js';
 import type { Composer } from '../ports/composer.js';
 import type { RetrievalDataset } from '../ports/dataset.js';
 import type { EditorialStore } from '../ports/editorial.js';
+import type { WorkQueue } from '../ports/work-queue.js';
 import type { Embedder } from '../ports/embedder.js';
 import type { FileSystem } from '../ports/files.js';
 import type { SearchFilters, Store } from '../ports/store.js';
@@ -34,6 +35,7 @@ import { buildExpansionIndex, type ExpansionIndex } from '../retrieval/expansion
 import { expansionClauses } from '../retrieval/expansion-clauses.js';
 import { DEFAULT_EXPANSION_OPTIONS, type ExpansionSettings } from '../retrieval/expansion/options.js';
 import { createRetriever, type Expander, type RetrievalOptions, type RetrievalResult } from '../retrieval/retrieve.js';
+import { openLibrary } from './backends.js';
 import type { Settings } from './settings.js';
 
 /**
@@ -59,6 +61,8 @@ export interface Container {
   ask(request: AskRequest): Promise<Answer>;
   /** Gives the library's passages vectors from the configured embedder, for hybrid search. */
   embed(options: EmbedOptions): Promise<EmbedReport>;
+  /** The work queue of `citemed worker` (PostgreSQL store only), opened on first use; the caller stops it. */
+  workQueue(): Promise<WorkQueue>;
   close(): Promise<void>;
 }
 
@@ -185,12 +189,7 @@ export interface ContainerOptions {
 }
 
 export function createContainer(settings: Settings, options: ContainerOptions = {}): Container {
-  const { store, editorial } = openSqliteLibrary({
-    path: settings.store.path,
-    busyTimeoutMs: settings.store.busyTimeoutMs,
-    cacheMiB: settings.store.cacheMiB,
-    create: options.create ?? true,
-  });
+  const { store, editorial } = openLibrary(settings.store, options.create ?? true);
   const files = createNodeFileSystem(options.cwd);
   const embedder = createEmbedder(settings.embedder);
   let composer: Composer | undefined;
@@ -264,6 +263,24 @@ export function createContainer(settings: Settings, options: ContainerOptions = 
     embed: (embedOptions) => {
       if (!embedder) return Promise.reject(missingEmbedder('`citemed embed`'));
       return embedLibrary({ store, embedder, elapsedMs: () => performance.now() }, embedOptions);
+    },
+    workQueue: () => {
+      if (settings.store.url === '') {
+        return Promise.reject(
+          new CitemedError('bad-config', 'the work queue needs the PostgreSQL store', {
+            hint: 'set store.url (CITEMED__STORE__URL=postgres://user@host:5432/database); with the embedded SQLite library, run `citemed ingest` directly',
+          }),
+        );
+      }
+      return openPgWorkQueue({
+        url: settings.store.url,
+        schema: `${settings.store.schema}_queue`,
+        expireSeconds: settings.jobs.expireSeconds,
+        retryLimit: settings.jobs.retryLimit,
+        retryDelaySeconds: settings.jobs.retryDelaySeconds,
+        pollSeconds: settings.jobs.pollSeconds,
+        maintenanceSeconds: settings.jobs.maintenanceSeconds,
+      });
     },
     close: () => store.close(),
   };

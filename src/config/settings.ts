@@ -10,7 +10,13 @@ export const SettingsSchema = z
   .object({
     store: z
       .object({
-        kind: z.literal('sqlite').default('sqlite'),
+        /**
+         * A PostgreSQL server for the library (`postgres://user@host:5432/database`; a password in
+         * it is never printed). Empty: the embedded SQLite file at `path`.
+         */
+        url: text()
+          .default('')
+          .refine((url) => url === '' || /^postgres(ql)?:\/\//.test(url), { message: 'store.url must start with postgres:// or postgresql://, or be empty for SQLite' }),
         /** Database file; relative paths resolve against the working directory. */
         path: z.string().min(1).default('data/citemed.db'),
         /** How long a write waits for another process's lock before failing, in ms. */
@@ -20,6 +26,36 @@ export const SettingsSchema = z
          * keeps a large ingest's peak memory lower; reads also have the OS page cache.
          */
         cacheMiB: z.number().int().min(1).max(16_384).default(16),
+        /** With store.url: the schema holding the library (several libraries can share a database). */
+        schema: z
+          .string()
+          .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'store.schema is a lower-case identifier: letters, digits and "_"')
+          .default('citemed'),
+        /** With store.url: connections per process. */
+        poolSize: z.number().int().min(1).max(200).default(10),
+      })
+      .strict()
+      .prefault({}),
+    /**
+     * The work queue of `citemed worker` (PostgreSQL only: store.url). A job is one file's ingest
+     * or a re-check of the articles.
+     */
+    jobs: z
+      .object({
+        /**
+         * A job still running after this many seconds is taken to have lost its worker and is
+         * retried elsewhere. Above the longest honest ingest of one file (a MEDLINE baseline file
+         * takes about 15 s here).
+         */
+        expireSeconds: z.number().int().min(2).max(86_400).default(1_800),
+        /** Tries after the first before a job is failed for good. */
+        retryLimit: z.number().int().min(0).max(100).default(5),
+        /** First retry after this many seconds, doubling after each. */
+        retryDelaySeconds: z.number().int().min(1).max(3_600).default(5),
+        /** How often an idle worker looks for a job, in seconds. */
+        pollSeconds: z.number().min(0.5).max(600).default(2),
+        /** How often expired jobs are looked for, in seconds. */
+        maintenanceSeconds: z.number().int().min(1).max(3_600).default(30),
       })
       .strict()
       .prefault({}),

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { submitIngest } from '../../ingest/distributed.js';
 import { ingestAndRecheck } from '../../ingest/ingest-and-recheck.js';
 import { planIngest, type IngestReport } from '../../ingest/pipeline.js';
 import { withContainer, type GlobalOptions } from '../context.js';
@@ -9,6 +10,7 @@ import { createProgressView } from '../progress.js';
 
 export interface IngestCommandOptions {
   force?: boolean;
+  queue?: boolean;
   json?: boolean;
   quiet?: boolean;
 }
@@ -21,11 +23,13 @@ export function registerIngest(program: Command, io: Io, setExitCode: (code: num
     .option('--force', 'read files again even if they were ingested to the end before')
     .option('--json', 'print the summary as JSON on stdout')
     .option('-q, --quiet', 'no progress output')
+    .option('--queue', 'do not ingest here: queue one job per file for `citemed worker` processes (PostgreSQL store only)')
     .addHelpText(
       'after',
       '\nInterrupt at any time (Ctrl-C, kill): committed batches stay, and running the same command again\ncontinues where it stopped, with nothing lost and nothing doubled.',
     )
     .action(async (paths: string[], options: IngestCommandOptions, command: Command) => {
+      if (options.queue) return queueIngest(paths, options, command.optsWithGlobals<GlobalOptions>(), io);
       const report = await ingestPaths(paths, options, command.optsWithGlobals<GlobalOptions>(), io);
       setExitCode(report.interrupted ? 130 : report.failedFiles > 0 ? 1 : 0);
     });
@@ -69,6 +73,21 @@ export async function ingestPaths(paths: string[], options: IngestCommandOptions
       view.stop();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+    }
+  });
+}
+
+/** `--queue`: one job per file for the workers, and a line saying what was queued. */
+async function queueIngest(paths: string[], options: IngestCommandOptions, globals: GlobalOptions, io: Io): Promise<void> {
+  await withContainer(globals, { create: true }, async (container) => {
+    const queue = await container.workQueue();
+    try {
+      const report = await submitIngest(queue, container.files, paths, options.force ?? false);
+      if (options.json) return printJson(io, report);
+      io.out(`citemed: queued ${report.submitted.length} file(s) for the workers${report.alreadyQueued.length > 0 ? `; ${report.alreadyQueued.length} already waiting` : ''}`);
+      for (const skipped of report.ignored) io.err(`  not queued: ${skipped.path} (${skipped.why})`);
+    } finally {
+      await queue.stop({ graceful: false });
     }
   });
 }

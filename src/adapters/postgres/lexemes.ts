@@ -1,0 +1,121 @@
+import { stemmer } from 'stemmer';
+
+/**
+ * The PostgreSQL index's tokens, built here rather than by to_tsvector, so that they are the
+ * tokens SQLite's FTS5 index holds (`unicode61 remove_diacritics 2` + `porter`) and the tokens
+ * citemed's re-ranker counts (src/retrieval/tokens.ts, which adapters may not import): runs of
+ * letters and digits, case-folded, diacritics removed; ASCII letter runs of three or more
+ * characters Porter-stemmed. A query term then matches here exactly where it matches in SQLite,
+ * and `frequencies` counts what the re-ranker will score. lexemes.test.ts checks the two agree.
+ */
+const WORD = /[\p{L}\p{N}]+/gu;
+const ASCII_WORD = /[a-z0-9]+/g;
+const DIACRITICS = /\p{M}+/gu;
+// eslint-disable-next-line no-control-regex
+const ASCII = /^[\u0000-\u007f]*$/;
+const STEMMABLE = /^[a-z]+$/;
+
+/** Longest lexeme PostgreSQL accepts, in UTF-8 bytes; longer tokens are not indexed. */
+export const MAX_LEXEME_BYTES = 2047;
+/** Highest position a tsvector holds; PostgreSQL clamps larger ones to it. */
+export const MAX_POSITION = 16_383;
+/** Positions a tsvector keeps per lexeme; PostgreSQL drops the rest silently. */
+const MAX_POSITIONS_PER_LEXEME = 256;
+
+/** Folded, stemmed tokens of `text`, in order. */
+export function indexLexemes(text: string): string[] {
+  const ascii = ASCII.test(text);
+  const folded = (ascii ? text : text.normalize('NFD').replace(DIACRITICS, '')).toLowerCase();
+  const words = folded.match(ascii ? ASCII_WORD : WORD) ?? [];
+  for (let i = 0; i < words.length; i++) words[i] = stem(words[i] ?? '');
+  return words;
+}
+
+const STEMS = new Map<string, string>();
+const STEM_CACHE_LIMIT = 200_000;
+
+/** Porter stem of one folded token, cached: the same words recur in every passage. */
+function stem(token: string): string {
+  const cached = STEMS.get(token);
+  if (cached !== undefined) return cached;
+  const result = token.length > 2 && STEMMABLE.test(token) ? stemmer(token) : token;
+  if (STEMS.size >= STEM_CACHE_LIMIT) STEMS.clear();
+  STEMS.set(token, result);
+  return result;
+}
+
+/** The four indexed fields of a passage, already cut into lexemes. */
+export interface FieldLexemes {
+  title: readonly string[];
+  section: readonly string[];
+  body: readonly string[];
+  terms: readonly string[];
+}
+
+/**
+ * Field order in the vector and each field's weight letter. The body is last, so the position
+ * limit can only ever blur the end of an enormous body.
+ */
+const LAYOUT: readonly { field: keyof FieldLexemes; weight: 'A' | 'B' | 'C' | 'D' }[] = [
+  { field: 'title', weight: 'A' },
+  { field: 'terms', weight: 'B' },
+  { field: 'section', weight: 'C' },
+  { field: 'body', weight: 'D' },
+];
+
+/**
+ * A passage's weighted tsvector as tsvector input text (`'abscess':3A,17D 'drainag':20D`), cast
+ * with `::tsvector` by the writer. Each field starts two positions after the previous one ends,
+ * so no phrase matches across fields. Tokens too long for PostgreSQL are left out (they still
+ * count as positions, as they do in the token totals).
+ */
+export function tsvectorText(fields: FieldLexemes): string {
+  const positions = new Map<string, string[]>();
+  let position = 0;
+  for (const { field, weight } of LAYOUT) {
+    position += 1; // the gap between fields
+    for (const lexeme of fields[field]) {
+      position += 1;
+      if (tooLong(lexeme)) continue;
+      let list = positions.get(lexeme);
+      if (!list) positions.set(lexeme, (list = []));
+      // Past the limit every word still gets indexed (findable), all at the last position, as
+      // to_tsvector does: only phrases beyond it can no longer be told apart.
+      const at = Math.min(position, MAX_POSITION);
+      const entry = `${at}${weight}`;
+      if (list.length < MAX_POSITIONS_PER_LEXEME && list.at(-1) !== entry) list.push(entry);
+    }
+  }
+  const parts: string[] = [];
+  for (const [lexeme, list] of positions) parts.push(`${quoteLexeme(lexeme)}:${list.join(',')}`);
+  return parts.join(' ');
+}
+
+/**
+ * tsquery input text for each phrase that can match: the phrase's tokens cut and stemmed as the
+ * index is, joined by `<->` (adjacent, in order); duplicates and phrases with nothing indexable
+ * left out. Every lexeme is quoted, so no operator a user types (`&`, `!`, `:*`, brackets,
+ * quotes) reaches the parser. Joined by ` | `, they are "any of these phrases".
+ */
+export function phraseQueries(phrases: readonly (readonly string[])[]): string[] {
+  return [...new Set(phrases.map(phraseQuery).filter((q) => q !== ''))];
+}
+
+/** One phrase as tsquery text, or '' when it holds no lexeme the index could hold. */
+export function phraseQuery(tokens: readonly string[]): string {
+  const lexemes = tokens.flatMap(indexLexemes);
+  // A token too long to index can never match, and neither can a phrase holding it.
+  if (lexemes.length === 0 || lexemes.some(tooLong)) return '';
+  const text = lexemes.map(quoteLexeme).join(' <-> ');
+  return lexemes.length > 1 ? `(${text})` : text;
+}
+
+/** Longer than PostgreSQL takes. A UTF-16 unit is at most 3 UTF-8 bytes: most words need no count. */
+function tooLong(lexeme: string): boolean {
+  return lexeme.length * 3 > MAX_LEXEME_BYTES && Buffer.byteLength(lexeme) > MAX_LEXEME_BYTES;
+}
+
+/** A lexeme in tsvector/tsquery input syntax: single-quoted, quotes doubled, backslashes escaped. */
+export function quoteLexeme(lexeme: string): string {
+  return `'${lexeme.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+}

@@ -1,0 +1,38 @@
+import { describe, openPostgres } from '../adapters/postgres/connection.js';
+import { createPostgresEditorial } from '../adapters/postgres/editorial.js';
+import { guard } from '../adapters/postgres/errors.js';
+import { createPostgresStore } from '../adapters/postgres/store.js';
+import { openSqliteLibrary } from '../adapters/sqlite/sqlite-store.js';
+import type { EditorialStore } from '../ports/editorial.js';
+import type { Store } from '../ports/store.js';
+import { deferred } from './deferred.js';
+import type { Settings } from './settings.js';
+
+/**
+ * The library's backend, chosen by one setting: `store.url` names a PostgreSQL server, or, empty,
+ * the embedded SQLite file at `store.path`. Both give the same Store and EditorialStore (each
+ * passes the same contract suites). PostgreSQL opens asynchronously (connect, migrate), so its
+ * stores are handed out at once and their calls wait for the opening (deferred.ts); a server that
+ * cannot be reached fails the first call, with the usual message.
+ */
+export function openLibrary(settings: Settings['store'], create: boolean): { store: Store; editorial: EditorialStore } {
+  if (settings.url === '') {
+    return openSqliteLibrary({ path: settings.path, busyTimeoutMs: settings.busyTimeoutMs, cacheMiB: settings.cacheMiB, create });
+  }
+  const description = describe(settings.url, settings.schema);
+  const opening = guard(description, () => openPostgres({ url: settings.url, schema: settings.schema, poolSize: settings.poolSize, create }));
+  const store = opening.then(createPostgresStore);
+  const editorial = opening.then(createPostgresEditorial);
+  return {
+    store: deferred(store, {
+      description,
+      // Closing a library that never opened has nothing to close; the opening's error was reported by the calls.
+      close: () => store.then((s) => s.close(), () => undefined),
+    }),
+    editorial: {
+      accounts: deferred(editorial.then((e) => e.accounts)),
+      articles: deferred(editorial.then((e) => e.articles)),
+      audit: deferred(editorial.then((e) => e.audit)),
+    },
+  };
+}
