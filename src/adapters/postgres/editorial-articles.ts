@@ -6,13 +6,13 @@ import { CONSTRAINTS, explain } from './editorial-errors.js';
 import {
   ARTICLE_COLUMNS,
   VERSION_META_COLUMNS,
-  rowToArticle,
+  rowToPgArticle,
   rowToComment,
   rowToDecision,
   rowToFlag,
   rowToVersion,
   rowToVersionMeta,
-  type ArticleRow,
+  type PgArticleRow,
   type CommentRow,
   type DecisionRow,
   type FlagRow,
@@ -27,8 +27,8 @@ import type { EditorialSql, Sql } from './editorial-sql.js';
  */
 export function createPostgresArticles(sql: EditorialSql): ArticleStore {
   const articleById = async (db: Sql, id: string): Promise<Article | undefined> => {
-    const { rows } = await db.query<ArticleRow>(`SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.id = $1`, [id]);
-    return rows[0] ? rowToArticle(rows[0]) : undefined;
+    const { rows } = await db.query<PgArticleRow>(`SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.id = $1`, [id]);
+    return rows[0] ? rowToPgArticle(rows[0]) : undefined;
   };
   const mustGet = async (db: Sql, id: string): Promise<Article> => {
     const article = await articleById(db, id);
@@ -133,13 +133,13 @@ export function createPostgresArticles(sql: EditorialSql): ArticleStore {
       const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
       // One snapshot: the page and the total agree.
       return sql.snapshot(async (db) => {
-        const page = await db.query<ArticleRow>(
+        const page = await db.query<PgArticleRow>(
           `SELECT ${ARTICLE_COLUMNS} FROM articles a ${clause}
            ORDER BY a.updated_at DESC, a.rid DESC LIMIT $${values.length + 1} OFFSET $${values.length + 2}`,
           [...values, query.limit, query.offset],
         );
         const total = await db.query<{ n: string }>(`SELECT count(*) AS n FROM articles a ${clause}`, values);
-        return { articles: page.rows.map(rowToArticle), total: Number(total.rows[0]?.n ?? 0) };
+        return { articles: page.rows.map(rowToPgArticle), total: Number(total.rows[0]?.n ?? 0) };
       });
     },
     async getVersion(articleId, number) {
