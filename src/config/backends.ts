@@ -1,28 +1,39 @@
 import { describe, openPostgres } from '../adapters/postgres/connection.js';
 import { createPostgresEditorial } from '../adapters/postgres/editorial.js';
 import { guard } from '../adapters/postgres/errors.js';
+import { createPostgresRateLimiter } from '../adapters/postgres/rate-limiter.js';
 import { createPostgresStore } from '../adapters/postgres/store.js';
+import { createPostgresThreads } from '../adapters/postgres/threads.js';
 import { openSqliteLibrary } from '../adapters/sqlite/sqlite-store.js';
 import type { EditorialStore } from '../ports/editorial.js';
+import type { RateLimiter } from '../ports/rate-limiter.js';
 import type { Store } from '../ports/store.js';
+import type { ThreadStore } from '../ports/threads.js';
 import { deferred } from './deferred.js';
 import type { Settings } from './settings.js';
 
 /**
  * The library's backend, chosen by one setting: `store.url` names a PostgreSQL server, or, empty,
- * the embedded SQLite file at `store.path`. Both give the same Store and EditorialStore (each
- * passes the same contract suites). PostgreSQL opens asynchronously (connect, migrate), so its
+ * the embedded SQLite file at `store.path`. Both give the same Store, EditorialStore and
+ * ThreadStore (each passes the same contract suites); threads live in the library, so every
+ * server on it shares them. PostgreSQL also keeps the rate-limit buckets, so several servers on
+ * one library enforce one budget (SQLite serves one machine: each server keeps its own). PostgreSQL opens asynchronously (connect, migrate), so its
  * stores are handed out at once and their calls wait for the opening (deferred.ts); a server that
  * cannot be reached fails the first call, with the usual message.
  */
-export function openLibrary(settings: Settings['store'], create: boolean): { store: Store; editorial: EditorialStore } {
+export function openLibrary(
+  settings: Settings['store'],
+  create: boolean,
+  threadBounds: Settings['server']['threads'],
+): { store: Store; editorial: EditorialStore; threads: ThreadStore; rateLimiter?: RateLimiter } {
   if (settings.url === '') {
-    return openSqliteLibrary({ path: settings.path, busyTimeoutMs: settings.busyTimeoutMs, cacheMiB: settings.cacheMiB, create });
+    return openSqliteLibrary({ path: settings.path, busyTimeoutMs: settings.busyTimeoutMs, cacheMiB: settings.cacheMiB, create, threads: threadBounds });
   }
   const description = describe(settings.url, settings.schema);
   const opening = guard(description, () => openPostgres({ url: settings.url, schema: settings.schema, poolSize: settings.poolSize, create }));
   const store = opening.then(createPostgresStore);
   const editorial = opening.then(createPostgresEditorial);
+  const threads = opening.then((db) => createPostgresThreads(db, threadBounds));
   return {
     store: deferred(store, {
       description,
@@ -34,5 +45,7 @@ export function openLibrary(settings: Settings['store'], create: boolean): { sto
       articles: deferred(editorial.then((e) => e.articles)),
       audit: deferred(editorial.then((e) => e.audit)),
     },
+    threads: deferred(threads),
+    rateLimiter: deferred<RateLimiter>(opening.then((db) => createPostgresRateLimiter(db))),
   };
 }

@@ -10,7 +10,6 @@ import { createNodeFileSystem } from '../adapters/fs/node-files.js';
 import { loadSharedDataResources } from '../adapters/resources/shared-data-resources.js';
 import { createArgon2Hasher } from '../adapters/passwords/argon2.js';
 import { openPgWorkQueue } from '../adapters/postgres/work-queue.js';
-import { createMemoryThreadStore } from '../adapters/threads/memory.js';
 import type { AccountsDeps } from '../accounts/accounts.js';
 import type { ArticlesDeps } from '../articles/service.js';
 import { ask, toEvidence, type AskRequest } from '../answer/ask.js';
@@ -26,6 +25,7 @@ import type { IngestDeps } from '../ingest/pipeline.js';
 import type { Composer } from '../ports/composer.js';
 import type { RetrievalDataset } from '../ports/dataset.js';
 import type { EditorialStore } from '../ports/editorial.js';
+import type { RateLimiter } from '../ports/rate-limiter.js';
 import type { WorkQueue } from '../ports/work-queue.js';
 import type { Embedder } from '../ports/embedder.js';
 import type { FileSystem } from '../ports/files.js';
@@ -46,7 +46,7 @@ export interface Container {
   settings: Settings;
   store: Store;
   files: FileSystem;
-  /** Follow-up threads of the HTTP API (in memory for now: see ports/threads.ts). */
+  /** Follow-up threads of the HTTP API, kept in the library so every server on it shares them. */
   threads: ThreadStore;
   /** Accounts, articles, reviews and the audit log, in the library's database. */
   editorial: EditorialStore;
@@ -61,6 +61,11 @@ export interface Container {
   ask(request: AskRequest): Promise<Answer>;
   /** Gives the library's passages vectors from the configured embedder, for hybrid search. */
   embed(options: EmbedOptions): Promise<EmbedReport>;
+  /**
+   * Rate-limit buckets shared through the library's database (PostgreSQL), so several server
+   * processes enforce one budget; undefined: each server keeps its own in memory.
+   */
+  rateLimiter?: RateLimiter;
   /** The work queue of `citemed worker` (PostgreSQL store only), opened on first use; the caller stops it. */
   workQueue(): Promise<WorkQueue>;
   close(): Promise<void>;
@@ -189,7 +194,7 @@ export interface ContainerOptions {
 }
 
 export function createContainer(settings: Settings, options: ContainerOptions = {}): Container {
-  const { store, editorial } = openLibrary(settings.store, options.create ?? true);
+  const { store, editorial, threads, rateLimiter } = openLibrary(settings.store, options.create ?? true, settings.server.threads);
   const files = createNodeFileSystem(options.cwd);
   const embedder = createEmbedder(settings.embedder);
   let composer: Composer | undefined;
@@ -202,7 +207,8 @@ export function createContainer(settings: Settings, options: ContainerOptions = 
     settings,
     store,
     files,
-    threads: createMemoryThreadStore(settings.server.threads),
+    threads,
+    ...(rateLimiter ? { rateLimiter } : {}),
     editorial,
     accounts: {
       store: editorial.accounts,

@@ -370,10 +370,10 @@ export const SettingsSchema = z
         editorialPolicyUrl: z.string().min(1).default('/editorial-policy'),
         /** The built web app (`npm run build` makes it); empty: web/dist in citemed's own folder. */
         webDir: z.string().default(''),
-        /** Follow-up threads, kept in memory until accounts bring persistent storage. */
+        /** Follow-up threads, kept in the library (shared by every server on it; a restart keeps them), bounded. */
         threads: z
           .object({
-            /** Threads kept; beyond this the least recently used is forgotten. */
+            /** Threads kept; creating one beyond this deletes the least recently continued (created or continued longest ago; reading does not count). */
             maxThreads: z.number().int().min(1).max(1_000_000).default(1_000),
             /** Turns kept per thread; beyond this the oldest is dropped (follow-ups read the latest). */
             maxTurns: z.number().int().min(1).max(1_000).default(20),

@@ -1,8 +1,8 @@
 /**
  * Follow-up threads of the HTTP API: the earlier turns a follow-up question ("and in children?")
- * is read against. Kept behind a port so that the in-memory store of this release can give way
- * to persistent, per-account storage without touching the routes. Async for the same reason as
- * the Store port: a database-backed implementation must fit.
+ * is read against. Kept behind a port so that where threads live can change without touching the
+ * routes: in the library's database (SQLite or PostgreSQL, shared by every server on it), or in
+ * memory. Async for the same reason as the Store port.
  */
 export interface ThreadStore {
   /** Starts an empty thread with a new, hard-to-guess id (the id is all a client needs to use it). */

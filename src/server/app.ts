@@ -6,7 +6,7 @@ import type { RouteDeps, ServerContainer, ServerSettings } from './context.js';
 import { HttpProblem, installErrorHandlers } from './errors.js';
 import { LOG_SERIALIZERS, PrivateLogController, routeOf } from './logging.js';
 import { ServerMetrics } from './metrics.js';
-import { installRateLimits } from './rate-limit.js';
+import { createMemoryRateLimiter, installRateLimits } from './rate-limit.js';
 import { installSecurityHeaders } from './security.js';
 import { installAuth, installPolicy } from './auth.js';
 import { accountRoutes } from './routes/accounts.js';
@@ -63,7 +63,7 @@ export function createServer(container: ServerContainer, settings: ServerSetting
   installRequestAccounting(app, deps);
   // Authentication before rate limits: a request with an API key is limited per key.
   installAuth(app, container.accounts, settings);
-  installRateLimits(app, settings.rateLimit, options.now);
+  installRateLimits(app, settings.rateLimit, container.rateLimiter ?? createMemoryRateLimiter(settings.rateLimit.maxClients, options.now));
   installPolicy(app, settings);
 
   void app.register(swagger, {

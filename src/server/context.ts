@@ -7,7 +7,7 @@ import type { ServerMetrics } from './metrics.js';
  * What the routes use of the container: the use cases, the library, threads, accounts and
  * articles, and for ingest jobs the settings (`ingest.serverRoots`) and the ingest collaborators.
  */
-export type ServerContainer = Pick<Container, 'search' | 'ask' | 'store' | 'threads' | 'editorial' | 'accounts' | 'articles' | 'settings' | 'ingestDeps'> & {
+export type ServerContainer = Pick<Container, 'search' | 'ask' | 'store' | 'threads' | 'editorial' | 'accounts' | 'articles' | 'settings' | 'ingestDeps' | 'rateLimiter'> & {
   /** The ingest job queue to use; by default each server makes its own (config/ingest-jobs.ts). Tests bring one to watch it. */
   ingestJobs?: IngestJobs;
 };

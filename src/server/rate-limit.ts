@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpProblem } from './errors.js';
+import type { RateLimiter } from '../ports/rate-limiter.js';
 import type { ServerSettings } from './context.js';
 
 /**
@@ -46,21 +47,42 @@ export class TokenBuckets {
 
 const UNLIMITED = new Set(['/health', '/ready', '/metrics']);
 
-export function installRateLimits(app: FastifyInstance, settings: ServerSettings['rateLimit'], now?: () => number): void {
+/**
+ * One process's buckets in memory, a TokenBuckets per budget; bucket names carry their kind
+ * ("asks:10.0.0.1"), so kinds with the same budget never share a bucket.
+ */
+export function createMemoryRateLimiter(maxClients: number, now?: () => number): RateLimiter {
+  const byBudget = new Map<number, TokenBuckets>();
+  return {
+    async take(bucket, perMinute) {
+      let buckets = byBudget.get(perMinute);
+      if (!buckets) byBudget.set(perMinute, (buckets = new TokenBuckets(perMinute, maxClients, now)));
+      return buckets.take(bucket);
+    },
+  };
+}
+
+/**
+ * `limiter`: where the buckets are kept; this process's memory unless the container shares them
+ * through the database (several server processes on one PostgreSQL library).
+ */
+export function installRateLimits(app: FastifyInstance, settings: ServerSettings['rateLimit'], limiter: RateLimiter): void {
   if (!settings.enabled) return;
-  const all = new TokenBuckets(settings.requestsPerMinute, settings.maxClients, now);
-  const asks = new TokenBuckets(settings.asksPerMinute, settings.maxClients, now);
-  const keyAll = new TokenBuckets(settings.keyRequestsPerMinute, settings.maxClients, now);
-  const keyAsks = new TokenBuckets(settings.keyAsksPerMinute, settings.maxClients, now);
-  const signIns = new TokenBuckets(settings.signInsPerMinute, settings.maxClients, now);
   app.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     if (UNLIMITED.has(path)) return;
     // Auth ran first (app.ts): a request with a valid API key counts against the key, the rest against the address.
     const keyId = request.principal?.kind === 'account' ? request.principal.keyId : undefined;
-    const [requests, costly, client, who] = keyId ? [keyAll, keyAsks, keyId, 'this API key'] : [all, asks, request.ip, 'this address'];
+    const [kind, client, who, perMinute, asksPerMinute] = keyId
+      ? ['key', keyId, 'this API key', settings.keyRequestsPerMinute, settings.keyAsksPerMinute]
+      : ['address', request.ip, 'this address', settings.requestsPerMinute, settings.asksPerMinute];
     const signingIn = request.method === 'POST' && path.endsWith('/session');
-    const wait = Math.max(requests.take(client), isAsk(request, path) ? costly.take(client) : 0, signingIn ? signIns.take(request.ip) : 0);
+    const waits = await Promise.all([
+      limiter.take(`${kind}-requests:${client}`, perMinute),
+      isAsk(request, path) ? limiter.take(`${kind}-asks:${client}`, asksPerMinute) : 0,
+      signingIn ? limiter.take(`sign-ins:${request.ip}`, settings.signInsPerMinute) : 0,
+    ]);
+    const wait = Math.max(...waits);
     if (wait > 0) {
       reply.header('retry-after', String(wait));
       throw new HttpProblem(429, 'rate-limited', `too many requests from ${who}; try again in ${wait} s`);

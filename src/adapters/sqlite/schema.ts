@@ -3,7 +3,7 @@ import { CitemedError } from '../../domain/errors.js';
 
 /** "CTMD": marks a SQLite file as a citemed library (PRAGMA application_id). */
 export const APPLICATION_ID = 0x43544d44;
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 /**
  * Page size of new libraries, in bytes. FTS5 stores its index as large segment blobs; 16 KiB
  * pages made ingest writes ~25% faster than SQLite's 4 KiB default (bench/ingest, 2026-11-23).
@@ -246,10 +246,37 @@ WHEN NEW.seq > (SELECT coalesce(max(seq), 0) + 1 FROM audit_log) OR EXISTS (SELE
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 `;
 
+/**
+ * Schema 4: the follow-up threads of the HTTP API (ports/threads.ts), so that every `citemed serve`
+ * on this library sees the same threads and a restart forgets none.
+ *
+ * - One row per thread, its turns a JSON array: a thread is always read whole and written whole,
+ *   no query looks inside a turn, and the array is short (server.threads.maxTurns, 20 by default;
+ *   follow-ups read the last turn only). A get is one primary-key lookup, an append one row
+ *   update, and bounding the table deletes whole rows, with no second table to cascade into.
+ * - `touched` orders threads by their last change (create or append) for "delete the least
+ *   recently updated": a counter the database hands out, one more than the largest, because
+ *   ISO timestamps from two processes' clocks, or two changes in one millisecond, cannot say
+ *   which came last.
+ * - A rowid table, not WITHOUT ROWID: a row holds every turn's answer text, and SQLite advises
+ *   WITHOUT ROWID for small rows only.
+ */
+const SCHEMA_V4 = `
+CREATE TABLE IF NOT EXISTS threads (
+  id TEXT PRIMARY KEY,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  touched INTEGER NOT NULL,
+  turns TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS threads_touched ON threads(touched);
+`;
+
 /** What each schema version adds to the one before; a library is brought up to date in one step. */
 const UPGRADES: readonly { version: number; sql: string }[] = [
   { version: 2, sql: SCHEMA_V2 },
   { version: 3, sql: SCHEMA_V3 },
+  { version: 4, sql: SCHEMA_V4 },
 ];
 
 /**

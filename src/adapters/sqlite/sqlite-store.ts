@@ -18,10 +18,13 @@ import type {
   WriteResult,
 } from '../../ports/store.js';
 import type { EditorialStore } from '../../ports/editorial.js';
+import type { ThreadStore } from '../../ports/threads.js';
+import type { ThreadTableOptions } from '../threads/rows.js';
 import { createSqliteEditorial } from './editorial.js';
 import { guard } from './errors.js';
 import { prepareSchema } from './schema.js';
 import { createSearch } from './search.js';
+import { createSqliteThreads } from './threads.js';
 import { createVectors } from './vectors.js';
 import { createWriter } from './writer.js';
 import { rowToPassage, rowToSource, type PassageRow, type SourceRow } from './rows.js';
@@ -33,7 +36,12 @@ export interface SqliteStoreOptions {
   cacheMiB: number;
   /** False for commands that only read: a missing library is then an error, not a new file. */
   create?: boolean;
+  /** Bounds of the follow-up threads table (`openSqliteLibrary`); server.threads' defaults when absent. */
+  threads?: ThreadTableOptions;
 }
+
+/** The defaults of settings.server.threads, for callers that open a library without settings (tests, tools). */
+const DEFAULT_THREAD_BOUNDS = { maxThreads: 1_000, maxTurns: 20 } as const;
 
 /**
  * The embedded library: one SQLite file in WAL mode (readers never block the writer), FTS5 for
@@ -45,14 +53,19 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 }
 
 /**
- * The library and the editorial records beside it (accounts, articles, audit log), on ONE
- * connection to one file: an article and the audit entry about it commit together, and a
- * `:memory:` library holds both. Closing the store closes the connection both use.
+ * The library, the editorial records beside it (accounts, articles, audit log) and the HTTP API's
+ * follow-up threads, on ONE connection to one file: an article and the audit entry about it
+ * commit together, and a `:memory:` library holds all three. Closing the store closes the
+ * connection they all use.
  */
-export function openSqliteLibrary(options: SqliteStoreOptions): { store: Store; editorial: EditorialStore } {
+export function openSqliteLibrary(options: SqliteStoreOptions): { store: Store; editorial: EditorialStore; threads: ThreadStore } {
   const { file, db } = openLibraryFile(options);
   try {
-    return { store: createSqliteStore(db, file), editorial: createSqliteEditorial(db, file) };
+    return {
+      store: createSqliteStore(db, file),
+      editorial: createSqliteEditorial(db, file),
+      threads: createSqliteThreads(db, file, options.threads ?? DEFAULT_THREAD_BOUNDS),
+    };
   } catch (error) {
     db.close();
     throw error;

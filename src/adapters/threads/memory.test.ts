@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { describeThreadStoreContract } from '../../../test/contracts/threads.contract.js';
 import type { RecordedTurn } from '../../ports/threads.js';
 import { createMemoryThreadStore } from './memory.js';
+
+describeThreadStoreContract('memory', async (options) => ({ threads: createMemoryThreadStore(options), close: async () => undefined }));
 
 const turn = (n: number): RecordedTurn => ({ question: `q${n}`, searchedFor: `s${n}`, answer: `a${n}`, askedAt: '2026-01-01T00:00:00.000Z' });
 

@@ -46,6 +46,6 @@ export async function findThread(threads: ThreadStore, id: string): Promise<Thre
 
 export function missingThread(id: string): CitemedError {
   return new CitemedError('not-found', `no thread "${id}"`, {
-    hint: 'threads are kept in the server\'s memory: a restart forgets them, and so does a full store (least recently used first); start one with POST /api/v1/threads',
+    hint: 'threads are kept in the library, but beyond server.threads.maxThreads the least recently continued are deleted (and an id from another library is unknown here); start one with POST /api/v1/threads',
   });
 }
