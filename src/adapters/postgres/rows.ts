@@ -1,6 +1,7 @@
 import type { Passage } from '../../domain/passage.js';
 import type { Source } from '../../domain/source.js';
-import type { PassageHit, SourceSummary } from '../../ports/store.js';
+import type { PassageHit } from '../../ports/store.js';
+import { rowToSummary, type SummaryRow } from '../summary-rows.js';
 
 /**
  * Row shapes of the PostgreSQL schema (migrations/0001_library.sql) and their mapping to domain
@@ -46,32 +47,7 @@ export function rowToPassage(row: PassageRow): Passage {
   };
 }
 
-export interface SummaryRow {
-  source_id: string;
-  title: string;
-  journal: string | null;
-  year: number | null;
-  format: Source['origin']['format'];
-  evidence_level: Source['evidenceLevel'];
-  integrity: Source['integrity']['status'];
-  review_status: Source['reviewStatus'] | null;
-  status_note: string | null;
-}
-
-export function rowToSummary(row: SummaryRow): SourceSummary {
-  const summary: SourceSummary = {
-    id: row.source_id,
-    title: row.title,
-    format: row.format,
-    evidenceLevel: row.evidence_level,
-    integrity: row.integrity,
-  };
-  if (row.journal !== null) summary.journal = row.journal;
-  if (row.year !== null) summary.year = row.year;
-  if (row.review_status !== null) summary.reviewStatus = row.review_status;
-  if (row.status_note !== null) summary.statusNote = row.status_note;
-  return summary;
-}
+export { rowToSummary, type SummaryRow } from '../summary-rows.js';
 
 /** What `hitColumns` selects: a passage, its source's summary, its other fields and a score. */
 export type HitRow = PassageRow & SummaryRow & { terms: string; score: number };

@@ -1,6 +1,5 @@
 import type { Passage } from '../../domain/passage.js';
 import type { Source } from '../../domain/source.js';
-import type { SourceSummary } from '../../ports/store.js';
 
 /** Row shapes of the SQLite schema and their mapping to domain objects. */
 export interface SourceRow {
@@ -45,29 +44,4 @@ export function rowToPassage(row: PassageRow): Passage {
   };
 }
 
-export interface SummaryRow {
-  source_id: string;
-  title: string;
-  journal: string | null;
-  year: number | null;
-  format: Source['origin']['format'];
-  evidence_level: Source['evidenceLevel'];
-  integrity: Source['integrity']['status'];
-  review_status: Source['reviewStatus'] | null;
-  status_note: string | null;
-}
-
-export function rowToSummary(row: SummaryRow): SourceSummary {
-  const summary: SourceSummary = {
-    id: row.source_id,
-    title: row.title,
-    format: row.format,
-    evidenceLevel: row.evidence_level,
-    integrity: row.integrity,
-  };
-  if (row.journal !== null) summary.journal = row.journal;
-  if (row.year !== null) summary.year = row.year;
-  if (row.review_status !== null) summary.reviewStatus = row.review_status;
-  if (row.status_note !== null) summary.statusNote = row.status_note;
-  return summary;
-}
+export { rowToSummary, type SummaryRow } from '../summary-rows.js';

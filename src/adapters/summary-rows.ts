@@ -1,0 +1,34 @@
+import type { Source } from '../domain/source.js';
+import type { SourceSummary } from '../ports/store.js';
+
+/**
+ * A source's summary as a search hit carries it, from the columns both database adapters select
+ * under the same names (sources.id AS source_id, title, journal, …). Optional fields are left
+ * out when their column is NULL.
+ */
+export interface SummaryRow {
+  source_id: string;
+  title: string;
+  journal: string | null;
+  year: number | null;
+  format: Source['origin']['format'];
+  evidence_level: Source['evidenceLevel'];
+  integrity: Source['integrity']['status'];
+  review_status: Source['reviewStatus'] | null;
+  status_note: string | null;
+}
+
+export function rowToSummary(row: SummaryRow): SourceSummary {
+  const summary: SourceSummary = {
+    id: row.source_id,
+    title: row.title,
+    format: row.format,
+    evidenceLevel: row.evidence_level,
+    integrity: row.integrity,
+  };
+  if (row.journal !== null) summary.journal = row.journal;
+  if (row.year !== null) summary.year = row.year;
+  if (row.review_status !== null) summary.reviewStatus = row.review_status;
+  if (row.status_note !== null) summary.statusNote = row.status_note;
+  return summary;
+}
