@@ -1,6 +1,6 @@
 import { CitemedError } from '../../domain/errors.js';
 import type { PassageHit, PassageToEmbed, VectorQuery, VectorStats } from '../../ports/store.js';
-import { topIndices, unit } from '../sqlite/vectors.js';
+import { loadMatrix, similarities, topIndices, unit, vectorBytes, type Matrix } from '../vector-scan.js';
 import type { PostgresDatabase } from './connection.js';
 import { fetchHits, filterClauses } from './search.js';
 import { readState, recordVectorChange } from './state.js';
@@ -58,7 +58,7 @@ export function createVectors(db: PostgresDatabase) {
         }
       }
       // The last vector given for a passage wins; one statement may not update a row twice.
-      const latest = new Map(vectors.map(({ passageId, vector }) => [passageId, toBytes(unit(vector))]));
+      const latest = new Map(vectors.map(({ passageId, vector }) => [passageId, vectorBytes(unit(vector))]));
       if (latest.size === 0) return 0;
       const stored = await client.query<{ passage_id: string }>(
         `INSERT INTO passage_vectors (model, passage_id, vector)
@@ -153,43 +153,4 @@ export function createVectors(db: PostgresDatabase) {
   }
 
   return { passagesToEmbed, putVectors, pruneVectors, dropVectors, vectorStats, nearest, models, invalidate: forget };
-}
-
-interface Matrix {
-  ids: string[];
-  dimensions: number;
-  /** Row-major: vector i is values[i * dimensions, (i + 1) * dimensions). */
-  values: Float32Array;
-}
-
-function loadMatrix(rows: readonly { id: string; vector: Buffer }[]): Matrix {
-  const dimensions = (rows[0]?.vector.length ?? 0) / 4;
-  const kept = rows.filter((r) => r.vector.length === dimensions * 4);
-  const values = new Float32Array(kept.length * dimensions);
-  // Each Buffer may sit at any offset of a shared pool: copy bytes, not a Float32Array view.
-  const bytes = new Uint8Array(values.buffer);
-  kept.forEach((r, i) => bytes.set(r.vector, i * dimensions * 4));
-  return { ids: kept.map((r) => r.id), dimensions, values };
-}
-
-/** Dot products of every stored vector with the query (unit vectors: cosine similarity). */
-function similarities(m: Matrix, query: Float32Array): Float32Array {
-  const n = m.ids.length;
-  const d = m.dimensions;
-  const out = new Float32Array(n);
-  const values = m.values;
-  for (let i = 0; i < n; i++) {
-    let sum = 0;
-    const base = i * d;
-    for (let j = 0; j < d; j++) sum += (values[base + j] as number) * (query[j] as number);
-    out[i] = sum;
-  }
-  return out;
-}
-
-/** Float32 little-endian bytes, whatever the machine's byte order. */
-function toBytes(vector: Float32Array): Buffer {
-  const buffer = Buffer.alloc(vector.length * 4);
-  vector.forEach((x, i) => buffer.writeFloatLE(x, i * 4));
-  return buffer;
 }

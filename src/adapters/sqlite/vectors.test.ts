@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { sourceWithPassages } from '../../../test/factories/sources.js';
 import { SCHEMA_VERSION } from './schema.js';
 import { openSqliteStore } from './sqlite-store.js';
-import { topIndices, unit } from './vectors.js';
+import { topIndices, unit } from '../vector-scan.js';
 
 describe('topIndices', () => {
   it('is the first k of a full sort by score (ties by index)', () => {
