@@ -245,3 +245,14 @@ export function rowToAuditEntry(row: AuditRow): AuditEntry {
 export function jsonOrNull(value: unknown): string | null {
   return value === undefined ? null : (JSON.stringify(value) ?? null);
 }
+
+/**
+ * `list()`'s text filter as LIKE patterns: one per distinct whitespace-separated word, each
+ * matching the word anywhere, with `%`, `_` and `\` matching only themselves (ESCAPE '\').
+ * Case is the query's business: SQLite compares lower-cased text, so its words come lower-cased
+ * (`lowerCase`); PostgreSQL's ILIKE folds case itself.
+ */
+export function wordPatterns(text: string | undefined, options: { lowerCase: boolean }): string[] {
+  const words = (options.lowerCase ? (text ?? '').toLowerCase() : (text ?? '')).split(/\s+/).filter((w) => w !== '');
+  return [...new Set(words)].map((w) => `%${w.replace(/[\\%_]/g, '\\$&')}%`);
+}

@@ -17,6 +17,7 @@ import {
   type DecisionRow,
   type FlagRow,
   type VersionRow,
+  wordPatterns,
 } from './editorial-rows.js';
 import type { EditorialSql, Sql } from './editorial-sql.js';
 
@@ -347,7 +348,7 @@ function listFilter(query: ArticleQuery): { where: string[]; values: unknown[] }
     where.push(query.flagged ? open : `NOT ${open}`);
   }
   if (query.approvedOnly) where.push('a.approved_version IS NOT NULL');
-  const patterns = ilikePatterns(query.text);
+  const patterns = wordPatterns(query.text, { lowerCase: false });
   if (patterns.length > 0) {
     // No word may be missing from both the title and the question. ILIKE folds case with the
     // collation's rules; ICU's root collation folds every script ("É" matches "é"), whatever
@@ -360,8 +361,3 @@ function listFilter(query: ArticleQuery): { where: string[]; values: unknown[] }
   return { where, values };
 }
 
-/** ILIKE patterns, one per whitespace-separated word; `%`, `_` and `\` match only themselves. */
-function ilikePatterns(text: string | undefined): string[] {
-  const words = (text ?? '').split(/\s+/).filter((w) => w !== '');
-  return [...new Set(words)].map((w) => `%${w.replace(/[\\%_]/g, '\\$&')}%`);
-}

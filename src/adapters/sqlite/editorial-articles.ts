@@ -15,6 +15,7 @@ import {
   type DecisionRow,
   type FlagRow,
   type VersionRow,
+  wordPatterns,
 } from './editorial-rows.js';
 import { guard, guardEditorial } from './errors.js';
 
@@ -213,7 +214,7 @@ export function createSqliteArticles(db: Database.Database, file: string, audit:
         where.push(query.flagged ? open : `NOT ${open}`);
       }
       if (query.approvedOnly) where.push('a.approved_version IS NOT NULL');
-      const patterns = likePatterns(query.text);
+      const patterns = wordPatterns(query.text, { lowerCase: true });
       if (patterns.length > 0) {
         // No word may be missing from both the title and the question.
         where.push(
@@ -362,8 +363,3 @@ export function createSqliteArticles(db: Database.Database, file: string, audit:
   };
 }
 
-/** LIKE patterns, lower-cased, one per whitespace-separated word; `%`, `_` and `\` match only themselves. */
-export function likePatterns(text: string | undefined): string[] {
-  const words = (text ?? '').toLowerCase().split(/\s+/).filter((w) => w !== '');
-  return [...new Set(words)].map((w) => `%${w.replace(/[\\%_]/g, '\\$&')}%`);
-}
