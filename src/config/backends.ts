@@ -1,11 +1,13 @@
 import { describe, openPostgres } from '../adapters/postgres/connection.js';
 import { createPostgresEditorial } from '../adapters/postgres/editorial.js';
 import { guard } from '../adapters/postgres/errors.js';
+import { createPostgresIngestJobs } from '../adapters/postgres/ingest-jobs.js';
 import { createPostgresRateLimiter } from '../adapters/postgres/rate-limiter.js';
 import { createPostgresStore } from '../adapters/postgres/store.js';
 import { createPostgresThreads } from '../adapters/postgres/threads.js';
 import { openSqliteLibrary } from '../adapters/sqlite/sqlite-store.js';
 import type { EditorialStore } from '../ports/editorial.js';
+import type { IngestJobRecords } from '../ports/ingest-jobs.js';
 import type { RateLimiter } from '../ports/rate-limiter.js';
 import type { Store } from '../ports/store.js';
 import type { ThreadStore } from '../ports/threads.js';
@@ -17,7 +19,9 @@ import type { Settings } from './settings.js';
  * the embedded SQLite file at `store.path`. Both give the same Store, EditorialStore and
  * ThreadStore (each passes the same contract suites); threads live in the library, so every
  * server on it shares them. PostgreSQL also keeps the rate-limit buckets, so several servers on
- * one library enforce one budget (SQLite serves one machine: each server keeps its own). PostgreSQL opens asynchronously (connect, migrate), so its
+ * one library enforce one budget (SQLite serves one machine: each server keeps its own), and the
+ * administrators' ingest jobs, so any worker runs them and any server shows them (with SQLite they
+ * live in the server's memory). PostgreSQL opens asynchronously (connect, migrate), so its
  * stores are handed out at once and their calls wait for the opening (deferred.ts); a server that
  * cannot be reached fails the first call, with the usual message.
  */
@@ -25,7 +29,7 @@ export function openLibrary(
   settings: Settings['store'],
   create: boolean,
   threadBounds: Settings['server']['threads'],
-): { store: Store; editorial: EditorialStore; threads: ThreadStore; rateLimiter?: RateLimiter } {
+): { store: Store; editorial: EditorialStore; threads: ThreadStore; rateLimiter?: RateLimiter; ingestJobRecords?: IngestJobRecords } {
   if (settings.url === '') {
     return openSqliteLibrary({ path: settings.path, busyTimeoutMs: settings.busyTimeoutMs, cacheMiB: settings.cacheMiB, create, threads: threadBounds });
   }
@@ -47,5 +51,6 @@ export function openLibrary(
     },
     threads: deferred(threads),
     rateLimiter: deferred<RateLimiter>(opening.then((db) => createPostgresRateLimiter(db))),
+    ingestJobRecords: deferred<IngestJobRecords>(opening.then(createPostgresIngestJobs)),
   };
 }

@@ -25,6 +25,7 @@ import type { IngestDeps } from '../ingest/pipeline.js';
 import type { Composer } from '../ports/composer.js';
 import type { RetrievalDataset } from '../ports/dataset.js';
 import type { EditorialStore } from '../ports/editorial.js';
+import type { IngestJobRecords } from '../ports/ingest-jobs.js';
 import type { RateLimiter } from '../ports/rate-limiter.js';
 import type { WorkQueue } from '../ports/work-queue.js';
 import type { Embedder } from '../ports/embedder.js';
@@ -68,6 +69,11 @@ export interface Container {
   rateLimiter?: RateLimiter;
   /** The work queue of `citemed worker` (PostgreSQL store only), opened on first use; the caller stops it. */
   workQueue(): Promise<WorkQueue>;
+  /**
+   * Administrators' ingest jobs kept in the library's database (PostgreSQL), run through the work
+   * queue; undefined: the server keeps them in memory and runs them itself (config/ingest-jobs.ts).
+   */
+  ingestJobRecords?: IngestJobRecords;
   close(): Promise<void>;
 }
 
@@ -194,7 +200,7 @@ export interface ContainerOptions {
 }
 
 export function createContainer(settings: Settings, options: ContainerOptions = {}): Container {
-  const { store, editorial, threads, rateLimiter } = openLibrary(settings.store, options.create ?? true, settings.server.threads);
+  const { store, editorial, threads, rateLimiter, ingestJobRecords } = openLibrary(settings.store, options.create ?? true, settings.server.threads);
   const files = createNodeFileSystem(options.cwd);
   const embedder = createEmbedder(settings.embedder);
   let composer: Composer | undefined;
@@ -209,6 +215,7 @@ export function createContainer(settings: Settings, options: ContainerOptions = 
     files,
     threads,
     ...(rateLimiter ? { rateLimiter } : {}),
+    ...(ingestJobRecords ? { ingestJobRecords } : {}),
     editorial,
     accounts: {
       store: editorial.accounts,

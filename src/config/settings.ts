@@ -37,8 +37,8 @@ export const SettingsSchema = z
       .strict()
       .prefault({}),
     /**
-     * The work queue of `citemed worker` (PostgreSQL only: store.url). A job is one file's ingest
-     * or a re-check of the articles.
+     * The work queue of `citemed worker` (PostgreSQL only: store.url). A job is one file's ingest,
+     * a re-check of the articles, or an administrator's ingest job from the web app.
      */
     jobs: z
       .object({
@@ -56,6 +56,12 @@ export const SettingsSchema = z
         pollSeconds: z.number().min(0.5).max(600).default(2),
         /** How often expired jobs are looked for, in seconds. */
         maintenanceSeconds: z.number().int().min(1).max(3_600).default(30),
+        /**
+         * `citemed serve` also runs administrators' ingest jobs from the queue, one at a time, so
+         * a single server on PostgreSQL needs no `citemed worker`; workers take them as well.
+         * Off: only workers run them (jobs wait, queued, until one does).
+         */
+        workInServer: z.boolean().default(true),
       })
       .strict()
       .prefault({}),

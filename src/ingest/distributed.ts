@@ -3,6 +3,7 @@ import { CitemedError } from '../domain/errors.js';
 import type { FileSystem } from '../ports/files.js';
 import type { QueuedJob, WorkQueue } from '../ports/work-queue.js';
 import { changedLibrary } from './ingest-and-recheck.js';
+import { workIngestJobs, type JobWorker, type JobWorkerDeps } from './job-worker.js';
 import { planIngest, runIngest, type IngestDeps, type IngestReport } from './pipeline.js';
 
 /**
@@ -11,7 +12,8 @@ import { planIngest, runIngest, type IngestDeps, type IngestReport } from './pip
  * database, takes jobs one at a time. A job is the ordinary resumable ingest of one file, so a
  * worker killed mid-file leaves committed batches and a checkpoint; the retry, wherever it runs,
  * goes on from there, and content-hash ids mean nothing is written twice. A file that changed the
- * library asks for one living-article re-check (deduplicated: a hundred files make one).
+ * library asks for one living-article re-check (deduplicated: a hundred files make one). Workers
+ * also run the administrators' ingest jobs started in the web app (job-worker.ts).
  */
 export interface SubmitReport {
   /** Files queued, by absolute path. */
@@ -47,15 +49,25 @@ export interface WorkerDeps {
   log: (line: string) => void;
   /** Aborted when the worker is told to stop: the running ingest finishes its batch and its job is retried later. */
   signal: AbortSignal;
+  /**
+   * What running administrators' ingest jobs needs beyond the above (their records, the server
+   * roots, clocks); without it, `ingest-request` jobs are left to other workers.
+   */
+  ingestJobs?: Omit<JobWorkerDeps, 'queue' | 'signal' | 'log' | 'ingestDeps' | 'recheck'>;
 }
 
-/** Takes `ingest-file` and `recheck-articles` jobs until the queue is stopped. */
-export async function startWorker(deps: WorkerDeps): Promise<void> {
+/**
+ * Takes `ingest-file`, `recheck-articles` and `ingest-request` jobs until the queue is stopped.
+ * The returned worker's `idle()` resolves once, after the signal, its ingest jobs are handed back.
+ */
+export async function startWorker(deps: WorkerDeps): Promise<JobWorker> {
   await deps.queue.work('ingest-file', (job) => ingestJob(deps, job));
   await deps.queue.work('recheck-articles', async (job) => {
     const result = await deps.recheck(job.data.actor);
     deps.log(`recheck-articles ${job.id}: checked ${result.checked} article(s), ${result.raised} new flag(s)`);
   });
+  if (!deps.ingestJobs) return { idle: async () => undefined };
+  return workIngestJobs({ ...deps.ingestJobs, queue: deps.queue, signal: deps.signal, log: deps.log, ingestDeps: deps.ingestDeps, recheck: deps.recheck });
 }
 
 async function ingestJob(deps: WorkerDeps, job: QueuedJob<'ingest-file'>): Promise<void> {

@@ -12,6 +12,11 @@ export interface IngestAndRecheckOptions<R> extends IngestOptions {
   onReport?: (report: IngestReport) => void;
   /** The re-check; its result (undefined: nothing checked) is returned beside the report. */
   recheck?: () => Promise<R | undefined>;
+  /**
+   * An earlier, interrupted run of the same work changed the library (a queued ingest job taken
+   * up again by another worker): re-check once this run finishes, even if it changed nothing more.
+   */
+  changedBefore?: boolean;
 }
 
 export interface IngestAndRecheckResult<R> {
@@ -25,10 +30,11 @@ export async function ingestAndRecheck<R>(
   deps: IngestDeps,
   options: IngestAndRecheckOptions<R> = {},
 ): Promise<IngestAndRecheckResult<R>> {
-  const { onReport, recheck, ...ingestOptions } = options;
+  const { onReport, recheck, changedBefore, ...ingestOptions } = options;
   const report = await runIngest(planned, deps, ingestOptions);
   onReport?.(report);
-  if (!recheck || !changedLibrary(report)) return { report };
+  const changed = changedLibrary(report) || (changedBefore === true && !report.interrupted);
+  if (!recheck || !changed) return { report };
   const result = await recheck();
   return result === undefined ? { report } : { report, recheck: result };
 }

@@ -1,26 +1,12 @@
 import path from 'node:path';
+import type { JobProgress } from '../domain/ingest-job.js';
 import type { IngestEvent } from './pipeline.js';
 
 /**
- * How far an ingest job has got, from the pipeline's events: the numbers `citemed ingest`'s
+ * A job's progress (domain/ingest-job.ts) from the pipeline's events: what `citemed ingest`'s
  * progress bar shows (records/s, MB/s, ETA), as data for a client to draw.
  */
-export interface JobProgress {
-  /** Files that will be read (ignored ones not counted). */
-  filesTotal: number;
-  filesDone: number;
-  /** Raw (compressed) bytes of those files, and of the part read so far. */
-  bytesTotal: number;
-  bytesDone: number;
-  /** Reader items (records, deletes, skipped records) handled so far in this run. */
-  records: number;
-  recordsPerSecond: number;
-  bytesPerSecond: number;
-  /** Seconds left at the rate so far; absent until there is a rate, and once done. */
-  etaSeconds?: number;
-  /** The file being read, by base name only: where the server keeps files is its own business. */
-  currentFile?: string;
-}
+export type { JobProgress } from '../domain/ingest-job.js';
 
 export function emptyProgress(): JobProgress {
   return { filesTotal: 0, filesDone: 0, bytesTotal: 0, bytesDone: 0, records: 0, recordsPerSecond: 0, bytesPerSecond: 0 };

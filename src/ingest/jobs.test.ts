@@ -104,7 +104,7 @@ describe('ingest job queue', () => {
     expect(one).toMatchObject({ status: 'done', totals: { added: 2, updated: 0, deleted: 0, skipped: 0 }, recheck: { checked: 3, raised: 1 } });
     expect(two).toMatchObject({ status: 'done', totals: { added: 1 } });
     expect(Date.parse(two.startedAt!)).toBeGreaterThanOrEqual(Date.parse(one.finishedAt!));
-    expect(jobs.list().map((job) => job.id)).toEqual([second.id, first.id]);
+    expect((await jobs.list()).map((job) => job.id)).toEqual([second.id, first.id]);
   });
 
   it('sends progress at most once per interval, whatever the pipeline emits', async () => {
@@ -154,7 +154,7 @@ describe('ingest job queue', () => {
       ids.push(job.id);
       await finished(job.id);
     }
-    expect(jobs.list().map((job) => job.id)).toEqual([ids[2], ids[1]]);
-    expect(jobs.get(ids[0]!)).toBeUndefined();
+    expect((await jobs.list()).map((job) => job.id)).toEqual([ids[2], ids[1]]);
+    expect(await jobs.get(ids[0]!)).toBeUndefined();
   });
 });

@@ -1,11 +1,12 @@
-import path from 'node:path';
-import { CitemedError, isCitemedError } from '../domain/errors.js';
-import { ingestAndRecheck } from './ingest-and-recheck.js';
-import { emptyProgress, finalProgress, trackProgress, type JobProgress } from './job-progress.js';
-import { planIngest, type IngestDeps, type IngestReport } from './pipeline.js';
+import { CitemedError } from '../domain/errors.js';
+import { isFinished, type IngestJob, type JobStatus, type RecheckCounts } from '../domain/ingest-job.js';
+import { emptyProgress, finalProgress } from './job-progress.js';
+import { runIngestJob } from './job-run.js';
+import type { IngestDeps } from './pipeline.js';
 import type { ServerRoots } from './server-roots.js';
 
-export type { JobProgress } from './job-progress.js';
+export { isFinished, JOB_STATUSES } from '../domain/ingest-job.js';
+export type { IngestJob, JobProgress, JobStatus, JobTotals, RecheckCounts } from '../domain/ingest-job.js';
 
 /**
  * Ingest jobs: an administrator asks the server to ingest files already on its disk, and watches.
@@ -15,35 +16,10 @@ export type { JobProgress } from './job-progress.js';
  *
  * Jobs live in memory only: the newest `keep` are remembered and a restart forgets them all. An
  * interrupted job's files resume where they stopped when ingested again (the pipeline's
- * checkpoints are in the library, not here).
+ * checkpoints are in the library, not here). This is the SQLite library's way; with PostgreSQL,
+ * jobs are kept in the database and run by the work queue's workers (queued-jobs.ts), behind the
+ * same `IngestJobs` interface.
  */
-export const JOB_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
-
-/** The shape clients (the web app's admin page) read; field names are part of the API. */
-export interface IngestJob {
-  id: string;
-  /** As the administrator gave them. */
-  paths: string[];
-  force: boolean;
-  status: JobStatus;
-  createdAt: string;
-  /** The account that started it; also the actor of the re-check's audit entries. */
-  startedBy: string;
-  startedAt?: string;
-  finishedAt?: string;
-  progress: JobProgress;
-  totals?: { added: number; updated: number; deleted: number; skipped: number };
-  error?: string;
-  /** The living-article re-check after a job that changed the library. */
-  recheck?: RecheckCounts;
-}
-
-export interface RecheckCounts {
-  checked: number;
-  raised: number;
-}
-
 export interface JobRequest {
   paths: string[];
   force: boolean;
@@ -76,15 +52,23 @@ export interface IngestJobs {
   /** Checks the paths against the roots (a usage error before anything is queued), then queues. */
   start(request: JobRequest): Promise<IngestJob>;
   /** Newest first. */
-  list(): IngestJob[];
-  get(id: string): IngestJob | undefined;
+  list(): Promise<IngestJob[]>;
+  get(id: string): Promise<IngestJob | undefined>;
   /** Cancels a queued job at once; a running one stops after its current batch. */
-  cancel(id: string): IngestJob;
-  /** Events of an unfinished job until it finishes; returns the way to stop listening. */
-  watch(id: string, listener: JobListener): () => void;
+  cancel(id: string): Promise<IngestJob>;
+  /**
+   * Events of an unfinished job until it finishes; returns the way to stop listening. `ended` is
+   * called instead of a `done` when this instance stops following the job before it finishes
+   * (a server closing while a worker elsewhere goes on with it).
+   */
+  watch(id: string, listener: JobListener, ended?: () => void): () => void;
   /** How many listeners a job has (shows that disconnected clients were let go). */
   watchers(id: string): number;
-  /** Cancels queued jobs, stops the running one after its batch, and waits for it. */
+  /**
+   * Stops working. In memory: cancels queued jobs, stops the running one after its batch, and
+   * waits for it. Queued in PostgreSQL: stops following jobs, and a job running here stops after
+   * its batch and goes back to the queue for another worker.
+   */
   close(): Promise<void>;
 }
 
@@ -93,12 +77,6 @@ interface Entry {
   controller: AbortController;
   listeners: Set<JobListener>;
   lastSent: number;
-}
-
-const FINISHED: ReadonlySet<JobStatus> = new Set(['done', 'failed', 'cancelled']);
-
-export function isFinished(job: Pick<IngestJob, 'status'>): boolean {
-  return FINISHED.has(job.status);
 }
 
 export function createIngestJobQueue(deps: IngestJobsDeps): IngestJobs {
@@ -157,13 +135,20 @@ export function createIngestJobQueue(deps: IngestJobsDeps): IngestJobs {
     job.status = 'running';
     job.startedAt = deps.now().toISOString();
     send(entry, true);
-    try {
-      const outcome = await runJob(entry, deps, () => send(entry, false));
-      finish(entry, outcome.status, outcome.error);
-    } catch (error) {
-      if (controller.signal.aborted && isCitemedError(error) && error.code === 'interrupted') return finish(entry, 'cancelled');
-      finish(entry, 'failed', describeFailure(error, deps.roots, (e) => deps.onServerError?.(job, e)));
-    }
+    const result = await runIngestJob(
+      job,
+      { ...deps, onServerError: (error) => deps.onServerError?.(job, error) },
+      {
+        signal: controller.signal,
+        onProgress: (progress) => {
+          job.progress = progress;
+          send(entry, false);
+        },
+      },
+    );
+    if (result.totals) job.totals = result.totals;
+    if (result.recheck) job.recheck = result.recheck;
+    finish(entry, result.status, result.error);
   };
 
   const drain = (): void => {
@@ -202,14 +187,14 @@ export function createIngestJobQueue(deps: IngestJobsDeps): IngestJobs {
       return snapshot(job);
     },
 
-    list: () => [...entries.values()].reverse().map((entry) => snapshot(entry.job)),
+    list: async () => [...entries.values()].reverse().map((entry) => snapshot(entry.job)),
 
-    get: (id) => {
+    get: async (id) => {
       const entry = entries.get(id);
       return entry ? snapshot(entry.job) : undefined;
     },
 
-    cancel(id) {
+    async cancel(id) {
       const entry = find(id);
       if (isFinished(entry.job)) {
         throw new CitemedError('conflict', `ingest job ${id} has already finished (${entry.job.status})`, { hint: 'only queued and running jobs can be cancelled' });
@@ -242,82 +227,6 @@ export function createIngestJobQueue(deps: IngestJobsDeps): IngestJobs {
       await draining;
     },
   };
-}
-
-interface Outcome {
-  status: JobStatus;
-  error?: string;
-}
-
-/**
- * One job: the paths checked again (a folder may have changed since it was queued), planned,
- * every file to be read checked to lie inside a root too, then ingested and re-checked.
- */
-async function runJob(entry: Entry, deps: IngestJobsDeps, advanced: () => void): Promise<Outcome> {
-  const { job, controller } = entry;
-  const ingest = deps.ingestDeps();
-  const planned = await planIngest(await deps.roots.resolve(job.paths), ingest.files);
-  await deps.roots.check(planned.filter((file) => file.format).map((file) => file.entry.path));
-  if (controller.signal.aborted) return { status: 'cancelled' };
-
-  const tracker = trackProgress(deps.elapsedMs());
-  let recheckFailure: unknown;
-  const { report, recheck } = await ingestAndRecheck(planned, ingest, {
-    force: job.force,
-    signal: controller.signal,
-    onEvent: (event) => {
-      job.progress = tracker.update(event, deps.elapsedMs());
-      advanced();
-    },
-    // A failed re-check does not undo the ingest: the job says both.
-    recheck: () =>
-      deps.recheck(job.startedBy).catch((error: unknown) => {
-        recheckFailure = error;
-        return undefined;
-      }),
-  });
-  job.totals = totalsOf(report);
-  if (recheck) job.recheck = recheck;
-  if (report.interrupted) return { status: 'cancelled' };
-  if (report.failedFiles > 0) return { status: 'failed', error: describeFailedFiles(report, deps.roots) };
-  if (recheckFailure !== undefined) {
-    const why = describeFailure(recheckFailure, deps.roots, (e) => deps.onServerError?.(job, e));
-    return { status: 'failed', error: `the files were ingested, but the re-check of articles failed: ${why}` };
-  }
-  return { status: 'done' };
-}
-
-function totalsOf(report: IngestReport): NonNullable<IngestJob['totals']> {
-  const { added, updated, deleted, skipped } = report.totals;
-  return { added, updated, deleted, skipped: Object.values(skipped).reduce((sum, n) => sum + (n ?? 0), 0) };
-}
-
-const SHOWN_FAILED_FILES = 3;
-
-/** "1 of 3 files could not be read (the others were ingested): x.pdf: …", files by name only. */
-function describeFailedFiles(report: IngestReport, roots: ServerRoots): string {
-  const failed = report.files.filter((file) => file.status === 'failed');
-  const read = report.files.filter((file) => file.status !== 'ignored').length;
-  const shown = failed.slice(0, SHOWN_FAILED_FILES).map((file) => `${path.basename(file.path)}: ${roots.redact(file.error ?? 'unreadable')}`);
-  const more = failed.length > SHOWN_FAILED_FILES ? `; and ${failed.length - SHOWN_FAILED_FILES} more` : '';
-  return `${failed.length} of ${read} files could not be read (the others were ingested): ${shown.join('; ')}${more}`;
-}
-
-/** Errors about the job's own input, whose messages name only what the administrator gave. */
-const INPUT_ERRORS: ReadonlySet<string> = new Set(['usage', 'not-found', 'unsupported-format', 'unreadable']);
-
-/**
- * What a failed job says. Problems with its files are passed on (paths under the roots written
- * as the roots are configured); the server's own troubles are reported to `serverError` (the log)
- * and summed up in a sentence that reveals nothing of the server's insides.
- */
-function describeFailure(error: unknown, roots: ServerRoots, serverError: (error: unknown) => void): string {
-  if (isCitemedError(error) && INPUT_ERRORS.has(error.code)) return roots.redact(error.message);
-  if (isCitemedError(error) && error.code === 'database-locked') {
-    return 'the library is locked by another process (a command-line ingest?); start the job again once it has finished';
-  }
-  serverError(error);
-  return 'the ingest failed on the server; its operator can see why in its log';
 }
 
 function snapshot(job: IngestJob): IngestJob {

@@ -10,9 +10,15 @@ export interface JobPayloads {
   'ingest-file': { path: string; force: boolean };
   /** The living-article re-check, on behalf of `actor` (an account id, or "system"). */
   'recheck-articles': { actor: string };
+  /**
+   * An administrator's ingest job, started in the web app (ports/ingest-jobs.ts holds the job
+   * itself: its paths, status and progress). Runs for as long as its files take, so a lost
+   * worker is noticed by the job's heartbeats rather than by the queue's expiry.
+   */
+  'ingest-request': { jobId: string };
 }
 export type JobKind = keyof JobPayloads;
-export const JOB_KINDS: readonly JobKind[] = ['ingest-file', 'recheck-articles'];
+export const JOB_KINDS: readonly JobKind[] = ['ingest-file', 'recheck-articles', 'ingest-request'];
 
 export interface QueuedJob<K extends JobKind> {
   id: string;

@@ -5,9 +5,13 @@ import type { ServerMetrics } from './metrics.js';
 
 /**
  * What the routes use of the container: the use cases, the library, threads, accounts and
- * articles, and for ingest jobs the settings (`ingest.serverRoots`) and the ingest collaborators.
+ * articles, and for ingest jobs the settings (`ingest.serverRoots`, `jobs.*`), the ingest
+ * collaborators, and with PostgreSQL the jobs' records and the work queue.
  */
-export type ServerContainer = Pick<Container, 'search' | 'ask' | 'store' | 'threads' | 'editorial' | 'accounts' | 'articles' | 'settings' | 'ingestDeps' | 'rateLimiter'> & {
+export type ServerContainer = Pick<
+  Container,
+  'search' | 'ask' | 'store' | 'threads' | 'editorial' | 'accounts' | 'articles' | 'settings' | 'ingestDeps' | 'rateLimiter' | 'workQueue' | 'ingestJobRecords'
+> & {
   /** The ingest job queue to use; by default each server makes its own (config/ingest-jobs.ts). Tests bring one to watch it. */
   ingestJobs?: IngestJobs;
 };

@@ -264,11 +264,11 @@ describe('ingest jobs', () => {
     const queued = (await post(closing, { paths: [folder('never')] })).json();
     const closed = closing.close();
     // Shutdown cancels what waits and aborts what runs at once; only then may the batch go on.
-    await until(() => jobs.get(queued.id)?.status === 'cancelled');
+    await until(async () => (await jobs.get(queued.id))?.status === 'cancelled');
     release();
     await closed;
-    expect(jobs.get(job.id)).toMatchObject({ status: 'cancelled', totals: { added: 1 } });
-    expect(jobs.get(queued.id)).toMatchObject({ status: 'cancelled', error: 'the server shut down before the job started' });
+    expect(await jobs.get(job.id)).toMatchObject({ status: 'cancelled', totals: { added: 1 } });
+    expect(await jobs.get(queued.id)).toMatchObject({ status: 'cancelled', error: 'the server shut down before the job started' });
   }, 60_000);
 });
 
@@ -277,9 +277,9 @@ async function readEvents(response: Response): Promise<ServerSentEvent[]> {
   return parseEvents(await response.text());
 }
 
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error('timed out waiting');
     await new Promise((resolve) => setTimeout(resolve, 10));
   }

@@ -29,6 +29,8 @@ describe.skipIf(POSTGRES_SKIP_REASON !== '')('several servers on one PostgreSQL 
     for (const server of servers) await server.close();
     for (const container of containers) await container.close();
     await dropSchema(schema);
+    // Each server works the queue for administrators' ingest jobs (jobs.workInServer), in its own schema.
+    await dropSchema(`${schema}_queue`);
   });
 
   const a = () => servers[0] as FastifyInstance;

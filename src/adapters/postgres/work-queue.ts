@@ -1,11 +1,12 @@
+import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { CitemedError } from '../../domain/errors.js';
 import { JOB_KINDS, type JobCounts, type JobKind, type JobPayloads, type QueuedJob, type WorkQueue } from '../../ports/work-queue.js';
 
 /**
  * The work queue in PostgreSQL, through pg-boss (10.x: the last line that runs on Node 20), in a
- * schema of its own beside the library's. Jobs are `stately`: per kind and key, at most one waits
- * and one runs. A job that throws is retried with exponential backoff; a job whose worker died
+ * schema of its own beside the library's. File ingests and re-checks are `stately`: per kind and
+ * key, at most one waits and one runs (administrators' ingest jobs differ: LONG_RUNNING below). A job that throws is retried with exponential backoff; a job whose worker died
  * (kill -9, a lost machine) stays active until `expireSeconds` pass, is then failed by pg-boss's
  * maintenance and retried by another worker. So `expireSeconds` must exceed the longest honest
  * run of one job (one file's ingest); if it does not, a second worker may run the same file at
@@ -23,6 +24,15 @@ export interface PgWorkQueueOptions {
   pollSeconds: number;
   maintenanceSeconds: number;
 }
+
+/**
+ * An administrator's ingest job may read a thousand files: hours, not one file's minutes. Its
+ * worker proves it is alive through the job's heartbeats (ports/ingest-jobs.ts), and a job whose
+ * worker fell silent is queued again from there; pg-boss's expiry, which cannot tell a long job
+ * from a lost one, is set as far off as it allows (under 24 hours). `standard`: one job id may be
+ * queued again while its stopping run is still active (a worker handing it back on shutdown).
+ */
+const LONG_RUNNING = { policy: 'standard', expireInSeconds: 23 * 3600 } as const;
 
 export async function openPgWorkQueue(options: PgWorkQueueOptions): Promise<WorkQueue> {
   const boss = new PgBoss({
@@ -42,17 +52,12 @@ export async function openPgWorkQueue(options: PgWorkQueueOptions): Promise<Work
       cause: error,
     });
   }
-  for (const kind of JOB_KINDS) {
-    if (!(await boss.getQueue(kind))) {
-      await boss.createQueue(kind, {
-        name: kind,
-        policy: 'stately',
-        expireInSeconds: options.expireSeconds,
-        retryLimit: options.retryLimit,
-        retryDelay: options.retryDelaySeconds,
-        retryBackoff: true,
-      });
-    }
+  try {
+    await createQueues(boss, options);
+  } catch (error) {
+    // A started pg-boss keeps a pool and timers: left running, a worker that failed here never exits.
+    await boss.stop({ graceful: false, wait: true }).catch(() => undefined);
+    throw error;
   }
 
   return {
@@ -84,4 +89,32 @@ export async function openPgWorkQueue(options: PgWorkQueueOptions): Promise<Work
       await boss.stop({ graceful: stopOptions.graceful ?? true, timeout: stopOptions.timeoutMs ?? 30_000, wait: true });
     },
   };
+}
+
+/**
+ * The queues of every job kind, made by the first process to need them. pg-boss's createQueue takes
+ * no lock, and workers starting together on a new database deadlocked on its partition tables
+ * (bench/scaling/ingest.ts, 2 and 4 workers), so processes take turns under an advisory lock held by
+ * a connection of their own.
+ */
+async function createQueues(boss: PgBoss, options: PgWorkQueueOptions): Promise<void> {
+  const lock = new pg.Client({ connectionString: options.url });
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock(hashtext($1))', [`citemed.queues.${options.schema}`]);
+    for (const kind of JOB_KINDS) {
+      if (await boss.getQueue(kind)) continue;
+      await boss.createQueue(kind, {
+        name: kind,
+        retryLimit: options.retryLimit,
+        retryDelay: options.retryDelaySeconds,
+        retryBackoff: true,
+        ...(kind === 'ingest-request' ? LONG_RUNNING : { policy: 'stately', expireInSeconds: options.expireSeconds }),
+      });
+    }
+  } finally {
+    // Ending the session releases the lock too; unlocking first lets the next process in at once.
+    await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [`citemed.queues.${options.schema}`]).catch(() => undefined);
+    await lock.end();
+  }
 }

@@ -1,25 +1,28 @@
 import type { Command } from 'commander';
 import { recheck } from '../../articles/service.js';
+import { ingestJobWorkerFor } from '../../config/ingest-jobs.js';
 import { startWorker } from '../../ingest/distributed.js';
 import { JOB_KINDS } from '../../ports/work-queue.js';
 import { withContainer, type GlobalOptions } from '../context.js';
 import { printJson, type Io } from '../io.js';
 
 /**
- * `citemed worker`: takes ingest and re-check jobs from the PostgreSQL work queue until stopped.
- * Run any number, on any machine that sees the files and the database. SIGINT/SIGTERM: the
- * running ingest finishes its batch and the worker exits; its job is retried by another worker.
+ * `citemed worker`: takes ingest and re-check jobs, and administrators' ingest jobs from the web
+ * app, from the PostgreSQL work queue until stopped. Run any number, on any machine that sees the
+ * files and the database. SIGINT/SIGTERM: the running ingest finishes its batch and the worker
+ * exits; its job is retried (an administrator's job: queued again) for another worker.
  */
 export function registerWorker(program: Command, io: Io): void {
   program
     .command('worker')
-    .description('take ingest and re-check jobs from the queue (PostgreSQL store); run as many as you like')
+    .description("take ingest and re-check jobs, and administrators' ingest jobs, from the queue (PostgreSQL store); run as many as you like")
     .action(async (_options: unknown, command: Command) => {
       await withContainer(command.optsWithGlobals<GlobalOptions>(), { create: true }, async (container) => {
         const queue = await container.workQueue();
         const stopping = new AbortController();
+        const log = (line: string) => io.out(`${new Date().toISOString()} ${line}`);
         try {
-          await startWorker({
+          const worker = await startWorker({
             queue,
             files: container.files,
             ingestDeps: () => container.ingestDeps(),
@@ -27,8 +30,9 @@ export function registerWorker(program: Command, io: Io): void {
               const report = await recheck(container.articles, actor);
               return { checked: report.checked, raised: report.raised.length };
             },
-            log: (line) => io.out(`${new Date().toISOString()} ${line}`),
+            log,
             signal: stopping.signal,
+            ingestJobs: ingestJobWorkerFor(container, { onServerError: (error) => log(`ingest-request: ${error instanceof Error ? error.message : String(error)}`) }),
           });
           io.out(`citemed: worker ${process.pid} ready on ${container.store.description}; Ctrl-C stops`);
           const signal = await new Promise<NodeJS.Signals>((resolve) => {
@@ -37,6 +41,7 @@ export function registerWorker(program: Command, io: Io): void {
           });
           io.err(`citemed: ${signal}: finishing the current batch, then stopping`);
           stopping.abort();
+          await worker.idle();
         } finally {
           await queue.stop({ graceful: true, timeoutMs: 60_000 });
         }

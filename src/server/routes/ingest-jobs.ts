@@ -35,7 +35,12 @@ const IngestJobSchema = z
     error: z.string().optional(),
     recheck: z.object({ checked: count, raised: count }).optional().describe('the living-article re-check after a job that changed the library'),
   })
-  .meta({ id: 'IngestJob', description: 'An ingest of files on the server, started by an administrator. Kept in memory: a restart forgets jobs.' });
+  .meta({
+    id: 'IngestJob',
+    description:
+      'An ingest of files on the server, started by an administrator. With the embedded (SQLite) library, kept in the server\'s memory: a restart forgets jobs. ' +
+      'With PostgreSQL, kept in the database and run by the work queue: every server lists the same jobs.',
+  });
 
 const IdParams = z.object({ id: z.string().min(1).max(64) });
 
@@ -46,11 +51,17 @@ const EVENTS_DESCRIPTION = [
 
 /**
  * Ingest jobs for administrators: ingest files already on the server (inside `ingest.serverRoots`),
- * one job at a time, and watch them. The queue is the server's own (or the container's, when it
- * brings one); on shutdown its running job stops after its batch and is waited for.
+ * and watch them. The jobs are the server's own (or the container's, when it brings one): in its
+ * memory with SQLite, in the database and the work queue with PostgreSQL (config/ingest-jobs.ts).
+ * On shutdown a job running here stops after its batch and is waited for.
  */
 export const ingestJobRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { container }) => {
-  const jobs: IngestJobs = container.ingestJobs ?? ingestJobsFor(container, { onServerError: (_job, error) => logServerError(app.log, error) });
+  const jobs: IngestJobs =
+    container.ingestJobs ??
+    ingestJobsFor(container, {
+      onServerError: (error) => logServerError(app.log, error),
+      log: (line) => app.log.info(line),
+    });
   // Stopping starts before the server waits for its connections, so event streams get their
   // `done` and end; awaiting happens in onClose, which (unlike preClose) has no time limit: a
   // batch of large PDFs may take longer than fastify's hook timeout.
@@ -62,9 +73,13 @@ export const ingestJobRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { c
     await (closing ??= jobs.close());
   });
 
-  const found = (id: string): IngestJob => {
-    const job = jobs.get(id);
-    if (!job) throw new CitemedError('not-found', `no ingest job "${id}"`, { hint: 'jobs are kept in memory: a restarted server has forgotten earlier ones' });
+  const found = async (id: string): Promise<IngestJob> => {
+    const job = await jobs.get(id);
+    if (!job) {
+      throw new CitemedError('not-found', `no ingest job "${id}"`, {
+        hint: 'the newest 100 jobs are kept; with the embedded library they are kept in memory, and a restarted server has forgotten earlier ones',
+      });
+    }
     return job;
   };
 
@@ -96,7 +111,7 @@ export const ingestJobRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { c
       config: { action: 'manage-library' },
       schema: { summary: 'Ingest jobs, newest first (the newest 100 are kept)', tags: ['sources'], response: { 200: z.object({ jobs: z.array(IngestJobSchema) }), ...ERROR_RESPONSES } },
     },
-    async () => ({ jobs: jobs.list() }),
+    async () => ({ jobs: await jobs.list() }),
   );
 
   app.get(
@@ -120,7 +135,7 @@ export const ingestJobRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { c
       },
     },
     async (request, reply) => {
-      const stream = watchJob(jobs, found(request.params.id));
+      const stream = watchJob(jobs, await found(request.params.id));
       // fastify pipes a stream body as it is written; the response types cannot express a stream.
       return reply.code(200).headers(EVENT_STREAM_HEADERS).send(stream.body as never);
     },
@@ -144,7 +159,9 @@ export const ingestJobRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { c
 /**
  * The job's events into a new stream: where it stands now, its progress, and `done`. The
  * listener goes when the stream closes, whether it ended or the client went away (fastify
- * destroys a stream body whose connection closed), so no listener outlives its client.
+ * destroys a stream body whose connection closed), so no listener outlives its client. A server
+ * that stops following an unfinished job (it is closing; a worker elsewhere goes on) ends the
+ * stream without `done`, and the client's EventSource reconnects, to another server if there is one.
  */
 function watchJob(jobs: Pick<IngestJobs, 'watch'>, job: IngestJob): EventStream {
   const stream = new EventStream();
@@ -154,10 +171,14 @@ function watchJob(jobs: Pick<IngestJobs, 'watch'>, job: IngestJob): EventStream 
     return stream;
   }
   stream.send('progress', job);
-  const stop = jobs.watch(job.id, (event) => {
-    stream.send(event.type, event.job);
-    if (event.type === 'done') stream.end();
-  });
+  const stop = jobs.watch(
+    job.id,
+    (event) => {
+      stream.send(event.type, event.job);
+      if (event.type === 'done') stream.end();
+    },
+    () => stream.end(),
+  );
   stream.body.once('close', stop);
   return stream;
 }

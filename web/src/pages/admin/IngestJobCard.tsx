@@ -62,6 +62,11 @@ function Progress({ job }: { job: IngestJob }) {
         <div><dt>Time left</dt><dd>{p.etaSeconds !== undefined ? formatEta(p.etaSeconds) : '…'}</dd></div>
       </dl>
       {p.currentFile ? <p className="small current-file">Reading <code>{p.currentFile}</code></p> : null}
+      {job.status === 'queued' ? (
+        <p className="small muted" role="status">
+          {job.startedAt ? 'Handed back to the queue: it goes on from where it stopped' : 'Waiting to start'} when a worker is free.
+        </p>
+      ) : null}
     </div>
   );
 }
