@@ -1,9 +1,9 @@
 import type pg from 'pg';
 import type { CorpusStats, FieldWeights, PassageHit, PassageQuery, SearchFilters } from '../../ports/store.js';
 import type { PostgresDatabase } from './connection.js';
-import { phraseQueries, phraseQuery } from './lexemes.js';
+import { phraseQueries, phraseQuery, quoteLexeme } from './lexemes.js';
 import { HIT_COLUMNS, rowToHit, type HitRow } from './rows.js';
-import { readState, versionedCache } from './state.js';
+import { readState, versionedCache, type LibraryState } from './state.js';
 
 /**
  * First-stage retrieval over the GIN-indexed tsvector of each passage: passages holding any of
@@ -11,15 +11,16 @@ import { readState, versionedCache } from './state.js';
  * and quoted here (lexemes.ts) and each tsquery travels as a parameter, so nothing a user types
  * reaches PostgreSQL's query syntax. The retrieval layer re-ranks what this returns.
  */
-export function createSearch(db: PostgresDatabase) {
+export function createSearch(db: PostgresDatabase, tuning: Partial<EstimateTuning> = {}) {
   const cache = versionedCache<number>(FREQUENCY_CACHE_LIMIT);
+  const common = commonLexemes(db.pool, { ...ESTIMATES, ...tuning });
 
   async function search(query: PassageQuery): Promise<PassageHit[]> {
     const phrases = phraseQueries(query.phrases);
     if (phrases.length === 0 || query.limit <= 0) return [];
     const state = await readState(db.pool);
     // The retriever has just asked for these frequencies: they come from the cache.
-    const dfs = await phraseFrequencies(phrases, state.dataVersion);
+    const dfs = await phraseFrequencies(phrases, state);
     const params: unknown[] = [phrases.join(' | '), rankWeights(query.weights), query.limit];
     const score = rankSql(phrases, dfs, state.stats, params);
     const filters = filterClauses(query.filters ?? {}, params);
@@ -42,7 +43,7 @@ export function createSearch(db: PostgresDatabase) {
     const queries = phrases.map((p) => phraseQuery(p.tokens));
     const counts = await phraseFrequencies(
       queries.filter((q) => q !== ''),
-      await dataVersion(db.pool),
+      await readState(db.pool),
     );
     const byQuery = new Map(queries.filter((q) => q !== '').map((q, i) => [q, counts[i] ?? 0]));
     return queries.map((q) => byQuery.get(q) ?? 0);
@@ -50,11 +51,13 @@ export function createSearch(db: PostgresDatabase) {
 
   /**
    * Frequencies of phrase queries (phraseQuery's text). A single lexeme is counted exactly
-   * through the GIN index; a phrase up to COUNT_CAP matches, past which it takes its rarest
-   * word's frequency (an upper bound: at that frequency its idf is low either way), as the SQLite
-   * store does.
+   * through the GIN index, unless it is one of the library's common words, whose frequency the
+   * planner's statistics give (commonLexemes); a phrase is counted up to COUNT_CAP matches, past
+   * which it takes its rarest word's frequency (an upper bound: at that frequency its idf is low
+   * either way), as the SQLite store does.
    */
-  async function phraseFrequencies(queries: readonly string[], version: string): Promise<number[]> {
+  async function phraseFrequencies(queries: readonly string[], state: LibraryState): Promise<number[]> {
+    const version = state.dataVersion;
     cache.check(version);
     // This call's answers, also kept here: the cache may be emptied (full, or a write) meanwhile.
     const found = new Map<string, number>();
@@ -64,16 +67,26 @@ export function createSearch(db: PostgresDatabase) {
       cache.set(q, n);
     };
     const missing = [...new Set(queries.filter((q) => known(q) === undefined))];
+    const estimate = await common.estimates(state.stats.passages);
+    const counted = async (lexemes: readonly string[]): Promise<Map<string, number>> => {
+      const out = new Map<string, number>();
+      for (const l of lexemes) {
+        const n = estimate(l);
+        if (n !== undefined) out.set(l, n);
+      }
+      for (const [l, n] of await countMatches(db.pool, lexemes.filter((l) => !out.has(l)))) out.set(l, n);
+      return out;
+    };
     const single = missing.filter((q) => !q.includes('<->'));
     const multi = missing.filter((q) => q.includes('<->'));
-    for (const [q, n] of await countMatches(db.pool, single)) keep(q, n);
+    for (const [q, n] of await counted(single)) keep(q, n);
     const capped = await countMatches(db.pool, multi, COUNT_CAP);
     const saturated = [...capped].filter(([, n]) => n >= COUNT_CAP).map(([q]) => q);
     if (saturated.length > 0) {
       // For each saturated phrase, the frequency of its rarest word.
       const lexemesOf = (q: string): string[] => q.replace(/^\(|\)$/g, '').split(' <-> ');
       const words = [...new Set(saturated.flatMap(lexemesOf))].filter((l) => known(l) === undefined);
-      for (const [l, n] of await countMatches(db.pool, words)) keep(l, n);
+      for (const [l, n] of await counted(words)) keep(l, n);
       for (const q of saturated) capped.set(q, Math.max(COUNT_CAP, Math.min(...lexemesOf(q).map((l) => known(l) ?? Infinity))));
     }
     for (const [q, n] of capped) keep(q, n);
@@ -136,10 +149,71 @@ const FREQUENCY_CACHE_LIMIT = 50_000;
 /** Phrase counts stop here (SQLite's COUNT_CAP): counting a phrase reads every candidate row. */
 const COUNT_CAP = 5_000;
 
-async function dataVersion(pool: pg.Pool): Promise<string> {
-  const { rows } = await pool.query<{ v: string }>('SELECT data_version AS v FROM library_state');
-  return rows[0]?.v ?? '';
+/**
+ * The document frequency of the library's most common words, from the planner's statistics of
+ * `passages.lexemes` (ANALYZE's most common elements, `pg_stats`), so that they need not be
+ * counted. Counting a word through the GIN index visits every passage that holds it: on 1M
+ * passages a common word took about 0.3 s to count, and each query met a few not yet counted
+ * (p95 1.2 s in bench/query; docs/scaling.md). A common word's idf is low, so the sample's
+ * estimate ranks as well as the count would.
+ *
+ * Used only where it pays and cannot mislead (ESTIMATES): large libraries, statistics that have
+ * seen most of the rows as they are now (autovacuum analyzes after every 10% changed, by
+ * default), and words the sample found in enough passages. Anything else is counted exactly.
+ */
+function commonLexemes(pool: pg.Pool, tuning: EstimateTuning) {
+  let loaded: { at: number; freqs: Map<string, number> } | undefined;
+  let loading: Promise<void> | undefined;
+
+  async function load(): Promise<void> {
+    const { rows } = await pool.query<{ elems: string[] | null; freqs: number[] | null; live: string; changed: string }>(
+      `SELECT s.most_common_elems::text::text[] AS elems, s.most_common_elem_freqs AS freqs,
+              t.n_live_tup AS live, t.n_mod_since_analyze AS changed
+         FROM pg_stat_user_tables t
+         LEFT JOIN pg_stats s ON s.schemaname = t.schemaname AND s.tablename = t.relname AND s.attname = 'lexemes'
+        WHERE t.schemaname = current_schema() AND t.relname = 'passages'`,
+    );
+    const row = rows[0];
+    const live = Number(row?.live ?? 0);
+    const freqs = new Map<string, number>();
+    if (row?.elems && row.freqs && live > 0 && Number(row.changed) <= tuning.maxStale * live) {
+      row.elems.forEach((lexeme, i) => {
+        const share = row.freqs?.[i] ?? 0;
+        if (share >= tuning.minShare) freqs.set(quoteLexeme(lexeme), share);
+      });
+    }
+    loaded = { at: Date.now(), freqs };
+  }
+
+  return {
+    /** The estimated frequency of a common word (tsquery text of one lexeme) in a library of `passages` passages. */
+    async estimates(passages: number): Promise<(lexeme: string) => number | undefined> {
+      if (passages < tuning.minPassages) return () => undefined;
+      if (!loaded || Date.now() - loaded.at > tuning.refreshMs) {
+        loading ??= load().finally(() => (loading = undefined));
+        await loading;
+      }
+      const freqs = loaded?.freqs ?? new Map<string, number>();
+      return (lexeme) => {
+        const share = freqs.get(lexeme);
+        return share === undefined ? undefined : Math.round(share * passages);
+      };
+    },
+  };
 }
+
+export interface EstimateTuning {
+  /** Below this many passages every word is counted: it is quick, and exact. */
+  minPassages: number;
+  /** Words the sample found in fewer than this share of the passages are counted (at 1M passages, up to 1,000 rows: quick). */
+  minShare: number;
+  /** Statistics are not used once more than this share of the table's rows changed since they were gathered. */
+  maxStale: number;
+  /** How often the statistics are read again, in ms (ANALYZE, by hand or by autovacuum, changes them). */
+  refreshMs: number;
+}
+
+const ESTIMATES: EstimateTuning = { minPassages: 100_000, minShare: 0.001, maxStale: 0.2, refreshMs: 60_000 };
 
 /** Passages matching each tsquery, in one round trip; up to `cap` each when given. */
 async function countMatches(pool: pg.Pool, queries: readonly string[], cap?: number): Promise<Map<string, number>> {
