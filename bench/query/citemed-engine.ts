@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import pg from 'pg';
 import { createContainer, type Container } from '../../src/config/container.js';
 import { loadSettings } from '../../src/config/load-settings.js';
 import type { Settings } from '../../src/config/settings.js';
@@ -29,8 +30,10 @@ const BATCH_SOURCES = 1_000;
 const ONE_PASSAGE_PER_DOC = { maxChars: 20_000, minChars: 0 };
 
 export interface CitemedEngineOptions {
-  /** Library file, or ":memory:". */
+  /** Library file, or ":memory:"; with `postgres`, only a name for the ids file beside it. */
   path: string;
+  /** The library on a PostgreSQL server instead, in this schema (see bench/query/postgres.ts). */
+  postgres?: { url: string; schema: string };
   /** Open a library built earlier at `path` (for searching only) instead of creating one. */
   reopen?: boolean;
   /** Which search to run; see SEARCHES. Default "first-stage". */
@@ -57,13 +60,14 @@ export const SEARCHES: Readonly<Record<CitemedSearch, (container: Container, tex
   pipeline: async (container, text, k) => (await container.search(text, { limit: k })).hits,
 };
 
-export function benchLibrarySettings(path: string): Settings {
+export function benchLibrarySettings(path: string, postgres?: CitemedEngineOptions['postgres']): Settings {
   // The preset alone, as a fresh install has it: no environment, no settings file.
-  return loadSettings({ preset: 'embedded', overrides: { store: { path }, ingest: { chunk: ONE_PASSAGE_PER_DOC } }, env: {} }).settings;
+  const store = postgres ? { path, url: postgres.url, schema: postgres.schema } : { path };
+  return loadSettings({ preset: 'embedded', overrides: { store, ingest: { chunk: ONE_PASSAGE_PER_DOC } }, env: {} }).settings;
 }
 
 export function createCitemedEngine(options: CitemedEngineOptions): SearchPeer {
-  const settings = benchLibrarySettings(options.path);
+  const settings = benchLibrarySettings(options.path, options.postgres);
   const container = createContainer(settings, { create: !options.reopen });
   const mode = options.search ?? 'first-stage';
   const searchLibrary = SEARCHES[mode];
@@ -74,12 +78,13 @@ export function createCitemedEngine(options: CitemedEngineOptions): SearchPeer {
     options.reopen && options.path !== ':memory:' && existsSync(idsFile) ? (JSON.parse(readFileSync(idsFile, 'utf8')) as [string, string][]) : [],
   );
 
+  const backend = options.postgres ? `pg ${installedVersion('pg')} on PostgreSQL` : `better-sqlite3 ${installedVersion('better-sqlite3')}`;
   return {
-    name: mode === 'first-stage' ? 'citemed' : 'citemed-pipeline',
-    version: `citemed ${PROJECT_VERSION} (working tree), better-sqlite3 ${installedVersion('better-sqlite3')}`,
+    name: `${mode === 'first-stage' ? 'citemed' : 'citemed-pipeline'}${options.postgres ? '-postgres' : ''}`,
+    version: `citemed ${PROJECT_VERSION} (working tree), ${backend}`,
     config:
       mode === 'first-stage'
-        ? `store.search after analyzeQuery (first stage only); FTS5 porter unicode61, bm25 field weights ${JSON.stringify(settings.search.fieldWeights)}; stop words dropped`
+        ? `store.search after analyzeQuery (first stage only); ${options.postgres ? 'PostgreSQL tsvector (GIN), ts_rank per phrase × idf' : 'FTS5 porter unicode61, bm25'} field weights ${JSON.stringify(settings.search.fieldWeights)}; stop words dropped`
         : `container.search as the CLI runs it (embedded preset: ${settings.search.candidates} candidates, at most ${settings.search.maxPostings.toLocaleString('en-US')} postings, re-ranking, diversity; expansion ${settings.search.expansion.enabled ? 'on' : 'off'}, feedback ${settings.search.feedback.terms > 0 ? 'on' : 'off'})`,
     async build(docs) {
       let ops: WriteOp[] = [];
@@ -93,6 +98,8 @@ export function createCitemedEngine(options: CitemedEngineOptions): SearchPeer {
         if (ops.length >= BATCH_SOURCES) await write();
       }
       await write();
+      // What autovacuum does soon after a bulk load: planner statistics and the visibility map.
+      if (options.postgres) await vacuumAnalyze(options.postgres);
       if (irregularIds.size > 0 && options.path !== ':memory:') writeFileSync(idsFile, JSON.stringify([...irregularIds]));
     },
     async search(text, k) {
@@ -111,6 +118,17 @@ export function createCitemedEngine(options: CitemedEngineOptions): SearchPeer {
 }
 
 const SOURCE_PREFIX = PLAIN_RECORD_PREFIX;
+
+async function vacuumAnalyze(postgres: NonNullable<CitemedEngineOptions['postgres']>): Promise<void> {
+  const client = new pg.Client({ connectionString: postgres.url });
+  await client.connect();
+  try {
+    await client.query(`VACUUM ANALYZE ${postgres.schema}.passages`);
+    await client.query(`VACUUM ANALYZE ${postgres.schema}.sources`);
+  } finally {
+    await client.end();
+  }
+}
 const PROJECT_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 interface Work {

@@ -4,6 +4,7 @@ import { createMiniSearchPeer } from '../retrieval/peers/minisearch.js';
 import { createOramaPeer } from '../retrieval/peers/orama.js';
 import type { SearchPeer } from '../retrieval/peers/peer.js';
 import { createCitemedEngine } from './citemed-engine.js';
+import { BENCH_POSTGRES_URL, benchSchema, dropBenchSchema } from './postgres.js';
 
 /**
  * The engines bench/query can run, by name. `create` gives an empty engine whose files (if any)
@@ -16,7 +17,11 @@ export interface EngineSpec {
   reopen?(dir: string): SearchPeer;
   /** Node flags the engine runs with: citemed's own launcher flags (bin/citemed.js), else Node's defaults. */
   nodeFlags: string[];
+  /** Removes what the engine keeps outside `dir` (a database schema); run before and after an engine's runs. */
+  dispose?(dir: string): Promise<void>;
 }
+
+const onPostgres = (dir: string) => ({ url: BENCH_POSTGRES_URL, schema: benchSchema(dir) });
 
 export const ENGINES: Readonly<Record<string, EngineSpec>> = {
   citemed: {
@@ -28,6 +33,19 @@ export const ENGINES: Readonly<Record<string, EngineSpec>> = {
     create: (dir) => createCitemedEngine({ path: path.join(dir, 'citemed.db'), search: 'pipeline' }),
     reopen: (dir) => createCitemedEngine({ path: path.join(dir, 'citemed.db'), reopen: true, search: 'pipeline' }),
     nodeFlags: ['--max-semi-space-size=4'],
+  },
+  // The same library and searches on PostgreSQL (store.url), for docs/scaling.md.
+  'citemed-postgres': {
+    create: (dir) => createCitemedEngine({ path: path.join(dir, 'citemed-pg'), postgres: onPostgres(dir) }),
+    reopen: (dir) => createCitemedEngine({ path: path.join(dir, 'citemed-pg'), postgres: onPostgres(dir), reopen: true }),
+    nodeFlags: ['--max-semi-space-size=4'],
+    dispose: dropBenchSchema,
+  },
+  'citemed-pipeline-postgres': {
+    create: (dir) => createCitemedEngine({ path: path.join(dir, 'citemed-pg'), postgres: onPostgres(dir), search: 'pipeline' }),
+    reopen: (dir) => createCitemedEngine({ path: path.join(dir, 'citemed-pg'), postgres: onPostgres(dir), reopen: true, search: 'pipeline' }),
+    nodeFlags: ['--max-semi-space-size=4'],
+    dispose: dropBenchSchema,
   },
   'fts5-default': {
     create: (dir) => createFts5Peer({ path: path.join(dir, 'fts5.db') }),

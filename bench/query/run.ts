@@ -13,7 +13,9 @@
  *
  * Engines (bench/query/engines.ts): citemed (first stage: analyzeQuery + store.search), citemed-pipeline
  * (container.search, as `citemed search` runs), and the peers of bench/retrieval/peers/ with their
- * libraries' defaults: fts5-default, minisearch, orama. Default: all of them.
+ * libraries' defaults: fts5-default, minisearch, orama. Default: all of them. citemed-postgres and
+ * citemed-pipeline-postgres are the same two on PostgreSQL (CITEMED_BENCH_POSTGRES_URL, by default
+ * 127.0.0.1:5432/test; bench/query/postgres.ts), run only when named; docs/scaling.md uses them.
  *
  * Each engine runs in fresh processes, one engine at a time, so peak RSS is that engine's own:
  *   1. latency: build the index (timed), note its size, run the warm-up queries, then every query
@@ -68,7 +70,8 @@ function parseOptions(argv: string[]): Options {
     args: argv,
     options: {
       passages: { type: 'string', default: '100000' },
-      peers: { type: 'string', default: ENGINE_NAMES.join(',') },
+      // The PostgreSQL engines need a server: named only when asked for.
+      peers: { type: 'string', default: ENGINE_NAMES.filter((name) => !name.endsWith('-postgres')).join(',') },
       queries: { type: 'string', default: '1000' },
       'time-cap': { type: 'string', default: '120' },
       'memory-cap-gb': { type: 'string', default: '8' },
@@ -182,6 +185,8 @@ async function measureEngine(engine: string, files: { corpus: string; queries: s
   const dir = path.join(QUERY_OUT_DIR, 'work', engine);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  const spec = engineSpec(engine);
+  await spec.dispose?.(dir);
   const outcome: EngineOutcome = { engine, loadAtStart: os.loadavg()[0] ?? 0 };
   const common = ['--engine', engine, '--corpus', files.corpus, '--queries', files.queries, '--dir', dir, '--time-cap', String(options.timeCapSeconds)];
   const capMs = options.timeCapSeconds * 1000;
@@ -210,7 +215,10 @@ async function measureEngine(engine: string, files: { corpus: string; queries: s
     }
     return outcome;
   } finally {
-    if (!options.keep) rmSync(dir, { recursive: true, force: true });
+    if (!options.keep) {
+      rmSync(dir, { recursive: true, force: true });
+      await spec.dispose?.(dir);
+    }
   }
 }
 
