@@ -79,6 +79,25 @@ interface Entry {
   lastSent: number;
 }
 
+/**
+ * A new job, `queued`; refused while `keep` jobs are unfinished already (both kinds of job list
+ * keep at most that many, and an unfinished job is never forgotten).
+ */
+export function newQueuedJob(request: JobRequest, at: { waiting: number; keep: number; id: string; now: Date }): IngestJob {
+  if (at.waiting >= at.keep) {
+    throw new CitemedError('conflict', `${at.waiting} ingest jobs are queued or running already`, { hint: 'wait for them to finish, or cancel some' });
+  }
+  return {
+    id: at.id,
+    paths: [...request.paths],
+    force: request.force,
+    status: 'queued',
+    createdAt: at.now.toISOString(),
+    startedBy: request.startedBy,
+    progress: emptyProgress(),
+  };
+}
+
 export function createIngestJobQueue(deps: IngestJobsDeps): IngestJobs {
   const keep = deps.keep ?? 100;
   const interval = deps.progressIntervalMs ?? 250;
@@ -167,18 +186,7 @@ export function createIngestJobQueue(deps: IngestJobsDeps): IngestJobs {
       await deps.roots.resolve(request.paths);
       if (closed) throw new CitemedError('interrupted', 'the server is shutting down; start the job again once it is back');
       const waiting = [...entries.values()].filter((e) => !isFinished(e.job)).length;
-      if (waiting >= keep) {
-        throw new CitemedError('conflict', `${waiting} ingest jobs are queued or running already`, { hint: 'wait for them to finish, or cancel some' });
-      }
-      const job: IngestJob = {
-        id: deps.newId(),
-        paths: [...request.paths],
-        force: request.force,
-        status: 'queued',
-        createdAt: deps.now().toISOString(),
-        startedBy: request.startedBy,
-        progress: emptyProgress(),
-      };
+      const job = newQueuedJob(request, { waiting, keep, id: deps.newId(), now: deps.now() });
       const entry: Entry = { job, controller: new AbortController(), listeners: new Set(), lastSent: -Infinity };
       entries.set(job.id, entry);
       queue.push(entry);

@@ -1,10 +1,9 @@
 import { CitemedError } from '../domain/errors.js';
-import { isFinished, type IngestJob } from '../domain/ingest-job.js';
+import { isFinished } from '../domain/ingest-job.js';
 import type { IngestJobRecords } from '../ports/ingest-jobs.js';
 import type { WorkQueue } from '../ports/work-queue.js';
-import { emptyProgress } from './job-progress.js';
 import { DEFAULT_STALE_SECONDS } from './job-worker.js';
-import type { IngestJobs, JobListener } from './jobs.js';
+import { newQueuedJob, type IngestJobs, type JobListener } from './jobs.js';
 import type { ServerRoots } from './server-roots.js';
 
 /**
@@ -97,19 +96,7 @@ export function createQueuedIngestJobs(deps: QueuedJobsDeps): IngestJobs {
     async start(request) {
       const resolvedPaths = await deps.roots.resolve(request.paths);
       if (stopped.signal.aborted) throw new CitemedError('interrupted', 'the server is shutting down; start the job again once it is back');
-      const waiting = await deps.records.countUnfinished();
-      if (waiting >= keep) {
-        throw new CitemedError('conflict', `${waiting} ingest jobs are queued or running already`, { hint: 'wait for them to finish, or cancel some' });
-      }
-      const job: IngestJob = {
-        id: deps.newId(),
-        paths: [...request.paths],
-        force: request.force,
-        status: 'queued',
-        createdAt: deps.now().toISOString(),
-        startedBy: request.startedBy,
-        progress: emptyProgress(),
-      };
+      const job = newQueuedJob(request, { waiting: await deps.records.countUnfinished(), keep, id: deps.newId(), now: deps.now() });
       await deps.records.add(job, { resolvedPaths, keep });
       try {
         await (await deps.queue()).submit('ingest-request', { jobId: job.id });
