@@ -52,8 +52,10 @@ export function markdownTable(outcomes: readonly EngineOutcome[], workers: numbe
     }
     const t = outcome.throughput;
     // Cores busy = process CPU time / wall time: below the worker count, other work held the cores.
+    // A client of a database server (the -postgres engines) counts its own CPU only, not the server's.
+    const busy = `${(t ? t.cpuSeconds / t.wallSeconds : 0).toFixed(1)} cores busy${outcome.engine.endsWith('-postgres') ? ' in the client' : ''}`;
     const throughput = t
-      ? `${num(t.qps)} (${(t.cpuSeconds / t.wallSeconds).toFixed(1)} cores busy${t.stoppedAtCap ? `; ${t.queriesRun} queries in cap` : ''})`
+      ? `${num(t.qps)} (${busy}${t.stoppedAtCap ? `; ${t.queriesRun} queries in cap` : ''})`
       : `did not finish (${outcome.throughputFailure ?? 'unknown'})`;
     const run = `${l.queriesRun.toLocaleString('en-US')}${l.stoppedAtCap ? ` of ${l.queriesTotal.toLocaleString('en-US')} (time cap)` : ''}`;
     const seed = l.queriesRun > 0 ? `${((100 * l.seedSourceInTopK) / l.queriesRun).toFixed(1)}%` : '—';
