@@ -153,8 +153,8 @@ const COUNT_CAP = 5_000;
  * The document frequency of the library's most common words, from the planner's statistics of
  * `passages.lexemes` (ANALYZE's most common elements, `pg_stats`), so that they need not be
  * counted. Counting a word through the GIN index visits every passage that holds it: on 1M
- * passages a common word took about 0.3 s to count, and each query met a few not yet counted
- * (p95 1.2 s in bench/query; docs/scaling.md). A common word's idf is low, so the sample's
+ * passages a common word took about 0.3 s to count, paid by every query that met one not yet
+ * counted (p95 1.2 s in bench/query; docs/scaling.md). A common word's idf is low, so the sample's
  * estimate ranks as well as the count would.
  *
  * Used only where it pays and cannot mislead (ESTIMATES): large libraries, statistics that have
@@ -166,6 +166,11 @@ function commonLexemes(pool: pg.Pool, tuning: EstimateTuning) {
   let loading: Promise<void> | undefined;
 
   async function load(): Promise<void> {
+    // Statistics that cannot be read (a server that hides them) mean counting, as without any.
+    loaded = { at: Date.now(), freqs: await readCommon().catch(() => new Map<string, number>()) };
+  }
+
+  async function readCommon(): Promise<Map<string, number>> {
     const { rows } = await pool.query<{ elems: string[] | null; freqs: number[] | null; live: string; changed: string }>(
       `SELECT s.most_common_elems::text::text[] AS elems, s.most_common_elem_freqs AS freqs,
               t.n_live_tup AS live, t.n_mod_since_analyze AS changed
@@ -182,7 +187,7 @@ function commonLexemes(pool: pg.Pool, tuning: EstimateTuning) {
         if (share >= tuning.minShare) freqs.set(quoteLexeme(lexeme), share);
       });
     }
-    loaded = { at: Date.now(), freqs };
+    return freqs;
   }
 
   return {
