@@ -4,6 +4,9 @@
  * library changes, and scan it. No index to build or tune; right up to a few hundred thousand
  * passages (bench/vectors).
  */
+import { CitemedError } from '../domain/errors.js';
+import type { VectorQuery } from '../ports/store.js';
+
 export interface Matrix {
   ids: string[];
   dimensions: number;
@@ -107,4 +110,29 @@ export function vectorBytes(vector: Float32Array): Buffer {
   const buffer = Buffer.alloc(vector.length * 4);
   vector.forEach((x, i) => buffer.writeFloatLE(x, i * 4));
   return buffer;
+}
+
+/**
+ * The candidate rounds of a nearest-vector search: the ids and scores of the best `limit` vectors
+ * (four times that when filters will drop some), then four times as many each round, up to every
+ * vector. The store turns a round into passages that pass the filters and stops once it has
+ * `limit` of them, so a narrow filter still fills the list when enough passages pass it. Nothing
+ * when the matrix is empty or no hit is wanted; a query vector of another length is refused.
+ */
+export function* nearestRounds(m: Matrix, query: VectorQuery): Generator<{ ids: string[]; scores: number[] }> {
+  if (m.ids.length === 0 || query.limit <= 0) return;
+  if (query.vector.length !== m.dimensions) {
+    throw new CitemedError('service-failed', `the query vector has ${query.vector.length} numbers; the library's vectors for "${query.model}" have ${m.dimensions}`, {
+      hint: 'the embedding server is serving another model than the one the library was embedded with',
+    });
+  }
+  const scores = similarities(m, unit(query.vector));
+  const filtered = query.filters !== undefined && Object.keys(query.filters).length > 0;
+  let take = Math.min(filtered ? query.limit * 4 : query.limit, m.ids.length);
+  for (;;) {
+    const chosen = topIndices(scores, take);
+    yield { ids: chosen.map((i) => m.ids[i] ?? ''), scores: chosen.map((i) => scores[i] ?? 0) };
+    if (take >= m.ids.length) return;
+    take = Math.min(take * 4, m.ids.length);
+  }
 }

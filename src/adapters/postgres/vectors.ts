@@ -1,6 +1,6 @@
 import { CitemedError } from '../../domain/errors.js';
 import type { PassageHit, PassageToEmbed, VectorQuery, VectorStats } from '../../ports/store.js';
-import { loadMatrix, similarities, topIndices, unit, vectorBytes, type Matrix } from '../vector-scan.js';
+import { loadMatrix, nearestRounds, unit, vectorBytes, type Matrix } from '../vector-scan.js';
 import type { PostgresDatabase } from './connection.js';
 import { fetchHits, filterClauses } from './search.js';
 import { readState, recordVectorChange } from './state.js';
@@ -127,29 +127,19 @@ export function createVectors(db: PostgresDatabase) {
    * narrow filter still fills the list when enough passages pass it.
    */
   async function nearest(query: VectorQuery): Promise<PassageHit[]> {
-    const m = await matrix(query.model);
-    if (m.ids.length === 0 || query.limit <= 0) return [];
-    if (query.vector.length !== m.dimensions) {
-      throw new CitemedError('service-failed', `the query vector has ${query.vector.length} numbers; the library's vectors for "${query.model}" have ${m.dimensions}`, {
-        hint: 'the embedding server is serving another model than the one the library was embedded with',
-      });
-    }
-    const scores = similarities(m, unit(query.vector));
-    const filtered = query.filters !== undefined && Object.keys(query.filters).length > 0;
-    let take = Math.min(filtered ? query.limit * 4 : query.limit, m.ids.length);
-    for (;;) {
-      const chosen = topIndices(scores, take);
-      const params: unknown[] = [chosen.map((i) => m.ids[i]), chosen.map((i) => scores[i]), query.limit];
+    let hits: PassageHit[] = [];
+    for (const round of nearestRounds(await matrix(query.model), query)) {
+      const params: unknown[] = [round.ids, round.scores, query.limit];
       const where = filterClauses(query.filters ?? {}, params);
       const ranked = `
         SELECT p.rid, c.score FROM unnest($1::text[], $2::float8[]) AS c(id, score)
         JOIN passages p ON p.id = c.id JOIN sources s ON s.rid = p.source_rid
         ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY c.score DESC LIMIT $3`;
-      const hits = await fetchHits(db.pool, ranked, params);
-      if (hits.length >= query.limit || take >= m.ids.length) return hits;
-      take = Math.min(take * 4, m.ids.length);
+      hits = await fetchHits(db.pool, ranked, params);
+      if (hits.length >= query.limit) break;
     }
+    return hits;
   }
 
   return { passagesToEmbed, putVectors, pruneVectors, dropVectors, vectorStats, nearest, models, invalidate: forget };

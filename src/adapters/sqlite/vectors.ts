@@ -3,7 +3,7 @@ import { CitemedError } from '../../domain/errors.js';
 import type { PassageHit, PassageToEmbed, VectorQuery, VectorStats } from '../../ports/store.js';
 import { dataVersionCheck } from './data-version.js';
 import { fetchHits, filterClauses } from './search.js';
-import { loadMatrix, similarities, topIndices, unit, vectorBytes, type Matrix } from '../vector-scan.js';
+import { loadMatrix, nearestRounds, unit, vectorBytes, type Matrix } from '../vector-scan.js';
 
 /**
  * Vectors for hybrid search, in the `passage_vectors` table, and exact nearest-neighbour search
@@ -120,18 +120,9 @@ export function createVectors(db: Database.Database) {
    * narrow filter still fills the list when enough passages pass it.
    */
   function nearest(query: VectorQuery): PassageHit[] {
-    const m = matrix(query.model);
-    if (m.ids.length === 0 || query.limit <= 0) return [];
-    if (query.vector.length !== m.dimensions) {
-      throw new CitemedError('service-failed', `the query vector has ${query.vector.length} numbers; the library's vectors for "${query.model}" have ${m.dimensions}`, {
-        hint: 'the embedding server is serving another model than the one the library was embedded with',
-      });
-    }
-    const scores = similarities(m, unit(query.vector));
-    const filtered = query.filters !== undefined && Object.keys(query.filters).length > 0;
-    let take = Math.min(filtered ? query.limit * 4 : query.limit, m.ids.length);
-    for (;;) {
-      const chosen = topIndices(scores, take).map((i) => [m.ids[i], scores[i]]);
+    let hits: PassageHit[] = [];
+    for (const round of nearestRounds(matrix(query.model), query)) {
+      const chosen = round.ids.map((id, i) => [id, round.scores[i]]);
       const params: Record<string, unknown> = { chosen: JSON.stringify(chosen), limit: query.limit };
       const where = filterClauses(query.filters ?? {}, params);
       const ranked = `
@@ -140,10 +131,10 @@ export function createVectors(db: Database.Database) {
         JOIN passages p ON p.id = json_extract(c.value, '$[0]') JOIN sources s ON s.rid = p.source_rid
         ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY score DESC LIMIT @limit`;
-      const hits = fetchHits(db, ranked, params);
-      if (hits.length >= query.limit || take >= m.ids.length) return hits;
-      take = Math.min(take * 4, m.ids.length);
+      hits = fetchHits(db, ranked, params);
+      if (hits.length >= query.limit) break;
     }
+    return hits;
   }
 
   return { passagesToEmbed, putVectors, pruneVectors, dropVectors, vectorStats, nearest, models, invalidate: forget };
