@@ -12,6 +12,7 @@ import type {
   StatementComment,
 } from '../domain/article.js';
 import type { AuditEntry, AuditSubject } from '../domain/audit.js';
+import type { ArticleQuery } from '../ports/editorial.js';
 
 /**
  * Row shapes of the editorial tables and their mapping to domain objects, shared by the SQLite
@@ -244,6 +245,21 @@ export function rowToAuditEntry(row: AuditRow): AuditEntry {
 /** JSON text of a value, or NULL for undefined (JSON.stringify returns undefined for it). */
 export function jsonOrNull(value: unknown): string | null {
   return value === undefined ? null : (JSON.stringify(value) ?? null);
+}
+
+/**
+ * `list()`'s conditions that read the same in both dialects, on the article row `a`: flagged or
+ * not (an unresolved re-review flag) and approved only. Status and text, whose parameters each
+ * driver passes its own way, are the adapters'.
+ */
+export function articleStateClauses(query: Pick<ArticleQuery, 'flagged' | 'approvedOnly'>): string[] {
+  const where: string[] = [];
+  if (query.flagged !== undefined) {
+    const open = 'EXISTS (SELECT 1 FROM article_flags f WHERE f.article_id = a.id AND f.resolved_at IS NULL)';
+    where.push(query.flagged ? open : `NOT ${open}`);
+  }
+  if (query.approvedOnly) where.push('a.approved_version IS NOT NULL');
+  return where;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { ArticleChanges, ArticleExpectation, ArticleQuery, ArticleStore } f
 import { appendEntry } from './editorial-audit.js';
 import { CONSTRAINTS, explain } from './editorial-errors.js';
 import {
+  articleStateClauses,
   ARTICLE_COLUMNS,
   VERSION_META_COLUMNS,
   rowToPgArticle,
@@ -343,11 +344,7 @@ function listFilter(query: ArticleQuery): { where: string[]; values: unknown[] }
     return `$${values.length}`;
   };
   if (query.status !== undefined) where.push(`a.status = ANY(${param(query.status)}::text[])`);
-  if (query.flagged !== undefined) {
-    const open = 'EXISTS (SELECT 1 FROM article_flags f WHERE f.article_id = a.id AND f.resolved_at IS NULL)';
-    where.push(query.flagged ? open : `NOT ${open}`);
-  }
-  if (query.approvedOnly) where.push('a.approved_version IS NOT NULL');
+  where.push(...articleStateClauses(query));
   const patterns = wordPatterns(query.text, { lowerCase: false });
   if (patterns.length > 0) {
     // No word may be missing from both the title and the question. ILIKE folds case with the

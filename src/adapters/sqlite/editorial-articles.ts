@@ -4,6 +4,7 @@ import { CitemedError } from '../../domain/errors.js';
 import type { ArticleChanges, ArticleExpectation, ArticleStore } from '../../ports/editorial.js';
 import type { AuditTable } from './editorial-audit.js';
 import {
+  articleStateClauses,
   rowToArticle,
   rowToComment,
   rowToDecision,
@@ -209,11 +210,7 @@ export function createSqliteArticles(db: Database.Database, file: string, audit:
         where.push('a.status IN (SELECT value FROM json_each(@statuses))');
         params.statuses = JSON.stringify(query.status);
       }
-      if (query.flagged !== undefined) {
-        const open = 'EXISTS (SELECT 1 FROM article_flags f WHERE f.article_id = a.id AND f.resolved_at IS NULL)';
-        where.push(query.flagged ? open : `NOT ${open}`);
-      }
-      if (query.approvedOnly) where.push('a.approved_version IS NOT NULL');
+      where.push(...articleStateClauses(query));
       const patterns = wordPatterns(query.text, { lowerCase: true });
       if (patterns.length > 0) {
         // No word may be missing from both the title and the question.
