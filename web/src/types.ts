@@ -10,6 +10,7 @@ export type { EvidenceLevel } from '../../src/domain/evidence-level.js';
 export { EVIDENCE_LEVELS, EVIDENCE_LEVEL_LABELS } from '../../src/domain/evidence-level.js';
 export { INTEGRITY_LABELS } from '../../src/domain/integrity.js';
 export type { AuditEntry } from '../../src/domain/audit.js';
+export type { ApiKey } from '../../src/domain/accounts.js';
 
 import type { Article } from '../../src/domain/article.js';
 import type { Audience } from '../../src/domain/answer.js';

@@ -1,17 +1,9 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { api, post } from '../../api';
+import type { ApiKey } from '../../types';
 import { ErrorBanner, When } from '../review/format';
 import { useAction } from '../review/use-action';
 import { useFetched } from '../review/use-fetched';
-
-interface ApiKey {
-  id: string;
-  accountId: string;
-  name: string;
-  createdAt: string;
-  lastUsedAt?: string;
-  revokedAt?: string;
-}
 
 /** Every API key (an administrator's view), making one for oneself, and revoking any. */
 export function KeysSection({ names }: { names: ReadonlyMap<string, string> }) {
