@@ -1,5 +1,4 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import pg from 'pg';
 import { createContainer, type Container } from '../../src/config/container.js';
 import { loadSettings } from '../../src/config/load-settings.js';
 import type { Settings } from '../../src/config/settings.js';
@@ -8,6 +7,7 @@ import { prepareSource } from '../../src/ingest/prepare.js';
 import type { PassageHit, WriteOp } from '../../src/ports/store.js';
 import { analyzeQuery } from '../../src/retrieval/query.js';
 import { installedVersion, type PeerDoc, type SearchPeer } from '../retrieval/peers/peer.js';
+import { vacuumAnalyze } from './postgres.js';
 
 /**
  * citemed behind the peers' interface: a library built with the project's own code, searched
@@ -99,7 +99,7 @@ export function createCitemedEngine(options: CitemedEngineOptions): SearchPeer {
       }
       await write();
       // What autovacuum does soon after a bulk load: planner statistics and the visibility map.
-      if (options.postgres) await vacuumAnalyze(options.postgres);
+      if (options.postgres) await vacuumAnalyze(options.postgres.url, options.postgres.schema, ['passages', 'sources']);
       if (irregularIds.size > 0 && options.path !== ':memory:') writeFileSync(idsFile, JSON.stringify([...irregularIds]));
     },
     async search(text, k) {
@@ -119,16 +119,6 @@ export function createCitemedEngine(options: CitemedEngineOptions): SearchPeer {
 
 const SOURCE_PREFIX = PLAIN_RECORD_PREFIX;
 
-async function vacuumAnalyze(postgres: NonNullable<CitemedEngineOptions['postgres']>): Promise<void> {
-  const client = new pg.Client({ connectionString: postgres.url });
-  await client.connect();
-  try {
-    await client.query(`VACUUM ANALYZE ${postgres.schema}.passages`);
-    await client.query(`VACUUM ANALYZE ${postgres.schema}.sources`);
-  } finally {
-    await client.end();
-  }
-}
 const PROJECT_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 interface Work {

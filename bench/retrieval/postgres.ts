@@ -15,6 +15,7 @@ import type { RetrievalDataset } from '../../src/ports/dataset.js';
 import type { PassageHit, Store } from '../../src/ports/store.js';
 import { createRetriever } from '../../src/retrieval/retrieve.js';
 import { sharedDataDir } from '../../test/shared-data.js';
+import { vacuumAnalyze } from '../query/postgres.js';
 
 /**
  * citemed on SQLite beside citemed on PostgreSQL, same run, same data (SciFact):
@@ -54,13 +55,9 @@ async function main(): Promise<void> {
     rows.push(...(await measure('citemed on SQLite (FTS5 bm25 first stage)', sqlite, dataset, dir, args.split, settings)));
     const postgres = await openPostgresStore({ url: args.url, schema, poolSize: 4 });
     rows.push(
-      ...(await measure('citemed on PostgreSQL (ts_rank × idf first stage)', postgres, dataset, dir, args.split, settings, async () => {
-        // What autovacuum would do soon after a bulk load: statistics for the planner and the
-        // visibility map for counts through the GIN index.
-        const client = new pg.Client({ connectionString: args.url });
-        await client.connect();
-        await client.query(`VACUUM ANALYZE ${schema}.passages`).finally(() => client.end());
-      })),
+      ...(await measure('citemed on PostgreSQL (ts_rank × idf first stage)', postgres, dataset, dir, args.split, settings, () =>
+        vacuumAnalyze(args.url, schema, ['passages']),
+      )),
     );
   } finally {
     rmSync(temp, { recursive: true, force: true });
