@@ -28,7 +28,10 @@ export interface AskDeps {
   getSource(id: string): Promise<Source | undefined>;
   composer: Composer;
   now: () => Date;
-  /** Describes the library, for provenance. */
+  /**
+   * Names the library, for provenance ("SQLite library citemed.db"). Readers see it and articles
+   * keep it, so it holds no path, host or credentials.
+   */
   library: string;
   verify?: VerifyOptions;
   /** An optional model's second opinion on each statement; it can only lower a verdict. */

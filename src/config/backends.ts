@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, openPostgres } from '../adapters/postgres/connection.js';
 import { createPostgresEditorial } from '../adapters/postgres/editorial.js';
 import { guard } from '../adapters/postgres/errors.js';
@@ -34,7 +35,16 @@ export function openLibrary(
     return openSqliteLibrary({ path: settings.path, busyTimeoutMs: settings.busyTimeoutMs, cacheMiB: settings.cacheMiB, create, threads: threadBounds });
   }
   const description = describe(settings.url, settings.schema);
-  const opening = guard(description, () => openPostgres({ url: settings.url, schema: settings.schema, poolSize: settings.poolSize, create }));
+  const opening = guard(description, () =>
+    openPostgres({
+      url: settings.url,
+      schema: settings.schema,
+      poolSize: settings.poolSize,
+      create,
+      lockTimeoutMs: settings.lockTimeoutMs,
+      statementTimeoutMs: settings.statementTimeoutMs,
+    }),
+  );
   const store = opening.then(createPostgresStore);
   const editorial = opening.then(createPostgresEditorial);
   const threads = opening.then((db) => createPostgresThreads(db, threadBounds));
@@ -53,4 +63,13 @@ export function openLibrary(
     rateLimiter: deferred<RateLimiter>(opening.then((db) => createPostgresRateLimiter(db))),
     ingestJobRecords: deferred<IngestJobRecords>(opening.then(createPostgresIngestJobs)),
   };
+}
+
+/**
+ * The library as answers name it in their provenance, which readers see and published articles
+ * keep: which backend, and the file's name or the schema, never a directory, a host or the
+ * store URL (it may hold a password). Operators' messages use the store's own description.
+ */
+export function libraryProvenance(settings: Settings['store']): string {
+  return settings.url === '' ? `SQLite library ${path.basename(settings.path)}` : `PostgreSQL library, schema ${settings.schema}`;
 }

@@ -36,7 +36,7 @@ import { buildExpansionIndex, type ExpansionIndex } from '../retrieval/expansion
 import { expansionClauses } from '../retrieval/expansion-clauses.js';
 import { DEFAULT_EXPANSION_OPTIONS, type ExpansionSettings } from '../retrieval/expansion/options.js';
 import { createRetriever, type Expander, type RetrievalOptions, type RetrievalResult } from '../retrieval/retrieve.js';
-import { openLibrary } from './backends.js';
+import { libraryProvenance, openLibrary } from './backends.js';
 import type { Settings } from './settings.js';
 
 /**
@@ -268,7 +268,7 @@ export function createContainer(settings: Settings, options: ContainerOptions = 
           getSource: (id) => store.getSource(id),
           composer: (composer ??= createComposer(settings.answer)),
           now: () => new Date(),
-          library: store.description,
+          library: libraryProvenance(settings.store),
           verify: { ...DEFAULT_VERIFY_OPTIONS, supportedAt: settings.answer.supportedAt, partialAt: settings.answer.partialAt },
         },
         { evidence: settings.answer.evidence, ...request },

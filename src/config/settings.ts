@@ -33,6 +33,20 @@ export const SettingsSchema = z
           .default('citemed'),
         /** With store.url: connections per process. */
         poolSize: z.number().int().min(1).max(200).default(10),
+        /**
+         * With store.url: longest a statement waits for a lock another session holds, in ms, before
+         * the command fails and says so (PostgreSQL's lock_timeout). Ingest batches and workers
+         * hold their locks for seconds, so a minute means something is stuck: an open transaction
+         * left in psql, a VACUUM FULL, a migration. 0: the server's own setting (by default, wait forever).
+         */
+        lockTimeoutMs: z.number().int().min(0).max(3_600_000).default(60_000),
+        /**
+         * With store.url: longest a statement may run, in ms (statement_timeout); migrations are
+         * exempt. 0 (the default): the server's own setting. A large ingest batch or a library-wide
+         * vector clean-up may rightly take minutes, so set it for `citemed serve` processes only
+         * (e.g. 30000), where a runaway read should not hold a connection.
+         */
+        statementTimeoutMs: z.number().int().min(0).max(86_400_000).default(0),
       })
       .strict()
       .prefault({}),

@@ -1,3 +1,4 @@
+import { removeControlCharacters } from '../domain/control-characters.js';
 import type { ChunkOptions, Passage } from '../domain/passage.js';
 import type { Source, SourceFormat, SourceId } from '../domain/source.js';
 import { prepareSource } from './prepare.js';
@@ -73,10 +74,14 @@ function prepareItem(item: ReaderItem, chunk: ChunkOptions): PreparedItem {
     case 'source':
       return { kind: 'upsert', ...prepareSource(item.source, chunk) };
     case 'delete':
-      return item;
-    case 'skip':
+      // Ids lose control characters as the sources' own ids do, so they still name them.
+      return { kind: 'delete', sourceIds: item.sourceIds.map(removeControlCharacters), line: item.line };
+    case 'skip': {
+      // Reasons and ids quote the input; they are printed and stored like the library's text.
+      const reason = removeControlCharacters(item.reason);
       return item.recordId === undefined
-        ? { kind: 'skip', line: item.line, reason: item.reason }
-        : { kind: 'skip', line: item.line, reason: item.reason, recordId: item.recordId };
+        ? { kind: 'skip', line: item.line, reason }
+        : { kind: 'skip', line: item.line, reason, recordId: removeControlCharacters(item.recordId) };
+    }
   }
 }

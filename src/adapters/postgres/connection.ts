@@ -18,6 +18,17 @@ export interface PostgresOptions {
   poolSize: number;
   /** False for commands that only read: a schema without a library is then an error. */
   create?: boolean;
+  /**
+   * Longest a statement waits for a lock another session holds, in ms (PostgreSQL's
+   * lock_timeout), so a forgotten open transaction fails the command instead of hanging it.
+   * 0 or absent: the server's own setting (PostgreSQL's default waits forever).
+   */
+  lockTimeoutMs?: number;
+  /**
+   * Longest a statement may run, in ms (statement_timeout); 0 or absent: the server's own
+   * setting. Migrations are exempt: a schema change must finish once it has started.
+   */
+  statementTimeoutMs?: number;
 }
 
 export interface PostgresDatabase {
@@ -45,6 +56,9 @@ export async function openPostgres(options: PostgresOptions): Promise<PostgresDa
     max: options.poolSize,
     // Every connection reads and writes the library's schema.
     options: `-c search_path=${options.schema}`,
+    // Sent when each connection starts, so every pooled connection has them; 0 sends nothing.
+    lock_timeout: options.lockTimeoutMs ?? 0,
+    statement_timeout: options.statementTimeoutMs ?? 0,
   });
   // An idle connection that fails (the server restarted) must not crash the process.
   pool.on('error', () => undefined);
@@ -56,6 +70,9 @@ export async function openPostgres(options: PostgresOptions): Promise<PostgresDa
       });
     });
     try {
+      // Opening (the check and the migrations) must finish whatever the statement timeout; RESET
+      // below brings back the pool's setting before the connection is used again.
+      await client.query('SET statement_timeout = 0');
       const exists = await client.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [options.schema]);
       if (exists.rowCount === 0 && options.create === false) {
         throw new CitemedError('not-found', `no library in ${description}`, { hint: 'run `citemed ingest <files>` with this store.url first' });
@@ -72,6 +89,7 @@ export async function openPostgres(options: PostgresOptions): Promise<PostgresDa
         advisoryLockMode: 'wait',
         log: () => undefined,
       });
+      await client.query('RESET statement_timeout');
     } finally {
       client.release();
     }

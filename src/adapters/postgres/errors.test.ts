@@ -29,6 +29,20 @@ describe('translatePgError', () => {
     expect((translated as CitemedError).cause).toBeInstanceOf(Error);
   });
 
+  it('names the setting when lock_timeout or statement_timeout cancelled a statement', () => {
+    const translate = (error: Error) => translatePgError(error, where) as CitemedError;
+    // The server may write messages in another language; the routine says lock_timeout all the same.
+    const lockTimeout = Object.assign(pgError('55P03', 'Abbruch der Anweisung wegen Zeitüberschreitung einer Sperre'), { routine: 'ProcessInterrupts' });
+    expect(translate(lockTimeout)).toMatchObject({ code: 'database-locked', message: expect.stringMatching(/waited longer than store\.lockTimeoutMs/) });
+    const noWait = Object.assign(pgError('55P03', 'could not obtain lock on row in relation "sources"'), { routine: 'heap_lock_tuple' });
+    expect(translate(noWait).message).toMatch(/is busy: another writer/);
+    expect(translate(pgError('57014', 'canceling statement due to statement timeout'))).toMatchObject({
+      code: 'service-failed',
+      message: expect.stringMatching(/ran longer than its statement timeout \(store\.statementTimeoutMs/),
+    });
+    expect(translate(pgError('57014', 'canceling statement due to user request')).message).toMatch(/was cancelled \(by an administrator or a client\)/);
+  });
+
   it('reads pg\'s own connection failures, which carry no code', () => {
     expect((translatePgError(new Error('Connection terminated unexpectedly'), where) as CitemedError).code).toBe('service-unavailable');
   });

@@ -12,6 +12,7 @@ export function translatePgError(error: unknown, where: string): unknown {
   if (error instanceof CitemedError) return error;
   const code = (error as { code?: unknown } | null)?.code;
   const detail = (error as Error | null)?.message ?? String(error);
+  const routine = (error as { routine?: unknown } | null)?.routine;
   const make = (kind: ConstructorParameters<typeof CitemedError>[0], message: string, hint: string) =>
     new CitemedError(kind, `${message} (PostgreSQL: ${detail})`, { hint, cause: error });
 
@@ -37,11 +38,27 @@ export function translatePgError(error: unknown, where: string): unknown {
   if (code === '3D000') {
     return make('bad-config', `the database of ${where} does not exist`, 'create it (createdb) or point the store URL at an existing database');
   }
+  // 55P03 is also NOWAIT's refusal, raised where the lock is taken; lock_timeout's comes from the
+  // interrupt handler, which tells them apart whatever language the server writes messages in.
+  if (code === '55P03' && (routine === 'ProcessInterrupts' || /lock timeout/i.test(detail))) {
+    return make(
+      'database-locked',
+      `a statement on ${where} waited longer than store.lockTimeoutMs for a lock another session holds`,
+      'find the session holding it (pg_stat_activity, pg_locks: an open transaction, a VACUUM FULL, a migration) and end it, or raise store.lockTimeoutMs; a write in progress was rolled back',
+    );
+  }
   if (code === '55P03' || code === '40P01' || code === '40001') {
     return make('database-locked', `the library ${where} is busy: another writer holds what this one needs`, 'wait for the other citemed command to finish and re-run this one; nothing was lost');
   }
+  if (code === '57014' && /statement timeout/i.test(detail)) {
+    return make(
+      'service-failed',
+      `a statement on ${where} ran longer than its statement timeout (store.statementTimeoutMs, or the server's statement_timeout)`,
+      'retry; if it recurs, raise store.statementTimeoutMs (0: no limit) or the statement_timeout of the citemed user',
+    );
+  }
   if (code === '57014') {
-    return make('service-failed', `a query on ${where} was cancelled (statement timeout or an administrator)`, 'retry; if it recurs, raise statement_timeout for the citemed user');
+    return make('service-failed', `a query on ${where} was cancelled (by an administrator or a client)`, "retry; if it recurs, ask the database administrator what cancels citemed's queries");
   }
   if (code === '25006' || code === '42501') {
     return make('database-readonly', `cannot write the library ${where}`, 'point the store URL at the primary server, or grant the user write access to the schema');
