@@ -78,29 +78,58 @@ export function createSearch(db: Database.Database) {
 /**
  * The passages a ranking query chose (a SELECT of `rowid` and `score`), with their sources, best
  * first. The terms field (MeSH + keywords) is rebuilt from the source's metadata as the writer
- * built it.
+ * built it. The ranking runs first and its rows are then fetched by rowid, both as cached
+ * statements: one statement with the ranking as a CTE was prepared on every search and cost
+ * twice the two together (3 against 1.5 ms a search at 1M passages).
  */
 export function fetchHits(db: Database.Database, ranked: string, params: Record<string, unknown>): PassageHit[] {
-  const sql = `
-    WITH ranked AS (${ranked})
-    SELECT p.rowid, p.id, p.ordinal, p.section, p.start, p.end, p.text, s.id AS source_id,
-           s.title, s.journal, s.year, s.format, s.evidence_level, s.integrity, s.review_status,
-           json_extract(s.data, '$.statusNote') AS status_note,
-           (SELECT group_concat(v, '; ') FROM (
-              SELECT json_extract(m.value, '$.descriptor') AS v FROM json_each(s.data, '$.mesh') m
-              UNION ALL SELECT k.value FROM json_each(s.data, '$.keywords') k)) AS terms,
-           ranked.score AS score
-    FROM ranked
-    JOIN passages p ON p.rowid = ranked.rowid
-    JOIN sources s ON s.rid = p.source_rid
-    ORDER BY ranked.score DESC`;
-  const rows = db.prepare(sql).all(params) as (PassageRow & SummaryRow & { score: number; terms: string | null })[];
-  return rows.map((row) => ({
-    passage: rowToPassage(row),
-    source: rowToSummary(row),
-    score: row.score,
-    fields: { title: row.title, section: row.section, terms: row.terms ?? '' },
-  }));
+  const order = statement(db, ranked).all(params) as { rowid: number; score: number }[];
+  if (order.length === 0) return [];
+  const rows = statement(db, FETCH_SQL).all(JSON.stringify(order.map((r) => r.rowid))) as FetchedRow[];
+  const byRowid = new Map(rows.map((row) => [row.rowid, row]));
+  const hits: PassageHit[] = [];
+  for (const { rowid, score } of order) {
+    const row = byRowid.get(rowid);
+    if (!row) continue;
+    hits.push({
+      passage: rowToPassage(row),
+      source: rowToSummary(row),
+      score,
+      fields: { title: row.title, section: row.section, terms: row.terms ?? '' },
+    });
+  }
+  return hits;
+}
+
+type FetchedRow = PassageRow & SummaryRow & { terms: string | null };
+
+const FETCH_SQL = `
+  SELECT p.rowid, p.id, p.ordinal, p.section, p.start, p.end, p.text, s.id AS source_id,
+         s.title, s.journal, s.year, s.format, s.evidence_level, s.integrity, s.review_status,
+         json_extract(s.data, '$.statusNote') AS status_note,
+         (SELECT group_concat(v, '; ') FROM (
+            SELECT json_extract(m.value, '$.descriptor') AS v FROM json_each(s.data, '$.mesh') m
+            UNION ALL SELECT k.value FROM json_each(s.data, '$.keywords') k)) AS terms
+  FROM passages p JOIN sources s ON s.rid = p.source_rid
+  WHERE p.rowid IN (SELECT value FROM json_each(?))`;
+
+/**
+ * Prepared statements by SQL text, per connection. Searches build their SQL from a few shapes
+ * (with or without each filter), so the cache stays small; it is bounded all the same.
+ */
+const STATEMENTS = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+const STATEMENT_CACHE_LIMIT = 64;
+
+function statement(db: Database.Database, sql: string): Database.Statement {
+  let cache = STATEMENTS.get(db);
+  if (!cache) STATEMENTS.set(db, (cache = new Map()));
+  let prepared = cache.get(sql);
+  if (!prepared) {
+    prepared = db.prepare(sql);
+    if (cache.size >= STATEMENT_CACHE_LIMIT) cache.clear();
+    cache.set(sql, prepared);
+  }
+  return prepared;
 }
 
 /** Phrases OR'd together; a phrase of several tokens must match them side by side. */
