@@ -177,6 +177,41 @@ describe.skipIf(SKIP_REASON !== '')('the web app in the browser', () => {
     }
   });
 
+  it('publishing a follow-up asks the editor for a question that stands alone, and the article gets it', async () => {
+    const editor = await openPage(world, 'desktop');
+    try {
+      await signIn(editor.page, world.url, 'editor');
+      await editor.page.goto(world.url);
+      await ask(editor.page, QUESTION);
+      await editor.page.getByRole('article', { name: 'Answer' }).first().waitFor({ timeout: 30_000 });
+      // The first answer is not a follow-up: nothing to rewrite.
+      expect(await editor.page.getByLabel('Article question').count()).toBe(0);
+
+      await editor.page.getByLabel('Follow-up question').fill('and when is surgery needed?');
+      await editor.page.getByRole('button', { name: 'Ask follow-up' }).click();
+      await expect.poll(() => editor.page.getByRole('article', { name: 'Answer' }).count(), { timeout: 30_000 }).toBe(2);
+      const box = editor.page.getByLabel('Article question');
+      await box.waitFor();
+      // Prefilled with the reading against the thread, which names the topic; never the bare fragment.
+      const prefilled = await box.inputValue();
+      expect(prefilled).toMatch(/iliopsoas/i);
+      expect(prefilled).not.toBe('and when is surgery needed?');
+
+      await box.fill('   ');
+      await editor.page.getByRole('button', { name: 'Publish as article' }).last().click();
+      expect(await editor.page.getByRole('alert').last().textContent()).toMatch(/stands alone/);
+
+      await box.fill('When is surgery needed for an iliopsoas abscess?');
+      await editor.page.getByRole('button', { name: 'Publish as article' }).last().click();
+      const link = editor.page.getByRole('link', { name: 'Open the article page' });
+      await link.waitFor({ timeout: 30_000 });
+      expect(await link.getAttribute('href')).toMatch(/^\/articles\/[a-z2-9]{10}\/when-is-surgery-needed-for-an-iliopsoas-abscess$/);
+      expect(editor.problems).toEqual([]);
+    } finally {
+      await editor.context.close();
+    }
+  });
+
   it('every page of the app passes axe-core (WCAG 2.1 AA) and fits a phone; screenshots for the README', async () => {
     const pages: [string, string, 'editor' | 'reviewer' | 'admin' | undefined][] = [
       ['ask', '/', undefined],

@@ -104,7 +104,7 @@ export function AskPage() {
           headingRef={turn.key === newestKey ? newestHeadingRef : undefined}
           onFollowUp={chooseFollowUp}
         >
-          {session.has('editor') ? <PublishArticle question={turn.answer.question} audience={turn.answer.audience} filters={turn.filters} /> : null}
+          {session.has('editor') ? <PublishArticle question={turn.answer.question} searchedFor={turn.answer.searchedFor} audience={turn.answer.audience} filters={turn.filters} /> : null}
         </AnswerView>
       ))}
 
