@@ -71,6 +71,8 @@ export function ingestJobWorkerFor(
     newId: () => randomUUID(),
     wait,
     elapsedMs: () => performance.now(),
+    heartbeatMs: container.settings.jobs.heartbeatMs,
+    staleSeconds: container.settings.jobs.staleSeconds,
     ...(options.onServerError ? { onServerError: options.onServerError } : {}),
   };
 }
@@ -91,6 +93,7 @@ function queuedIngestJobs(container: IngestJobsContainer, records: IngestJobReco
     now: () => new Date(),
     newId: () => randomUUID(),
     wait,
+    staleSeconds: container.settings.jobs.staleSeconds,
     ...(options.onServerError ? { onServerError: options.onServerError } : {}),
   });
   // A single server on PostgreSQL runs its jobs itself; dedicated workers take them as well.

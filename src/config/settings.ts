@@ -76,8 +76,24 @@ export const SettingsSchema = z
          * Off: only workers run them (jobs wait, queued, until one does).
          */
         workInServer: z.boolean().default(true),
+        /**
+         * Administrators' ingest jobs on PostgreSQL: a running job writes its progress and checks
+         * for a cancel this often, in ms. Cancels and progress reach other servers within it.
+         */
+        heartbeatMs: z.number().int().min(50).max(60_000).default(500),
+        /**
+         * A running ingest job whose worker sent no heartbeat for this many seconds is taken to
+         * have lost it (killed, machine gone) and is queued again for another worker, resuming
+         * from its files' checkpoints. Shorter finds lost workers sooner; too short hands over
+         * the job of a worker that is only slow to reach the database.
+         */
+        staleSeconds: z.number().int().min(2).max(86_400).default(60),
       })
       .strict()
+      .refine((jobs) => jobs.staleSeconds * 1000 >= 4 * jobs.heartbeatMs, {
+        message: 'jobs.staleSeconds must be at least four heartbeats (jobs.heartbeatMs), or a working job would be taken from its worker',
+        path: ['staleSeconds'],
+      })
       .prefault({}),
     ingest: z
       .object({
