@@ -146,6 +146,10 @@ export interface AuditQuery {
   actor?: string;
   /** Entries after this sequence number (for paging forward). */
   afterSeq?: number;
+  /** Entries before this sequence number (for paging back, newest first). */
+  beforeSeq?: number;
+  /** Oldest first (the default), or newest first: the latest changes without reading the whole log. */
+  order?: 'oldest' | 'newest';
   limit: number;
 }
 

@@ -457,6 +457,13 @@ export function describeEditorialContract(
         expect(await seqs({ afterSeq: 4, limit: 10 })).toEqual([5]);
         expect(await seqs({ afterSeq: 5, limit: 10 })).toEqual([]);
         expect(await seqs({ actor: 'nobody', limit: 10 })).toEqual([]);
+        // Newest first, paging back.
+        expect(await seqs({ order: 'newest', limit: 2 })).toEqual([5, 4]);
+        expect(await seqs({ order: 'newest', beforeSeq: 4, limit: 2 })).toEqual([3, 2]);
+        expect(await seqs({ order: 'newest', beforeSeq: 2, limit: 10 })).toEqual([1]);
+        expect(await seqs({ order: 'newest', actor: 'u1', limit: 10 })).toEqual([5, 3, 1]);
+        expect(await seqs({ order: 'newest', subjectType: 'article', subjectId: 'a1', beforeSeq: 5, limit: 10 })).toEqual([4, 1]);
+        expect(await seqs({ order: 'oldest', afterSeq: 1, beforeSeq: 4, limit: 10 })).toEqual([2, 3]);
       });
 
       it('a change that fails writes no entry, and the next entry takes the next number', async () => {

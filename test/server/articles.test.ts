@@ -232,6 +232,12 @@ describe('articles and the review workflow', () => {
     expect(approve).toMatchObject({ actor: staff.ids.reviewer, before: { status: 'under-review' }, after: { status: 'approved', approvedVersion: 2 } });
     const seqs = (await call('admin', 'GET', '/api/v1/audit?limit=1000')).json().entries.map((e: { seq: number }) => e.seq);
     expect(seqs).toEqual(seqs.map((_: number, i: number) => i + 1));
+    // Newest first, paging back with before=<seq>; a bad order is refused.
+    const newest = async (query: string) => (await call('admin', 'GET', `/api/v1/audit?order=newest&${query}`)).json().entries.map((e: { seq: number }) => e.seq);
+    const last = seqs.at(-1) as number;
+    expect(await newest('limit=2')).toEqual([last, last - 1]);
+    expect(await newest(`limit=2&before=${last - 1}`)).toEqual([last - 2, last - 3]);
+    expect((await call('admin', 'GET', '/api/v1/audit?order=sideways')).statusCode).toBe(400);
     for (const method of ['POST', 'PUT', 'PATCH', 'DELETE'] as const) {
       expect((await app.inject({ method, url: '/api/v1/audit', headers: staff.headers.admin, payload: {} })).statusCode).toBe(404);
     }

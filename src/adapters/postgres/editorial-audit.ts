@@ -21,8 +21,9 @@ export async function appendEntry(sql: Sql, entry: AuditInput): Promise<AuditEnt
 }
 
 /**
- * Entries oldest first. Paging by `afterSeq` misses nothing: numbers are handed out in commit
- * order, so no entry can appear later below a number a reader has already passed.
+ * Entries oldest first (or newest first). Paging forward by `afterSeq` misses nothing: numbers
+ * are handed out in commit order, so no entry can appear later below a number a reader has
+ * already passed. Paging back by `beforeSeq` from the newest is for reading recent changes.
  */
 export async function listEntries(sql: Sql, query: AuditQuery): Promise<AuditEntry[]> {
   const values: unknown[] = [query.afterSeq ?? 0];
@@ -35,9 +36,14 @@ export async function listEntries(sql: Sql, query: AuditQuery): Promise<AuditEnt
   filter('subject_type', query.subjectType);
   filter('subject_id', query.subjectId);
   filter('actor', query.actor);
+  if (query.beforeSeq !== undefined) {
+    values.push(query.beforeSeq);
+    where.push(`seq < $${values.length}`);
+  }
   values.push(query.limit);
   const { rows } = await sql.query<AuditRow>(
-    `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE ${where.join(' AND ')} ORDER BY seq LIMIT $${values.length}`,
+    `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE ${where.join(' AND ')}
+     ORDER BY seq ${query.order === 'newest' ? 'DESC' : 'ASC'} LIMIT $${values.length}`,
     values,
   );
   return rows.map(rowToAuditEntry);

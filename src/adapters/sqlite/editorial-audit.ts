@@ -17,15 +17,16 @@ export function createAuditTable(db: Database.Database): AuditTable {
     `INSERT INTO audit_log (at, actor, action, subject_type, subject_id, state_before, state_after)
      VALUES (@at, @actor, @action, @subject_type, @subject_id, @state_before, @state_after)`,
   );
-  // One statement per combination of filters (8 at most): an `@x IS NULL OR …` clause would keep
-  // SQLite from using the subject and actor indexes, and the log only grows.
+  // One statement per combination of filters and order (32 at most): an `@x IS NULL OR …` clause
+  // would keep SQLite from using the subject and actor indexes, and the log only grows.
   const listStatements = new Map<string, Database.Statement>();
   const listStatement = (query: AuditQuery): Database.Statement => {
     const where = ['seq > @after_seq'];
+    if (query.beforeSeq !== undefined) where.push('seq < @before_seq');
     if (query.subjectType !== undefined) where.push('subject_type = @subject_type');
     if (query.subjectId !== undefined) where.push('subject_id = @subject_id');
     if (query.actor !== undefined) where.push('actor = @actor');
-    const sql = `SELECT * FROM audit_log WHERE ${where.join(' AND ')} ORDER BY seq LIMIT @limit`;
+    const sql = `SELECT * FROM audit_log WHERE ${where.join(' AND ')} ORDER BY seq ${query.order === 'newest' ? 'DESC' : 'ASC'} LIMIT @limit`;
     let statement = listStatements.get(sql);
     if (!statement) {
       statement = db.prepare(sql);
@@ -51,6 +52,7 @@ export function createAuditTable(db: Database.Database): AuditTable {
     },
     list(query) {
       const params: Record<string, unknown> = { after_seq: query.afterSeq ?? 0, limit: query.limit };
+      if (query.beforeSeq !== undefined) params.before_seq = query.beforeSeq;
       if (query.subjectType !== undefined) params.subject_type = query.subjectType;
       if (query.subjectId !== undefined) params.subject_id = query.subjectId;
       if (query.actor !== undefined) params.actor = query.actor;

@@ -26,7 +26,7 @@ export const auditRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { conta
     {
       config: { action: 'read-audit' },
       schema: {
-        summary: 'Every change of state, oldest first (page forward with after=<last seq>)',
+        summary: 'Every change of state, oldest first (page forward with after=<last seq>) or newest first (order=newest, page back with before=<last seq>)',
         tags: ['accounts'],
         querystring: z
           .object({
@@ -34,6 +34,8 @@ export const auditRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { conta
             subjectId: z.string().max(64).optional(),
             actor: z.string().max(64).optional(),
             after: z.coerce.number().int().min(0).optional(),
+            before: z.coerce.number().int().min(1).optional(),
+            order: z.enum(['oldest', 'newest']).default('oldest'),
             limit: z.coerce.number().int().min(1).max(1_000).default(100),
           })
           .strict(),
@@ -41,13 +43,15 @@ export const auditRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { conta
       },
     },
     async (request) => {
-      const { subjectType, subjectId, actor, after, limit } = request.query;
+      const { subjectType, subjectId, actor, after, before, order, limit } = request.query;
       return {
         entries: await editorial.audit.list({
           ...(subjectType ? { subjectType } : {}),
           ...(subjectId ? { subjectId } : {}),
           ...(actor ? { actor } : {}),
           ...(after !== undefined ? { afterSeq: after } : {}),
+          ...(before !== undefined ? { beforeSeq: before } : {}),
+          order,
           limit,
         }),
       };
