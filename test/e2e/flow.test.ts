@@ -1,12 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeChatServer, type FakeChatServer } from '../support/fake-chat-server.js';
-import { PASSWORD } from '../server/editorial-support.js';
 import { llmPatch } from '../server/support.js';
-import { axe, openPage, screenshot, SKIP_REASON, startWorld, type World } from './support.js';
+import { ask, axe, openPage, screenshot, signIn, SKIP_REASON, startWorld, type World } from './support.js';
 
 /**
  * The whole journey in a real browser, as its users make it: a clinician asks and gets a streamed,
@@ -15,19 +13,6 @@ import { axe, openPage, screenshot, SKIP_REASON, startWorld, type World } from '
  * hostile user types, and the accessibility of every page on the way.
  */
 const QUESTION = 'What is the management of an iliopsoas abscess?';
-
-async function signIn(page: Page, base: string, username: string): Promise<void> {
-  await page.goto(`${base}/signin`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
-}
-
-async function ask(page: Page, question: string): Promise<void> {
-  await page.getByLabel('Your question').fill(question);
-  await page.getByRole('button', { name: 'Ask', exact: true }).click();
-}
 
 describe.skipIf(SKIP_REASON !== '')('the web app in the browser', () => {
   let world: World;
@@ -62,6 +47,43 @@ describe.skipIf(SKIP_REASON !== '')('the web app in the browser', () => {
       // The library statistics count the new source.
       const stats = (await (await fetch(`${world.url}/api/v1/library`)).json()) as { sources: number };
       expect(stats.sources).toBeGreaterThan(30);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('the audit log shows the latest changes first, 50 at a time, and pages back to the oldest', async () => {
+    // Enough entries for two pages and a bit: 60 keys made and revoked by the command line's actor.
+    for (let i = 0; i < 30; i++) {
+      await world.container.editorial.audit.append({ at: new Date().toISOString(), actor: 'system', action: 'api-key.create', subjectType: 'api-key', subjectId: `k${i}` });
+      await world.container.editorial.audit.append({ at: new Date().toISOString(), actor: 'system', action: 'api-key.revoke', subjectType: 'api-key', subjectId: `k${i}` });
+    }
+    const { page, context, problems } = await openPage(world, 'desktop');
+    try {
+      await signIn(page, world.url, 'admin');
+      await page.goto(`${world.url}/admin`);
+      const rows = page.locator('table.audit tbody tr');
+      await rows.first().waitFor();
+      const seqs = async () => (await rows.locator('td[data-label="Seq"]').allTextContents()).map(Number);
+      const first = await seqs();
+      expect(first).toHaveLength(50);
+      // Newest first: the session of the sign-in just made is at the top, and the numbers fall without gaps.
+      expect(await rows.first().locator('td[data-label="Action"]').textContent()).toBe('session.create');
+      expect(first).toEqual(first.map((_, i) => (first[0] as number) - i));
+      await page.getByRole('button', { name: 'Show older changes' }).click();
+      await expect.poll(async () => (await seqs()).length).toBeGreaterThan(50);
+      const all = await seqs();
+      // Read back to entry 1, nothing missed or doubled, and then there is nothing older to ask for.
+      while (all.at(-1) !== 1 && (await page.getByRole('button', { name: 'Show older changes' }).count()) > 0) {
+        const before = all.length;
+        await page.getByRole('button', { name: 'Show older changes' }).click();
+        await expect.poll(async () => (await seqs()).length).toBeGreaterThan(before);
+        all.splice(0, all.length, ...(await seqs()));
+      }
+      expect(all).toEqual(all.map((_, i) => (all[0] as number) - i));
+      expect(all.at(-1)).toBe(1);
+      expect(await page.getByRole('button', { name: 'Show older changes' }).count()).toBe(0);
       expect(problems).toEqual([]);
     } finally {
       await context.close();

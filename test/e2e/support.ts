@@ -7,7 +7,7 @@ import type { SettingsPatch } from '../../src/config/settings.js';
 import { createServer } from '../../src/server/app.js';
 import { listen, type RunningServer } from '../../src/server/listen.js';
 import { ROOT } from '../cli/run-cli.js';
-import { makeStaff, type Staff } from '../server/editorial-support.js';
+import { makeStaff, PASSWORD, type Staff } from '../server/editorial-support.js';
 import { buildStarterLibrary, openLibrary, removeLibrary, settingsFor } from '../server/support.js';
 
 /**
@@ -50,10 +50,7 @@ export async function startWorld(patch: Omit<SettingsPatch, 'store' | 'server'> 
   const settings = { ...settingsFor(db, { server: { rateLimit: { requestsPerMinute: 100_000, asksPerMinute: 10_000, signInsPerMinute: 1_000 } } }).server, port: 0, logLevel: 'silent' as const };
   const server = await listen(createServer(container, settings), settings);
   const staff = await makeStaff(container);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
-  });
+  const browser = await launchBrowser();
   return {
     db,
     container,
@@ -68,6 +65,29 @@ export async function startWorld(patch: Omit<SettingsPatch, 'store' | 'server'> 
       removeLibrary(db);
     },
   };
+}
+
+/** Debian's chromium, headless, with no network beyond the loopback. */
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+}
+
+/** Signs in on the sign-in page of the server at `base`, as the test account `username` (makeStaff). */
+export async function signIn(page: Page, base: string, username: string): Promise<void> {
+  await page.goto(`${base}/signin`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+/** Asks a question on the ask page already open. */
+export async function ask(page: Page, question: string): Promise<void> {
+  await page.getByLabel('Your question').fill(question);
+  await page.getByRole('button', { name: 'Ask', exact: true }).click();
 }
 
 const require = createRequire(import.meta.url);
@@ -100,7 +120,7 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 /** A page of its own at a viewport, collecting console errors and failed requests (which tests assert are none). */
-export async function openPage(world: World, viewport: keyof typeof VIEWPORTS = 'desktop', options: { javaScript?: boolean; bypassCsp?: boolean } = {}) {
+export async function openPage(world: Pick<World, 'browser'>, viewport: keyof typeof VIEWPORTS = 'desktop', options: { javaScript?: boolean; bypassCsp?: boolean } = {}) {
   // bypassCSP lets axe-core be injected into pages whose policy forbids inline scripts; the pages'
   // own behaviour under their CSP is what the other tests see, so axe is only run in such contexts.
   const context = await world.browser.newContext({ viewport: VIEWPORTS[viewport], javaScriptEnabled: options.javaScript ?? true, bypassCSP: options.bypassCsp ?? false });

@@ -4,41 +4,33 @@ import type { AuditEntry } from '../../types';
 import { ErrorBanner, When } from '../review/format';
 import { asApiError } from '../review/use-fetched';
 
-/** How many entries the page shows, and how many it asks for per request while reading to the end. */
-const SHOWN = 50;
-const PAGE = 1000;
+/** How many entries the page shows at first, and adds with each "Show older changes". */
+const PAGE = 50;
 
-/**
- * The latest entries, newest first. The API lists the log oldest first and pages forward with
- * `after=<seq>`; it has no "newest first". Showing its first page would show the oldest changes,
- * which is not what an administrator opens this for, so the page reads forward to the end in
- * pages of 1,000 and keeps the last 50. That is one request per thousand entries; if logs grow
- * into the hundreds of thousands the API should gain a `before`/descending order instead.
- */
-async function latestEntries(signal: AbortSignal): Promise<AuditEntry[]> {
-  let kept: AuditEntry[] = [];
-  let after: number | undefined;
-  for (;;) {
-    const query = `limit=${PAGE}${after !== undefined ? `&after=${after}` : ''}`;
-    const { entries } = await get<{ entries: AuditEntry[] }>(`/api/v1/audit?${query}`, { signal });
-    kept = [...kept, ...entries].slice(-SHOWN);
-    const last = entries.at(-1);
-    if (entries.length < PAGE || last === undefined) return kept.reverse();
-    after = last.seq;
-  }
+/** Whether a page read newest first may have older entries behind it (numbers start at 1, without gaps). */
+function olderExist(page: AuditEntry[]): boolean {
+  return page.length === PAGE && (page.at(-1)?.seq ?? 1) > 1;
+}
+
+/** A page of the log, newest first, before entry `before` (from the newest when undefined). */
+async function entriesBefore(before: number | undefined, signal?: AbortSignal): Promise<AuditEntry[]> {
+  const query = `order=newest&limit=${PAGE}${before !== undefined ? `&before=${before}` : ''}`;
+  return (await get<{ entries: AuditEntry[] }>(`/api/v1/audit?${query}`, signal ? { signal } : {})).entries;
 }
 
 export function AuditSection({ names }: { names: ReadonlyMap<string, string> }) {
   const [entries, setEntries] = useState<AuditEntry[] | undefined>();
+  const [more, setMore] = useState(false);
   const [error, setError] = useState<ApiError | undefined>();
   const [round, setRound] = useState(0);
   const [loading, setLoading] = useState(true);
   useEffect(() => {
     const controller = new AbortController();
     setLoading(true);
-    latestEntries(controller.signal).then(
+    entriesBefore(undefined, controller.signal).then(
       (found) => {
         setEntries(found);
+        setMore(olderExist(found));
         setError(undefined);
         setLoading(false);
       },
@@ -51,14 +43,32 @@ export function AuditSection({ names }: { names: ReadonlyMap<string, string> }) 
     return () => controller.abort();
   }, [round]);
   const refresh = useCallback(() => setRound((n) => n + 1), []);
+  const older = useCallback(async () => {
+    const last = entries?.at(-1);
+    if (!last) return;
+    setLoading(true);
+    try {
+      const found = await entriesBefore(last.seq);
+      setEntries([...(entries ?? []), ...found]);
+      setMore(olderExist(found));
+      setError(undefined);
+    } catch (e) {
+      setError(asApiError(e));
+    } finally {
+      setLoading(false);
+    }
+  }, [entries]);
   return (
     <section aria-labelledby="audit-heading">
       <h2 id="audit-heading">Audit log</h2>
-      <p className="muted small">The latest {SHOWN} changes, newest first. The log is read only: nothing on this page or in the API can change it.</p>
+      <p className="muted small">The latest changes, newest first. The log is read only: nothing on this page or in the API can change it.</p>
       <ErrorBanner error={error} />
       {entries ? (
         entries.length === 0 ? <p className="muted">The log is empty.</p> : <AuditTable entries={entries} names={names} />
       ) : loading ? <p className="muted">Loading…</p> : null}
+      {more ? (
+        <button type="button" className="secondary" onClick={() => void older()} disabled={loading}>Show older changes</button>
+      ) : null}{' '}
       <button type="button" className="secondary" onClick={refresh} disabled={loading}>Refresh the log</button>
     </section>
   );
