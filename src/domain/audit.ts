@@ -1,6 +1,8 @@
 /**
  * The audit log: one entry per change of state (accounts, keys, sessions, articles, versions,
- * reviews, comments, flags), written in the same transaction as the change. Append-only: no
+ * reviews, comments, flags), written in the same transaction as the change; and administrators'
+ * ingest jobs started and cancelled from the API (written just after, as the job is not an
+ * editorial record: see server/routes/ingest-jobs.ts). Append-only: no
  * route, command or port method edits or deletes an entry, and the SQLite schema refuses it too.
  */
 export interface AuditEntry {
@@ -19,7 +21,9 @@ export interface AuditEntry {
   after?: unknown;
 }
 
-export type AuditSubject = 'account' | 'api-key' | 'session' | 'article' | 'comment' | 'flag';
+export type AuditSubject = 'account' | 'api-key' | 'session' | 'article' | 'comment' | 'flag' | 'ingest-job';
+
+export const AUDIT_SUBJECTS: readonly AuditSubject[] = ['account', 'api-key', 'session', 'article', 'comment', 'flag', 'ingest-job'];
 
 /** An entry as a change hands it over; the log numbers and keeps it. */
 export type AuditInput = Omit<AuditEntry, 'seq'>;

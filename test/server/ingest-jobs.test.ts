@@ -141,6 +141,12 @@ describe('ingest jobs', () => {
     expect(again).toMatchObject({ status: 'done', totals: { added: 0, updated: 0, deleted: 0 } });
     expect(again.recheck).toBeUndefined();
     expect((await app.inject({ url: '/api/v1/ingest-jobs', headers: as('admin') })).json().jobs.map((j: IngestJob) => j.id)).toEqual([again.id, done.id]);
+
+    // Who started each ingest, and of what, is in the audit log.
+    const audit = await app.inject({ url: `/api/v1/audit?subjectType=ingest-job&subjectId=${done.id}`, headers: as('admin') });
+    expect(audit.json().entries).toEqual([
+      expect.objectContaining({ actor: staff.ids.admin, action: 'ingest-job.start', subjectType: 'ingest-job', after: { paths: [dir], force: false, status: job.status } }),
+    ]);
   }, 60_000);
 
   it('refuses paths outside the roots, by `..`, through a symbolic link, or missing, before anything is queued', async () => {
@@ -194,6 +200,10 @@ describe('ingest jobs', () => {
       expect(cancelled.json().finishedAt).toEqual(expect.any(String));
       const twice = await gated.inject({ method: 'DELETE', url: `/api/v1/ingest-jobs/${queued.id}`, headers: as('admin') });
       expect(twice.statusCode).toBe(409);
+      // The cancel is audited, by whom and from which state; the refused second one is not.
+      const entries = (await gated.inject({ url: `/api/v1/audit?subjectType=ingest-job&subjectId=${queued.id}`, headers: as('admin') })).json().entries;
+      expect(entries.map((e: { action: string }) => e.action)).toEqual(['ingest-job.start', 'ingest-job.cancel']);
+      expect(entries[1]).toMatchObject({ actor: staff.ids.admin, before: { status: 'queued' }, after: { status: 'cancelled' } });
 
       const stopping = await gated.inject({ method: 'DELETE', url: `/api/v1/ingest-jobs/${running.id}`, headers: as('admin') });
       expect(stopping.json().status).toBe('running'); // until its batch is written

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { AUDIT_SUBJECTS } from '../../domain/audit.js';
 import type { RouteDeps } from '../context.js';
 import { ERROR_RESPONSES } from '../schemas.js';
 
@@ -9,7 +10,7 @@ const AuditEntrySchema = z
     at: z.string(),
     actor: z.string().describe('an account id, or "system"'),
     action: z.string(),
-    subjectType: z.enum(['account', 'api-key', 'session', 'article', 'comment', 'flag']),
+    subjectType: z.enum(AUDIT_SUBJECTS),
     subjectId: z.string(),
     before: z.unknown().optional(),
     after: z.unknown().optional(),
