@@ -31,6 +31,9 @@ function memoryQueue() {
     async counts() {
       throw new Error('not used');
     },
+    async cancelLostRuns() {
+      throw new Error('not used');
+    },
     async stop() {},
   };
   /** Runs the oldest waiting job of `kind` with the registered handler. */

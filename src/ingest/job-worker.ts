@@ -80,6 +80,8 @@ async function sweep(deps: JobWorkerDeps): Promise<void> {
 export async function requeueStaleJobs(deps: Pick<JobWorkerDeps, 'records' | 'queue' | 'log' | 'staleSeconds'>): Promise<string[]> {
   const ids = await deps.records.requeueStale(deps.staleSeconds ?? DEFAULT_STALE_SECONDS);
   for (const id of ids) {
+    // The lost run's queue entry would otherwise show as running until pg-boss's expiry (23 h).
+    await deps.queue.cancelLostRuns(id).catch((error: unknown) => deps.log(`ingest-request ${id}: could not cancel the lost run's queue entry: ${(error as Error).message}`));
     await deps.queue.submit('ingest-request', { jobId: id });
     deps.log(`ingest-request ${id}: its worker fell silent; queued again`);
   }

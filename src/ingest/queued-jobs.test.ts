@@ -245,7 +245,11 @@ describe.skipIf(POSTGRES_SKIP_REASON !== '')('ingest jobs through the work queue
     try {
       await firstFileRecorded;
       // Another worker's sweep gives the silent one up ("silent longer than 0 s": no waiting).
-      expect(await requeueStaleJobs({ records: real, queue, log: (line) => log.push(line), staleSeconds: 0 })).toEqual([job.id]);
+      // It also cancels the silent run's queue entry (none is active here: this run was not taken through the queue).
+      const cancelled: string[] = [];
+      const sweeping = { ...queue, cancelLostRuns: async (id: string) => (cancelled.push(id), queue.cancelLostRuns(id)) };
+      expect(await requeueStaleJobs({ records: real, queue: sweeping, log: (line) => log.push(line), staleSeconds: 0 })).toEqual([job.id]);
+      expect(cancelled).toEqual([job.id]);
       const rescuer = await startWorker();
       try {
         const done = await waitFor(B, job.id);

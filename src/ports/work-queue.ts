@@ -45,6 +45,13 @@ export interface WorkQueue {
   /** Runs jobs of `kind` one at a time in this process, until `stop`. */
   work<K extends JobKind>(kind: K, handler: (job: QueuedJob<K>) => Promise<void>): Promise<void>;
   counts(): Promise<Record<JobKind, JobCounts>>;
+  /**
+   * Cancels the running entries of an administrator's ingest job whose worker was given up for
+   * lost (killed, machine gone), so the queue stops showing them as running; the job itself is
+   * queued again by a new entry. How many were cancelled. A late finish of such a run changes
+   * nothing in the queue.
+   */
+  cancelLostRuns(jobId: string): Promise<number>;
   /** Stops taking jobs; with `graceful`, waits up to `timeoutMs` for the jobs running here to finish. */
   stop(options?: { graceful?: boolean; timeoutMs?: number }): Promise<void>;
 }

@@ -33,4 +33,39 @@ describe.skipIf(POSTGRES_SKIP_REASON !== '')('the PostgreSQL work queue', () => 
       await Promise.all(queues.map((q: WorkQueue) => q.stop({ graceful: false })));
     }
   });
+
+  it("cancels a lost run's entries of an ingest job, and a late finish of that run leaves them cancelled", async () => {
+    const options = { url: POSTGRES_URL, schema, expireSeconds: 60, retryLimit: 1, retryDelaySeconds: 1, pollSeconds: 0.5, maintenanceSeconds: 60 };
+    const queue = await openPgWorkQueue(options);
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let taken = () => {};
+    const running = new Promise<void>((resolve) => (taken = resolve));
+    try {
+      await queue.submit('ingest-request', { jobId: 'job-lost' });
+      await queue.submit('ingest-request', { jobId: 'job-other' });
+      // The "lost" run: taken, then silent until released.
+      await queue.work('ingest-request', async (job) => {
+        if (job.data.jobId !== 'job-lost') return;
+        taken();
+        await held;
+      });
+      await running;
+      expect((await queue.counts())['ingest-request'].active).toBe(1);
+
+      expect(await queue.cancelLostRuns('job-lost')).toBe(1);
+      expect(await queue.cancelLostRuns('job-lost')).toBe(0);
+      expect(await queue.cancelLostRuns('job-nobody')).toBe(0);
+      const after = (await queue.counts())['ingest-request'];
+      expect(after).toMatchObject({ active: 0, cancelled: 1 });
+
+      // The silent run wakes and finishes: pg-boss's complete() no longer touches the entry.
+      release();
+      await expect.poll(async () => (await queue.counts())['ingest-request'].completed, { timeout: 10_000 }).toBe(1); // job-other
+      expect((await queue.counts())['ingest-request']).toMatchObject({ active: 0, cancelled: 1, completed: 1 });
+    } finally {
+      release();
+      await queue.stop({ graceful: false });
+    }
+  });
 });

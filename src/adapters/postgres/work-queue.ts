@@ -85,6 +85,18 @@ export async function openPgWorkQueue(options: PgWorkQueueOptions): Promise<Work
       }
       return out;
     },
+    async cancelLostRuns(jobId) {
+      // pg-boss finds jobs by id only; the entries of one ingest job are found by their payload.
+      const { rows } = (await boss
+        .getDb()
+        .executeSql(`SELECT id FROM ${options.schema}.job WHERE name = 'ingest-request' AND state = 'active' AND data->>'jobId' = $1`, [jobId])) as {
+        rows: { id: string }[];
+      };
+      if (rows.length === 0) return 0;
+      // Cancelling applies to active entries too; a later complete() or fail() of them is a no-op.
+      await boss.cancel('ingest-request', rows.map((row) => row.id));
+      return rows.length;
+    },
     async stop(stopOptions = {}) {
       await boss.stop({ graceful: stopOptions.graceful ?? true, timeout: stopOptions.timeoutMs ?? 30_000, wait: true });
     },
