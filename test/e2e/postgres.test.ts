@@ -196,7 +196,8 @@ describe.skipIf(SKIP !== '')('the web app in the browser on PostgreSQL, two serv
       const onB = b.page.locator('li.job').first();
       await onB.locator('.badge', { hasText: 'Queued' }).waitFor();
       expect(await onB.locator('h3').getAttribute('id')).toBe(`job-${jobId}`);
-      expect(await onB.textContent()).toMatch(/Started by admin/);
+      // The starter's name replaces its account id once the page has read the accounts list.
+      await expect.poll(async () => onB.textContent(), { timeout: 10_000 }).toMatch(/Started by admin/);
       expect(await onB.getByRole('status').textContent()).toMatch(/Waiting to start when a worker is free/);
       const [queued] = await world.query<{ status: string; runner: string | null }>('SELECT status, runner FROM ingest_jobs WHERE id = $1', [jobId]);
       expect(queued).toEqual({ status: 'queued', runner: null });
