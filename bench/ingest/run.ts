@@ -7,8 +7,8 @@ import { ensureBenchData, NO_SHARED_DATA_MESSAGE, OUT_DIR, type BenchData } from
 import type { Measurement } from './measure.js';
 import { describeMachine, markdownTable, median, parityProblems, verdicts, type Row } from './report.js';
 
-/** The same V8 flag as bin/citemed.js, so memory is measured as users run citemed. */
-const NODE_FLAGS = ['--max-semi-space-size=4'];
+/** The same V8 flags as bin/citemed.js, so memory is measured as users run citemed. */
+const NODE_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=100'];
 
 /**
  * MEDLINE ingest throughput, ours vs Python's ElementTree.iterparse, same file, same run:
