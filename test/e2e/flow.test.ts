@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeChatServer, type FakeChatServer } from '../support/fake-chat-server.js';
 import { llmPatch } from '../server/support.js';
-import { ask, axe, openPage, screenshot, signIn, SKIP_REASON, startWorld, type World } from './support.js';
+import { answerTo, ask, axe, openFirstCitation, openPage, reviewAndApprove, screenshot, signIn, SKIP_REASON, startWorld, type World } from './support.js';
 
 /**
  * The whole journey in a real browser, as its users make it: a clinician asks and gets a streamed,
@@ -59,17 +59,8 @@ describe.skipIf(SKIP_REASON !== '')('the web app in the browser', () => {
       await page.goto(world.url);
       await page.getByRole('group', { name: 'Which best describes you?' }).getByLabel('Physician or clinician').check();
       await ask(page, QUESTION);
-      const answer = page.getByRole('article', { name: 'Answer' }).first();
-      await answer.waitFor({ timeout: 30_000 });
-      expect(await answer.locator('h1').textContent()).toBe(QUESTION);
-      expect(await answer.textContent()).toMatch(/Pending human review/);
-
-      const citation = answer.getByRole('button', { name: /^Show source for reference \d+$/ }).first();
-      const name = (await citation.getAttribute('aria-label')) ?? '';
-      await citation.click();
-      const popover = page.getByRole('dialog', { name: `Reference ${name.replace(/\D+/g, '')}` });
-      await popover.waitFor();
-      expect(await popover.locator('mark').count()).toBeGreaterThan(0);
+      const answer = await answerTo(page, QUESTION);
+      const popover = await openFirstCitation(page, answer);
       await screenshot(page, 'ask-citation-desktop');
       await page.keyboard.press('Escape');
       await popover.waitFor({ state: 'hidden' });
@@ -119,7 +110,7 @@ describe.skipIf(SKIP_REASON !== '')('the web app in the browser', () => {
       await signIn(editor.page, world.url, 'editor');
       await editor.page.goto(world.url);
       await ask(editor.page, QUESTION);
-      await editor.page.getByRole('article', { name: 'Answer' }).first().waitFor({ timeout: 30_000 });
+      await answerTo(editor.page, QUESTION);
       await editor.page.getByRole('button', { name: 'Publish as article' }).click();
       const link = editor.page.getByRole('link', { name: 'Open the article page' });
       await link.waitFor({ timeout: 30_000 });
@@ -134,20 +125,8 @@ describe.skipIf(SKIP_REASON !== '')('the web app in the browser', () => {
     const reviewer = await openPage(world, 'desktop');
     try {
       await signIn(reviewer.page, world.url, 'reviewer');
-      await reviewer.page.goto(`${world.url}/review`);
-      await reviewer.page.getByRole('heading', { name: 'Review desk' }).waitFor();
-      const id = articleUrl.split('/')[2] ?? '';
-      await reviewer.page.locator(`a[href="/review/${id}"]`).first().click();
-      await reviewer.page.getByRole('button', { name: 'Start review' }).click();
-      await reviewer.page.getByRole('button', { name: 'Approve' }).waitFor();
-      // A comment on one statement.
-      await reviewer.page.getByRole('button', { name: 'Comment on statement bottom-line.1' }).click();
-      await reviewer.page.getByLabel('Comment', { exact: true }).fill('Checked against reference 1.');
-      await reviewer.page.getByRole('button', { name: 'Add comment' }).click();
-      await reviewer.page.getByText('Checked against reference 1.').waitFor();
-      await screenshot(reviewer.page, 'review-desktop');
-      await reviewer.page.getByRole('button', { name: 'Approve' }).click();
-      await reviewer.page.getByText(/Approved/).first().waitFor();
+      // With a comment on one statement, shown in the README's screenshot of the review desk.
+      await reviewAndApprove(reviewer.page, world.url, articleUrl.split('/')[2] ?? '', () => screenshot(reviewer.page, 'review-desktop'));
     } finally {
       await reviewer.context.close();
     }
@@ -168,7 +147,7 @@ describe.skipIf(SKIP_REASON !== '')('the web app in the browser', () => {
       await signIn(editor.page, world.url, 'editor');
       await editor.page.goto(world.url);
       await ask(editor.page, QUESTION);
-      await editor.page.getByRole('article', { name: 'Answer' }).first().waitFor({ timeout: 30_000 });
+      await answerTo(editor.page, QUESTION);
       // The first answer is not a follow-up: nothing to rewrite.
       expect(await editor.page.getByLabel('Article question').count()).toBe(0);
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../cli/run-cli.js';
 import { POSTGRES_SKIP_REASON } from '../support/postgres.js';
 import { startPostgresWorld, type PostgresWorld } from './postgres-world.js';
-import { ask, openPage, signIn, SKIP_REASON } from './support.js';
+import { answerTo, ask, openFirstCitation, openPage, reviewAndApprove, signIn, SKIP_REASON } from './support.js';
 
 /**
  * The web app in a real browser on the PostgreSQL backend, served by two `citemed serve`
@@ -52,17 +52,8 @@ describe.skipIf(SKIP !== '')('the web app in the browser on PostgreSQL, two serv
       const asked = page.waitForResponse((r) => r.url() === `${world.a.url}/api/v1/ask` && r.request().method() === 'POST');
       await ask(page, QUESTION);
       expect((await asked).headers()['content-type']).toMatch(/^text\/event-stream/);
-      const answer = page.getByRole('article', { name: 'Answer' }).first();
-      await answer.waitFor({ timeout: 30_000 });
-      expect(await answer.locator('h1').textContent()).toBe(QUESTION);
-      expect(await answer.textContent()).toMatch(/Pending human review/);
-
-      const citation = answer.getByRole('button', { name: /^Show source for reference \d+$/ }).first();
-      const name = (await citation.getAttribute('aria-label')) ?? '';
-      await citation.click();
-      const popover = page.getByRole('dialog', { name: `Reference ${name.replace(/\D+/g, '')}` });
-      await popover.waitFor();
-      expect(await popover.locator('mark').count()).toBeGreaterThan(0);
+      const answer = await answerTo(page, QUESTION);
+      const popover = await openFirstCitation(page, answer);
       await page.keyboard.press('Escape');
       await popover.waitFor({ state: 'hidden' });
 
@@ -100,17 +91,7 @@ describe.skipIf(SKIP !== '')('the web app in the browser on PostgreSQL, two serv
     const reviewer = await openPage(world, 'desktop');
     try {
       await signIn(reviewer.page, world.b.url, 'reviewer');
-      await reviewer.page.goto(`${world.b.url}/review`);
-      await reviewer.page.getByRole('heading', { name: 'Review desk' }).waitFor();
-      await reviewer.page.locator(`a[href="/review/${id}"]`).first().click();
-      await reviewer.page.getByRole('button', { name: 'Start review' }).click();
-      await reviewer.page.getByRole('button', { name: 'Approve' }).waitFor();
-      await reviewer.page.getByRole('button', { name: 'Comment on statement bottom-line.1' }).click();
-      await reviewer.page.getByLabel('Comment', { exact: true }).fill('Checked against reference 1.');
-      await reviewer.page.getByRole('button', { name: 'Add comment' }).click();
-      await reviewer.page.getByText('Checked against reference 1.').waitFor();
-      await reviewer.page.getByRole('button', { name: 'Approve' }).click();
-      await reviewer.page.getByText(/Approved/).first().waitFor();
+      await reviewAndApprove(reviewer.page, world.b.url, id);
       expect(reviewer.problems).toEqual([]);
     } finally {
       await reviewer.context.close();

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import type { Container } from '../../src/config/container.js';
 import type { SettingsPatch } from '../../src/config/settings.js';
 import { createServer } from '../../src/server/app.js';
@@ -88,6 +89,45 @@ export async function signIn(page: Page, base: string, username: string): Promis
 export async function ask(page: Page, question: string): Promise<void> {
   await page.getByLabel('Your question').fill(question);
   await page.getByRole('button', { name: 'Ask', exact: true }).click();
+}
+
+/**
+ * A signed-in reviewer's whole review at `base`: opens the article from the review desk, starts
+ * the review, comments on the bottom line, and approves (after `beforeApproving`, e.g. a screenshot).
+ */
+export async function reviewAndApprove(page: Page, base: string, articleId: string, beforeApproving?: () => Promise<void>): Promise<void> {
+  await page.goto(`${base}/review`);
+  await page.getByRole('heading', { name: 'Review desk' }).waitFor();
+  await page.locator(`a[href="/review/${articleId}"]`).first().click();
+  await page.getByRole('button', { name: 'Start review' }).click();
+  await page.getByRole('button', { name: 'Approve' }).waitFor();
+  await page.getByRole('button', { name: 'Comment on statement bottom-line.1' }).click();
+  await page.getByLabel('Comment', { exact: true }).fill('Checked against reference 1.');
+  await page.getByRole('button', { name: 'Add comment' }).click();
+  await page.getByText('Checked against reference 1.').waitFor();
+  await beforeApproving?.();
+  await page.getByRole('button', { name: 'Approve' }).click();
+  await page.getByText(/Approved/).first().waitFor();
+}
+
+/** The newest answer on the page, checked to be to `question` and marked as awaiting review. */
+export async function answerTo(page: Page, question: string): Promise<Locator> {
+  const answer = page.getByRole('article', { name: 'Answer' }).first();
+  await answer.waitFor({ timeout: 30_000 });
+  expect(await answer.locator('h1').textContent()).toBe(question);
+  expect(await answer.textContent()).toMatch(/Pending human review/);
+  return answer;
+}
+
+/** Opens the answer's first citation and checks that the cited words are marked; the popover stays open. */
+export async function openFirstCitation(page: Page, answer: Locator): Promise<Locator> {
+  const citation = answer.getByRole('button', { name: /^Show source for reference \d+$/ }).first();
+  const name = (await citation.getAttribute('aria-label')) ?? '';
+  await citation.click();
+  const popover = page.getByRole('dialog', { name: `Reference ${name.replace(/\D+/g, '')}` });
+  await popover.waitFor();
+  expect(await popover.locator('mark').count()).toBeGreaterThan(0);
+  return popover;
 }
 
 const require = createRequire(import.meta.url);
