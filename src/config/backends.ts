@@ -1,11 +1,5 @@
 import path from 'node:path';
-import { describe, openPostgres } from '../adapters/postgres/connection.js';
-import { createPostgresEditorial } from '../adapters/postgres/editorial.js';
-import { guard } from '../adapters/postgres/errors.js';
-import { createPostgresIngestJobs } from '../adapters/postgres/ingest-jobs.js';
-import { createPostgresRateLimiter } from '../adapters/postgres/rate-limiter.js';
-import { createPostgresStore } from '../adapters/postgres/store.js';
-import { createPostgresThreads } from '../adapters/postgres/threads.js';
+import { describe } from '../adapters/postgres/describe.js';
 import { openSqliteLibrary } from '../adapters/sqlite/sqlite-store.js';
 import type { EditorialStore } from '../ports/editorial.js';
 import type { IngestJobRecords } from '../ports/ingest-jobs.js';
@@ -35,19 +29,10 @@ export function openLibrary(
     return openSqliteLibrary({ path: settings.path, busyTimeoutMs: settings.busyTimeoutMs, cacheMiB: settings.cacheMiB, create, threads: threadBounds });
   }
   const description = describe(settings.url, settings.schema);
-  const opening = guard(description, () =>
-    openPostgres({
-      url: settings.url,
-      schema: settings.schema,
-      poolSize: settings.poolSize,
-      create,
-      lockTimeoutMs: settings.lockTimeoutMs,
-      statementTimeoutMs: settings.statementTimeoutMs,
-    }),
-  );
-  const store = opening.then(createPostgresStore);
-  const editorial = opening.then(createPostgresEditorial);
-  const threads = opening.then((db) => createPostgresThreads(db, threadBounds));
+  // Loaded only now: a SQLite library never loads the PostgreSQL modules (postgres-backend.ts).
+  const opening = import('./postgres-backend.js').then((backend) => backend.openPostgresBackend(settings, create, threadBounds, description));
+  const store = opening.then((backend) => backend.store);
+  const editorial = opening.then((backend) => backend.editorial);
   return {
     store: deferred(store, {
       description,
@@ -59,9 +44,9 @@ export function openLibrary(
       articles: deferred(editorial.then((e) => e.articles)),
       audit: deferred(editorial.then((e) => e.audit)),
     },
-    threads: deferred(threads),
-    rateLimiter: deferred<RateLimiter>(opening.then((db) => createPostgresRateLimiter(db))),
-    ingestJobRecords: deferred<IngestJobRecords>(opening.then(createPostgresIngestJobs)),
+    threads: deferred(opening.then((backend) => backend.threads)),
+    rateLimiter: deferred<RateLimiter>(opening.then((backend) => backend.rateLimiter)),
+    ingestJobRecords: deferred<IngestJobRecords>(opening.then((backend) => backend.ingestJobRecords)),
   };
 }
 

@@ -9,7 +9,6 @@ import { createOpenAiEmbedder } from '../adapters/embeddings/openai-embedder.js'
 import { createNodeFileSystem } from '../adapters/fs/node-files.js';
 import { loadSharedDataResources } from '../adapters/resources/shared-data-resources.js';
 import { createArgon2Hasher } from '../adapters/passwords/argon2.js';
-import { openPgWorkQueue } from '../adapters/postgres/work-queue.js';
 import type { AccountsDeps } from '../accounts/accounts.js';
 import type { ArticlesDeps } from '../articles/service.js';
 import { ask, toEvidence, type AskRequest } from '../answer/ask.js';
@@ -277,14 +276,14 @@ export function createContainer(settings: Settings, options: ContainerOptions = 
       if (!embedder) return Promise.reject(missingEmbedder('`citemed embed`'));
       return embedLibrary({ store, embedder, elapsedMs: () => performance.now() }, embedOptions);
     },
-    workQueue: () => {
+    workQueue: async () => {
       if (settings.store.url === '') {
-        return Promise.reject(
-          new CitemedError('bad-config', 'the work queue needs the PostgreSQL store', {
-            hint: 'set store.url (CITEMED__STORE__URL=postgres://user@host:5432/database); with the embedded SQLite library, run `citemed ingest` directly',
-          }),
-        );
+        throw new CitemedError('bad-config', 'the work queue needs the PostgreSQL store', {
+          hint: 'set store.url (CITEMED__STORE__URL=postgres://user@host:5432/database); with the embedded SQLite library, run `citemed ingest` directly',
+        });
       }
+      // pg-boss is loaded only by processes that use the queue.
+      const { openPgWorkQueue } = await import('../adapters/postgres/work-queue.js');
       return openPgWorkQueue({
         url: settings.store.url,
         schema: `${settings.store.schema}_queue`,

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { runner } from 'node-pg-migrate';
 import pg from 'pg';
 import { CitemedError } from '../../domain/errors.js';
+import { describe } from './describe.js';
 
 /**
  * A citemed library in PostgreSQL: one connection pool, one schema (so several libraries, or
@@ -122,12 +123,4 @@ export async function openPostgres(options: PostgresOptions): Promise<PostgresDa
   };
 }
 
-/** "PostgreSQL 127.0.0.1:5432/test (citemed)": where the library is, without credentials. */
-export function describe(url: string, schema: string): string {
-  try {
-    const parsed = new URL(url);
-    return `PostgreSQL ${parsed.host}${parsed.pathname} (${schema})`;
-  } catch {
-    return `PostgreSQL (${schema})`;
-  }
-}
+export { describe };

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import { parseWholeNumber } from '../../domain/filters.js';
-import { createServer } from '../../server/app.js';
-import { listen } from '../../server/listen.js';
 import { openContainer, type GlobalOptions } from '../context.js';
 import type { Io } from '../io.js';
 
@@ -33,6 +31,9 @@ export function registerServe(program: Command, io: Io): void {
       try {
         const settings = { ...container.settings.server, ...(options.host ? { host: options.host } : {}), ...(port === undefined ? {} : { port }) };
         const log = { write: (line: string) => (io.errPart ? io.errPart(line) : io.err(line.trimEnd())) };
+        // The web server (fastify, its plugins, the routes) is loaded by `serve` alone: an ingest
+        // or a search does not carry it in memory.
+        const [{ createServer }, { listen }] = await Promise.all([import('../../server/app.js'), import('../../server/listen.js')]);
         const running = await listen(createServer(container, settings, { log }), settings);
         io.out(`citemed: serving ${container.store.description} at ${running.url}`);
         io.out(`  API ${running.url}/api/v1 · OpenAPI ${running.url}/openapi.json · Ctrl-C to stop`);
