@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropSchema, freshSchema, POSTGRES_SKIP_REASON, POSTGRES_URL } from '../../test/support/postgres.js';
+import { dropLibrarySchemas, freshSchema, POSTGRES_SKIP_REASON, POSTGRES_URL } from '../../test/support/postgres.js';
 import { createContainer, type Container } from '../config/container.js';
 import { ingestJobsFor, ingestJobWorkerFor } from '../config/ingest-jobs.js';
 import { SettingsSchema } from '../config/settings.js';
@@ -47,8 +47,7 @@ describe.skipIf(POSTGRES_SKIP_REASON !== '')('ingest jobs through the work queue
     await A?.close();
     await B?.close();
     for (const container of [a, b, w]) await container?.close();
-    await dropSchema(schema);
-    await dropSchema(`${schema}_queue`);
+    await dropLibrarySchemas(schema);
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { medlineFile, medlineRange } from '../factories/medline.js';
-import { dropSchema, freshSchema, POSTGRES_SKIP_REASON, POSTGRES_URL } from '../support/postgres.js';
+import { dropLibrarySchemas, freshSchema, POSTGRES_SKIP_REASON, POSTGRES_URL } from '../support/postgres.js';
 import { runCli, spawnCli, type CliResult } from './run-cli.js';
 
 /**
@@ -54,8 +54,7 @@ describe.skipIf(POSTGRES_SKIP_REASON !== '')('citemed worker', () => {
   });
   afterAll(async () => {
     rmSync(dir, { recursive: true, force: true });
-    await dropSchema(schema);
-    await dropSchema(`${schema}_queue`);
+    await dropLibrarySchemas(schema);
   });
 
   it('refuses to queue without the PostgreSQL store, in one line', async () => {

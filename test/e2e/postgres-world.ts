@@ -5,7 +5,7 @@ import { createContainer } from '../../src/config/container.js';
 import { SettingsSchema } from '../../src/config/settings.js';
 import { ROOT, spawnCli, type CliResult } from '../cli/run-cli.js';
 import { makeStaff, type Staff } from '../server/editorial-support.js';
-import { dropSchema, freshSchema, POSTGRES_URL } from '../support/postgres.js';
+import { dropLibrarySchemas, freshSchema, POSTGRES_URL } from '../support/postgres.js';
 import { launchBrowser } from './support.js';
 
 /**
@@ -70,9 +70,8 @@ export async function startPostgresWorld(options: { serverRoots: string[] }): Pr
     if (errors.length > 0) throw new AggregateError(errors, 'the PostgreSQL world did not close cleanly');
   };
   teardown.push(async () => {
-    await dropSchema(schema);
     // The work queue (pg-boss) keeps its tables in a schema of its own.
-    await dropSchema(`${schema}_queue`);
+    await dropLibrarySchemas(schema);
   });
 
   const start = (args: string[], ready: RegExp): Promise<CitemedProcess> => {

@@ -10,7 +10,7 @@ import type { PreparedItem } from '../../src/ingest/prepare-items.js';
 import type { IngestJobRecords } from '../../src/ports/ingest-jobs.js';
 import { createServer } from '../../src/server/app.js';
 import { listen } from '../../src/server/listen.js';
-import { dropSchema, freshSchema, POSTGRES_SKIP_REASON, POSTGRES_URL } from '../support/postgres.js';
+import { dropLibrarySchemas, freshSchema, POSTGRES_SKIP_REASON, POSTGRES_URL } from '../support/postgres.js';
 import { makeStaff, type Staff } from './editorial-support.js';
 import { parseEvents } from './support.js';
 
@@ -69,8 +69,7 @@ describe.skipIf(POSTGRES_SKIP_REASON !== '')('ingest jobs shared by two servers 
   afterAll(async () => {
     for (const server of servers) await server.close();
     for (const container of containers) await container.close();
-    await dropSchema(schema);
-    await dropSchema(`${schema}_queue`);
+    await dropLibrarySchemas(schema);
     rmSync(root, { recursive: true, force: true });
   });
 

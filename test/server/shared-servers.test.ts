@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContainer, type Container } from '../../src/config/container.js';
 import { SettingsSchema } from '../../src/config/settings.js';
 import { createServer } from '../../src/server/app.js';
-import { dropSchema, freshSchema, POSTGRES_SKIP_REASON, POSTGRES_URL } from '../support/postgres.js';
+import { dropLibrarySchemas, freshSchema, POSTGRES_SKIP_REASON, POSTGRES_URL } from '../support/postgres.js';
 import { makeStaff, PASSWORD } from './editorial-support.js';
 
 /**
@@ -28,9 +28,8 @@ describe.skipIf(POSTGRES_SKIP_REASON !== '')('several servers on one PostgreSQL 
   afterAll(async () => {
     for (const server of servers) await server.close();
     for (const container of containers) await container.close();
-    await dropSchema(schema);
-    // Each server works the queue for administrators' ingest jobs (jobs.workInServer), in its own schema.
-    await dropSchema(`${schema}_queue`);
+    // Each server works the queue for administrators' ingest jobs (jobs.workInServer), in a schema of its own.
+    await dropLibrarySchemas(schema);
   });
 
   const a = () => servers[0] as FastifyInstance;

@@ -40,3 +40,12 @@ export async function dropSchema(schema: string): Promise<void> {
     await client.end();
   }
 }
+
+/**
+ * Drops a test library's schema and the schema of its work queue (`<schema>_queue`, as the
+ * container names it), which any process that used the queue made.
+ */
+export async function dropLibrarySchemas(schema: string): Promise<void> {
+  await dropSchema(schema);
+  await dropSchema(`${schema}_queue`);
+}
