@@ -20,6 +20,21 @@ describe.skipIf(SKIP_REASON !== '')('the web app in the browser', () => {
   // A folder on the server that administrators may ingest from (ingest.serverRoots).
   const inbox = mkdtempSync(path.join(tmpdir(), 'citemed-e2e-inbox-'));
 
+  /** A page signed in as the editor, showing the answer to QUESTION. */
+  async function editorWithAnswer(): Promise<Awaited<ReturnType<typeof openPage>>> {
+    const editor = await openPage(world, 'desktop');
+    try {
+      await signIn(editor.page, world.url, 'editor');
+      await editor.page.goto(world.url);
+      await ask(editor.page, QUESTION);
+      await answerTo(editor.page, QUESTION);
+      return editor;
+    } catch (error) {
+      await editor.context.close();
+      throw error;
+    }
+  }
+
   beforeAll(async () => {
     writeFileSync(
       path.join(inbox, 'ward-drains.md'),
@@ -105,12 +120,8 @@ describe.skipIf(SKIP_REASON !== '')('the web app in the browser', () => {
   });
 
   it('an editor publishes the answer; a reviewer reviews and approves it; the public page says Approved', async () => {
-    const editor = await openPage(world, 'desktop');
+    const editor = await editorWithAnswer();
     try {
-      await signIn(editor.page, world.url, 'editor');
-      await editor.page.goto(world.url);
-      await ask(editor.page, QUESTION);
-      await answerTo(editor.page, QUESTION);
       await editor.page.getByRole('button', { name: 'Publish as article' }).click();
       const link = editor.page.getByRole('link', { name: 'Open the article page' });
       await link.waitFor({ timeout: 30_000 });
@@ -142,12 +153,8 @@ describe.skipIf(SKIP_REASON !== '')('the web app in the browser', () => {
   });
 
   it('publishing a follow-up asks the editor for a question that stands alone, and the article gets it', async () => {
-    const editor = await openPage(world, 'desktop');
+    const editor = await editorWithAnswer();
     try {
-      await signIn(editor.page, world.url, 'editor');
-      await editor.page.goto(world.url);
-      await ask(editor.page, QUESTION);
-      await answerTo(editor.page, QUESTION);
       // The first answer is not a follow-up: nothing to rewrite.
       expect(await editor.page.getByLabel('Article question').count()).toBe(0);
 
