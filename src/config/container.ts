@@ -292,6 +292,9 @@ export function createContainer(settings: Settings, options: ContainerOptions = 
         retryDelaySeconds: settings.jobs.retryDelaySeconds,
         pollSeconds: settings.jobs.pollSeconds,
         maintenanceSeconds: settings.jobs.maintenanceSeconds,
+        // The queue's connections wait for locks, and run, as long as the library's do.
+        lockTimeoutMs: settings.store.lockTimeoutMs,
+        statementTimeoutMs: settings.store.statementTimeoutMs,
       });
     },
     close: () => store.close(),

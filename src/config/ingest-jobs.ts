@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { realPathOf } from '../adapters/fs/real-path.js';
 import { recheck } from '../articles/service.js';
 import { CitemedError } from '../domain/errors.js';
+import { createJobAudit, type JobAudit } from '../ingest/job-audit.js';
 import type { JobRunDeps } from '../ingest/job-run.js';
 import { workIngestJobs, type JobWorker, type JobWorkerDeps } from '../ingest/job-worker.js';
 import { createIngestJobQueue, type IngestJobs } from '../ingest/jobs.js';
@@ -26,17 +27,23 @@ export type { IngestJob, IngestJobs, JobEvent } from '../ingest/jobs.js';
  * any `citemed worker` and, with `jobs.workInServer`, by the server itself (ingest/queued-jobs.ts,
  * ingest/job-worker.ts); the server stops taking jobs when it closes, and a job it was running
  * stops after its batch and goes back to the queue.
+ *
+ * The jobs write their audit entries (start, cancel, end) to the library's audit log; a write that
+ * fails is reported to `onServerError`, and the job goes on (ingest/job-audit.ts).
  */
 export interface IngestJobsOptions {
   /** Where relative roots and paths are resolved; the process's working directory by default. */
   cwd?: string;
-  /** Failures that are the server's, not a job's input: the job shows a safe sentence, the log the detail. */
+  /**
+   * Failures that are the server's, not a job's input (the job shows a safe sentence, the log the
+   * detail), and audit entries that could not be written.
+   */
   onServerError?: (error: unknown) => void;
   /** A line per queued job this process starts or finishes (PostgreSQL, `jobs.workInServer`). */
   log?: (line: string) => void;
 }
 
-export type IngestJobsContainer = Pick<Container, 'settings' | 'ingestDeps' | 'articles' | 'workQueue' | 'ingestJobRecords'>;
+export type IngestJobsContainer = Pick<Container, 'settings' | 'ingestDeps' | 'articles' | 'workQueue' | 'ingestJobRecords' | 'editorial'>;
 
 /** How long a closing server waits for the queue's handlers after its own runs handed their jobs back, in ms. */
 const QUEUE_STOP_MS = 60_000;
@@ -49,6 +56,7 @@ export function ingestJobsFor(container: IngestJobsContainer, options: IngestJob
     ...runDeps(container, options),
     now: () => new Date(),
     newId: () => randomUUID(),
+    audit: jobAudit(container, options),
     ...(options.onServerError ? { onServerError: (_job: unknown, error: unknown) => options.onServerError?.(error) } : {}),
   });
 }
@@ -59,7 +67,7 @@ export function ingestJobsFor(container: IngestJobsContainer, options: IngestJob
  * folders as the servers' (jobs carry their paths absolute, as the server resolved them).
  */
 export function ingestJobWorkerFor(
-  container: Pick<Container, 'settings' | 'ingestJobRecords'>,
+  container: Pick<Container, 'settings' | 'ingestJobRecords' | 'editorial'>,
   options: Pick<IngestJobsOptions, 'cwd' | 'onServerError'> = {},
 ): Omit<JobWorkerDeps, 'queue' | 'signal' | 'log' | 'ingestDeps' | 'recheck'> {
   const records = container.ingestJobRecords;
@@ -70,6 +78,7 @@ export function ingestJobWorkerFor(
     now: () => new Date(),
     newId: () => randomUUID(),
     wait,
+    audit: jobAudit(container, options),
     elapsedMs: () => performance.now(),
     heartbeatMs: container.settings.jobs.heartbeatMs,
     staleSeconds: container.settings.jobs.staleSeconds,
@@ -93,6 +102,7 @@ function queuedIngestJobs(container: IngestJobsContainer, records: IngestJobReco
     now: () => new Date(),
     newId: () => randomUUID(),
     wait,
+    audit: jobAudit(container, options),
     staleSeconds: container.settings.jobs.staleSeconds,
     ...(options.onServerError ? { onServerError: options.onServerError } : {}),
   });
@@ -138,6 +148,11 @@ function runDeps(container: Pick<Container, 'settings' | 'ingestDeps' | 'article
     },
     elapsedMs: () => performance.now(),
   };
+}
+
+/** The jobs' audit entries, in the library's audit log; a failed write is reported, never thrown. */
+function jobAudit(container: Pick<Container, 'editorial'>, options: Pick<IngestJobsOptions, 'onServerError'>): JobAudit {
+  return createJobAudit({ log: container.editorial.audit, now: () => new Date(), onFailure: (error) => options.onServerError?.(error) });
 }
 
 function roots(container: Pick<Container, 'settings'>, options: Pick<IngestJobsOptions, 'cwd'>) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { EditorialStore } from '../ports/editorial.js';
 import type { IngestJobRecords } from '../ports/ingest-jobs.js';
 import { ingestJobWorkerFor } from './ingest-jobs.js';
 import { loadSettings } from './load-settings.js';
@@ -7,7 +8,7 @@ describe('jobs.heartbeatMs and jobs.staleSeconds', () => {
   it('come from the environment and reach the ingest-job worker', () => {
     const { settings } = loadSettings({ env: { CITEMED__JOBS__HEARTBEAT_MS: '250', CITEMED__JOBS__STALE_SECONDS: '5' } });
     expect(settings.jobs).toMatchObject({ heartbeatMs: 250, staleSeconds: 5 });
-    const worker = ingestJobWorkerFor({ settings, ingestJobRecords: {} as IngestJobRecords });
+    const worker = ingestJobWorkerFor({ settings, ingestJobRecords: {} as IngestJobRecords, editorial: {} as EditorialStore });
     expect(worker).toMatchObject({ heartbeatMs: 250, staleSeconds: 5 });
   });
 

@@ -1,8 +1,8 @@
 /**
  * The audit log: one entry per change of state (accounts, keys, sessions, articles, versions,
  * reviews, comments, flags), written in the same transaction as the change; and administrators'
- * ingest jobs started and cancelled from the API (written just after, as the job is not an
- * editorial record: see server/routes/ingest-jobs.ts). Append-only: no
+ * ingest jobs started, cancelled and ended (written just after, as the job is not an editorial
+ * record: see ingest/job-audit.ts). Append-only: no
  * route, command or port method edits or deletes an entry, and the SQLite schema refuses it too.
  */
 export interface AuditEntry {
@@ -10,7 +10,10 @@ export interface AuditEntry {
   seq: number;
   /** ISO timestamp. */
   at: string;
-  /** The account that made the change, or "system" (re-review checks, the command line's admin tasks). */
+  /**
+   * The account that made the change, or "system" (re-review checks, the command line's admin
+   * tasks, the end of an ingest job: see SYSTEM_ACTOR).
+   */
   actor: string;
   /** What happened, as "<subject>.<verb>": "article.publish", "article.approve", "account.create". */
   action: string;
@@ -28,5 +31,9 @@ export const AUDIT_SUBJECTS: readonly AuditSubject[] = ['account', 'api-key', 's
 /** An entry as a change hands it over; the log numbers and keeps it. */
 export type AuditInput = Omit<AuditEntry, 'seq'>;
 
-/** The actor name of changes no account made. */
+/**
+ * The actor name of changes no account made. An ingest job's end is one: whichever process ran
+ * the job wrote it, and the account that started the job (hours before, perhaps) did not decide
+ * it ended then; that account is in the entry's after-state as `startedBy`.
+ */
 export const SYSTEM_ACTOR = 'system';

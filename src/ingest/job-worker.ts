@@ -1,6 +1,7 @@
 import { addTotals, type JobProgress, type JobTotals } from '../domain/ingest-job.js';
 import type { IngestJobRecords, RunnerUpdate } from '../ports/ingest-jobs.js';
 import type { WorkQueue } from '../ports/work-queue.js';
+import type { JobAudit } from './job-audit.js';
 import { finalProgress } from './job-progress.js';
 import { runIngestJob, type JobRunDeps, type JobRunResult } from './job-run.js';
 
@@ -17,6 +18,9 @@ import { runIngestJob, type JobRunDeps, type JobRunResult } from './job-run.js';
  * - A worker that dies (kill -9, a lost machine) stops beating; after `staleSeconds` any other
  *   worker's sweep queues the job again. Should the silent one wake, its next heartbeat tells it
  *   the job is no longer its own, and it stops without writing.
+ * - The run that writes a job's end (or a claim that finds its cancel asked for) writes the end's
+ *   audit entry; handing back and re-queueing end nothing, so a job resumed by another worker
+ *   still has one end entry.
  */
 export interface JobWorkerDeps extends JobRunDeps {
   queue: WorkQueue;
@@ -28,6 +32,8 @@ export interface JobWorkerDeps extends JobRunDeps {
   wait: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Aborted when the worker is told to stop. */
   signal: AbortSignal;
+  /** The end of each job this worker ends, in the audit log. */
+  audit: JobAudit;
   /** One line per job started and finished, for the worker's log. */
   log: (line: string) => void;
   /** Time between a run's heartbeats, in ms (500). */
@@ -100,6 +106,7 @@ export async function runQueuedJob(deps: JobWorkerDeps, jobId: string): Promise<
   const claim = await deps.records.claim(jobId, runner, { at: at(), staleSeconds: deps.staleSeconds ?? DEFAULT_STALE_SECONDS });
   if (!claim.taken) {
     deps.log(`ingest-request ${jobId}: not run (${claim.why})`);
+    if (claim.ended) await deps.audit.ended(claim.ended);
     return claim.why;
   }
   const { job } = claim;
@@ -159,8 +166,10 @@ export async function runQueuedJob(deps: JobWorkerDeps, jobId: string): Promise<
   try {
     return await settle(deps, jobId, runner, result, { why, progress: finalProgress(progress), carried });
   } catch (error) {
-    // Not written (the database?): handed back, so the queue's retry of this job runs it again.
-    await deps.records.release(jobId, runner, { progress: finalProgress(progress), carried, at: at() }).catch(() => undefined);
+    // Not written (the database?): handed back, so the queue's retry of this job runs it again;
+    // unless a cancel was asked meanwhile, in which case handing back ended it.
+    const released = await deps.records.release(jobId, runner, { progress: finalProgress(progress), carried, at: at() }).catch(() => undefined);
+    if (released?.state === 'cancelled') await deps.audit.ended(released.job);
     throw error;
   }
 }
@@ -179,16 +188,19 @@ async function settle(
     return 'lost';
   }
   if (run.why === 'stop' && result.status === 'cancelled') {
-    const state = await deps.records.release(jobId, runner, { progress: run.progress, carried: run.carried, at, ...(result.totals ? { totals: result.totals } : {}) });
-    if (state === 'queued') {
+    const released = await deps.records.release(jobId, runner, { progress: run.progress, carried: run.carried, at, ...(result.totals ? { totals: result.totals } : {}) });
+    if (released.state === 'queued') {
       await deps.queue.submit('ingest-request', { jobId });
       deps.log(`ingest-request ${jobId}: stopped after its batch; queued again for the next worker`);
       return 'requeued';
     }
-    if (state === 'cancelled') deps.log(`ingest-request ${jobId}: cancelled`);
-    return state;
+    if (released.state === 'cancelled') {
+      deps.log(`ingest-request ${jobId}: cancelled`);
+      await deps.audit.ended(released.job);
+    }
+    return released.state;
   }
-  const written = await deps.records.finish(jobId, runner, {
+  const ended = await deps.records.finish(jobId, runner, {
     status: result.status,
     at,
     progress: run.progress,
@@ -196,12 +208,13 @@ async function settle(
     ...(result.error !== undefined ? { error: result.error } : {}),
     ...(result.recheck ? { recheck: result.recheck } : {}),
   });
-  if (!written) {
+  if (!ended) {
     deps.log(`ingest-request ${jobId}: finished, but another worker had taken the job over; nothing written`);
     return 'lost';
   }
   const totals = result.totals ? `: ${result.totals.added} added, ${result.totals.updated} updated, ${result.totals.deleted} deleted, ${result.totals.skipped} skipped` : '';
   deps.log(`ingest-request ${jobId}: ${result.status}${totals}${result.error !== undefined ? ` (${result.error})` : ''}`);
+  await deps.audit.ended(ended);
   return result.status;
 }
 

@@ -5,9 +5,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createNodeFileSystem } from '../adapters/fs/node-files.js';
 import { realPathOf } from '../adapters/fs/real-path.js';
 import { openSqliteStore } from '../adapters/sqlite/sqlite-store.js';
+import type { AuditInput } from '../domain/audit.js';
 import type { SourceFormat } from '../domain/source.js';
 import type { Store } from '../ports/store.js';
 import { sourceInput } from '../../test/factories/sources.js';
+import { createJobAudit } from './job-audit.js';
 import { createIngestJobQueue, type IngestJob, type IngestJobs, type IngestJobsDeps, type JobEvent } from './jobs.js';
 import { createInProcessPreparer } from './prepare-items.js';
 import type { Reader } from './reader.js';
@@ -36,6 +38,9 @@ describe('ingest job queue', () => {
   let clockMs: number;
   let tick: number;
   let serverErrors: unknown[];
+  /** The audit log, in the order entries were handed to it; `failAudit` makes every write fail. */
+  let audited: AuditInput[];
+  let failAudit: boolean;
   let jobs: IngestJobs;
 
   const open = (patch: Partial<IngestJobsDeps> = {}): IngestJobs => {
@@ -56,6 +61,17 @@ describe('ingest job queue', () => {
       now: () => new Date(),
       elapsedMs: () => (clockMs += tick),
       newId: () => `job-${(id += 1)}`,
+      audit: createJobAudit({
+        log: {
+          append: async (entry) => {
+            if (failAudit) throw new Error('disk I/O error');
+            audited.push(entry);
+            return { ...entry, seq: audited.length };
+          },
+        },
+        now: () => new Date(),
+        onFailure: (error) => serverErrors.push(error),
+      }),
       onServerError: (_job, error) => serverErrors.push(error),
       ...patch,
     });
@@ -88,6 +104,8 @@ describe('ingest job queue', () => {
     clockMs = 0;
     tick = 0;
     serverErrors = [];
+    audited = [];
+    failAudit = false;
     jobs = open();
   });
   afterEach(async () => {
@@ -157,4 +175,58 @@ describe('ingest job queue', () => {
     expect((await jobs.list()).map((job) => job.id)).toEqual([ids[2], ids[1]]);
     expect(await jobs.get(ids[0]!)).toBeUndefined();
   });
+
+  it('audits each start and cancel by its account, and each end once, by the system, in the order they happened', async () => {
+    await jobs.close();
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // The first job holds in its re-check (running), so the others wait behind it.
+    jobs = open({ recheck: async () => (await held, { checked: 3, raised: 1 }) });
+    const running = await jobs.start({ paths: [file('r.md', ['r1|R'])], force: false, startedBy: 'admin-1' });
+    await until(async () => (await jobs.get(running.id))?.progress.filesDone === 1);
+    const cancelled = await jobs.start({ paths: [file('c.md', ['c1|C'])], force: false, startedBy: 'admin-1' });
+    const shutOut = await jobs.start({ paths: [file('s.md', ['s1|S'])], force: false, startedBy: 'admin-1' });
+    expect(await jobs.cancel(cancelled.id, 'admin-2')).toMatchObject({ status: 'cancelled' });
+    const closing = jobs.close();
+    release();
+    await closing;
+
+    const entries = audited.map(({ actor, action, subjectType, subjectId, before, after }) => ({ actor, action, subjectType, subjectId, before, after }));
+    const none = { added: 0, updated: 0, deleted: 0, skipped: 0 };
+    expect(entries).toEqual([
+      { actor: 'admin-1', action: 'ingest-job.start', subjectType: 'ingest-job', subjectId: running.id, before: undefined, after: { paths: running.paths, force: false, status: 'queued' } },
+      { actor: 'admin-1', action: 'ingest-job.start', subjectType: 'ingest-job', subjectId: cancelled.id, before: undefined, after: { paths: cancelled.paths, force: false, status: 'queued' } },
+      { actor: 'admin-1', action: 'ingest-job.start', subjectType: 'ingest-job', subjectId: shutOut.id, before: undefined, after: { paths: shutOut.paths, force: false, status: 'queued' } },
+      // A queued job's cancel ends it at once: the cancel, by who asked, then the end.
+      { actor: 'admin-2', action: 'ingest-job.cancel', subjectType: 'ingest-job', subjectId: cancelled.id, before: { status: 'queued' }, after: { status: 'cancelled' } },
+      { actor: 'system', action: 'ingest-job.end', subjectType: 'ingest-job', subjectId: cancelled.id, before: undefined, after: { status: 'cancelled', startedBy: 'admin-1', totals: none } },
+      { actor: 'system', action: 'ingest-job.end', subjectType: 'ingest-job', subjectId: shutOut.id, before: undefined, after: { status: 'cancelled', startedBy: 'admin-1', totals: none, error: 'the server shut down before the job started' } },
+      // The running job was past its last batch when the server closed: it ends done.
+      { actor: 'system', action: 'ingest-job.end', subjectType: 'ingest-job', subjectId: running.id, before: undefined, after: { status: 'done', startedBy: 'admin-1', totals: { ...none, added: 1 }, recheck: { checked: 3, raised: 1 } } },
+    ]);
+    expect(serverErrors).toEqual([]);
+  });
+
+  it('audits a failed job with its error; a write that fails is reported and the job goes on', async () => {
+    const bad = file('bad.md', ['b1|Before the damage', 'THROW']);
+    const failed = await finished((await jobs.start({ paths: [bad], force: false, startedBy: 'a' })).id);
+    expect(audited.at(-1)).toMatchObject({ actor: 'system', action: 'ingest-job.end', subjectId: failed.id, after: { status: 'failed', totals: { added: 1 }, error: failed.error } });
+
+    failAudit = true;
+    const job = await jobs.start({ paths: [file('d.md', ['d1|D'])], force: false, startedBy: 'admin-1' });
+    expect(await finished(job.id)).toMatchObject({ status: 'done', totals: { added: 1 } });
+    await until(() => serverErrors.length === 2);
+    expect(serverErrors.map((error) => (error as Error).message)).toEqual([
+      `the audit entry ingest-job.start of ingest job ${job.id} by admin-1 was not written: disk I/O error`,
+      `the audit entry ingest-job.end of ingest job ${job.id} by system was not written: disk I/O error`,
+    ]);
+  });
 });
+
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -1,5 +1,6 @@
 import { CitemedError } from '../domain/errors.js';
 import { isFinished, type IngestJob, type JobStatus, type RecheckCounts } from '../domain/ingest-job.js';
+import type { JobAudit } from './job-audit.js';
 import { emptyProgress, finalProgress } from './job-progress.js';
 import { runIngestJob } from './job-run.js';
 import type { IngestDeps } from './pipeline.js';
@@ -18,7 +19,7 @@ export type { IngestJob, JobProgress, JobStatus, JobTotals, RecheckCounts } from
  * interrupted job's files resume where they stopped when ingested again (the pipeline's
  * checkpoints are in the library, not here). This is the SQLite library's way; with PostgreSQL,
  * jobs are kept in the database and run by the work queue's workers (queued-jobs.ts), behind the
- * same `IngestJobs` interface.
+ * same `IngestJobs` interface. Either way the jobs write their own audit entries (job-audit.ts).
  */
 export interface JobRequest {
   paths: string[];
@@ -40,6 +41,8 @@ export interface IngestJobsDeps {
   /** Monotonic milliseconds, for rates and throttling. */
   elapsedMs: () => number;
   newId: () => string;
+  /** Who started, cancelled and ended each job, in the audit log. */
+  audit: JobAudit;
   /** Told of failures that are the server's, not the job's input; the job shows a safe sentence. */
   onServerError?: (job: IngestJob, error: unknown) => void;
   /** Jobs remembered (100); beyond it the oldest finished one is forgotten. */
@@ -49,13 +52,19 @@ export interface IngestJobsDeps {
 }
 
 export interface IngestJobs {
-  /** Checks the paths against the roots (a usage error before anything is queued), then queues. */
+  /**
+   * Checks the paths against the roots (a usage error before anything is queued), then queues;
+   * audited as `ingest-job.start` by `request.startedBy`.
+   */
   start(request: JobRequest): Promise<IngestJob>;
   /** Newest first. */
   list(): Promise<IngestJob[]>;
   get(id: string): Promise<IngestJob | undefined>;
-  /** Cancels a queued job at once; a running one stops after its current batch. */
-  cancel(id: string): Promise<IngestJob>;
+  /**
+   * Cancels a queued job at once; a running one stops after its current batch. Audited as
+   * `ingest-job.cancel` by `by` (an account id), then, when the job ended here, `ingest-job.end`.
+   */
+  cancel(id: string, by: string): Promise<IngestJob>;
   /**
    * Events of an unfinished job until it finishes; returns the way to stop listening. `ended` is
    * called instead of a `done` when this instance stops following the job before it finishes
@@ -130,7 +139,8 @@ export function createIngestJobQueue(deps: IngestJobsDeps): IngestJobs {
     tell(entry, [...entry.listeners], { type: 'progress', job: snapshot(entry.job) });
   };
 
-  const finish = (entry: Entry, status: JobStatus, error?: string): void => {
+  /** The job's end, told to its listeners; its audit entry is the caller's to write (after any cancel's). */
+  const finish = (entry: Entry, status: JobStatus, error?: string): IngestJob => {
     const { job } = entry;
     job.status = status;
     job.finishedAt = deps.now().toISOString();
@@ -138,8 +148,10 @@ export function createIngestJobQueue(deps: IngestJobsDeps): IngestJobs {
     if (error !== undefined) job.error = error;
     const listeners = [...entry.listeners];
     entry.listeners.clear();
-    tell(entry, listeners, { type: 'done', job: snapshot(job) });
+    const ended = snapshot(job);
+    tell(entry, listeners, { type: 'done', job: ended });
     forgetOldest();
+    return ended;
   };
 
   const forgetOldest = (): void => {
@@ -167,7 +179,7 @@ export function createIngestJobQueue(deps: IngestJobsDeps): IngestJobs {
     );
     if (result.totals) job.totals = result.totals;
     if (result.recheck) job.recheck = result.recheck;
-    finish(entry, result.status, result.error);
+    await deps.audit.ended(finish(entry, result.status, result.error));
   };
 
   const drain = (): void => {
@@ -191,8 +203,12 @@ export function createIngestJobQueue(deps: IngestJobsDeps): IngestJobs {
       entries.set(job.id, entry);
       queue.push(entry);
       forgetOldest();
+      // Before it can run, so the start comes before the end in the log. Closing meanwhile
+      // cancels the job (and audits that): draining then finds nothing to run.
+      const queued = snapshot(job);
+      await deps.audit.started(queued);
       drain();
-      return snapshot(job);
+      return queued;
     },
 
     list: async () => [...entries.values()].reverse().map((entry) => snapshot(entry.job)),
@@ -202,18 +218,24 @@ export function createIngestJobQueue(deps: IngestJobsDeps): IngestJobs {
       return entry ? snapshot(entry.job) : undefined;
     },
 
-    async cancel(id) {
+    async cancel(id, by) {
       const entry = find(id);
       if (isFinished(entry.job)) {
         throw new CitemedError('conflict', `ingest job ${id} has already finished (${entry.job.status})`, { hint: 'only queued and running jobs can be cancelled' });
       }
+      const before = entry.job.status;
       entry.controller.abort();
       const waiting = queue.indexOf(entry);
+      let ended: IngestJob | undefined;
       if (waiting >= 0) {
         queue.splice(waiting, 1);
-        finish(entry, 'cancelled');
+        ended = finish(entry, 'cancelled');
       }
-      return snapshot(entry.job);
+      const job = snapshot(entry.job);
+      // A running job's end comes from its run, after its batch; a queued one ended just now.
+      await deps.audit.cancelled(job, by, before);
+      if (ended) await deps.audit.ended(ended);
+      return job;
     },
 
     watch(id, listener) {
@@ -227,11 +249,13 @@ export function createIngestJobQueue(deps: IngestJobsDeps): IngestJobs {
 
     async close() {
       closed = true;
+      const ends: Promise<void>[] = [];
       for (const entry of queue.splice(0)) {
         entry.controller.abort();
-        finish(entry, 'cancelled', 'the server shut down before the job started');
+        ends.push(deps.audit.ended(finish(entry, 'cancelled', 'the server shut down before the job started')));
       }
       for (const entry of entries.values()) if (entry.job.status === 'running') entry.controller.abort();
+      await Promise.all(ends);
       await draining;
     },
   };

@@ -62,6 +62,11 @@ describe.skipIf(POSTGRES_SKIP_REASON !== '')('ingest jobs through the work queue
   };
   const start = (jobs: IngestJobs, paths: string[]) => jobs.start({ paths, force: false, startedBy: 'admin-1' });
   const sources = async () => (await w.store.stats()).sources;
+  /** The audit log's entries about one job (every process writes to the one log), oldest first. */
+  const audited = async (id: string) => (await w.editorial.audit.list({ subjectType: 'ingest-job', subjectId: id, limit: 100 })).map(({ actor, action, before, after }) => ({ actor, action, before, after }));
+  const none = { added: 0, updated: 0, deleted: 0, skipped: 0 };
+  const startEntry = (job: IngestJob) => ({ actor: 'admin-1', action: 'ingest-job.start', after: { paths: job.paths, force: false, status: 'queued' } });
+  const endEntry = (after: object) => ({ actor: 'system', action: 'ingest-job.end', after: { startedBy: 'admin-1', totals: none, ...after } });
 
   /** A worker process: its own work queue, reading held by `hold` (per file) when given. */
   async function startWorker(options: { hold?: (file: string) => Promise<void>; records?: IngestJobRecords } = {}) {
@@ -128,6 +133,10 @@ describe.skipIf(POSTGRES_SKIP_REASON !== '')('ingest jobs through the work queue
       expect((await B.list())[0]).toEqual(done);
       expect(await A.get(job.id)).toEqual(done);
       expect(worker.log).toContainEqual(expect.stringMatching(new RegExp(`^ingest-request ${job.id}: done: 2 added`)));
+      // Started on A, ended by the worker, as the system (written just after the job's row).
+      await expect
+        .poll(() => audited(job.id))
+        .toMatchObject([startEntry(job), endEntry({ status: 'done', totals: { ...none, added: 2 }, recheck: { checked: 0, raised: 0 } })]);
     } finally {
       hold.open();
       await worker.stop();
@@ -136,11 +145,14 @@ describe.skipIf(POSTGRES_SKIP_REASON !== '')('ingest jobs through the work queue
 
   it('a job cancelled while queued is never run', async () => {
     const queued = await start(A, [folder('never')]);
-    const cancelled = await B.cancel(queued.id);
+    const cancelled = await B.cancel(queued.id, 'admin-2');
     expect(cancelled).toMatchObject({ id: queued.id, status: 'cancelled' });
     expect(cancelled.finishedAt).toEqual(expect.any(String));
-    await expect(B.cancel(queued.id)).rejects.toMatchObject({ code: 'conflict' });
-    await expect(B.cancel('no-such-job')).rejects.toMatchObject({ code: 'not-found' });
+    await expect(B.cancel(queued.id, 'admin-2')).rejects.toMatchObject({ code: 'conflict' });
+    await expect(B.cancel('no-such-job', 'admin-2')).rejects.toMatchObject({ code: 'not-found' });
+    // B ended it: the cancel by who asked, then the end, by the system; the refused cancel is not there.
+    const entries = [startEntry(queued), { actor: 'admin-2', action: 'ingest-job.cancel', before: { status: 'queued' }, after: { status: 'cancelled' } }, endEntry({ status: 'cancelled' })];
+    expect(await audited(queued.id)).toMatchObject(entries);
 
     const before = await sources();
     const next = await start(A, [folder('after', 1)]);
@@ -153,6 +165,7 @@ describe.skipIf(POSTGRES_SKIP_REASON !== '')('ingest jobs through the work queue
     }
     const never = await A.get(queued.id);
     expect(never).toMatchObject({ status: 'cancelled' });
+    expect(await audited(queued.id)).toMatchObject(entries); // the worker that found it cancelled wrote nothing
     expect(never?.startedAt).toBeUndefined();
     expect(never?.totals).toBeUndefined();
     expect(await sources()).toBe(before + 1);
@@ -169,7 +182,7 @@ describe.skipIf(POSTGRES_SKIP_REASON !== '')('ingest jobs through the work queue
     try {
       const job = await start(A, [folder('held')]);
       await waitFor(B, job.id, (j) => j.status === 'running' && j.progress.filesTotal === 2);
-      const asked = await B.cancel(job.id);
+      const asked = await B.cancel(job.id, 'admin-2');
       expect(asked.status).toBe('running'); // until its batch is written
       await cancelNoticed;
       hold.open();
@@ -178,6 +191,13 @@ describe.skipIf(POSTGRES_SKIP_REASON !== '')('ingest jobs through the work queue
       expect(stopped).toMatchObject({ status: 'cancelled', totals: { added: 1 } });
       expect(stopped.recheck).toBeUndefined();
       expect(stopped.error).toBeUndefined();
+      await expect
+        .poll(() => audited(job.id))
+        .toMatchObject([
+          startEntry(job),
+          { actor: 'admin-2', action: 'ingest-job.cancel', before: { status: 'running' }, after: { status: 'running' } },
+          endEntry({ status: 'cancelled', totals: { ...none, added: 1 } }),
+        ]);
     } finally {
       hold.open();
       await worker.stop();
@@ -194,6 +214,7 @@ describe.skipIf(POSTGRES_SKIP_REASON !== '')('ingest jobs through the work queue
     await stopping;
     expect(await B.get(job.id)).toMatchObject({ status: 'queued', startedAt: expect.any(String) });
     expect(first.log).toContainEqual(`ingest-request ${job.id}: stopped after its batch; queued again for the next worker`);
+    expect(await audited(job.id)).toMatchObject([startEntry(job)]); // handing back is not an end
 
     const second = await startWorker();
     try {
@@ -202,6 +223,7 @@ describe.skipIf(POSTGRES_SKIP_REASON !== '')('ingest jobs through the work queue
     } finally {
       await second.stop();
     }
+    expect(await audited(job.id)).toMatchObject([startEntry(job), endEntry({ status: 'done', totals: { ...none, added: 2 } })]);
   });
 
   it('a worker that falls silent mid-job is given up; another resumes from the checkpoints and its late writes change nothing', async () => {
@@ -264,10 +286,57 @@ describe.skipIf(POSTGRES_SKIP_REASON !== '')('ingest jobs through the work queue
       expect(await silent).toBe('lost');
       expect(await A.get(job.id)).toEqual(finished);
       expect(log).toContainEqual(`ingest-request ${job.id}: its worker fell silent; queued again`);
+      // Re-queued, resumed, and run to its end by the rescuer: one end, the rescuer's; the silent
+      // run's late finish wrote neither the row nor an entry.
+      expect(await audited(job.id)).toMatchObject([startEntry(job), endEntry({ status: 'done', totals: { ...none, added: 2 } })]);
     } finally {
       thaw.open();
       await silent.catch(() => undefined);
       await queue.stop({ graceful: false });
+    }
+  });
+
+  it('a cancel asked of a worker that fell silent ends the job at the next claim, audited once', async () => {
+    const real = w.ingestJobRecords!;
+    const job = await start(A, [folder('ghost', 1)]);
+    // A worker that claimed the job and was never heard from again.
+    expect(await real.claim(job.id, 'ghost', { at: new Date().toISOString(), staleSeconds: 60 })).toMatchObject({ taken: true });
+    expect(await B.cancel(job.id, 'admin-2')).toMatchObject({ status: 'running' });
+    const queue = await w.workQueue();
+    try {
+      expect(await requeueStaleJobs({ records: real, queue, log: () => undefined, staleSeconds: 0 })).toEqual([job.id]);
+    } finally {
+      await queue.stop({ graceful: false });
+    }
+    // Two requests for the job now wait (the start's and the sweep's): the first claim ends it.
+    const worker = await startWorker();
+    try {
+      await until(() => worker.log.filter((line) => line === `ingest-request ${job.id}: not run (cancelled)`).length === 2);
+    } finally {
+      await worker.stop();
+    }
+    expect(await A.get(job.id)).toMatchObject({ status: 'cancelled' });
+    expect(await audited(job.id)).toMatchObject([
+      startEntry(job),
+      { actor: 'admin-2', action: 'ingest-job.cancel', before: { status: 'running' }, after: { status: 'running' } },
+      endEntry({ status: 'cancelled' }),
+    ]);
+  });
+
+  it('a job the work queue would not take is failed and audited as ended', async () => {
+    const unqueued = ingestJobsFor({
+      ...a,
+      workQueue: async () => {
+        throw new Error('the queue is down');
+      },
+    });
+    try {
+      await expect(start(unqueued, [folder('unqueued', 1)])).rejects.toThrow('the queue is down');
+      const [job] = await B.list();
+      expect(job).toMatchObject({ paths: [path.join(root, 'unqueued')], status: 'failed', error: 'the job could not be handed to the work queue; start it again' });
+      expect(await audited(job!.id)).toMatchObject([startEntry(job!), endEntry({ status: 'failed', error: job!.error })]);
+    } finally {
+      await unqueued.close();
     }
   });
 
@@ -289,7 +358,7 @@ describe.skipIf(POSTGRES_SKIP_REASON !== '')('ingest jobs through the work queue
       await expect(restarted.start({ paths: [folder('too-late', 1)], force: false, startedBy: 'admin-1' })).rejects.toMatchObject({ code: 'interrupted' });
     } finally {
       await restarted.close();
-      await A.cancel(queued.id);
+      await A.cancel(queued.id, 'admin-1');
     }
   });
 });

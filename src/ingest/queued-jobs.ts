@@ -2,6 +2,7 @@ import { CitemedError } from '../domain/errors.js';
 import { isFinished } from '../domain/ingest-job.js';
 import type { IngestJobRecords } from '../ports/ingest-jobs.js';
 import type { WorkQueue } from '../ports/work-queue.js';
+import type { JobAudit } from './job-audit.js';
 import { DEFAULT_STALE_SECONDS } from './job-worker.js';
 import { newQueuedJob, type IngestJobs, type JobListener } from './jobs.js';
 import type { ServerRoots } from './server-roots.js';
@@ -15,6 +16,9 @@ import type { ServerRoots } from './server-roots.js';
  * Watching polls the rows of the jobs someone watches, every `pollMs`, and tells the listeners
  * when a job changed and once it finished: the worker may be in another process, on another
  * machine, so the row is the one place its progress shows.
+ *
+ * The audit entries of what happens here (a start, a cancel, and the end of a job that a cancel
+ * or a failed hand-off ended at once) are written here; a run's end, by its worker.
  */
 export interface QueuedJobsDeps {
   roots: ServerRoots;
@@ -23,6 +27,8 @@ export interface QueuedJobsDeps {
   queue: () => Promise<WorkQueue>;
   now: () => Date;
   newId: () => string;
+  /** Who started, cancelled and (here) ended each job, in the audit log. */
+  audit: JobAudit;
   /** Resolves after `ms`, or as soon as `signal` aborts. */
   wait: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Time between two looks at the watched jobs, in ms (500). */
@@ -98,10 +104,13 @@ export function createQueuedIngestJobs(deps: QueuedJobsDeps): IngestJobs {
       if (stopped.signal.aborted) throw new CitemedError('interrupted', 'the server is shutting down; start the job again once it is back');
       const job = newQueuedJob(request, { waiting: await deps.records.countUnfinished(), keep, id: deps.newId(), now: deps.now() });
       await deps.records.add(job, { resolvedPaths, keep });
+      // Before any worker can see it, so the start comes before the end in the log.
+      await deps.audit.started(job);
       try {
         await (await deps.queue()).submit('ingest-request', { jobId: job.id });
       } catch (error) {
-        await deps.records.failQueued(job.id, 'the job could not be handed to the work queue; start it again', deps.now().toISOString()).catch(() => undefined);
+        const failed = await deps.records.failQueued(job.id, 'the job could not be handed to the work queue; start it again', deps.now().toISOString()).catch(() => undefined);
+        if (failed) await deps.audit.ended(failed);
         throw error;
       }
       return job;
@@ -111,7 +120,7 @@ export function createQueuedIngestJobs(deps: QueuedJobsDeps): IngestJobs {
 
     get: (id) => deps.records.get(id),
 
-    async cancel(id) {
+    async cancel(id, by) {
       const result = await deps.records.cancel(id, {
         at: deps.now().toISOString(),
         staleSeconds: deps.staleSeconds ?? DEFAULT_STALE_SECONDS,
@@ -121,6 +130,9 @@ export function createQueuedIngestJobs(deps: QueuedJobsDeps): IngestJobs {
       if (result.change === 'none') {
         throw new CitemedError('conflict', `ingest job ${id} has already finished (${result.job.status})`, { hint: 'only queued and running jobs can be cancelled' });
       }
+      // 'cancelled': this call ended the job (queued, or its worker silent); 'asked': its worker will.
+      await deps.audit.cancelled(result.job, by, result.was);
+      if (result.change === 'cancelled') await deps.audit.ended(result.job);
       return result.job;
     },
 

@@ -10,6 +10,10 @@ import type { IngestJob, JobProgress, JobStatus, JobTotals, RecheckCounts } from
  * writes the job only while it still holds it: a runner that was given up for dead (no heartbeat
  * for `staleSeconds`, judged on the database's clock) and taken over by another finds out at its
  * next heartbeat, and its late writes change nothing.
+ *
+ * Every call that ends a job (`cancel`, `claim`, `release`, `finish`, `failQueued`) returns the
+ * job as it ended only when that call ended it: a job ends once, and its caller, alone, writes
+ * the end's audit entry (ingest/job-audit.ts).
  */
 export interface IngestJobRecords {
   /** Adds a queued job; finished jobs beyond the newest `keep` are deleted. */
@@ -23,12 +27,17 @@ export interface IngestJobRecords {
    * Cancels a job: a queued one at once (it will never run), as is a running one whose runner has
    * not been heard from in `staleSeconds` (with `staleError` as its error); a running one asks its
    * runner to stop and stays running until it has. Returns the job as it now is, with what the
-   * call did ('none': it had finished already), or undefined when there is no such job.
+   * call did ('none': it had finished already) and the status it found, or undefined when there
+   * is no such job.
    */
-  cancel(id: string, options: { at: string; staleSeconds: number; staleError: string }): Promise<{ job: IngestJob; change: 'cancelled' | 'asked' | 'none' } | undefined>;
+  cancel(
+    id: string,
+    options: { at: string; staleSeconds: number; staleError: string },
+  ): Promise<{ job: IngestJob; change: 'cancelled' | 'asked' | 'none'; was: JobStatus } | undefined>;
   /**
    * Takes a job to run under `runner`: a queued one, or a running one whose runner is stale. A job
-   * whose cancel was asked for is cancelled instead. Anything else is not taken, with why.
+   * whose cancel was asked for is cancelled instead (`ended`: the job as this claim ended it).
+   * Anything else is not taken, with why.
    */
   claim(id: string, runner: string, options: { at: string; staleSeconds: number }): Promise<Claim>;
   /**
@@ -38,13 +47,14 @@ export interface IngestJobRecords {
   heartbeat(id: string, runner: string, update?: RunnerUpdate): Promise<'running' | 'cancel-requested' | 'lost'>;
   /**
    * Gives a job back to the queue (its runner is stopping): queued again, or cancelled (at `at`,
-   * with `totals`) if a cancel was asked for meanwhile. 'lost' when the runner no longer held it.
+   * with `totals`; the job as it ended) if a cancel was asked for meanwhile. 'lost' when the
+   * runner no longer held it.
    */
-  release(id: string, runner: string, update: RunnerUpdate & { at: string; totals?: JobTotals }): Promise<'queued' | 'cancelled' | 'lost'>;
-  /** Writes the end of a run; false (nothing written) when the runner no longer held the job. */
-  finish(id: string, runner: string, outcome: FinishedRun): Promise<boolean>;
-  /** Fails a job still queued (it could not be handed to the work queue). */
-  failQueued(id: string, error: string, at: string): Promise<void>;
+  release(id: string, runner: string, update: RunnerUpdate & { at: string; totals?: JobTotals }): Promise<Release>;
+  /** Writes the end of a run: the job as it ended, or undefined (nothing written) when the runner no longer held it. */
+  finish(id: string, runner: string, outcome: FinishedRun): Promise<IngestJob | undefined>;
+  /** Fails a job still queued (it could not be handed to the work queue): the failed job, or undefined when it was no longer queued. */
+  failQueued(id: string, error: string, at: string): Promise<IngestJob | undefined>;
   /** Running jobs whose runner has not been heard from in `staleSeconds`, queued again; their ids. */
   requeueStale(staleSeconds: number): Promise<string[]>;
 }
@@ -66,4 +76,6 @@ export interface FinishedRun {
 
 export type Claim =
   | { taken: true; job: IngestJob; resolvedPaths: string[]; carried: JobTotals }
-  | { taken: false; why: 'missing' | 'finished' | 'cancelled' | 'running-elsewhere' };
+  | { taken: false; why: 'missing' | 'finished' | 'cancelled' | 'running-elsewhere'; ended?: IngestJob };
+
+export type Release = { state: 'queued' | 'lost' } | { state: 'cancelled'; job: IngestJob };

@@ -4,13 +4,14 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgres } from '../../src/adapters/postgres/connection.js';
-import { dropSchema, freshSchema, POSTGRES_SKIP_REASON, POSTGRES_URL } from '../support/postgres.js';
+import { dropLibrarySchemas, freshSchema, POSTGRES_SKIP_REASON, POSTGRES_URL } from '../support/postgres.js';
 import { runCli } from './run-cli.js';
 
 /**
  * A PostgreSQL library locked by a session that does not let go (a transaction left open in psql,
  * a VACUUM FULL): a command waits `store.lockTimeoutMs`, then stops with one line that names the
- * cause and the setting, and exit 75, instead of hanging for ever.
+ * cause and the setting, and exit 75, instead of hanging for ever. The work queue's own
+ * connections (pg-boss's pool) wait as long, and fail the same way.
  */
 describe.skipIf(POSTGRES_SKIP_REASON !== '')('citemed on a PostgreSQL library another session locks', () => {
   const schema = freshSchema();
@@ -26,7 +27,7 @@ describe.skipIf(POSTGRES_SKIP_REASON !== '')('citemed on a PostgreSQL library an
   });
   afterAll(async () => {
     await holder?.end();
-    await dropSchema(schema);
+    await dropLibrarySchemas(schema);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -43,6 +44,21 @@ describe.skipIf(POSTGRES_SKIP_REASON !== '')('citemed on a PostgreSQL library an
       await holder.query('ROLLBACK');
     }
     expect((await runCli(['--config', config, 'stats'])).code).toBe(0);
+  });
+
+  it("the work queue's own connections wait store.lockTimeoutMs too, and say so the same way", async () => {
+    expect((await runCli(['--config', config, 'jobs'])).code).toBe(0); // the queue's schema, made
+    await holder.query('BEGIN');
+    await holder.query(`LOCK TABLE ${schema}_queue.job IN ACCESS EXCLUSIVE MODE`);
+    try {
+      const result = await runCli(['--config', config, 'jobs']);
+      expect(result.code).toBe(75);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr).toMatch(/^citemed: a statement on PostgreSQL 127\.0\.0\.1:5432\/test \(citemed_t_\w+_queue\) waited longer than store\.lockTimeoutMs for a lock another session holds/);
+    } finally {
+      await holder.query('ROLLBACK');
+    }
+    expect((await runCli(['--config', config, 'jobs'])).code).toBe(0);
   });
 });
 

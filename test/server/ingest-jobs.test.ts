@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Container } from '../../src/config/container.js';
 import { ingestJobsFor, type IngestJob, type IngestJobs } from '../../src/config/ingest-jobs.js';
+import type { AuditEntry } from '../../src/domain/audit.js';
 import type { PreparedItem } from '../../src/ingest/prepare-items.js';
 import { createServer } from '../../src/server/app.js';
 import { listen } from '../../src/server/listen.js';
@@ -44,6 +45,10 @@ describe('ingest jobs', () => {
     target.inject({ method: 'POST', url: '/api/v1/ingest-jobs', headers: as(who), payload });
   const getJob = async (target: FastifyInstance, id: string): Promise<IngestJob> =>
     (await target.inject({ url: `/api/v1/ingest-jobs/${id}`, headers: as('admin') })).json();
+
+  /** The audit log's entries about one job, oldest first, as administrators read them. */
+  const audited = async (target: FastifyInstance, id: string): Promise<AuditEntry[]> =>
+    (await target.inject({ url: `/api/v1/audit?subjectType=ingest-job&subjectId=${id}`, headers: as('admin') })).json().entries;
 
   /** Polls until the job is in one of `statuses`. */
   async function waitFor(target: FastifyInstance, id: string, statuses: IngestJob['status'][] = ['done', 'failed', 'cancelled']): Promise<IngestJob> {
@@ -142,10 +147,19 @@ describe('ingest jobs', () => {
     expect(again.recheck).toBeUndefined();
     expect((await app.inject({ url: '/api/v1/ingest-jobs', headers: as('admin') })).json().jobs.map((j: IngestJob) => j.id)).toEqual([again.id, done.id]);
 
-    // Who started each ingest, and of what, is in the audit log.
-    const audit = await app.inject({ url: `/api/v1/audit?subjectType=ingest-job&subjectId=${done.id}`, headers: as('admin') });
-    expect(audit.json().entries).toEqual([
+    // Who started each ingest, and of what, is in the audit log; and how it ended, by the system.
+    expect(await audited(app, done.id)).toEqual([
       expect.objectContaining({ actor: staff.ids.admin, action: 'ingest-job.start', subjectType: 'ingest-job', after: { paths: [dir], force: false, status: job.status } }),
+      expect.objectContaining({
+        actor: 'system',
+        action: 'ingest-job.end',
+        subjectType: 'ingest-job',
+        after: { status: 'done', startedBy: staff.ids.admin, totals: { added: 2, updated: 0, deleted: 0, skipped: 0 }, recheck: done.recheck },
+      }),
+    ]);
+    expect((await audited(app, again.id)).map((e) => e.after)).toEqual([
+      { paths: [dir], force: false, status: 'queued' },
+      { status: 'done', startedBy: staff.ids.admin, totals: { added: 0, updated: 0, deleted: 0, skipped: 0 } },
     ]);
   }, 60_000);
 
@@ -200,10 +214,12 @@ describe('ingest jobs', () => {
       expect(cancelled.json().finishedAt).toEqual(expect.any(String));
       const twice = await gated.inject({ method: 'DELETE', url: `/api/v1/ingest-jobs/${queued.id}`, headers: as('admin') });
       expect(twice.statusCode).toBe(409);
-      // The cancel is audited, by whom and from which state; the refused second one is not.
-      const entries = (await gated.inject({ url: `/api/v1/audit?subjectType=ingest-job&subjectId=${queued.id}`, headers: as('admin') })).json().entries;
-      expect(entries.map((e: { action: string }) => e.action)).toEqual(['ingest-job.start', 'ingest-job.cancel']);
+      // The cancel is audited, by whom and from which state, then the end it caused, by the
+      // system; the refused second cancel is not.
+      const entries = await audited(gated, queued.id);
+      expect(entries.map((e) => e.action)).toEqual(['ingest-job.start', 'ingest-job.cancel', 'ingest-job.end']);
       expect(entries[1]).toMatchObject({ actor: staff.ids.admin, before: { status: 'queued' }, after: { status: 'cancelled' } });
+      expect(entries[2]).toMatchObject({ actor: 'system', after: { status: 'cancelled', startedBy: staff.ids.admin, totals: { added: 0, updated: 0, deleted: 0, skipped: 0 } } });
 
       const stopping = await gated.inject({ method: 'DELETE', url: `/api/v1/ingest-jobs/${running.id}`, headers: as('admin') });
       expect(stopping.json().status).toBe('running'); // until its batch is written
@@ -214,6 +230,15 @@ describe('ingest jobs', () => {
       expect(stopped.totals?.added).toBe(1);
       expect(stopped.recheck).toBeUndefined();
       expect((await getJob(gated, queued.id)).totals).toBeUndefined();
+      // Asked while running, ended by its run after the batch: one end, with what was written.
+      const ran = await audited(gated, running.id);
+      expect(ran.map((e) => [e.action, e.actor])).toEqual([
+        ['ingest-job.start', staff.ids.admin],
+        ['ingest-job.cancel', staff.ids.admin],
+        ['ingest-job.end', 'system'],
+      ]);
+      expect(ran[1]).toMatchObject({ before: { status: 'running' }, after: { status: 'running' } });
+      expect(ran[2]?.after).toEqual({ status: 'cancelled', startedBy: staff.ids.admin, totals: { added: 1, updated: 0, deleted: 0, skipped: 0 } });
     } finally {
       await gated.close();
     }
@@ -279,6 +304,19 @@ describe('ingest jobs', () => {
     await closed;
     expect(await jobs.get(job.id)).toMatchObject({ status: 'cancelled', totals: { added: 1 } });
     expect(await jobs.get(queued.id)).toMatchObject({ status: 'cancelled', error: 'the server shut down before the job started' });
+    // Both ends are audited before the server has closed, by the system: nobody cancelled them.
+    expect((await audited(app, job.id)).map((e) => [e.action, e.actor, e.after])).toEqual([
+      ['ingest-job.start', staff.ids.admin, { paths: job.paths, force: false, status: 'queued' }],
+      ['ingest-job.end', 'system', { status: 'cancelled', startedBy: staff.ids.admin, totals: { added: 1, updated: 0, deleted: 0, skipped: 0 } }],
+    ]);
+    expect((await audited(app, queued.id)).map((e) => [e.action, e.actor, e.after])).toEqual([
+      ['ingest-job.start', staff.ids.admin, { paths: queued.paths, force: false, status: 'queued' }],
+      [
+        'ingest-job.end',
+        'system',
+        { status: 'cancelled', startedBy: staff.ids.admin, totals: { added: 0, updated: 0, deleted: 0, skipped: 0 }, error: 'the server shut down before the job started' },
+      ],
+    ]);
   }, 60_000);
 });
 

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContainer, type Container } from '../../src/config/container.js';
 import type { IngestJob } from '../../src/config/ingest-jobs.js';
+import type { AuditEntry } from '../../src/domain/audit.js';
 import { SettingsSchema, type SettingsPatch } from '../../src/config/settings.js';
 import type { PreparedItem } from '../../src/ingest/prepare-items.js';
 import type { IngestJobRecords } from '../../src/ports/ingest-jobs.js';
@@ -97,6 +98,9 @@ describe.skipIf(POSTGRES_SKIP_REASON !== '')('ingest jobs shared by two servers 
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }
+  /** The audit log's entries about one job, as an administrator reads them from `server`. */
+  const audited = async (server: FastifyInstance, id: string) =>
+    ((await server.inject({ url: `/api/v1/audit?subjectType=ingest-job&subjectId=${id}`, headers: admin() })).json() as { entries: AuditEntry[] }).entries;
   const reading = (job: IngestJob) => job.status === 'running' && job.progress.filesTotal > 0;
   const finished = (job: IngestJob) => ['done', 'failed', 'cancelled'].includes(job.status);
 
@@ -138,6 +142,13 @@ describe.skipIf(POSTGRES_SKIP_REASON !== '')('ingest jobs shared by two servers 
       expect(listed.jobs[0]).toEqual(done);
       expect(await getJob(a(), job.id)).toEqual(done);
       expect((await b().inject({ url: '/api/v1/library' })).json()).toMatchObject({ sources: 2 });
+      // Started by the administrator on A, ended by A's worker as the system; read on B.
+      await expect
+        .poll(() => audited(b(), job.id))
+        .toMatchObject([
+          { actor: staff.ids.admin, action: 'ingest-job.start', after: { paths: job.paths, force: false, status: 'queued' } },
+          { actor: 'system', action: 'ingest-job.end', after: { status: 'done', startedBy: staff.ids.admin, totals: done.totals, recheck: done.recheck } },
+        ]);
     } finally {
       open();
     }
@@ -157,6 +168,14 @@ describe.skipIf(POSTGRES_SKIP_REASON !== '')('ingest jobs shared by two servers 
       const stopped = await waitFor(b(), job.id, finished);
       expect(stopped).toMatchObject({ status: 'cancelled', totals: { added: 1 } });
       expect((await b().inject({ method: 'DELETE', url: `/api/v1/ingest-jobs/${job.id}`, headers: admin() })).statusCode).toBe(409);
+      // Asked on B, ended by A's worker after its batch: one end, and no entry for the refused cancel.
+      await expect
+        .poll(() => audited(a(), job.id))
+        .toMatchObject([
+          { actor: staff.ids.admin, action: 'ingest-job.start' },
+          { actor: staff.ids.admin, action: 'ingest-job.cancel', before: { status: 'running' }, after: { status: 'running' } },
+          { actor: 'system', action: 'ingest-job.end', after: { status: 'cancelled', startedBy: staff.ids.admin, totals: { added: 1, updated: 0, deleted: 0, skipped: 0 } } },
+        ]);
     } finally {
       open();
     }

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { IngestJob, JobProgress, JobStatus, JobTotals, RecheckCounts } from '../../domain/ingest-job.js';
-import type { Claim, IngestJobRecords } from '../../ports/ingest-jobs.js';
+import type { Claim, IngestJobRecords, Release } from '../../ports/ingest-jobs.js';
 import type { PostgresDatabase } from './connection.js';
 import { guard } from './errors.js';
 
@@ -89,7 +89,7 @@ export function createPostgresIngestJobs(db: PostgresDatabase): IngestJobRecords
             await client.query('UPDATE ingest_jobs SET cancel_requested = true, updated_at = clock_timestamp() WHERE id = $1', [id]);
           }
           const job = await one(client, id);
-          return job ? { job, change } : undefined;
+          return job ? { job, change, was: row.status } : undefined;
         }),
       ),
 
@@ -106,13 +106,15 @@ export function createPostgresIngestJobs(db: PostgresDatabase): IngestJobRecords
           if (row.status === 'done' || row.status === 'failed') return { taken: false, why: 'finished' };
           if (row.status === 'running' && !row.stale) return { taken: false, why: 'running-elsewhere' };
           if (row.cancel_requested) {
-            await client.query(
+            const ended = await client.query<JobRow>(
               `UPDATE ingest_jobs SET status = 'cancelled', finished_at = $2, runner = NULL,
                  progress = (progress::jsonb - 'etaSeconds' - 'currentFile')::json, updated_at = clock_timestamp()
-               WHERE id = $1`,
+               WHERE id = $1
+               RETURNING ${COLUMNS}`,
               [id, options.at],
             );
-            return { taken: false, why: 'cancelled' };
+            const job = ended.rows[0];
+            return job ? { taken: false, why: 'cancelled', ended: toJob(job) } : { taken: false, why: 'missing' };
           }
           const taken = await client.query<JobRow & { resolved_paths: string[]; carried: JobTotals | null }>(
             `UPDATE ingest_jobs SET status = 'running', runner = $2, started_at = coalesce(started_at, $3),
@@ -143,26 +145,29 @@ export function createPostgresIngestJobs(db: PostgresDatabase): IngestJobRecords
       }),
 
     release: (id, runner, update) =>
-      run(async () => {
-        const { rows } = await db.pool.query<{ status: 'queued' | 'cancelled' }>(
+      run(async (): Promise<Release> => {
+        const { rows } = await db.pool.query<JobRow>(
           `UPDATE ingest_jobs SET
              status = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'queued' END,
              finished_at = CASE WHEN cancel_requested THEN $5 ELSE NULL END,
              totals = CASE WHEN cancel_requested THEN $6::json ELSE NULL END,
              runner = NULL, heartbeat_at = NULL, progress = $3::json, carried = $4::json, updated_at = clock_timestamp()
            WHERE id = $1 AND runner = $2 AND status = 'running'
-           RETURNING status`,
+           RETURNING ${COLUMNS}`,
           [id, runner, JSON.stringify(update.progress), JSON.stringify(update.carried), update.at, update.totals ? JSON.stringify(update.totals) : null],
         );
-        return rows[0]?.status ?? 'lost';
+        const row = rows[0];
+        if (!row) return { state: 'lost' };
+        return row.status === 'cancelled' ? { state: 'cancelled', job: toJob(row) } : { state: 'queued' };
       }),
 
     finish: (id, runner, outcome) =>
       run(async () => {
-        const result = await db.pool.query(
+        const { rows } = await db.pool.query<JobRow>(
           `UPDATE ingest_jobs SET status = $3, finished_at = $4, progress = $5::json, totals = $6::json, error = $7, recheck = $8::json,
              runner = NULL, updated_at = clock_timestamp()
-           WHERE id = $1 AND runner = $2 AND status = 'running'`,
+           WHERE id = $1 AND runner = $2 AND status = 'running'
+           RETURNING ${COLUMNS}`,
           [
             id,
             runner,
@@ -174,15 +179,17 @@ export function createPostgresIngestJobs(db: PostgresDatabase): IngestJobRecords
             outcome.recheck ? JSON.stringify(outcome.recheck) : null,
           ],
         );
-        return (result.rowCount ?? 0) > 0;
+        return rows[0] ? toJob(rows[0]) : undefined;
       }),
 
     failQueued: (id, error, at) =>
       run(async () => {
-        await db.pool.query(
-          "UPDATE ingest_jobs SET status = 'failed', error = $2, finished_at = $3, updated_at = clock_timestamp() WHERE id = $1 AND status = 'queued'",
+        const { rows } = await db.pool.query<JobRow>(
+          `UPDATE ingest_jobs SET status = 'failed', error = $2, finished_at = $3, updated_at = clock_timestamp() WHERE id = $1 AND status = 'queued'
+           RETURNING ${COLUMNS}`,
           [id, safeText(error), at],
         );
+        return rows[0] ? toJob(rows[0]) : undefined;
       }),
 
     requeueStale: (staleSeconds) =>

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dropSchema, freshSchema, POSTGRES_SKIP_REASON, POSTGRES_URL } from '../../../test/support/postgres.js';
 import { JOB_KINDS, type WorkQueue } from '../../ports/work-queue.js';
@@ -66,6 +67,40 @@ describe.skipIf(POSTGRES_SKIP_REASON !== '')('the PostgreSQL work queue', () => 
     } finally {
       release();
       await queue.stop({ graceful: false });
+    }
+  });
+  it("gives the queue's own connections store.lockTimeoutMs and store.statementTimeoutMs: a lock left held fails a count or a submit with the error naming the setting", async () => {
+    const options = { url: POSTGRES_URL, schema, expireSeconds: 60, retryLimit: 1, retryDelaySeconds: 1, pollSeconds: 1, maintenanceSeconds: 60 };
+    const waitsForLocks = await openPgWorkQueue({ ...options, lockTimeoutMs: 300 });
+    const runsBriefly = await openPgWorkQueue({ ...options, lockTimeoutMs: 0, statementTimeoutMs: 300 });
+    // A transaction left open in psql, holding the queue's job table.
+    const holder = new pg.Client({ connectionString: POSTGRES_URL });
+    await holder.connect();
+    try {
+      expect((await holder.query<{ lock_timeout: string }>('SHOW lock_timeout')).rows[0]?.lock_timeout).toBe('0'); // the server's own: wait forever
+      await holder.query('BEGIN');
+      await holder.query(`LOCK TABLE ${schema}.job IN ACCESS EXCLUSIVE MODE`);
+
+      await expect(waitsForLocks.counts()).rejects.toMatchObject({
+        code: 'database-locked',
+        message: expect.stringMatching(new RegExp(`^a statement on PostgreSQL .*\\(${schema}\\) waited longer than store\\.lockTimeoutMs for a lock another session holds`)),
+      });
+      await expect(waitsForLocks.submit('recheck-articles', { actor: 'system' }, { key: 'library' })).rejects.toMatchObject({
+        code: 'database-locked',
+        message: expect.stringMatching(/store\.lockTimeoutMs/),
+      });
+      // Without a lock timeout of its own, the statement timeout ends the wait.
+      await expect(runsBriefly.counts()).rejects.toMatchObject({ code: 'service-failed', message: expect.stringMatching(/statement timeout \(store\.statementTimeoutMs/) });
+    } finally {
+      await holder.query('ROLLBACK').catch(() => undefined);
+      await holder.end();
+    }
+    try {
+      // The lock gone, the same connections work: nothing was left broken.
+      expect((await waitsForLocks.counts())['recheck-articles']).toMatchObject({ active: 0 });
+      expect((await runsBriefly.counts())['recheck-articles']).toMatchObject({ active: 0 });
+    } finally {
+      await Promise.all([waitsForLocks, runsBriefly].map((q: WorkQueue) => q.stop({ graceful: false })));
     }
   });
 });

@@ -2,6 +2,8 @@ import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { CitemedError } from '../../domain/errors.js';
 import { JOB_KINDS, type JobCounts, type JobKind, type JobPayloads, type QueuedJob, type WorkQueue } from '../../ports/work-queue.js';
+import { describe } from './describe.js';
+import { guard } from './errors.js';
 
 /**
  * The work queue in PostgreSQL, through pg-boss (10.x: the last line that runs on Node 20), in a
@@ -23,6 +25,22 @@ export interface PgWorkQueueOptions {
   /** How often a worker looks for jobs, and pg-boss runs maintenance (expiry), in seconds. */
   pollSeconds: number;
   maintenanceSeconds: number;
+  /**
+   * The library's store.lockTimeoutMs and store.statementTimeoutMs (ms; 0 or absent: the
+   * server's own setting), given to every connection the queue opens, as the library's own pool
+   * has them (connection.ts): a lock left held on the queue's tables fails a submit or a count
+   * with the error that names the setting, instead of hanging the server's request or the worker.
+   */
+  lockTimeoutMs?: number;
+  statementTimeoutMs?: number;
+}
+
+/**
+ * Sent when each connection starts; 0 sends nothing. pg-boss hands its whole configuration to
+ * pg.Pool (pg-boss/src/db.js), so these reach its pool though its own types do not list them.
+ */
+function timeouts(options: PgWorkQueueOptions): Pick<pg.PoolConfig, 'lock_timeout' | 'statement_timeout'> {
+  return { lock_timeout: options.lockTimeoutMs ?? 0, statement_timeout: options.statementTimeoutMs ?? 0 };
 }
 
 /**
@@ -35,14 +53,17 @@ export interface PgWorkQueueOptions {
 const LONG_RUNNING = { policy: 'standard', expireInSeconds: 23 * 3600 } as const;
 
 export async function openPgWorkQueue(options: PgWorkQueueOptions): Promise<WorkQueue> {
-  const boss = new PgBoss({
+  const where = describe(options.url, options.schema);
+  const config: PgBoss.ConstructorOptions & Pick<pg.PoolConfig, 'lock_timeout' | 'statement_timeout'> = {
     connectionString: options.url,
     schema: options.schema,
     max: 4,
     maintenanceIntervalSeconds: options.maintenanceSeconds,
     // Finished jobs are kept a week for `citemed jobs`, then archived and dropped by pg-boss.
     archiveCompletedAfterSeconds: 7 * 24 * 3600,
-  });
+    ...timeouts(options),
+  };
+  const boss = new PgBoss(config);
   boss.on('error', () => undefined);
   try {
     await boss.start();
@@ -53,7 +74,7 @@ export async function openPgWorkQueue(options: PgWorkQueueOptions): Promise<Work
     });
   }
   try {
-    await createQueues(boss, options);
+    await guard(where, () => createQueues(boss, options));
   } catch (error) {
     // A started pg-boss keeps a pool and timers: left running, a worker that failed here never exits.
     await boss.stop({ graceful: false, wait: true }).catch(() => undefined);
@@ -62,45 +83,51 @@ export async function openPgWorkQueue(options: PgWorkQueueOptions): Promise<Work
 
   return {
     async submit(kind, data, submitOptions = {}) {
-      const id = await boss.send(kind, data as object, submitOptions.key === undefined ? {} : { singletonKey: submitOptions.key });
+      const id = await guard(where, () => boss.send(kind, data as object, submitOptions.key === undefined ? {} : { singletonKey: submitOptions.key }));
       return id ?? undefined;
     },
     async work<K extends JobKind>(kind: K, handler: (job: QueuedJob<K>) => Promise<void>) {
-      await boss.work<JobPayloads[K]>(kind, { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: options.pollSeconds }, async ([job]) => {
-        if (!job) return;
-        await handler({ id: job.id, kind, data: job.data, retryCount: job.retryCount });
-      });
+      await guard(where, () =>
+        boss.work<JobPayloads[K]>(kind, { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: options.pollSeconds }, async ([job]) => {
+          if (!job) return;
+          await handler({ id: job.id, kind, data: job.data, retryCount: job.retryCount });
+        }),
+      );
     },
-    async counts() {
-      // The schema name was checked to be a plain identifier by the settings.
-      const { rows } = (await boss.getDb().executeSql(`SELECT name, state, count(*)::int AS n FROM ${options.schema}.job GROUP BY name, state`, [])) as {
-        rows: { name: string; state: string; n: number }[];
-      };
-      const out = Object.fromEntries(JOB_KINDS.map((kind) => [kind, { waiting: 0, active: 0, completed: 0, failed: 0, cancelled: 0 }])) as Record<JobKind, JobCounts>;
-      for (const { name, state, n } of rows) {
-        const counts = out[name as JobKind];
-        if (!counts) continue;
-        if (state === 'created' || state === 'retry') counts.waiting += n;
-        else if (state === 'active' || state === 'completed' || state === 'failed' || state === 'cancelled') counts[state] += n;
-      }
-      return out;
-    },
-    async cancelLostRuns(jobId) {
-      // pg-boss finds jobs by id only; the entries of one ingest job are found by their payload.
-      const { rows } = (await boss
-        .getDb()
-        .executeSql(`SELECT id FROM ${options.schema}.job WHERE name = 'ingest-request' AND state = 'active' AND data->>'jobId' = $1`, [jobId])) as {
-        rows: { id: string }[];
-      };
-      if (rows.length === 0) return 0;
-      // Cancelling applies to active entries too; a later complete() or fail() of them is a no-op.
-      await boss.cancel('ingest-request', rows.map((row) => row.id));
-      return rows.length;
-    },
+    counts: () => guard(where, () => countJobs(boss, options.schema)),
+    cancelLostRuns: (jobId) => guard(where, () => cancelLostRuns(boss, options.schema, jobId)),
     async stop(stopOptions = {}) {
       await boss.stop({ graceful: stopOptions.graceful ?? true, timeout: stopOptions.timeoutMs ?? 30_000, wait: true });
     },
   };
+}
+
+async function countJobs(boss: PgBoss, schema: string): Promise<Record<JobKind, JobCounts>> {
+  // The schema name was checked to be a plain identifier by the settings.
+  const { rows } = (await boss.getDb().executeSql(`SELECT name, state, count(*)::int AS n FROM ${schema}.job GROUP BY name, state`, [])) as {
+    rows: { name: string; state: string; n: number }[];
+  };
+  const out = Object.fromEntries(JOB_KINDS.map((kind) => [kind, { waiting: 0, active: 0, completed: 0, failed: 0, cancelled: 0 }])) as Record<JobKind, JobCounts>;
+  for (const { name, state, n } of rows) {
+    const counts = out[name as JobKind];
+    if (!counts) continue;
+    if (state === 'created' || state === 'retry') counts.waiting += n;
+    else if (state === 'active' || state === 'completed' || state === 'failed' || state === 'cancelled') counts[state] += n;
+  }
+  return out;
+}
+
+async function cancelLostRuns(boss: PgBoss, schema: string, jobId: string): Promise<number> {
+  // pg-boss finds jobs by id only; the entries of one ingest job are found by their payload.
+  const { rows } = (await boss
+    .getDb()
+    .executeSql(`SELECT id FROM ${schema}.job WHERE name = 'ingest-request' AND state = 'active' AND data->>'jobId' = $1`, [jobId])) as {
+    rows: { id: string }[];
+  };
+  if (rows.length === 0) return 0;
+  // Cancelling applies to active entries too; a later complete() or fail() of them is a no-op.
+  await boss.cancel('ingest-request', rows.map((row) => row.id));
+  return rows.length;
 }
 
 /**
@@ -110,7 +137,7 @@ export async function openPgWorkQueue(options: PgWorkQueueOptions): Promise<Work
  * a connection of their own.
  */
 async function createQueues(boss: PgBoss, options: PgWorkQueueOptions): Promise<void> {
-  const lock = new pg.Client({ connectionString: options.url });
+  const lock = new pg.Client({ connectionString: options.url, ...timeouts(options) });
   await lock.connect();
   try {
     await lock.query('SELECT pg_advisory_lock(hashtext($1))', [`citemed.queues.${options.schema}`]);
