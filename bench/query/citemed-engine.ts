@@ -38,6 +38,8 @@ export interface CitemedEngineOptions {
   reopen?: boolean;
   /** Which search to run; see SEARCHES. Default "first-stage". */
   search?: CitemedSearch;
+  /** SQLite: build the postings index (`citemed index`) after the library, as part of the build. */
+  postings?: boolean;
 }
 
 export type CitemedSearch = 'first-stage' | 'pipeline';
@@ -80,12 +82,13 @@ export function createCitemedEngine(options: CitemedEngineOptions): SearchPeer {
 
   const backend = options.postgres ? `pg ${installedVersion('pg')} on PostgreSQL` : `better-sqlite3 ${installedVersion('better-sqlite3')}`;
   return {
-    name: `${mode === 'first-stage' ? 'citemed' : 'citemed-pipeline'}${options.postgres ? '-postgres' : ''}`,
+    name: `${mode === 'first-stage' ? 'citemed' : 'citemed-pipeline'}${options.postgres ? '-postgres' : ''}${options.postings ? '-postings' : ''}`,
     version: `citemed ${PROJECT_VERSION} (working tree), ${backend}`,
     config:
       mode === 'first-stage'
         ? `store.search after analyzeQuery (first stage only); ${options.postgres ? 'PostgreSQL tsvector (GIN), ts_rank per phrase × idf' : 'FTS5 porter unicode61, bm25'} field weights ${JSON.stringify(settings.search.fieldWeights)}; stop words dropped`
-        : `container.search as the CLI runs it (embedded preset: ${settings.search.candidates} candidates, at most ${settings.search.maxPostings.toLocaleString('en-US')} postings, re-ranking, diversity; expansion ${settings.search.expansion.enabled ? 'on' : 'off'}, feedback ${settings.search.feedback.terms > 0 ? 'on' : 'off'})`,
+        : `container.search as the CLI runs it (embedded preset: ${settings.search.candidates} candidates, at most ${settings.search.maxPostings.toLocaleString('en-US')} postings, re-ranking, diversity; expansion ${settings.search.expansion.enabled ? 'on' : 'off'}, feedback ${settings.search.feedback.terms > 0 ? 'on' : 'off'})` +
+          (options.postings ? '; the postings index (`citemed index`) built after the library, its time included in the build' : ''),
     async build(docs) {
       let ops: WriteOp[] = [];
       const write = async (): Promise<void> => {
@@ -100,6 +103,7 @@ export function createCitemedEngine(options: CitemedEngineOptions): SearchPeer {
       await write();
       // What autovacuum does soon after a bulk load: planner statistics and the visibility map.
       if (options.postgres) await vacuumAnalyze(options.postgres.url, options.postgres.schema, ['passages', 'sources']);
+      if (options.postings) await container.store.postings?.build();
       if (irregularIds.size > 0 && options.path !== ':memory:') writeFileSync(idsFile, JSON.stringify([...irregularIds]));
     },
     async search(text, k) {

@@ -34,6 +34,12 @@ export const ENGINES: Readonly<Record<string, EngineSpec>> = {
     reopen: (dir) => createCitemedEngine({ path: path.join(dir, 'citemed.db'), reopen: true, search: 'pipeline' }),
     nodeFlags: ['--max-semi-space-size=4'],
   },
+  // The same, ranked from the postings index that `citemed index` builds after the ingest.
+  'citemed-pipeline-postings': {
+    create: (dir) => createCitemedEngine({ path: path.join(dir, 'citemed.db'), search: 'pipeline', postings: true }),
+    reopen: (dir) => createCitemedEngine({ path: path.join(dir, 'citemed.db'), reopen: true, search: 'pipeline' }),
+    nodeFlags: ['--max-semi-space-size=4'],
+  },
   // The same library and searches on PostgreSQL (store.url), for docs/scaling.md.
   'citemed-postgres': {
     create: (dir) => createCitemedEngine({ path: path.join(dir, 'citemed-pg'), postgres: onPostgres(dir) }),

@@ -13,7 +13,9 @@
  *
  * Engines (bench/query/engines.ts): citemed (first stage: analyzeQuery + store.search), citemed-pipeline
  * (container.search, as `citemed search` runs), and the peers of bench/retrieval/peers/ with their
- * libraries' defaults: fts5-default, minisearch, orama. Default: all of them. citemed-postgres and
+ * libraries' defaults: fts5-default, minisearch, orama. Default: all of them. citemed-pipeline-postings
+ * is citemed-pipeline with the postings index built after the library (`citemed index`; its time is
+ * part of the build), run only when named. citemed-postgres and
  * citemed-pipeline-postgres are the same two on PostgreSQL (CITEMED_BENCH_POSTGRES_URL, by default
  * 127.0.0.1:5432/test; bench/query/postgres.ts), run only when named; docs/scaling.md uses them.
  *
@@ -71,7 +73,7 @@ function parseOptions(argv: string[]): Options {
     options: {
       passages: { type: 'string', default: '100000' },
       // The PostgreSQL engines need a server: named only when asked for.
-      peers: { type: 'string', default: ENGINE_NAMES.filter((name) => !name.endsWith('-postgres')).join(',') },
+      peers: { type: 'string', default: ENGINE_NAMES.filter((name) => !name.endsWith('-postgres') && !name.endsWith('-postings')).join(',') },
       queries: { type: 'string', default: '1000' },
       'time-cap': { type: 'string', default: '120' },
       'memory-cap-gb': { type: 'string', default: '8' },

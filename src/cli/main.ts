@@ -7,6 +7,7 @@ import { registerArticles } from './commands/articles.js';
 import { registerAsk } from './commands/ask.js';
 import { registerEmbed } from './commands/embed.js';
 import { registerEval } from './commands/eval.js';
+import { registerIndex } from './commands/index-postings.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerQuickstart } from './commands/quickstart.js';
 import { registerSearch } from './commands/search.js';
@@ -32,6 +33,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
   registerIngest(program, io, setExitCode);
   registerAsk(program, io);
   registerEmbed(program, io, setExitCode);
+  registerIndex(program, io);
   registerSearch(program, io);
   registerStats(program, io);
   registerSources(program, io);

@@ -126,3 +126,61 @@ function logView(io: Io, intervalMs: number): ProgressView {
     stop() {},
   };
 }
+
+/** Progress counted in units (passages, token occurrences), with the time since the start. */
+export interface CountProgress {
+  done: number;
+  total: number;
+  elapsedMs: number;
+}
+
+/**
+ * Progress of a long job counted in units: a live bar on a terminal (rate, ETA), a line every
+ * `logIntervalMs` otherwise, nothing when quiet. Updates may come from synchronous work: the bar
+ * draws on update, not on a timer.
+ */
+export function createCountProgress(
+  io: Io,
+  options: { label: string; unit: string; quiet: boolean; logIntervalMs: number },
+): { update: (p: CountProgress) => void; stop: () => void } {
+  if (options.quiet) return { update: () => {}, stop: () => {} };
+  const eta = (p: CountProgress): string => {
+    const rate = perSecond(p.done, p.elapsedMs);
+    return rate > 0 ? formatDurationMs(((p.total - p.done) / rate) * 1000) : '–';
+  };
+  if (!io.isTTY) {
+    let last = -Infinity;
+    return {
+      update(p) {
+        if (p.done > 0 && p.done < p.total && p.elapsedMs - last < options.logIntervalMs) return;
+        last = p.elapsedMs;
+        io.err(`${options.label}: ${formatCount(p.done)}/${formatCount(p.total)} ${options.unit}, ${formatRate(p.done, p.elapsedMs, options.unit)}, ETA ${eta(p)}`);
+      },
+      stop() {},
+    };
+  }
+  const bar = new cliProgress.SingleBar(
+    {
+      format: ` {bar} {percentage}% | {value}/{total} ${options.unit} | {rate} | ETA {etaText}`,
+      barsize: 24,
+      hideCursor: true,
+      clearOnComplete: true,
+      stream: process.stderr,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    update(p) {
+      const payload = { rate: formatRate(p.done, p.elapsedMs, options.unit), etaText: eta(p) };
+      if (!started) {
+        bar.start(Math.max(p.total, 1), p.done, payload);
+        started = true;
+      } else bar.update(p.done, payload);
+    },
+    stop() {
+      if (started) bar.stop();
+      started = false;
+    },
+  };
+}

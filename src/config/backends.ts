@@ -26,7 +26,14 @@ export function openLibrary(
   threadBounds: Settings['server']['threads'],
 ): { store: Store; editorial: EditorialStore; threads: ThreadStore; rateLimiter?: RateLimiter; ingestJobRecords?: IngestJobRecords } {
   if (settings.url === '') {
-    return openSqliteLibrary({ path: settings.path, busyTimeoutMs: settings.busyTimeoutMs, cacheMiB: settings.cacheMiB, create, threads: threadBounds });
+    return openSqliteLibrary({
+      path: settings.path,
+      busyTimeoutMs: settings.busyTimeoutMs,
+      cacheMiB: settings.cacheMiB,
+      usePostings: settings.usePostings,
+      create,
+      threads: threadBounds,
+    });
   }
   const description = describe(settings.url, settings.schema);
   // Loaded only now: a SQLite library never loads the PostgreSQL modules (postgres-backend.ts).

@@ -48,7 +48,46 @@ export interface Store {
   /** The passages whose vectors for `model` are nearest the query vector (cosine), best first. */
   nearest(query: VectorQuery): Promise<PassageHit[]>;
   stats(): Promise<LibraryStats>;
+  /**
+   * The postings index, a faster first stage for large libraries (`citemed index`), where the
+   * store has one (SQLite). Searches give the same results with or without it.
+   */
+  readonly postings?: PostingsIndex;
   close(): Promise<void>;
+}
+
+export interface PostingsIndex {
+  /** Builds it, or builds it again from the whole library. Other writers wait meanwhile. */
+  build(onProgress?: (progress: PostingsBuildProgress) => void): Promise<PostingsBuild>;
+  /** Removes it; searches use the full-text index alone again. */
+  drop(): Promise<void>;
+  /** Undefined when none is built. */
+  state(): Promise<PostingsState | undefined>;
+}
+
+export interface PostingsState {
+  builtAt: string;
+  /** Passages the index covers. */
+  passages: number;
+  /** Passages added since the build: found by the full-text index until the next build. */
+  newer: number;
+  /** Covered passages deleted since the build (skipped). */
+  removed: number;
+}
+
+export interface PostingsBuildProgress {
+  /** Token occurrences read from the full-text index so far, of `total`. */
+  done: number;
+  total: number;
+  /** Terms written so far. */
+  terms: number;
+}
+
+export interface PostingsBuild extends PostingsState {
+  terms: number;
+  /** Size of the postings written, in bytes. */
+  bytes: number;
+  elapsedMs: number;
 }
 
 export type WriteOp =
@@ -166,4 +205,6 @@ export interface LibraryStats {
   lastIngestAt?: string;
   /** Size of the store on disk, in bytes, when it has one. */
   sizeBytes?: number;
+  /** The postings index (`citemed index`), when one is built. */
+  postings?: PostingsState;
 }

@@ -20,7 +20,7 @@ describe('citemed commands', () => {
   const pmid = (i: number) => `pmid:${SYNTHETIC_PMID_BASE + i}`;
 
   it('has --help everywhere', async () => {
-    for (const args of [[], ['ingest'], ['search'], ['ask'], ['embed'], ['stats'], ['sources'], ['sources', 'show'], ['quickstart'], ['eval', 'retrieval']]) {
+    for (const args of [[], ['ingest'], ['search'], ['ask'], ['embed'], ['index'], ['stats'], ['sources'], ['sources', 'show'], ['quickstart'], ['eval', 'retrieval']]) {
       const result = await runCli([...args, '--help']);
       expect(result.code, args.join(' ')).toBe(0);
       expect(result.stdout, args.join(' ')).toMatch(/Usage: citemed/);
@@ -83,5 +83,42 @@ describe('citemed commands', () => {
     expect(search.hits.every((h) => h.source.evidenceLevel === 'guideline' && /hyperkalaemia/.test(h.source.title))).toBe(true);
     const none = JSON.parse((await runCli(['--db', db, 'search', 'gout', '--level', 'guideline', '--json'])).stdout) as { hits: unknown[] };
     expect(none.hits).toEqual([]);
+  });
+
+  it('index builds the postings index, searches give the same results, stats follows it, --drop removes it', async () => {
+    await runCli(['--db', db, 'ingest', file('a.xml', medlineFile(medlineRange(1, 30))), '--quiet']);
+    // The same passages in the same order; first-stage scores may differ in the last bit (summed in another order).
+    const search = async () => {
+      const { hits } = JSON.parse((await runCli(['--db', db, 'search', 'iliopsoas abscess management', '--json'])).stdout) as {
+        hits: { passage: { id: string }; score: number; explanation: { firstStage: number } }[];
+      };
+      return hits.map((h) => `${h.passage.id} ${h.score.toFixed(9)} ${h.explanation.firstStage.toFixed(9)}`);
+    };
+    const before = await search();
+    expect((await runCli(['--db', db, 'stats'])).stdout).toMatch(/Postings index: none/);
+
+    const built = await runCli(['--db', db, 'index']);
+    expect(built.code, built.stderr).toBe(0);
+    expect(built.stdout).toMatch(/Built the postings index in .+: 90 passages, [\d,]+ terms/);
+    expect(built.stderr).toMatch(/index: [\d,]+\/[\d,]+ tokens/);
+    expect(before.length).toBeGreaterThan(5);
+    expect(await search()).toEqual(before);
+
+    const more = await runCli(['--db', db, 'ingest', file('b.xml', medlineFile(medlineRange(31, 5)))]);
+    expect(more.stderr).toMatch(/15 passages added and 0 removed since the postings index was built: run `citemed index`/);
+    const stats = await runCli(['--db', db, 'stats']);
+    expect(stats.stdout).toMatch(/Postings index: 90 passages, built \S+; 15 passages added since, found by the full-text index/);
+    const json = JSON.parse((await runCli(['--db', db, 'stats', '--json'])).stdout) as { postings: { passages: number; newer: number } };
+    expect(json.postings).toMatchObject({ passages: 90, newer: 15, removed: 0 });
+
+    const dropped = await runCli(['--db', db, 'index', '--drop']);
+    expect(dropped.stdout).toMatch(/Removed the postings index/);
+    expect((await runCli(['--db', db, 'stats'])).stdout).toMatch(/Postings index: none/);
+  });
+
+  it('index refuses a missing library with one line', async () => {
+    const missing = await runCli(['--db', path.join(dir, 'none.db'), 'index']);
+    expect(missing.code).toBe(66);
+    expect(missing.stderr).toMatch(/no library at/);
   });
 });

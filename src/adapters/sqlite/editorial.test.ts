@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { describeEditorialContract } from '../../../test/contracts/editorial.contract.js';
 import { sourceWithPassages } from '../../../test/factories/sources.js';
+import { dropPostingsSchema, POSTINGS_TABLES } from '../../../test/support/sqlite-schema.js';
 import { SCHEMA_VERSION } from './schema.js';
 import { openSqliteLibrary } from './sqlite-store.js';
 
@@ -75,12 +76,15 @@ describe('schema upgrade to 3', () => {
     const tables = (raw.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'passages_fts%' AND name NOT LIKE 'sqlite_%'").all() as {
       name: string;
     }[]).map((r) => r.name);
-    // threads came with schema 4 (threads.test.ts tests that upgrade); a schema-2 file has none either.
-    const editorialTables = tables.filter((t) => !schema2.has(t) && t !== 'threads').sort();
+    // threads came with schema 4 (threads.test.ts tests that upgrade), the postings index with 5
+    // (postings.test.ts); a schema-2 file has neither.
+    const later = new Set(['threads', ...POSTINGS_TABLES]);
+    const editorialTables = tables.filter((t) => !schema2.has(t) && !later.has(t)).sort();
     expect(editorialTables).toEqual(
       ['accounts', 'api_keys', 'article_citations', 'article_flags', 'article_versions', 'articles', 'audit_log', 'review_decisions', 'sessions', 'statement_comments'],
     );
     for (const table of [...editorialTables, 'threads']) raw.exec(`DROP TABLE ${table}`);
+    dropPostingsSchema(raw);
     raw.pragma('user_version = 2');
     expect(raw.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name = 'audit_log_no_delete'").get()).toEqual({ n: 0 });
     raw.close();

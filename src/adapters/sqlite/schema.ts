@@ -3,12 +3,15 @@ import { CitemedError } from '../../domain/errors.js';
 
 /** "CTMD": marks a SQLite file as a citemed library (PRAGMA application_id). */
 export const APPLICATION_ID = 0x43544d44;
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 /**
  * Page size of new libraries, in bytes. FTS5 stores its index as large segment blobs; 16 KiB
  * pages made ingest writes ~25% faster than SQLite's 4 KiB default (bench/ingest, 2026-11-23).
  */
 export const PAGE_SIZE_BYTES = 16_384;
+
+/** The FTS5 tokenizer of `passages_fts`; the postings index (postings.ts) tokenizes queries with it too. */
+export const FTS_TOKENIZE = 'porter unicode61 remove_diacritics 2';
 
 /**
  * Passages are indexed in a contentless FTS5 table (the text lives once, in `passages`), with
@@ -59,7 +62,7 @@ CREATE INDEX passages_source ON passages(source_rid, ordinal);
 CREATE VIRTUAL TABLE passages_fts USING fts5(
   title, section, body, terms,
   content='', contentless_delete=1,
-  tokenize='porter unicode61 remove_diacritics 2'
+  tokenize='${FTS_TOKENIZE}'
 );
 
 CREATE TABLE tombstones (
@@ -272,11 +275,44 @@ CREATE TABLE IF NOT EXISTS threads (
 CREATE UNIQUE INDEX IF NOT EXISTS threads_touched ON threads(touched);
 `;
 
+/**
+ * Schema 5: the postings index, an optional first stage for large libraries (postings.ts), built
+ * by `citemed index` from FTS5's own index and never written during ingest.
+ * - `postings`: per index term, how many passages hold it and their postings (rowid deltas and
+ *   per-field counts, varint-encoded). A rowid table: the blobs of common terms are large.
+ * - `postings_meta`: one row, written with the postings: the largest passage rowid covered (the
+ *   watermark; passages above it are newer and ranked by FTS5) and each covered passage's token
+ *   count, as FTS5's BM25 needs it.
+ * - `postings_gone`: covered passages deleted since the build, filled by the trigger, so a search
+ *   skips them. Nothing is recorded while no index is built (the trigger's WHEN is then NULL).
+ */
+const SCHEMA_V5 = `
+CREATE TABLE IF NOT EXISTS postings (
+  term TEXT PRIMARY KEY,
+  df INTEGER NOT NULL,
+  data BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS postings_meta (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  watermark INTEGER NOT NULL,
+  passages INTEGER NOT NULL,
+  built_at TEXT NOT NULL,
+  lengths BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS postings_gone (rowid INTEGER PRIMARY KEY);
+CREATE TRIGGER IF NOT EXISTS postings_gone_on_delete AFTER DELETE ON passages
+WHEN old.rowid <= (SELECT watermark FROM postings_meta WHERE id = 1)
+BEGIN
+  INSERT OR IGNORE INTO postings_gone (rowid) VALUES (old.rowid);
+END;
+`;
+
 /** What each schema version adds to the one before; a library is brought up to date in one step. */
 const UPGRADES: readonly { version: number; sql: string }[] = [
   { version: 2, sql: SCHEMA_V2 },
   { version: 3, sql: SCHEMA_V3 },
   { version: 4, sql: SCHEMA_V4 },
+  { version: 5, sql: SCHEMA_V5 },
 ];
 
 /**

@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { CorpusStats, PassageHit, PassageQuery, SearchFilters } from '../../ports/store.js';
 import { dataVersionCheck } from './data-version.js';
+import { matchExpression, readTotals } from './fts.js';
+import { createPostingsRanker } from './postings.js';
 import { rowToPassage, rowToSummary, type PassageRow, type SummaryRow } from './rows.js';
 
 /**
@@ -8,9 +10,24 @@ import { rowToPassage, rowToSummary, type PassageRow, type SummaryRow } from './
  * by FTS5's BM25 with one weight per field (title, section, body, terms). Every token is quoted
  * here, so nothing a user types reaches FTS5's query syntax. The retrieval layer re-ranks what
  * this returns with its own scoring.
+ *
+ * When `citemed index` has built the postings index (postings.ts) and `usePostings` is on, an
+ * unfiltered search is ranked from it instead: the same passages and scores, without FTS5's cost
+ * per matching row.
  */
-export function createSearch(db: Database.Database) {
+export function createSearch(db: Database.Database, options: { usePostings?: boolean } = {}) {
   const cache = createStatsCache(db);
+
+  // FTS5's vocabulary: one row per indexed (stemmed) term with the number of rows holding it.
+  // FTS5 keeps no document frequency, so this too walks the term's posting list, but without
+  // what a MATCH count does besides (0.14 vs 0.20 ms for a term in 5,000 of 1M passages).
+  db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.passages_vocab USING fts5vocab(main, 'passages_fts', 'row')");
+  const vocabulary = db.prepare('SELECT doc AS n FROM temp.passages_vocab WHERE term = ?');
+  function vocabularyFrequency(stem: string | undefined): number | undefined {
+    if (stem === undefined) return undefined;
+    return (vocabulary.get(stem) as { n: number } | undefined)?.n;
+  }
+  const postings = options.usePostings === false ? undefined : createPostingsRanker(db, vocabularyFrequency);
 
   function search(query: PassageQuery): PassageHit[] {
     const match = matchExpression(query.phrases);
@@ -24,6 +41,10 @@ export function createSearch(db: Database.Database) {
       wk: query.weights.terms,
     };
     const filters = filterClauses(query.filters ?? {}, params);
+    if (filters.length === 0) {
+      const ranked = postings?.rank(query.phrases, query.weights, query.limit);
+      if (ranked) return fetchRows(db, ranked);
+    }
     // Without filters, FTS5 picks the top passages on its own and only those rows are joined:
     // joining (and building the terms field) for every matching row first was 4–5× slower at 100k
     // passages. Filters need the source row, so they join before ranking.
@@ -39,29 +60,19 @@ export function createSearch(db: Database.Database) {
     return fetchHits(db, ranked, params);
   }
 
-  // FTS5's vocabulary: one row per indexed (stemmed) term with the number of rows holding it.
-  // FTS5 keeps no document frequency, so this too walks the term's posting list, but without
-  // what a MATCH count does besides (0.14 vs 0.20 ms for a term in 5,000 of 1M passages).
-  db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.passages_vocab USING fts5vocab(main, 'passages_fts', 'row')");
-  const vocabulary = db.prepare('SELECT doc AS n FROM temp.passages_vocab WHERE term = ?');
   // Counting a phrase walks its words' posting lists; past COUNT_CAP matches the count stops and
   // the phrase's frequency is taken as its rarest word's (an upper bound: at that frequency the
   // phrase's idf is low either way).
   const COUNT_CAP = 5_000;
   const count = db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? LIMIT ${COUNT_CAP})`);
 
-  function vocabularyFrequency(stem: string | undefined): number | undefined {
-    if (stem === undefined) return undefined;
-    return (vocabulary.get(stem) as { n: number } | undefined)?.n;
-  }
-
   function frequencies(phrases: readonly { tokens: string[]; stems: string[] }[]): number[] {
     return phrases.map(({ tokens, stems }) => {
       const match = matchExpression([tokens]);
       if (match === '') return 0;
       return cache.frequency(match, () => {
-        // A single token whose stem the vocabulary holds: one seek.
-        const known = tokens.length === 1 ? vocabularyFrequency(stems[0]) : undefined;
+        // A single token: read from the postings index, or one seek in the vocabulary by its stem.
+        const known = tokens.length === 1 ? (postings?.tokenFrequency(tokens[0]!) ?? vocabularyFrequency(stems[0])) : undefined;
         if (known !== undefined) return known;
         // Phrases, and stems the index spelled otherwise: count the matches, exactly up to the cap.
         const counted = (count.get(match) as { n: number }).n;
@@ -72,7 +83,12 @@ export function createSearch(db: Database.Database) {
     });
   }
 
-  return { search, frequencies, corpusStats: cache.corpusStats, invalidate: cache.invalidate };
+  function invalidate(): void {
+    cache.invalidate();
+    postings?.invalidate();
+  }
+
+  return { search, frequencies, corpusStats: cache.corpusStats, invalidate };
 }
 
 /**
@@ -84,7 +100,11 @@ export function createSearch(db: Database.Database) {
  * passages 20.2–20.9 → 18.9–19.5 ms).
  */
 export function fetchHits(db: Database.Database, ranked: string, params: Record<string, unknown>): PassageHit[] {
-  const order = statement(db, ranked).all(params) as { rowid: number; score: number }[];
+  return fetchRows(db, statement(db, ranked).all(params) as { rowid: number; score: number }[]);
+}
+
+/** The passages of `order` (rowids with scores, best first), with their sources, in that order. */
+function fetchRows(db: Database.Database, order: readonly { rowid: number; score: number }[]): PassageHit[] {
   if (order.length === 0) return [];
   const rows = statement(db, FETCH_SQL).all(JSON.stringify(order.map((r) => r.rowid))) as FetchedRow[];
   const byRowid = new Map(rows.map((row) => [row.rowid, row]));
@@ -133,20 +153,6 @@ function statement(db: Database.Database, sql: string): Database.Statement {
   return prepared;
 }
 
-/** Phrases OR'd together; a phrase of several tokens must match them side by side. */
-export function matchExpression(phrases: readonly string[][]): string {
-  const parts = phrases
-    .map((phrase) => phrase.filter((token) => token.trim() !== ''))
-    .filter((phrase) => phrase.length > 0)
-    .map((phrase) => phrase.map(quoteTerm).join(' + '));
-  return [...new Set(parts)].join(' OR ');
-}
-
-/** An FTS5 string literal: the term in double quotes, inner quotes doubled. */
-export function quoteTerm(term: string): string {
-  return `"${term.replace(/"/g, '""')}"`;
-}
-
 export function filterClauses(filters: SearchFilters, params: Record<string, unknown>): string[] {
   const where: string[] = [];
   const list = (name: string, values: readonly string[]): string => {
@@ -192,8 +198,10 @@ function createStatsCache(db: Database.Database) {
     if (stats) return stats;
     const passages = (db.prepare('SELECT count(*) AS n FROM passages').get() as { n: number }).n;
     const sources = (db.prepare('SELECT count(*) AS n FROM sources').get() as { n: number }).n;
-    const row = db.prepare('SELECT block FROM passages_fts_data WHERE id = 1').get() as { block: Buffer } | undefined;
-    const [indexed = 0, title = 0, section = 0, body = 0, terms = 0] = row ? readVarints(row.block) : [];
+    const {
+      rows: indexed,
+      fieldTokens: [title = 0, section = 0, body = 0, terms = 0],
+    } = readTotals(db);
     const mean = (total: number): number => (indexed > 0 ? total / indexed : 0);
     stats = { passages, sources, meanTokens: { title: mean(title), section: mean(section), body: mean(body), terms: mean(terms) } };
     return stats;
@@ -215,23 +223,4 @@ function createStatsCache(db: Database.Database) {
   }
 
   return { corpusStats, frequency, invalidate };
-}
-
-/**
- * SQLite's varints, as FTS5 writes them: big-endian, 7 bits per byte with the high bit set on
- * every byte but the last (the rare 9-byte form, above 2^56, does not occur in token counts).
- */
-export function readVarints(buffer: Uint8Array): number[] {
-  const values: number[] = [];
-  let i = 0;
-  while (i < buffer.length) {
-    let value = 0;
-    for (;;) {
-      const byte = buffer[i++] ?? 0;
-      value = value * 128 + (byte & 0x7f);
-      if ((byte & 0x80) === 0 || i >= buffer.length) break;
-    }
-    values.push(value);
-  }
-  return values;
 }

@@ -22,6 +22,7 @@ import type { ThreadStore } from '../../ports/threads.js';
 import type { ThreadTableOptions } from '../threads/rows.js';
 import { createSqliteEditorial } from './editorial.js';
 import { guard } from './errors.js';
+import { buildPostings, dropPostings, readPostingsState } from './postings.js';
 import { prepareSchema } from './schema.js';
 import { createSearch } from './search.js';
 import { createSqliteThreads } from './threads.js';
@@ -36,6 +37,8 @@ export interface SqliteStoreOptions {
   cacheMiB: number;
   /** False for commands that only read: a missing library is then an error, not a new file. */
   create?: boolean;
+  /** Rank from the postings index when `citemed index` has built one (settings: search.usePostings). */
+  usePostings?: boolean;
   /** Bounds of the follow-up threads table (`openSqliteLibrary`); server.threads' defaults when absent. */
   threads?: ThreadTableOptions;
 }
@@ -49,7 +52,7 @@ const DEFAULT_THREAD_BOUNDS = { maxThreads: 1_000, maxTurns: 20 } as const;
  */
 export function openSqliteStore(options: SqliteStoreOptions): Store {
   const { file, db } = openLibraryFile(options);
-  return createSqliteStore(db, file);
+  return createSqliteStore(db, file, options);
 }
 
 /**
@@ -62,7 +65,7 @@ export function openSqliteLibrary(options: SqliteStoreOptions): { store: Store; 
   const { file, db } = openLibraryFile(options);
   try {
     return {
-      store: createSqliteStore(db, file),
+      store: createSqliteStore(db, file, options),
       editorial: createSqliteEditorial(db, file),
       threads: createSqliteThreads(db, file, options.threads ?? DEFAULT_THREAD_BOUNDS),
     };
@@ -77,9 +80,9 @@ function openLibraryFile(options: SqliteStoreOptions): { file: string; db: Datab
   return { file, db: guard(file, () => openDatabase(file, options)) };
 }
 
-function createSqliteStore(db: Database.Database, file: string): Store {
+function createSqliteStore(db: Database.Database, file: string, options: SqliteStoreOptions): Store {
   const writer = createWriter(db);
-  const search = createSearch(db);
+  const search = createSearch(db, { usePostings: options.usePostings ?? true });
   const vectors = createVectors(db);
   const statements = {
     progress: db.prepare('SELECT data FROM ingest_files WHERE key = ?'),
@@ -147,7 +150,26 @@ function createSqliteStore(db: Database.Database, file: string): Store {
       return guard(file, () => vectors.nearest(query));
     },
     async stats(): Promise<LibraryStats> {
-      return guard(file, () => ({ ...readStats(db, file), vectors: vectors.models() }));
+      return guard(file, () => {
+        const postings = readPostingsState(db);
+        return { ...readStats(db, file), vectors: vectors.models(), ...(postings ? { postings } : {}) };
+      });
+    },
+    postings: {
+      async build(onProgress) {
+        try {
+          return guard(file, () => buildPostings(db, file, onProgress));
+        } finally {
+          search.invalidate();
+        }
+      },
+      async drop() {
+        guard(file, () => dropPostings(db));
+        search.invalidate();
+      },
+      async state() {
+        return guard(file, () => readPostingsState(db));
+      },
     },
     async close(): Promise<void> {
       if (db.open) db.close();

@@ -1,9 +1,9 @@
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import type { EmbedProgress, EmbedReport } from '../../ingest/embed.js';
 import { withContainer, type GlobalOptions } from '../context.js';
-import { formatCount, formatDurationMs, formatRate, perSecond } from '../format.js';
+import { formatCount, formatDurationMs, formatRate } from '../format.js';
 import { printJson, type Io } from '../io.js';
+import { createCountProgress } from '../progress.js';
 
 interface EmbedCommandOptions {
   rebuild?: boolean;
@@ -38,7 +38,12 @@ export function registerEmbed(program: Command, io: Io, setExitCode: (code: numb
         };
         process.on('SIGINT', onSignal);
         process.on('SIGTERM', onSignal);
-        const view = createEmbedProgress(io, { quiet: options.quiet === true, logIntervalMs: container.settings.ingest.logIntervalMs });
+        const view = createCountProgress(io, {
+          label: 'embed',
+          unit: 'passages',
+          quiet: options.quiet === true,
+          logIntervalMs: container.settings.ingest.logIntervalMs,
+        });
         try {
           return await container.embed({
             batchSize: container.settings.embedder.batchSize,
@@ -70,42 +75,4 @@ export function presentEmbedReport(report: EmbedReport): string {
   if (report.interrupted) lines.push('Run the same command again to embed the rest.');
   else lines.push('Search with `citemed search --hybrid "<question>"`, or set search.hybrid.enabled.');
   return lines.join('\n');
-}
-
-/** A bar on a terminal; a line every logIntervalMs otherwise. */
-function createEmbedProgress(io: Io, options: { quiet: boolean; logIntervalMs: number }): { update: (p: EmbedProgress) => void; stop: () => void } {
-  if (options.quiet) return { update: () => {}, stop: () => {} };
-  const eta = (p: EmbedProgress): string => {
-    const rate = perSecond(p.done, p.elapsedMs);
-    return rate > 0 ? formatDurationMs(((p.total - p.done) / rate) * 1000) : '–';
-  };
-  if (!io.isTTY) {
-    let last = -Infinity;
-    return {
-      update(p) {
-        if (p.done > 0 && p.done < p.total && p.elapsedMs - last < options.logIntervalMs) return;
-        last = p.elapsedMs;
-        io.err(`embed: ${formatCount(p.done)}/${formatCount(p.total)} passages, ${formatRate(p.done, p.elapsedMs, 'passages')}, ETA ${eta(p)}`);
-      },
-      stop() {},
-    };
-  }
-  const bar = new cliProgress.SingleBar(
-    { format: ' {bar} {percentage}% | {value}/{total} passages | {rate} | ETA {etaText}', barsize: 24, hideCursor: true, clearOnComplete: true, stream: process.stderr },
-    cliProgress.Presets.shades_classic,
-  );
-  let started = false;
-  return {
-    update(p) {
-      const payload = { rate: formatRate(p.done, p.elapsedMs, 'passages'), etaText: eta(p) };
-      if (!started) {
-        bar.start(Math.max(p.total, 1), p.done, payload);
-        started = true;
-      } else bar.update(p.done, payload);
-    },
-    stop() {
-      if (started) bar.stop();
-      started = false;
-    },
-  };
 }

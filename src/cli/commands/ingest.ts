@@ -4,6 +4,7 @@ import { ingestAndRecheck } from '../../ingest/ingest-and-recheck.js';
 import { planIngest, type IngestReport } from '../../ingest/pipeline.js';
 import { withContainer, type GlobalOptions } from '../context.js';
 import { printJson, type Io } from '../io.js';
+import { postingsAdvice } from './index-postings.js';
 import { presentIngestSummary } from '../presenters/ingest-summary.js';
 import { describeRecheck, recheckArticles } from './articles.js';
 import { createProgressView } from '../progress.js';
@@ -68,6 +69,8 @@ export async function ingestPaths(paths: string[], options: IngestCommandOptions
           return rechecked;
         },
       });
+      const advice = options.quiet ? undefined : await postingsAdvice(container.store);
+      if (advice) io.err(advice);
       return report;
     } finally {
       view.stop();

@@ -5,6 +5,7 @@ import type { LibraryStats } from '../../ports/store.js';
 import { withContainer, type GlobalOptions } from '../context.js';
 import { formatBytes, formatCount } from '../format.js';
 import { printJson, type Io } from '../io.js';
+import { presentPostingsState } from './index-postings.js';
 
 export function registerStats(program: Command, io: Io): void {
   program
@@ -15,12 +16,13 @@ export function registerStats(program: Command, io: Io): void {
       await withContainer(command.optsWithGlobals<GlobalOptions>(), { create: false }, async ({ store }) => {
         const stats = await store.stats();
         if (options.json) printJson(io, { library: store.description, ...stats });
-        else io.out(presentStats(store.description, stats));
+        else io.out(presentStats(store.description, stats, store.postings !== undefined));
       });
     });
 }
 
-export function presentStats(description: string, stats: LibraryStats): string {
+/** `hasPostings`: the store can keep a postings index (SQLite), so its state is worth a line. */
+export function presentStats(description: string, stats: LibraryStats, hasPostings = false): string {
   const lines = [
     `Library: ${description}${stats.sizeBytes !== undefined ? ` (${formatBytes(stats.sizeBytes)})` : ''}`,
     `  sources   ${formatCount(stats.sources).padStart(10)}`,
@@ -46,5 +48,6 @@ export function presentStats(description: string, stats: LibraryStats): string {
     }
   }
   if (stats.lastIngestAt) lines.push(`Last ingest: ${stats.lastIngestAt}`);
+  if (hasPostings) lines.push(presentPostingsState(stats.postings));
   return lines.join('\n');
 }

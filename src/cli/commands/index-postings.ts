@@ -1,0 +1,107 @@
+import type { Command } from 'commander';
+import { CitemedError } from '../../domain/errors.js';
+import type { PostingsBuild, PostingsState, Store } from '../../ports/store.js';
+import { withContainer, type GlobalOptions } from '../context.js';
+import { formatBytes, formatCount, formatDurationMs } from '../format.js';
+import { printJson, type Io } from '../io.js';
+import { createCountProgress } from '../progress.js';
+
+interface IndexCommandOptions {
+  drop?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export function registerIndex(program: Command, io: Io): void {
+  program
+    .command('index')
+    .description('build the postings index: faster searches in a large SQLite library, with the same results')
+    .option('--drop', 'remove the postings index; searches use the full-text index alone')
+    .option('--json', 'print the summary as JSON on stdout')
+    .option('-q, --quiet', 'no progress output')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Searches rank the same passages with or without it; with it, a search in a library of a',
+        'million passages took 8–9 ms instead of 20–29 ms (docs/benchmarks.md). Ingest does not update it:',
+        'passages added later are still found (by the full-text index), deleted ones are skipped, and',
+        '`citemed stats` says how many there are. Run it again after a large ingest.',
+        'The build reads the whole full-text index (about 2.5 minutes per million passages) and holds',
+        "the library's write lock meanwhile: searches go on; an ingest started meanwhile waits",
+        'store.busyTimeoutMs, then stops with a "locked" error (nothing lost: run it again).',
+        'Interrupted, the build leaves the index as it was.',
+      ].join('\n'),
+    )
+    .action(async (options: IndexCommandOptions, command: Command) => {
+      await withContainer(command.optsWithGlobals<GlobalOptions>(), { create: false }, async ({ store, settings }) => {
+        const postings = store.postings;
+        if (!postings) {
+          throw new CitemedError('usage', `${store.description} has no postings index: it is for SQLite libraries`, {
+            hint: 'PostgreSQL libraries rank in the database; nothing to build',
+          });
+        }
+        if (options.drop) {
+          const before = await postings.state();
+          await postings.drop();
+          if (options.json) printJson(io, { dropped: before !== undefined });
+          else io.out(before ? 'Removed the postings index; searches use the full-text index alone.' : 'There was no postings index.');
+          return;
+        }
+        const view = createCountProgress(io, {
+          label: 'index',
+          unit: 'tokens',
+          quiet: options.quiet === true,
+          logIntervalMs: settings.ingest.logIntervalMs,
+        });
+        const started = performance.now();
+        let build: PostingsBuild;
+        try {
+          build = await postings.build((p) => view.update({ done: p.done, total: p.total, elapsedMs: performance.now() - started }));
+        } finally {
+          view.stop();
+        }
+        if (options.json) printJson(io, build);
+        else io.out(presentBuild(build, settings.store.usePostings));
+      });
+    });
+}
+
+export function presentBuild(build: PostingsBuild, inUse: boolean): string {
+  return [
+    `Built the postings index in ${formatDurationMs(build.elapsedMs)}: ${formatCount(build.passages)} passages, ${formatCount(build.terms)} terms, ${formatBytes(build.bytes)}.`,
+    inUse
+      ? 'Searches now rank from it; passages ingested later are found by the full-text index until you run `citemed index` again.'
+      : 'store.usePostings is false, so searches do not use it: set it to true (or unset it) to.',
+  ].join('\n');
+}
+
+/** The `citemed stats` line about the postings index. */
+export function presentPostingsState(state: PostingsState | undefined): string {
+  if (!state) return 'Postings index: none (`citemed index` builds one; it speeds up searches in large libraries)';
+  const since: string[] = [];
+  if (state.newer > 0) since.push(`${formatCount(state.newer)} passages added since, found by the full-text index`);
+  if (state.removed > 0) since.push(`${formatCount(state.removed)} removed since, skipped`);
+  const head = `Postings index: ${formatCount(state.passages)} passages, built ${state.builtAt}`;
+  return since.length > 0 ? `${head}; ${since.join('; ')}` : head;
+}
+
+/** Libraries from this size on search noticeably faster with the postings index (docs/benchmarks.md). */
+const SUGGEST_FROM_PASSAGES = 200_000;
+/** Passages added or removed since the build, as a share of those covered, past which a rebuild is advised. */
+const STALE_SHARE = 0.1;
+
+/** After an ingest: a line advising `citemed index` when it would help, else undefined. */
+export async function postingsAdvice(store: Store): Promise<string | undefined> {
+  if (!store.postings) return undefined;
+  const state = await store.postings.state();
+  if (!state) {
+    const { passages } = await store.corpusStats();
+    return passages >= SUGGEST_FROM_PASSAGES
+      ? `citemed: tip: with ${formatCount(passages)} passages, searches are faster with the postings index: run \`citemed index\``
+      : undefined;
+  }
+  const changed = state.newer + state.removed;
+  if (changed <= STALE_SHARE * state.passages) return undefined;
+  return `citemed: ${formatCount(state.newer)} passages added and ${formatCount(state.removed)} removed since the postings index was built: run \`citemed index\` to bring it up to date (searches stay correct meanwhile)`;
+}
