@@ -69,10 +69,12 @@ export interface PostingsState {
   builtAt: string;
   /** Passages the index covers. */
   passages: number;
-  /** Passages added since the build: found by the full-text index until the next build. */
+  /** Passages added since the build (searches hold them in memory, up to `newerLimit`). */
   newer: number;
   /** Covered passages deleted since the build (skipped). */
   removed: number;
+  /** Most newer passages searches hold; with more, the full-text index ranks alone until a rebuild. */
+  newerLimit: number;
 }
 
 export interface PostingsBuildProgress {

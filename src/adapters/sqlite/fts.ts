@@ -63,3 +63,11 @@ export function readVarints(buffer: Uint8Array): number[] {
   }
   return values;
 }
+
+/**
+ * The `terms` field of a passage's FTS5 row (MeSH descriptors and keywords, "; "-separated, as the
+ * writer joins them), rebuilt in SQL from its source row `s`.
+ */
+export const TERMS_FIELD_SQL = `(SELECT group_concat(v, '; ') FROM (
+  SELECT json_extract(m.value, '$.descriptor') AS v FROM json_each(s.data, '$.mesh') m
+  UNION ALL SELECT k.value FROM json_each(s.data, '$.keywords') k))`;

@@ -8,6 +8,7 @@ import type { FieldWeights, PassageHit, Store, WriteOp } from '../../ports/store
 import Database from 'better-sqlite3';
 import { dropPostingsSchema } from '../../../test/support/sqlite-schema.js';
 import { SCHEMA_VERSION } from './schema.js';
+import { createPostingsRanker } from './postings.js';
 import { openSqliteStore } from './sqlite-store.js';
 
 /**
@@ -211,5 +212,67 @@ describe('postings index', () => {
     expect(SCHEMA_VERSION).toBeGreaterThanOrEqual(5);
     expect(check.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name = 'postings_gone_on_delete'").get()).toEqual({ n: 1 });
     check.close();
+  });
+
+  it('keeps the library writable while it builds: what changes meanwhile is covered or skipped', async () => {
+    const { fast, fts } = await twoStores(120, 29);
+    await fast.postings!.build();
+    const changed = library(20, 31, 0); // new versions of the first 20 sources: their old passages go
+    let wrote = false;
+    // Progress is reported between the build's write transactions; another connection writes there.
+    await fast.postings!.build(() => {
+      if (wrote) return;
+      wrote = true;
+      void fts.write({ ops: [...changed, ...library(10, 37, 700)], now: NOW });
+    });
+    expect(wrote).toBe(true);
+    const state = (await fast.postings!.state())!;
+    expect(state.removed).toBeGreaterThan(0);
+    await expectSameSearches(fast, fts);
+  });
+
+  it('a build taken over by a newer one, or stopped by drop, stops and leaves a working index', async () => {
+    const { fast, fts, file } = await twoStores(80, 41);
+    await fast.postings!.build();
+    const other = open(file, true);
+    let nested = false;
+    await expect(
+      fast.postings!.build(() => {
+        if (nested) return;
+        nested = true;
+        void other.postings!.build();
+      }),
+    ).rejects.toThrow(/taken over by another `citemed index`/);
+    await expectSameSearches(fast, fts);
+    await expectSameSearches(other, fts);
+
+    let dropped = false;
+    await expect(
+      fast.postings!.build(() => {
+        if (dropped) return;
+        dropped = true;
+        void other.postings!.drop();
+      }),
+    ).rejects.toThrow(/stopped by `citemed index --drop`/);
+    expect(await fast.postings!.state()).toBeUndefined();
+    await expectSameSearches(fast, fts);
+  });
+
+  it('holds at most its limit of newer passages; past it, FTS5 ranks until a rebuild', async () => {
+    const { fast, fts, file } = await twoStores(40, 43);
+    await fast.postings!.build();
+    await fast.write({ ops: library(4, 47, 800), now: NOW });
+    const raw = new Database(file, { readonly: true });
+    const vocabulary = () => undefined;
+    const roomy = createPostingsRanker(raw, vocabulary, { newerLimit: 100 });
+    const tight = createPostingsRanker(raw, vocabulary, { newerLimit: 3 });
+    const phrases = [['abscess'], ['drainage'], ['iliopsoas', 'abscess']];
+    const expected = await fts.search({ phrases, limit: 20, weights: WEIGHTS });
+    const ranked = roomy.rank(phrases, WEIGHTS, 20)!;
+    expect(ranked.map((r) => r.score)).toEqual(expected.map((h) => expect.closeTo(h.score, 9)));
+    expect(roomy.tokenFrequency('abscess')).toBeGreaterThan(0);
+    expect(tight.rank(phrases, WEIGHTS, 20)).toBeUndefined();
+    expect(tight.tokenFrequency('abscess')).toBeUndefined();
+    raw.close();
   });
 });

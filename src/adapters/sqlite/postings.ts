@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { CitemedError } from '../../domain/errors.js';
 import type { FieldWeights, PostingsBuild, PostingsBuildProgress, PostingsState } from '../../ports/store.js';
 import { dataVersionCheck } from './data-version.js';
-import { ftsPhrases, phraseExpression, quoteTerm, readTotals, readVarints } from './fts.js';
+import { ftsPhrases, phraseExpression, readTotals, readVarints, TERMS_FIELD_SQL } from './fts.js';
 import { FTS_TOKENIZE } from './schema.js';
 
 /**
@@ -16,21 +17,26 @@ import { FTS_TOKENIZE } from './schema.js';
  *
  * - **Built, not maintained.** `citemed index` builds it from FTS5's own index (fts5vocab's
  *   'instance' table and the per-row token counts), so its terms are exactly FTS5's. Ingest
- *   never writes it: passages added after the build (rowid above the watermark) are ranked by
- *   FTS5 and merged in; passages deleted after it are recorded by a trigger and skipped.
+ *   never writes it. Passages deleted after the build are recorded by a trigger and skipped;
+ *   passages added after it (rowid above the watermark) are held in memory, tokenized by FTS5's
+ *   tokenizer, up to NEWER_LIMIT of them (past that, FTS5 ranks until the next build).
  * - **The same scores as FTS5.** BM25 with FTS5's constants (k1 1.2, b 0.75, idf floor 1e-6),
  *   the field weights given, each passage's token count over all fields, and the library's
  *   current row count and mean length. A term's frequency is its covered count plus its count
- *   among newer passages; once passages were deleted, FTS5's vocabulary count (exact, slower).
- *   A phrase of several tokens is scored by FTS5 itself, alone: in FTS5's BM25 each phrase adds
- *   its own term, so the sum is the same.
+ *   among newer passages; once covered passages were deleted, FTS5's vocabulary count (exact,
+ *   slower). A phrase of several tokens is scored by FTS5 itself, alone: in FTS5's BM25 each
+ *   phrase adds its own term, so the sum is the same.
  * - **Row ids given again.** SQLite gives a new row the largest rowid plus one, so when the
  *   passages with the largest rowids are deleted, their rowids go to new passages. Rowids from
- *   the lowest such one up are then left to FTS5 (the "floor" below), so a new passage is never
- *   scored from an old one's postings.
+ *   the lowest such one up are then treated as newer (the "floor" below), so a new passage is
+ *   never scored from an old one's postings.
  * - **When it is not used** (the search goes to FTS5 and says nothing, as the results are the
- *   same): no index built, or filters given (they need the source row).
+ *   same): no index built, filters given (they need the source row), or more than NEWER_LIMIT
+ *   passages above the floor.
  */
+
+/** Most passages above the floor that are kept in memory; with more, FTS5 ranks alone until a rebuild. */
+export const NEWER_LIMIT = 50_000;
 
 const K1 = 1.2;
 const B = 0.75;
@@ -38,75 +44,146 @@ const FIELDS = ['title', 'section', 'body', 'terms'] as const;
 
 /** How often (in token occurrences read) the build reports progress. */
 const PROGRESS_EVERY = 1_000_000;
+/** Postings written per write transaction during a build; other writers get the lock between them. */
+const BATCH_BYTES = 8 << 20;
+/** Rows deleted per write transaction when a generation is cleared. */
+const CLEAR_ROWS = 2_000;
+
+const table = (generation: number) => `postings_${generation === 1 ? 1 : 0}`;
 
 /**
- * Builds (or rebuilds) the postings index of the library `db` opened at `file`, in one write
- * transaction: readers go on searching, other writers wait. FTS5's index is read on a second,
- * read-only connection; it sees exactly this transaction's starting state, as no other writer can
- * commit while this one holds the write lock.
+ * Builds (or rebuilds) the postings index of the library `db` opened at `file`, without holding
+ * the library's write lock for long: ingests, publishing and sign-ins in other processes go on.
+ *
+ * - FTS5's index is read on a second, read-only connection in one read transaction: a snapshot
+ *   of the library at one moment, however long the read takes.
+ * - The postings go into the generation searches are not reading, in write transactions of a few
+ *   MB each. Before each, the build checks it still owns `postings_build`: a newer build takes
+ *   over, and this one stops with an error saying so.
+ * - Passages deleted while it runs are noted by a trigger from before the snapshot on, so those
+ *   the snapshot saw are skipped from the start.
+ * - One short transaction then switches searches to the new generation; the old one is cleared
+ *   afterwards, a batch at a time. Interrupted anywhere, the index in service stays as it was,
+ *   and the next build clears what was left.
+ *
+ * Synchronous, as better-sqlite3 is: the calling process does nothing else meanwhile.
  */
 export function buildPostings(db: Database.Database, file: string, onProgress?: (progress: PostingsBuildProgress) => void): PostingsBuild {
   if (file === ':memory:') {
     throw new CitemedError('usage', 'an in-memory library has no postings index', { hint: 'use a library file (--db)' });
   }
   const started = performance.now();
-  const insert = db.prepare('INSERT INTO postings (term, df, data) VALUES (?, ?, ?)');
+  const token = randomUUID();
+  db.transaction(() => {
+    db.prepare('INSERT OR REPLACE INTO postings_build (id, token, started_at) VALUES (1, ?, ?)').run(token, new Date().toISOString());
+    db.prepare('DELETE FROM postings_build_gone').run();
+  }).immediate();
+  const owned = db.prepare('SELECT token FROM postings_build WHERE id = 1').pluck();
+  const ensureOwner = (): true => {
+    if (owned.get() !== token) {
+      throw new CitemedError('conflict', 'the postings index build was taken over by another `citemed index` (or stopped by `citemed index --drop`)', {
+        hint: 'the index in service was not changed by this build',
+      });
+    }
+    return true;
+  };
+  const active = db.prepare('SELECT generation FROM postings_meta WHERE id = 1').pluck().get() as number | undefined;
+  const generation = active === undefined ? 0 : 1 - active;
+  clearTable(db, table(generation), ensureOwner);
+
+  const insert = db.prepare(`INSERT INTO ${table(generation)} (term, df, data) VALUES (?, ?, ?)`);
+  const writeBatch = db.transaction((rows: [string, number, Buffer][]) => {
+    ensureOwner();
+    for (const row of rows) insert.run(...row);
+  });
   let terms = 0;
   let bytes = 0;
   let covered = 0;
-  let watermark = 0;
-  db.transaction(() => {
-    db.exec('DELETE FROM postings; DELETE FROM postings_meta; DELETE FROM postings_gone;');
-    const reader = new Database(file, { readonly: true, fileMustExist: true });
-    try {
-      reader.exec('BEGIN');
-      const lengths = readLengths(reader);
-      watermark = lengths.length - 1;
-      for (let rowid = 1; rowid <= watermark; rowid++) if (lengths.live[rowid] === 1) covered++;
-      const total = tokenTotal(readTotals(reader));
-      reader.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.postings_instances USING fts5vocab(main, 'passages_fts', 'instance')`);
-      const rows = reader.prepare('SELECT term, doc, col FROM temp.postings_instances').raw().iterate() as IterableIterator<[string, number, string]>;
-      const encoder = new PostingsEncoder();
-      let term: string | undefined;
-      let done = 0;
-      const flush = () => {
-        if (term === undefined || encoder.df === 0) return;
-        const data = encoder.finish();
-        insert.run(term, encoder.df, data);
-        terms++;
-        bytes += data.length;
-      };
-      for (const [t, doc, col] of rows) {
-        if (++done % PROGRESS_EVERY === 0) onProgress?.({ done, total, terms });
-        if (t !== term) {
-          flush();
-          term = t;
-          encoder.reset();
-        }
-        if (lengths.live[doc] !== 1) continue; // deleted, but still in a segment FTS5 has not merged
-        encoder.add(doc, FIELDS.indexOf(col as (typeof FIELDS)[number]));
+  const reader = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    reader.exec('BEGIN');
+    const lengths = readLengths(reader);
+    const watermark = lengths.length - 1;
+    for (let rowid = 1; rowid <= watermark; rowid++) if (lengths.live[rowid] === 1) covered++;
+    const total = tokenTotal(readTotals(reader));
+    reader.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.postings_instances USING fts5vocab(main, 'passages_fts', 'instance')`);
+    const rows = reader.prepare('SELECT term, doc, col FROM temp.postings_instances').raw().iterate() as IterableIterator<[string, number, string]>;
+    const encoder = new PostingsEncoder();
+    let pending: [string, number, Buffer][] = [];
+    let pendingBytes = 0;
+    let term: string | undefined;
+    let done = 0;
+    const endTerm = () => {
+      if (term === undefined || encoder.df === 0) return;
+      const data = encoder.finish();
+      pending.push([term, encoder.df, data]);
+      pendingBytes += data.length;
+      terms++;
+      bytes += data.length;
+      if (pendingBytes >= BATCH_BYTES) {
+        writeBatch(pending);
+        pending = [];
+        pendingBytes = 0;
       }
-      flush();
-      onProgress?.({ done, total, terms });
-      db.prepare('INSERT INTO postings_meta (id, watermark, passages, built_at, lengths) VALUES (1, ?, ?, ?, ?)').run(
+    };
+    for (const [t, doc, col] of rows) {
+      if (++done % PROGRESS_EVERY === 0) onProgress?.({ done, total, terms });
+      if (t !== term) {
+        endTerm();
+        term = t;
+        encoder.reset();
+      }
+      if (lengths.live[doc] !== 1) continue; // deleted, but still in a segment FTS5 has not merged
+      encoder.add(doc, FIELDS.indexOf(col as (typeof FIELDS)[number]));
+    }
+    endTerm();
+    writeBatch(pending);
+    onProgress?.({ done, total, terms });
+    reader.exec('COMMIT');
+
+    db.transaction(() => {
+      ensureOwner();
+      db.prepare('INSERT OR REPLACE INTO postings_meta (id, generation, watermark, passages, built_at, lengths) VALUES (1, ?, ?, ?, ?, ?)').run(
+        generation,
         watermark,
         covered,
         new Date().toISOString(),
         Buffer.from(lengths.tokens.buffer, lengths.tokens.byteOffset, lengths.tokens.byteLength),
       );
-      reader.exec('COMMIT');
-    } finally {
-      reader.close();
-    }
-  }).immediate();
+      db.exec('DELETE FROM postings_gone');
+      db.prepare('INSERT INTO postings_gone (rowid) SELECT rowid FROM postings_build_gone WHERE rowid <= ?').run(watermark);
+      db.exec('DELETE FROM postings_build; DELETE FROM postings_build_gone;');
+    }).immediate();
+  } finally {
+    reader.close();
+  }
+  clearTable(db, table(1 - generation), noBuild(db));
   const state = readPostingsState(db);
   if (!state) throw new Error('the postings index was built but its state row is missing');
   return { ...state, terms, bytes, elapsedMs: performance.now() - started };
 }
 
-/** Removes the postings index; searches use FTS5 alone again. */
+/**
+ * Deletes every row of a postings generation, a batch per write transaction, while `mayGoOn`
+ * (checked in each) says so.
+ */
+function clearTable(db: Database.Database, name: string, mayGoOn: () => boolean): void {
+  const clear = db.prepare(`DELETE FROM ${name} WHERE rowid IN (SELECT rowid FROM ${name} LIMIT ${CLEAR_ROWS})`);
+  const batch = db.transaction(() => (mayGoOn() ? clear.run().changes : 0));
+  while (batch.immediate() > 0);
+}
+
+/** True while no build is under way: one that started since clears its generation itself. */
+function noBuild(db: Database.Database): () => boolean {
+  const building = db.prepare('SELECT 1 FROM postings_build WHERE id = 1');
+  return () => building.get() === undefined;
+}
+
+/** Removes the postings index (and stops a build under way); searches use FTS5 alone again. */
 export function dropPostings(db: Database.Database): void {
-  db.transaction(() => db.exec('DELETE FROM postings; DELETE FROM postings_meta; DELETE FROM postings_gone;')).immediate();
+  db.transaction(() => db.exec('DELETE FROM postings_meta; DELETE FROM postings_gone; DELETE FROM postings_build; DELETE FROM postings_build_gone;')).immediate();
+  clearTable(db, table(0), noBuild(db));
+  clearTable(db, table(1), noBuild(db));
 }
 
 export function readPostingsState(db: Database.Database): PostingsState | undefined {
@@ -117,7 +194,7 @@ export function readPostingsState(db: Database.Database): PostingsState | undefi
   const newer = (db.prepare('SELECT count(*) AS n FROM passages WHERE rowid > ?').get(meta.watermark) as { n: number }).n;
   const removed = (db.prepare('SELECT count(*) AS n FROM postings_gone').get() as { n: number }).n;
   const reused = db.prepare('SELECT count(*) FROM passages WHERE rowid IN (SELECT rowid FROM postings_gone)').pluck().get() as number;
-  return { builtAt: meta.built_at, passages: meta.passages, newer: newer + reused, removed };
+  return { builtAt: meta.built_at, passages: meta.passages, newer: newer + reused, removed, newerLimit: NEWER_LIMIT };
 }
 
 /**
@@ -208,6 +285,7 @@ class PostingsEncoder {
 
 interface Loaded {
   builtAt: string;
+  generation: number;
   watermark: number;
   lengths: Uint32Array;
 }
@@ -231,30 +309,29 @@ export interface PostingsRanker {
  * Ranking over the postings index, for one connection. What it reads of the library (the index's
  * state, removed rowids, totals) is cached until the library changes.
  */
-export function createPostingsRanker(db: Database.Database, vocabulary: (term: string) => number | undefined): PostingsRanker {
+export function createPostingsRanker(
+  db: Database.Database,
+  vocabulary: (term: string) => number | undefined,
+  options: { newerLimit?: number } = {},
+): PostingsRanker {
   const statements = {
-    meta: db.prepare('SELECT watermark, built_at FROM postings_meta WHERE id = 1'),
+    meta: db.prepare('SELECT generation, watermark, built_at FROM postings_meta WHERE id = 1'),
     lengths: db.prepare('SELECT lengths FROM postings_meta WHERE id = 1'),
-    term: db.prepare('SELECT df, data FROM postings WHERE term = ?'),
-    df: db.prepare('SELECT df FROM postings WHERE term = ?').pluck(),
+    term: [0, 1].map((g) => db.prepare(`SELECT df, data FROM ${table(g)} WHERE term = ?`)),
+    df: [0, 1].map((g) => db.prepare(`SELECT df FROM ${table(g)} WHERE term = ?`).pluck()),
     gone: db.prepare('SELECT rowid FROM postings_gone').pluck(),
-    newerCount: db.prepare('SELECT count(*) FROM passages_fts WHERE passages_fts MATCH ? AND rowid > ?').pluck(),
-    newerExists: db.prepare('SELECT 1 FROM passages WHERE rowid > ? LIMIT 1'),
+    maxRowid: db.prepare('SELECT max(rowid) FROM passages').pluck(),
+    // Every live passage, covered or not: FTS5's own index is always current.
     phrase: db.prepare(
-      `SELECT rowid, -bm25(passages_fts, @wt, @ws, @wb, @wk) AS score FROM passages_fts
-       WHERE passages_fts MATCH @match AND rowid <= @floor`,
-    ),
-    newer: db.prepare(
-      `SELECT rowid, -bm25(passages_fts, @wt, @ws, @wb, @wk) AS score FROM passages_fts
-       WHERE passages_fts MATCH @match AND rowid > @floor
-       ORDER BY bm25(passages_fts, @wt, @ws, @wb, @wk) LIMIT @limit`,
+      `SELECT rowid, -bm25(passages_fts, @wt, @ws, @wb, @wk) AS score FROM passages_fts WHERE passages_fts MATCH @match`,
     ),
   };
   const tokenizer = createTokenizer(db);
+  const newer = createNewerPassages(db, options.newerLimit ?? NEWER_LIMIT);
 
   let loaded: Loaded | undefined;
   /** `floor`: the largest rowid scored from the postings (coveredFloor); FTS5 ranks those above it. */
-  let state: { present: boolean; floor: number; gone: Set<number>; hasNewer: boolean; totals: { rows: number; tokens: number } } | undefined;
+  let state: { present: boolean; floor: number; gone: Set<number>; totals: { rows: number; tokens: number } } | undefined;
   const frequencies = new Map<string, number>();
   let accumulator = new Accumulator(0);
 
@@ -269,29 +346,26 @@ export function createPostingsRanker(db: Database.Database, vocabulary: (term: s
   function current(): (Loaded & NonNullable<typeof state>) | undefined {
     checkVersion();
     if (!state) {
-      const meta = statements.meta.get() as { watermark: number; built_at: string } | undefined;
+      const meta = statements.meta.get() as { generation: number; watermark: number; built_at: string } | undefined;
       if (!meta) {
         loaded = undefined;
-        state = { present: false, floor: 0, gone: new Set(), hasNewer: false, totals: { rows: 0, tokens: 0 } };
+        state = { present: false, floor: 0, gone: new Set(), totals: { rows: 0, tokens: 0 } };
         return undefined;
       }
-      if (!loaded || loaded.builtAt !== meta.built_at) {
+      if (!loaded || loaded.builtAt !== meta.built_at || loaded.generation !== meta.generation) {
         const blob = (statements.lengths.get() as { lengths: Buffer }).lengths;
         const lengths = new Uint32Array(blob.byteLength / 4);
         new Uint8Array(lengths.buffer).set(blob);
-        loaded = { builtAt: meta.built_at, watermark: meta.watermark, lengths };
-        accumulator = new Accumulator(meta.watermark + 1);
+        loaded = { builtAt: meta.built_at, generation: meta.generation, watermark: meta.watermark, lengths };
       }
+      // Room for every rowid a search can score: newer passages' too.
+      const size = Math.max(loaded.watermark, (statements.maxRowid.get() as number | null) ?? 0) + 1;
+      if (accumulator.size < size) accumulator = new Accumulator(Math.ceil(size * 1.25));
       const gone = new Set(statements.gone.all() as number[]);
       const totals = readTotals(db);
       const floor = gone.size === 0 ? loaded.watermark : coveredFloor(db, loaded.watermark);
-      state = {
-        present: true,
-        floor,
-        gone,
-        hasNewer: statements.newerExists.get(floor) !== undefined,
-        totals: { rows: totals.rows, tokens: tokenTotal(totals) },
-      };
+      // Too many passages added since the build to hold in memory: FTS5 ranks until a rebuild.
+      state = { present: newer.refresh(floor), floor, gone, totals: { rows: totals.rows, tokens: tokenTotal(totals) } };
     }
     return loaded && state.present ? { ...loaded, ...state } : undefined;
   }
@@ -302,8 +376,7 @@ export function createPostingsRanker(db: Database.Database, vocabulary: (term: s
     if (!index || index.gone.size > 0) return undefined;
     const cached = frequencies.get(term);
     if (cached !== undefined) return cached;
-    let n = (statements.df.get(term) as number | undefined) ?? 0;
-    if (index.hasNewer) n += statements.newerCount.get(quoteTerm(term), index.floor) as number;
+    const n = ((statements.df[index.generation]!.get(term) as number | undefined) ?? 0) + newer.frequency(term);
     if (frequencies.size >= 50_000) frequencies.clear();
     frequencies.set(term, n);
     return n;
@@ -316,33 +389,37 @@ export function createPostingsRanker(db: Database.Database, vocabulary: (term: s
     const { rows, tokens } = index.totals;
     const avgdl = rows > 0 ? tokens / rows : 0;
     const scores = accumulator;
-    const params = { wt: weights.title, ws: weights.section, wb: weights.body, wk: weights.terms, floor: index.floor };
-    const expression: string[] = [];
+    const params = { wt: weights.title, ws: weights.section, wb: weights.body, wk: weights.terms };
+    // Single terms, each phrase of the expression once (FTS5 scores a term written twice twice).
+    const singles: { term: string; idf: number }[] = [];
     try {
       for (const phrase of ftsPhrases(phrases)) {
         const match = phraseExpression(phrase);
-        expression.push(match);
         const terms = phrase.flatMap((token) => tokenizer(token));
         if (terms.length === 0) continue;
         if (terms.length > 1) {
           // Several tokens side by side need positions: FTS5 scores this phrase alone.
           for (const row of statements.phrase.iterate({ ...params, match }) as IterableIterator<{ rowid: number; score: number }>) {
-            if (!index.gone.has(row.rowid)) scores.add(row.rowid, row.score);
+            scores.add(row.rowid, row.score);
           }
           continue;
         }
         const term = terms[0]!;
-        const row = statements.term.get(term) as { df: number; data: Buffer } | undefined;
-        if (!row) continue;
         const hits = frequency(term) ?? vocabulary(term) ?? 0;
         let idf = Math.log((rows - hits + 0.5) / (hits + 0.5));
         if (idf <= 0) idf = 1e-6;
-        scores.addPostings(row.data, w, idf, { lengths: index.lengths, gone: index.gone, floor: index.floor, avgdl });
+        singles.push({ term, idf });
+        const row = statements.term[index.generation]!.get(term) as { df: number; data: Buffer } | undefined;
+        if (row) scores.addPostings(row.data, w, idf, { lengths: index.lengths, gone: index.gone, floor: index.floor, avgdl });
       }
-      const best = scores.top(limit);
-      if (!index.hasNewer || expression.length === 0) return best;
-      const newer = statements.newer.all({ ...params, match: expression.join(' OR '), limit }) as { rowid: number; score: number }[];
-      return mergeBest(best, newer, limit);
+      // Passages above the floor, from their in-memory counts.
+      for (const { term, idf } of newer.size > 0 ? singles : []) {
+        for (const [rowid, c, D] of newer.holding(term)) {
+          const f = w[0]! * c[0]! + w[1]! * c[1]! + w[2]! * c[2]! + w[3]! * c[3]!;
+          scores.add(rowid, bm25Term(idf, f, D, avgdl));
+        }
+      }
+      return scores.top(limit);
     } finally {
       scores.clear();
     }
@@ -362,12 +439,14 @@ export function createPostingsRanker(db: Database.Database, vocabulary: (term: s
  * per index build and cleared after each search by the list of rowids touched.
  */
 class Accumulator {
+  readonly size: number;
   readonly scores: Float64Array;
   private readonly seen: Uint8Array;
   private readonly touched: Int32Array;
   private count = 0;
 
   constructor(size: number) {
+    this.size = size;
     this.scores = new Float64Array(size);
     this.seen = new Uint8Array(size);
     this.touched = new Int32Array(size);
@@ -475,13 +554,6 @@ class Accumulator {
   }
 }
 
-function mergeBest(
-  a: readonly { rowid: number; score: number }[],
-  b: readonly { rowid: number; score: number }[],
-  limit: number,
-): { rowid: number; score: number }[] {
-  return [...a, ...b].sort((x, y) => y.score - x.score || x.rowid - y.rowid).slice(0, limit);
-}
 
 /**
  * FTS5's own tokenizer, run on one query token through a scratch FTS5 table in the connection's
@@ -509,4 +581,94 @@ function createTokenizer(db: Database.Database): (token: string) => string[] {
 
 function tokenTotal(totals: { fieldTokens: number[] }): number {
   return totals.fieldTokens.reduce((a, b) => a + b, 0);
+}
+
+/** One term's BM25 in one passage, as FTS5 computes it (fts5_aux.c): f weighted count, D tokens in all fields. */
+function bm25Term(idf: number, f: number, D: number, avgdl: number): number {
+  return (idf * (f * (K1 + 1))) / (f + K1 * (1 - B + (B * D) / (avgdl > 0 ? avgdl : 1)));
+}
+
+/**
+ * The passages above the postings index's floor (added since the build, or given a removed
+ * passage's rowid), held in memory as a small inverted index so that a search scores them as it
+ * scores covered ones: their four fields, as the writer gave them to FTS5, tokenized by FTS5's
+ * tokenizer in a scratch table of the connection's temp schema; token counts from FTS5's own
+ * record. Brought up to date when the library changes: passages not seen before are read, those
+ * gone (or whose rowid now holds another passage) are dropped.
+ */
+function createNewerPassages(db: Database.Database, limit: number) {
+  db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.postings_newer USING fts5(title, section, body, terms, tokenize='${FTS_TOKENIZE}')`);
+  db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.postings_newer_terms USING fts5vocab(temp, 'postings_newer', 'instance')`);
+  const live = db.prepare('SELECT rowid, id FROM passages WHERE rowid > ? LIMIT ?').raw();
+  const fields = db.prepare(
+    `SELECT p.rowid, s.title, p.section, p.text, ${TERMS_FIELD_SQL} AS terms, d.sz
+     FROM passages p JOIN sources s ON s.rid = p.source_rid JOIN passages_fts_docsize d ON d.id = p.rowid
+     WHERE p.rowid IN (SELECT value FROM json_each(?))`,
+  ).raw();
+  const put = db.prepare('INSERT INTO temp.postings_newer (rowid, title, section, body, terms) VALUES (?, ?, ?, ?, ?)');
+  const read = db.prepare('SELECT term, doc, col FROM temp.postings_newer_terms').raw();
+  const empty = db.prepare('DELETE FROM temp.postings_newer');
+
+  /** term → rowid → count in each field. */
+  const byTerm = new Map<string, Map<number, number[]>>();
+  const passages = new Map<number, { id: string; tokens: number; terms: string[] }>();
+  let floor = -1;
+
+  function drop(rowid: number): void {
+    for (const term of passages.get(rowid)?.terms ?? []) {
+      const rows = byTerm.get(term);
+      rows?.delete(rowid);
+      if (rows?.size === 0) byTerm.delete(term);
+    }
+    passages.delete(rowid);
+  }
+
+  /** Up to date with the library above `newFloor`; false when more than `limit` passages are there. */
+  function refresh(newFloor: number): boolean {
+    if (newFloor !== floor) {
+      byTerm.clear();
+      passages.clear();
+      floor = newFloor;
+    }
+    const current = live.all(floor, limit + 1) as [number, string][];
+    if (current.length > limit) {
+      byTerm.clear();
+      passages.clear();
+      floor = -1;
+      return false;
+    }
+    const now = new Map(current);
+    for (const [rowid, held] of passages) if (now.get(rowid) !== held.id) drop(rowid);
+    const missing = current.filter(([rowid]) => !passages.has(rowid)).map(([rowid]) => rowid);
+    if (missing.length === 0) return true;
+    for (const [rowid, title, section, body, terms, sz] of fields.all(JSON.stringify(missing)) as [number, string, string, string, string | null, Buffer][]) {
+      put.run(rowid, title, section, body, terms ?? '');
+      passages.set(rowid, { id: now.get(rowid)!, tokens: readVarints(sz).reduce((a, b) => a + b, 0), terms: [] });
+    }
+    for (const [term, doc, col] of read.iterate() as IterableIterator<[string, number, string]>) {
+      let rows = byTerm.get(term);
+      if (!rows) byTerm.set(term, (rows = new Map()));
+      let counts = rows.get(doc);
+      if (!counts) {
+        rows.set(doc, (counts = [0, 0, 0, 0]));
+        passages.get(doc)!.terms.push(term);
+      }
+      counts[FIELDS.indexOf(col as (typeof FIELDS)[number])]! += 1;
+    }
+    empty.run();
+    return true;
+  }
+
+  return {
+    refresh,
+    /** How many of them hold `term`. */
+    frequency: (term: string) => byTerm.get(term)?.size ?? 0,
+    /** Those holding `term`, with its count in each field and their token counts. */
+    *holding(term: string): Generator<[number, number[], number]> {
+      for (const [rowid, counts] of byTerm.get(term) ?? []) yield [rowid, counts, passages.get(rowid)?.tokens ?? 0];
+    },
+    get size() {
+      return passages.size;
+    },
+  };
 }

@@ -278,32 +278,46 @@ CREATE UNIQUE INDEX IF NOT EXISTS threads_touched ON threads(touched);
 /**
  * Schema 5: the postings index, an optional first stage for large libraries (postings.ts), built
  * by `citemed index` from FTS5's own index and never written during ingest.
- * - `postings`: per index term, how many passages hold it and their postings (rowid deltas and
- *   per-field counts, varint-encoded). A rowid table: the blobs of common terms are large.
- * - `postings_meta`: one row, written with the postings: the largest passage rowid covered (the
- *   watermark; passages above it are newer and ranked by FTS5) and each covered passage's token
- *   count, as FTS5's BM25 needs it.
- * - `postings_gone`: covered passages deleted since the build, filled by the trigger, so a search
- *   skips them. Nothing is recorded while no index is built (the trigger's WHEN is then NULL).
+ * - `postings_0`, `postings_1`: two generations of per-term postings (how many passages hold the
+ *   term, and their rowid deltas and per-field counts, varint-encoded). Searches read the one
+ *   `postings_meta.generation` names while a build fills the other; the build ends by switching
+ *   the number, so searches never see half an index. Rowid tables: common terms' blobs are large.
+ * - `postings_meta`: one row, written when a build ends: the generation, the largest passage rowid
+ *   covered (the watermark; passages above it are newer and ranked by FTS5) and each covered
+ *   passage's token count, as FTS5's BM25 needs it.
+ * - `postings_gone`: covered passages deleted since the build, filled by a trigger, so searches
+ *   skip them. Nothing is recorded while no index is built (the trigger's WHEN is then NULL).
+ * - `postings_build`: the build under way, if any (a token: a newer build takes over from an older
+ *   one, which then stops), and `postings_build_gone`, the passages deleted since it began, which
+ *   become `postings_gone` when it ends.
  */
 const SCHEMA_V5 = `
-CREATE TABLE IF NOT EXISTS postings (
-  term TEXT PRIMARY KEY,
-  df INTEGER NOT NULL,
-  data BLOB NOT NULL
-);
+CREATE TABLE IF NOT EXISTS postings_0 (term TEXT PRIMARY KEY, df INTEGER NOT NULL, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS postings_1 (term TEXT PRIMARY KEY, df INTEGER NOT NULL, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS postings_meta (
   id INTEGER PRIMARY KEY CHECK (id = 1),
+  generation INTEGER NOT NULL CHECK (generation IN (0, 1)),
   watermark INTEGER NOT NULL,
   passages INTEGER NOT NULL,
   built_at TEXT NOT NULL,
   lengths BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS postings_gone (rowid INTEGER PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS postings_build (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  token TEXT NOT NULL,
+  started_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS postings_build_gone (rowid INTEGER PRIMARY KEY);
 CREATE TRIGGER IF NOT EXISTS postings_gone_on_delete AFTER DELETE ON passages
 WHEN old.rowid <= (SELECT watermark FROM postings_meta WHERE id = 1)
 BEGIN
   INSERT OR IGNORE INTO postings_gone (rowid) VALUES (old.rowid);
+END;
+CREATE TRIGGER IF NOT EXISTS postings_build_gone_on_delete AFTER DELETE ON passages
+WHEN EXISTS (SELECT 1 FROM postings_build)
+BEGIN
+  INSERT OR IGNORE INTO postings_build_gone (rowid) VALUES (old.rowid);
 END;
 `;
 

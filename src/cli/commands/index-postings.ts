@@ -25,8 +25,9 @@ export function registerIndex(program: Command, io: Io): void {
         '',
         'Searches rank the same passages with or without it; with it, a search in a library of a',
         'million passages took 8–9 ms instead of 20–29 ms (docs/benchmarks.md). Ingest does not update it:',
-        'passages added later are still found (by the full-text index), deleted ones are skipped, and',
-        '`citemed stats` says how many there are. Run it again after a large ingest.',
+        'deleted passages are skipped, and passages added later are held in memory by each searching',
+        'process, up to 50,000 (past that, the full-text index ranks alone). `citemed stats` says how',
+        'many there are; run it again after a large ingest.',
         'The build reads the whole full-text index (about 2.5 minutes per million passages) and holds',
         "the library's write lock meanwhile: searches go on; an ingest started meanwhile waits",
         'store.busyTimeoutMs, then stops with a "locked" error (nothing lost: run it again).',
@@ -71,7 +72,7 @@ export function presentBuild(build: PostingsBuild, inUse: boolean): string {
   return [
     `Built the postings index in ${formatDurationMs(build.elapsedMs)}: ${formatCount(build.passages)} passages, ${formatCount(build.terms)} terms, ${formatBytes(build.bytes)}.`,
     inUse
-      ? 'Searches now rank from it; passages ingested later are found by the full-text index until you run `citemed index` again.'
+      ? 'Searches now rank from it. Run it again after large ingests (`citemed stats` tells how much was added since).'
       : 'store.usePostings is false, so searches do not use it: set it to true (or unset it) to.',
   ].join('\n');
 }
@@ -80,9 +81,12 @@ export function presentBuild(build: PostingsBuild, inUse: boolean): string {
 export function presentPostingsState(state: PostingsState | undefined): string {
   if (!state) return 'Postings index: none (`citemed index` builds one; it speeds up searches in large libraries)';
   const since: string[] = [];
-  if (state.newer > 0) since.push(`${formatCount(state.newer)} passages added since, found by the full-text index`);
-  if (state.removed > 0) since.push(`${formatCount(state.removed)} removed since, skipped`);
+  if (state.newer > 0) since.push(`${formatCount(state.newer)} passages added since`);
+  if (state.removed > 0) since.push(`${formatCount(state.removed)} removed since`);
   const head = `Postings index: ${formatCount(state.passages)} passages, built ${state.builtAt}`;
+  if (state.newer > state.newerLimit) {
+    return `${head}; not in use: ${since.join(', ')}, more than the ${formatCount(state.newerLimit)} searches hold. Run \`citemed index\`.`;
+  }
   return since.length > 0 ? `${head}; ${since.join('; ')}` : head;
 }
 
@@ -102,6 +106,6 @@ export async function postingsAdvice(store: Store): Promise<string | undefined> 
       : undefined;
   }
   const changed = state.newer + state.removed;
-  if (changed <= STALE_SHARE * state.passages) return undefined;
-  return `citemed: ${formatCount(state.newer)} passages added and ${formatCount(state.removed)} removed since the postings index was built: run \`citemed index\` to bring it up to date (searches stay correct meanwhile)`;
+  if (changed <= STALE_SHARE * state.passages && state.newer <= state.newerLimit / 2) return undefined;
+  return `citemed: ${formatCount(state.newer)} passages added and ${formatCount(state.removed)} removed since the postings index was built: run \`citemed index\` to bring it up to date (searches stay correct meanwhile${state.newer > state.newerLimit ? ', but do not use it until then' : ''})`;
 }
