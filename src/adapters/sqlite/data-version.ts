@@ -6,9 +6,12 @@ import type Database from 'better-sqlite3';
  * writes do not change it; their caches are dropped where the writes are made.
  */
 export function dataVersionCheck(db: Database.Database, onChange: () => void): () => void {
+  // Prepared once: db.pragma() prepares the statement again on every call, and a search checks
+  // several times (in a profile of 600 searches at 1M passages, 193 ms went to pragma()).
+  const read = db.prepare('PRAGMA data_version').pluck();
   let version: unknown;
   return () => {
-    const now = db.pragma('data_version', { simple: true });
+    const now = read.get();
     if (now !== version) onChange();
     version = now;
   };
