@@ -161,7 +161,7 @@ export function createCountProgress(
   }
   const bar = new cliProgress.SingleBar(
     {
-      format: ` {bar} {percentage}% | {value}/{total} ${options.unit} | {rate} | ETA {etaText}`,
+      format: ` {bar} {percentage}% | {doneText}/{totalText} ${options.unit} | {rate} | ETA {etaText}`,
       barsize: 24,
       hideCursor: true,
       clearOnComplete: true,
@@ -172,7 +172,7 @@ export function createCountProgress(
   let started = false;
   return {
     update(p) {
-      const payload = { rate: formatRate(p.done, p.elapsedMs, options.unit), etaText: eta(p) };
+      const payload = { rate: formatRate(p.done, p.elapsedMs, options.unit), etaText: eta(p), doneText: formatCount(p.done), totalText: formatCount(p.total) };
       if (!started) {
         bar.start(Math.max(p.total, 1), p.done, payload);
         started = true;

@@ -38,6 +38,19 @@ export function quoteTerm(term: string): string {
   return `"${term.replace(/"/g, '""')}"`;
 }
 
+/** The fields of `passages_fts`, in FTS5's column order (fts5vocab names them). */
+export const FTS_FIELDS = ['title', 'section', 'body', 'terms'] as const;
+
+/** The column number of a field name as fts5vocab gives it. */
+export function fieldIndex(name: string): number {
+  return FTS_FIELDS.indexOf(name as (typeof FTS_FIELDS)[number]);
+}
+
+/** Tokens over all fields in FTS5's totals record. */
+export function totalTokens(totals: { fieldTokens: readonly number[] }): number {
+  return totals.fieldTokens.reduce((a, b) => a + b, 0);
+}
+
 /** FTS5's totals record ("averages"): row count, then tokens per field. One small read. */
 export function readTotals(db: Database.Database): { rows: number; fieldTokens: number[] } {
   const row = db.prepare('SELECT block FROM passages_fts_data WHERE id = 1').get() as { block: Buffer } | undefined;

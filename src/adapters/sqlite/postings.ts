@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import Database from 'better-sqlite3';
-import { CitemedError } from '../../domain/errors.js';
-import type { FieldWeights, PostingsBuild, PostingsBuildProgress, PostingsState } from '../../ports/store.js';
+import type Database from 'better-sqlite3';
+import type { FieldWeights } from '../../ports/store.js';
 import { dataVersionCheck } from './data-version.js';
-import { ftsPhrases, phraseExpression, readTotals, readVarints, TERMS_FIELD_SQL } from './fts.js';
+import { ftsPhrases, phraseExpression, readTotals, totalTokens } from './fts.js';
+import { postingsTable } from './postings-build.js';
+import { createNewerPassages, NEWER_LIMIT } from './postings-newer.js';
 import { FTS_TOKENIZE } from './schema.js';
 
 /**
@@ -14,6 +14,9 @@ import { FTS_TOKENIZE } from './schema.js';
  * about 1.1 µs per passage on top of walking its postings; at 1M passages that was 11 of a
  * search's 19 ms. Here each term's postings are one blob (rowid deltas and per-field counts, as
  * varints) and BM25 is summed over them in typed arrays.
+ *
+ * This module ranks; postings-build.ts builds, drops and describes the index, and
+ * postings-newer.ts holds the passages added since the build.
  *
  * - **Built, not maintained.** `citemed index` builds it from FTS5's own index (fts5vocab's
  *   'instance' table and the per-row token counts), so its terms are exactly FTS5's. Ingest
@@ -35,167 +38,8 @@ import { FTS_TOKENIZE } from './schema.js';
  *   passages above the floor.
  */
 
-/** Most passages above the floor that are kept in memory; with more, FTS5 ranks alone until a rebuild. */
-export const NEWER_LIMIT = 50_000;
-
 const K1 = 1.2;
 const B = 0.75;
-const FIELDS = ['title', 'section', 'body', 'terms'] as const;
-
-/** How often (in token occurrences read) the build reports progress. */
-const PROGRESS_EVERY = 1_000_000;
-/** Postings written per write transaction during a build; other writers get the lock between them. */
-const BATCH_BYTES = 8 << 20;
-/** Rows deleted per write transaction when a generation is cleared. */
-const CLEAR_ROWS = 2_000;
-
-const table = (generation: number) => `postings_${generation === 1 ? 1 : 0}`;
-
-/**
- * Builds (or rebuilds) the postings index of the library `db` opened at `file`, without holding
- * the library's write lock for long: ingests, publishing and sign-ins in other processes go on.
- *
- * - FTS5's index is read on a second, read-only connection in one read transaction: a snapshot
- *   of the library at one moment, however long the read takes.
- * - The postings go into the generation searches are not reading, in write transactions of a few
- *   MB each. Before each, the build checks it still owns `postings_build`: a newer build takes
- *   over, and this one stops with an error saying so.
- * - Passages deleted while it runs are noted by a trigger from before the snapshot on, so those
- *   the snapshot saw are skipped from the start.
- * - One short transaction then switches searches to the new generation; the old one is cleared
- *   afterwards, a batch at a time. Interrupted anywhere, the index in service stays as it was,
- *   and the next build clears what was left.
- *
- * Synchronous, as better-sqlite3 is: the calling process does nothing else meanwhile.
- */
-export function buildPostings(db: Database.Database, file: string, onProgress?: (progress: PostingsBuildProgress) => void): PostingsBuild {
-  if (file === ':memory:') {
-    throw new CitemedError('usage', 'an in-memory library has no postings index', { hint: 'use a library file (--db)' });
-  }
-  const started = performance.now();
-  const token = randomUUID();
-  db.transaction(() => {
-    db.prepare('INSERT OR REPLACE INTO postings_build (id, token, started_at) VALUES (1, ?, ?)').run(token, new Date().toISOString());
-    db.prepare('DELETE FROM postings_build_gone').run();
-  }).immediate();
-  const owned = db.prepare('SELECT token FROM postings_build WHERE id = 1').pluck();
-  const ensureOwner = (): true => {
-    if (owned.get() !== token) {
-      throw new CitemedError('conflict', 'the postings index build was taken over by another `citemed index` (or stopped by `citemed index --drop`)', {
-        hint: 'the index in service was not changed by this build',
-      });
-    }
-    return true;
-  };
-  const active = db.prepare('SELECT generation FROM postings_meta WHERE id = 1').pluck().get() as number | undefined;
-  const generation = active === undefined ? 0 : 1 - active;
-  clearTable(db, table(generation), ensureOwner);
-
-  const insert = db.prepare(`INSERT INTO ${table(generation)} (term, df, data) VALUES (?, ?, ?)`);
-  const writeBatch = db.transaction((rows: [string, number, Buffer][]) => {
-    ensureOwner();
-    for (const row of rows) insert.run(...row);
-  });
-  let terms = 0;
-  let bytes = 0;
-  let covered = 0;
-  const reader = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    reader.exec('BEGIN');
-    const lengths = readLengths(reader);
-    const watermark = lengths.length - 1;
-    for (let rowid = 1; rowid <= watermark; rowid++) if (lengths.live[rowid] === 1) covered++;
-    const total = tokenTotal(readTotals(reader));
-    reader.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.postings_instances USING fts5vocab(main, 'passages_fts', 'instance')`);
-    const rows = reader.prepare('SELECT term, doc, col FROM temp.postings_instances').raw().iterate() as IterableIterator<[string, number, string]>;
-    const encoder = new PostingsEncoder();
-    let pending: [string, number, Buffer][] = [];
-    let pendingBytes = 0;
-    let term: string | undefined;
-    let done = 0;
-    const endTerm = () => {
-      if (term === undefined || encoder.df === 0) return;
-      const data = encoder.finish();
-      pending.push([term, encoder.df, data]);
-      pendingBytes += data.length;
-      terms++;
-      bytes += data.length;
-      if (pendingBytes >= BATCH_BYTES) {
-        writeBatch(pending);
-        pending = [];
-        pendingBytes = 0;
-      }
-    };
-    for (const [t, doc, col] of rows) {
-      if (++done % PROGRESS_EVERY === 0) onProgress?.({ done, total, terms });
-      if (t !== term) {
-        endTerm();
-        term = t;
-        encoder.reset();
-      }
-      if (lengths.live[doc] !== 1) continue; // deleted, but still in a segment FTS5 has not merged
-      encoder.add(doc, FIELDS.indexOf(col as (typeof FIELDS)[number]));
-    }
-    endTerm();
-    writeBatch(pending);
-    onProgress?.({ done, total, terms });
-    reader.exec('COMMIT');
-
-    db.transaction(() => {
-      ensureOwner();
-      db.prepare('INSERT OR REPLACE INTO postings_meta (id, generation, watermark, passages, built_at, lengths) VALUES (1, ?, ?, ?, ?, ?)').run(
-        generation,
-        watermark,
-        covered,
-        new Date().toISOString(),
-        Buffer.from(lengths.tokens.buffer, lengths.tokens.byteOffset, lengths.tokens.byteLength),
-      );
-      db.exec('DELETE FROM postings_gone');
-      db.prepare('INSERT INTO postings_gone (rowid) SELECT rowid FROM postings_build_gone WHERE rowid <= ?').run(watermark);
-      db.exec('DELETE FROM postings_build; DELETE FROM postings_build_gone;');
-    }).immediate();
-  } finally {
-    reader.close();
-  }
-  clearTable(db, table(1 - generation), noBuild(db));
-  const state = readPostingsState(db);
-  if (!state) throw new Error('the postings index was built but its state row is missing');
-  return { ...state, terms, bytes, elapsedMs: performance.now() - started };
-}
-
-/**
- * Deletes every row of a postings generation, a batch per write transaction, while `mayGoOn`
- * (checked in each) says so.
- */
-function clearTable(db: Database.Database, name: string, mayGoOn: () => boolean): void {
-  const clear = db.prepare(`DELETE FROM ${name} WHERE rowid IN (SELECT rowid FROM ${name} LIMIT ${CLEAR_ROWS})`);
-  const batch = db.transaction(() => (mayGoOn() ? clear.run().changes : 0));
-  while (batch.immediate() > 0);
-}
-
-/** True while no build is under way: one that started since clears its generation itself. */
-function noBuild(db: Database.Database): () => boolean {
-  const building = db.prepare('SELECT 1 FROM postings_build WHERE id = 1');
-  return () => building.get() === undefined;
-}
-
-/** Removes the postings index (and stops a build under way); searches use FTS5 alone again. */
-export function dropPostings(db: Database.Database): void {
-  db.transaction(() => db.exec('DELETE FROM postings_meta; DELETE FROM postings_gone; DELETE FROM postings_build; DELETE FROM postings_build_gone;')).immediate();
-  clearTable(db, table(0), noBuild(db));
-  clearTable(db, table(1), noBuild(db));
-}
-
-export function readPostingsState(db: Database.Database): PostingsState | undefined {
-  const meta = db.prepare('SELECT watermark, passages, built_at FROM postings_meta WHERE id = 1').get() as
-    | { watermark: number; passages: number; built_at: string }
-    | undefined;
-  if (!meta) return undefined;
-  const newer = (db.prepare('SELECT count(*) AS n FROM passages WHERE rowid > ?').get(meta.watermark) as { n: number }).n;
-  const removed = (db.prepare('SELECT count(*) AS n FROM postings_gone').get() as { n: number }).n;
-  const reused = db.prepare('SELECT count(*) FROM passages WHERE rowid IN (SELECT rowid FROM postings_gone)').pluck().get() as number;
-  return { builtAt: meta.built_at, passages: meta.passages, newer: newer + reused, removed, newerLimit: NEWER_LIMIT };
-}
 
 /**
  * The largest rowid the postings may score: the watermark, or below the lowest covered rowid that
@@ -204,83 +48,6 @@ export function readPostingsState(db: Database.Database): PostingsState | undefi
 function coveredFloor(db: Database.Database, watermark: number): number {
   const reused = db.prepare('SELECT min(rowid) FROM passages WHERE rowid IN (SELECT rowid FROM postings_gone)').pluck().get() as number | null;
   return reused === null ? watermark : Math.min(watermark, reused - 1);
-}
-
-/** Each FTS5 row's token count over all fields, by rowid; `live` marks the rows FTS5 holds. */
-function readLengths(reader: Database.Database): { tokens: Uint32Array; live: Uint8Array; length: number } {
-  const max = (reader.prepare('SELECT max(id) AS m FROM passages_fts_docsize').get() as { m: number | null }).m ?? 0;
-  const tokens = new Uint32Array(max + 1);
-  const live = new Uint8Array(max + 1);
-  for (const [id, sz] of reader.prepare('SELECT id, sz FROM passages_fts_docsize').raw().iterate() as IterableIterator<[number, Buffer]>) {
-    let sum = 0;
-    for (const n of readVarints(sz)) sum += n;
-    tokens[id] = sum;
-    live[id] = 1;
-  }
-  return { tokens, live, length: max + 1 };
-}
-
-/**
- * One term's postings as bytes: per passage, the rowid's difference from the previous one, a
- * bit mask of the fields holding the term, and the count in each of those fields, all varints.
- */
-class PostingsEncoder {
-  private bytes = new Uint8Array(1 << 16);
-  private size = 0;
-  private lastDoc = 0;
-  private doc = -1;
-  private counts = [0, 0, 0, 0];
-  df = 0;
-
-  reset(): void {
-    this.size = 0;
-    this.lastDoc = 0;
-    this.doc = -1;
-    this.counts.fill(0);
-    this.df = 0;
-  }
-
-  add(doc: number, field: number): void {
-    if (doc !== this.doc) {
-      this.endDoc();
-      this.doc = doc;
-      this.df++;
-    }
-    if (field >= 0) this.counts[field]! += 1;
-  }
-
-  finish(): Buffer {
-    this.endDoc();
-    this.doc = -1;
-    return Buffer.from(this.bytes.subarray(0, this.size));
-  }
-
-  private endDoc(): void {
-    if (this.doc < 0) return;
-    this.varint(this.doc - this.lastDoc);
-    this.lastDoc = this.doc;
-    let mask = 0;
-    for (let f = 0; f < 4; f++) if (this.counts[f]! > 0) mask |= 1 << f;
-    this.varint(mask);
-    for (let f = 0; f < 4; f++) {
-      if (this.counts[f]! > 0) this.varint(this.counts[f]!);
-      this.counts[f] = 0;
-    }
-  }
-
-  private varint(value: number): void {
-    if (this.size + 10 > this.bytes.length) {
-      const grown = new Uint8Array(this.bytes.length * 2);
-      grown.set(this.bytes.subarray(0, this.size));
-      this.bytes = grown;
-    }
-    let v = value;
-    while (v >= 0x80) {
-      this.bytes[this.size++] = (v & 0x7f) | 0x80;
-      v = Math.floor(v / 128);
-    }
-    this.bytes[this.size++] = v;
-  }
 }
 
 interface Loaded {
@@ -317,8 +84,8 @@ export function createPostingsRanker(
   const statements = {
     meta: db.prepare('SELECT generation, watermark, built_at FROM postings_meta WHERE id = 1'),
     lengths: db.prepare('SELECT lengths FROM postings_meta WHERE id = 1'),
-    term: [0, 1].map((g) => db.prepare(`SELECT df, data FROM ${table(g)} WHERE term = ?`)),
-    df: [0, 1].map((g) => db.prepare(`SELECT df FROM ${table(g)} WHERE term = ?`).pluck()),
+    term: [0, 1].map((g) => db.prepare(`SELECT df, data FROM ${postingsTable(g)} WHERE term = ?`)),
+    df: [0, 1].map((g) => db.prepare(`SELECT df FROM ${postingsTable(g)} WHERE term = ?`).pluck()),
     gone: db.prepare('SELECT rowid FROM postings_gone').pluck(),
     maxRowid: db.prepare('SELECT max(rowid) FROM passages').pluck(),
     // Every live passage, covered or not: FTS5's own index is always current.
@@ -365,7 +132,7 @@ export function createPostingsRanker(
       const totals = readTotals(db);
       const floor = gone.size === 0 ? loaded.watermark : coveredFloor(db, loaded.watermark);
       // Too many passages added since the build to hold in memory: FTS5 ranks until a rebuild.
-      state = { present: newer.refresh(floor), floor, gone, totals: { rows: totals.rows, tokens: tokenTotal(totals) } };
+      state = { present: newer.refresh(floor), floor, gone, totals: { rows: totals.rows, tokens: totalTokens(totals) } };
     }
     return loaded && state.present ? { ...loaded, ...state } : undefined;
   }
@@ -579,96 +346,7 @@ function createTokenizer(db: Database.Database): (token: string) => string[] {
   };
 }
 
-function tokenTotal(totals: { fieldTokens: number[] }): number {
-  return totals.fieldTokens.reduce((a, b) => a + b, 0);
-}
-
 /** One term's BM25 in one passage, as FTS5 computes it (fts5_aux.c): f weighted count, D tokens in all fields. */
 function bm25Term(idf: number, f: number, D: number, avgdl: number): number {
   return (idf * (f * (K1 + 1))) / (f + K1 * (1 - B + (B * D) / (avgdl > 0 ? avgdl : 1)));
-}
-
-/**
- * The passages above the postings index's floor (added since the build, or given a removed
- * passage's rowid), held in memory as a small inverted index so that a search scores them as it
- * scores covered ones: their four fields, as the writer gave them to FTS5, tokenized by FTS5's
- * tokenizer in a scratch table of the connection's temp schema; token counts from FTS5's own
- * record. Brought up to date when the library changes: passages not seen before are read, those
- * gone (or whose rowid now holds another passage) are dropped.
- */
-function createNewerPassages(db: Database.Database, limit: number) {
-  db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.postings_newer USING fts5(title, section, body, terms, tokenize='${FTS_TOKENIZE}')`);
-  db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.postings_newer_terms USING fts5vocab(temp, 'postings_newer', 'instance')`);
-  const live = db.prepare('SELECT rowid, id FROM passages WHERE rowid > ? LIMIT ?').raw();
-  const fields = db.prepare(
-    `SELECT p.rowid, s.title, p.section, p.text, ${TERMS_FIELD_SQL} AS terms, d.sz
-     FROM passages p JOIN sources s ON s.rid = p.source_rid JOIN passages_fts_docsize d ON d.id = p.rowid
-     WHERE p.rowid IN (SELECT value FROM json_each(?))`,
-  ).raw();
-  const put = db.prepare('INSERT INTO temp.postings_newer (rowid, title, section, body, terms) VALUES (?, ?, ?, ?, ?)');
-  const read = db.prepare('SELECT term, doc, col FROM temp.postings_newer_terms').raw();
-  const empty = db.prepare('DELETE FROM temp.postings_newer');
-
-  /** term → rowid → count in each field. */
-  const byTerm = new Map<string, Map<number, number[]>>();
-  const passages = new Map<number, { id: string; tokens: number; terms: string[] }>();
-  let floor = -1;
-
-  function drop(rowid: number): void {
-    for (const term of passages.get(rowid)?.terms ?? []) {
-      const rows = byTerm.get(term);
-      rows?.delete(rowid);
-      if (rows?.size === 0) byTerm.delete(term);
-    }
-    passages.delete(rowid);
-  }
-
-  /** Up to date with the library above `newFloor`; false when more than `limit` passages are there. */
-  function refresh(newFloor: number): boolean {
-    if (newFloor !== floor) {
-      byTerm.clear();
-      passages.clear();
-      floor = newFloor;
-    }
-    const current = live.all(floor, limit + 1) as [number, string][];
-    if (current.length > limit) {
-      byTerm.clear();
-      passages.clear();
-      floor = -1;
-      return false;
-    }
-    const now = new Map(current);
-    for (const [rowid, held] of passages) if (now.get(rowid) !== held.id) drop(rowid);
-    const missing = current.filter(([rowid]) => !passages.has(rowid)).map(([rowid]) => rowid);
-    if (missing.length === 0) return true;
-    for (const [rowid, title, section, body, terms, sz] of fields.all(JSON.stringify(missing)) as [number, string, string, string, string | null, Buffer][]) {
-      put.run(rowid, title, section, body, terms ?? '');
-      passages.set(rowid, { id: now.get(rowid)!, tokens: readVarints(sz).reduce((a, b) => a + b, 0), terms: [] });
-    }
-    for (const [term, doc, col] of read.iterate() as IterableIterator<[string, number, string]>) {
-      let rows = byTerm.get(term);
-      if (!rows) byTerm.set(term, (rows = new Map()));
-      let counts = rows.get(doc);
-      if (!counts) {
-        rows.set(doc, (counts = [0, 0, 0, 0]));
-        passages.get(doc)!.terms.push(term);
-      }
-      counts[FIELDS.indexOf(col as (typeof FIELDS)[number])]! += 1;
-    }
-    empty.run();
-    return true;
-  }
-
-  return {
-    refresh,
-    /** How many of them hold `term`. */
-    frequency: (term: string) => byTerm.get(term)?.size ?? 0,
-    /** Those holding `term`, with its count in each field and their token counts. */
-    *holding(term: string): Generator<[number, number[], number]> {
-      for (const [rowid, counts] of byTerm.get(term) ?? []) yield [rowid, counts, passages.get(rowid)?.tokens ?? 0];
-    },
-    get size() {
-      return passages.size;
-    },
-  };
 }

@@ -22,7 +22,7 @@ import type { ThreadStore } from '../../ports/threads.js';
 import type { ThreadTableOptions } from '../threads/rows.js';
 import { createSqliteEditorial } from './editorial.js';
 import { guard } from './errors.js';
-import { buildPostings, dropPostings, readPostingsState } from './postings.js';
+import { buildPostings, dropPostings, readPostingsState } from './postings-build.js';
 import { prepareSchema } from './schema.js';
 import { createSearch } from './search.js';
 import { createSqliteThreads } from './threads.js';
