@@ -84,3 +84,20 @@ export function readVarints(buffer: Uint8Array): number[] {
 export const TERMS_FIELD_SQL = `(SELECT group_concat(v, '; ') FROM (
   SELECT json_extract(m.value, '$.descriptor') AS v FROM json_each(s.data, '$.mesh') m
   UNION ALL SELECT k.value FROM json_each(s.data, '$.keywords') k))`;
+
+/**
+ * How many times a phrase occurs in each field of a passage, from its terms' token offsets (one
+ * list per field for each term, in phrase order): the offsets where term 0 starts a run with
+ * term i at that offset + i. FTS5 counts each such run.
+ */
+export function runsPerField(offsets: readonly (readonly (readonly number[])[])[]): number[] {
+  const counts = [0, 0, 0, 0];
+  for (let field = 0; field < 4; field++) {
+    for (const start of offsets[0]![field]!) {
+      let run = true;
+      for (let i = 1; i < offsets.length && run; i++) run = offsets[i]![field]!.includes(start + i);
+      if (run) counts[field]!++;
+    }
+  }
+  return counts;
+}

@@ -60,8 +60,8 @@ export function buildPostings(db: Database.Database, file: string, onProgress?: 
   const generation = active === undefined ? 0 : 1 - active;
   clearTable(db, postingsTable(generation), ensureOwner);
 
-  const insert = db.prepare(`INSERT INTO ${postingsTable(generation)} (term, df, data) VALUES (?, ?, ?)`);
-  const writeBatch = db.transaction((rows: [string, number, Buffer][]) => {
+  const insert = db.prepare(`INSERT INTO ${postingsTable(generation)} (term, df, data, positions) VALUES (?, ?, ?, ?)`);
+  const writeBatch = db.transaction((rows: [string, number, Buffer, Buffer][]) => {
     ensureOwner();
     for (const row of rows) insert.run(...row);
   });
@@ -76,26 +76,28 @@ export function buildPostings(db: Database.Database, file: string, onProgress?: 
     for (let rowid = 1; rowid <= watermark; rowid++) if (lengths.live[rowid] === 1) covered++;
     const total = totalTokens(readTotals(reader));
     reader.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.postings_instances USING fts5vocab(main, 'passages_fts', 'instance')`);
-    const rows = reader.prepare('SELECT term, doc, col FROM temp.postings_instances').raw().iterate() as IterableIterator<[string, number, string]>;
+    const rows = reader.prepare('SELECT term, doc, col, "offset" FROM temp.postings_instances').raw().iterate() as IterableIterator<
+      [string, number, string, number]
+    >;
     const encoder = new PostingsEncoder();
-    let pending: [string, number, Buffer][] = [];
+    let pending: [string, number, Buffer, Buffer][] = [];
     let pendingBytes = 0;
     let term: string | undefined;
     let done = 0;
     const endTerm = () => {
       if (term === undefined || encoder.df === 0) return;
-      const data = encoder.finish();
-      pending.push([term, encoder.df, data]);
-      pendingBytes += data.length;
+      const { data, positions } = encoder.finish();
+      pending.push([term, encoder.df, data, positions]);
+      pendingBytes += data.length + positions.length;
       terms++;
-      bytes += data.length;
+      bytes += data.length + positions.length;
       if (pendingBytes >= BATCH_BYTES) {
         writeBatch(pending);
         pending = [];
         pendingBytes = 0;
       }
     };
-    for (const [t, doc, col] of rows) {
+    for (const [t, doc, col, offset] of rows) {
       if (++done % PROGRESS_EVERY === 0) onProgress?.({ done, total, terms });
       if (t !== term) {
         endTerm();
@@ -103,7 +105,7 @@ export function buildPostings(db: Database.Database, file: string, onProgress?: 
         encoder.reset();
       }
       if (lengths.live[doc] !== 1) continue; // deleted, but still in a segment FTS5 has not merged
-      encoder.add(doc, fieldIndex(col));
+      encoder.add(doc, fieldIndex(col), offset);
     }
     endTerm();
     writeBatch(pending);
@@ -181,54 +183,79 @@ function readLengths(reader: Database.Database): { tokens: Uint32Array; live: Ui
 }
 
 /**
- * One term's postings as bytes: per passage, the rowid's difference from the previous one, a
- * bit mask of the fields holding the term, and the count in each of those fields, all varints.
+ * One term's postings as bytes, two blobs:
+ * - `data`: per passage, the rowid's difference from the previous one, a bit mask of the fields
+ *   holding the term, and the count in each of those fields;
+ * - `positions`: per passage in the same order, per field of the mask, the term's token offsets
+ *   in that field, each as its difference from the one before (for phrases).
+ * All unsigned LEB128 varints.
  */
 class PostingsEncoder {
-  private bytes = new Uint8Array(1 << 16);
-  private size = 0;
+  private readonly data = new ByteWriter();
+  private readonly positions = new ByteWriter();
   private lastDoc = 0;
   private doc = -1;
-  private counts = [0, 0, 0, 0];
+  private readonly offsets: number[][] = [[], [], [], []];
   df = 0;
 
   reset(): void {
-    this.size = 0;
+    this.data.clear();
+    this.positions.clear();
     this.lastDoc = 0;
     this.doc = -1;
-    this.counts.fill(0);
+    for (const list of this.offsets) list.length = 0;
     this.df = 0;
   }
 
-  add(doc: number, field: number): void {
+  add(doc: number, field: number, offset: number): void {
     if (doc !== this.doc) {
       this.endDoc();
       this.doc = doc;
       this.df++;
     }
-    if (field >= 0) this.counts[field]! += 1;
+    if (field >= 0) this.offsets[field]!.push(offset);
   }
 
-  finish(): Buffer {
+  finish(): { data: Buffer; positions: Buffer } {
     this.endDoc();
     this.doc = -1;
-    return Buffer.from(this.bytes.subarray(0, this.size));
+    return { data: this.data.take(), positions: this.positions.take() };
   }
 
   private endDoc(): void {
     if (this.doc < 0) return;
-    this.varint(this.doc - this.lastDoc);
+    this.data.varint(this.doc - this.lastDoc);
     this.lastDoc = this.doc;
     let mask = 0;
-    for (let f = 0; f < 4; f++) if (this.counts[f]! > 0) mask |= 1 << f;
-    this.varint(mask);
-    for (let f = 0; f < 4; f++) {
-      if (this.counts[f]! > 0) this.varint(this.counts[f]!);
-      this.counts[f] = 0;
+    for (let f = 0; f < 4; f++) if (this.offsets[f]!.length > 0) mask |= 1 << f;
+    this.data.varint(mask);
+    for (const list of this.offsets) {
+      if (list.length === 0) continue;
+      this.data.varint(list.length);
+      let previous = 0;
+      for (const offset of list) {
+        this.positions.varint(offset - previous);
+        previous = offset;
+      }
+      list.length = 0;
     }
   }
+}
 
-  private varint(value: number): void {
+/** A growing byte buffer of varints. */
+class ByteWriter {
+  private bytes = new Uint8Array(1 << 16);
+  private size = 0;
+
+  clear(): void {
+    this.size = 0;
+  }
+
+  take(): Buffer {
+    return Buffer.from(this.bytes.subarray(0, this.size));
+  }
+
+  varint(value: number): void {
     if (this.size + 10 > this.bytes.length) {
       const grown = new Uint8Array(this.bytes.length * 2);
       grown.set(this.bytes.subarray(0, this.size));

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { fieldIndex, readVarints, TERMS_FIELD_SQL } from './fts.js';
+import { fieldIndex, readVarints, runsPerField, TERMS_FIELD_SQL } from './fts.js';
 import { FTS_TOKENIZE } from './schema.js';
 
 /** Most passages above the floor that are kept in memory; with more, FTS5 ranks alone until a rebuild. */
@@ -23,11 +23,11 @@ export function createNewerPassages(db: Database.Database, limit: number) {
      WHERE p.rowid IN (SELECT value FROM json_each(?))`,
   ).raw();
   const put = db.prepare('INSERT INTO temp.postings_newer (rowid, title, section, body, terms) VALUES (?, ?, ?, ?, ?)');
-  const read = db.prepare('SELECT term, doc, col FROM temp.postings_newer_terms').raw();
+  const read = db.prepare('SELECT term, doc, col, "offset" FROM temp.postings_newer_terms').raw();
   const empty = db.prepare('DELETE FROM temp.postings_newer');
 
-  /** term → rowid → count in each field. */
-  const byTerm = new Map<string, Map<number, number[]>>();
+  /** term → rowid → its offsets in each field. */
+  const byTerm = new Map<string, Map<number, number[][]>>();
   const passages = new Map<number, { id: string; tokens: number; terms: string[] }>();
   let floor = -1;
 
@@ -62,15 +62,15 @@ export function createNewerPassages(db: Database.Database, limit: number) {
       put.run(rowid, title, section, body, terms ?? '');
       passages.set(rowid, { id: now.get(rowid)!, tokens: readVarints(sz).reduce((a, b) => a + b, 0), terms: [] });
     }
-    for (const [term, doc, col] of read.iterate() as IterableIterator<[string, number, string]>) {
+    for (const [term, doc, col, offset] of read.iterate() as IterableIterator<[string, number, string, number]>) {
       let rows = byTerm.get(term);
       if (!rows) byTerm.set(term, (rows = new Map()));
-      let counts = rows.get(doc);
-      if (!counts) {
-        rows.set(doc, (counts = [0, 0, 0, 0]));
+      let offsets = rows.get(doc);
+      if (!offsets) {
+        rows.set(doc, (offsets = [[], [], [], []]));
         passages.get(doc)!.terms.push(term);
       }
-      counts[fieldIndex(col)]! += 1;
+      offsets[fieldIndex(col)]!.push(offset);
     }
     empty.run();
     return true;
@@ -82,7 +82,20 @@ export function createNewerPassages(db: Database.Database, limit: number) {
     frequency: (term: string) => byTerm.get(term)?.size ?? 0,
     /** Those holding `term`, with its count in each field and their token counts. */
     *holding(term: string): Generator<[number, number[], number]> {
-      for (const [rowid, counts] of byTerm.get(term) ?? []) yield [rowid, counts, passages.get(rowid)?.tokens ?? 0];
+      for (const [rowid, offsets] of byTerm.get(term) ?? []) yield [rowid, offsets.map((list) => list.length), passages.get(rowid)?.tokens ?? 0];
+    },
+    /** Those holding the terms side by side in one field, with the count per field and their token counts. */
+    phraseMatches(terms: readonly string[]): [number, number[], number][] {
+      const lists = terms.map((term) => byTerm.get(term));
+      if (lists.some((list) => list === undefined)) return [];
+      const out: [number, number[], number][] = [];
+      for (const [rowid, first] of lists[0]!) {
+        const offsets = [first, ...lists.slice(1).map((list) => list!.get(rowid))];
+        if (offsets.some((o) => o === undefined)) continue;
+        const counts = runsPerField(offsets as number[][][]);
+        if (counts.some((n) => n > 0)) out.push([rowid, counts, passages.get(rowid)?.tokens ?? 0]);
+      }
+      return out;
     },
     get size() {
       return passages.size;

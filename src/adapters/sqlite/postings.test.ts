@@ -275,4 +275,20 @@ describe('postings index', () => {
     expect(tight.tokenFrequency('abscess')).toBeUndefined();
     raw.close();
   });
+
+  it('scores phrases of common words through FTS5, with the same result', async () => {
+    const { fast, fts, file } = await twoStores(60, 53);
+    await fast.postings!.build();
+    await fast.write({ ops: library(5, 59, 900), now: NOW });
+    const raw = new Database(file, { readonly: true });
+    const vocabulary = () => undefined;
+    const fromPositions = createPostingsRanker(raw, vocabulary);
+    const throughFts5 = createPostingsRanker(raw, vocabulary, { phrasePostingsLimit: 0 });
+    for (const phrases of QUERIES) {
+      const expected = (await fts.search({ phrases, limit: 30, weights: WEIGHTS })).map((h) => expect.closeTo(h.score, 9));
+      expect(fromPositions.rank(phrases, WEIGHTS, 30)!.map((r) => r.score)).toEqual(expected);
+      expect(throughFts5.rank(phrases, WEIGHTS, 30)!.map((r) => r.score)).toEqual(expected);
+    }
+    raw.close();
+  });
 });

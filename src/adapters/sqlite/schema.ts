@@ -279,7 +279,8 @@ CREATE UNIQUE INDEX IF NOT EXISTS threads_touched ON threads(touched);
  * Schema 5: the postings index, an optional first stage for large libraries (postings.ts), built
  * by `citemed index` from FTS5's own index and never written during ingest.
  * - `postings_0`, `postings_1`: two generations of per-term postings (how many passages hold the
- *   term, and their rowid deltas and per-field counts, varint-encoded). Searches read the one
+ *   term, their rowid deltas and per-field counts, and apart, the term's positions for phrases;
+ *   varint-encoded). Searches read the one
  *   `postings_meta.generation` names while a build fills the other; the build ends by switching
  *   the number, so searches never see half an index. Rowid tables: common terms' blobs are large.
  * - `postings_meta`: one row, written when a build ends: the generation, the largest passage rowid
@@ -292,8 +293,8 @@ CREATE UNIQUE INDEX IF NOT EXISTS threads_touched ON threads(touched);
  *   become `postings_gone` when it ends.
  */
 const SCHEMA_V5 = `
-CREATE TABLE IF NOT EXISTS postings_0 (term TEXT PRIMARY KEY, df INTEGER NOT NULL, data BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS postings_1 (term TEXT PRIMARY KEY, df INTEGER NOT NULL, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS postings_0 (term TEXT PRIMARY KEY, df INTEGER NOT NULL, data BLOB NOT NULL, positions BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS postings_1 (term TEXT PRIMARY KEY, df INTEGER NOT NULL, data BLOB NOT NULL, positions BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS postings_meta (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   generation INTEGER NOT NULL CHECK (generation IN (0, 1)),

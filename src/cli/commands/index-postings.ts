@@ -28,10 +28,9 @@ export function registerIndex(program: Command, io: Io): void {
         'deleted passages are skipped, and passages added later are held in memory by each searching',
         'process, up to 50,000 (past that, the full-text index ranks alone). `citemed stats` says how',
         'many there are; run it again after a large ingest.',
-        'The build reads the whole full-text index (about 2.5 minutes per million passages) and holds',
-        "the library's write lock meanwhile: searches go on; an ingest started meanwhile waits",
-        'store.busyTimeoutMs, then stops with a "locked" error (nothing lost: run it again).',
-        'Interrupted, the build leaves the index as it was.',
+        'The build reads the whole full-text index from a snapshot (about 3 minutes per million',
+        'passages); searches, ingests and other writes go on meanwhile, and the new index replaces',
+        'the old one at the end. Interrupted, it leaves the index in service as it was.',
       ].join('\n'),
     )
     .action(async (options: IndexCommandOptions, command: Command) => {
