@@ -105,7 +105,7 @@ export function createPostingsRanker(
   const newer = createNewerPassages(db, options.newerLimit ?? NEWER_LIMIT);
 
   let loaded: Loaded | undefined;
-  /** `floor`: the largest rowid scored from the postings (coveredFloor); FTS5 ranks those above it. */
+  /** `floor`: the largest rowid scored from the postings (coveredFloor); those above it are `newer`'s. */
   let state: { present: boolean; floor: number; gone: Set<number>; totals: { rows: number; tokens: number } } | undefined;
   const frequencies = new Map<string, number>();
   let accumulator = new Accumulator(0);
@@ -165,7 +165,7 @@ export function createPostingsRanker(
     const avgdl = rows > 0 ? tokens / rows : 0;
     const scores = accumulator;
     const params = { wt: weights.title, ws: weights.section, wb: weights.body, wk: weights.terms };
-    // Single terms, each phrase of the expression once (FTS5 scores a term written twice twice).
+    // The single-term phrases, for scoring the newer passages after the covered ones.
     const singles: { term: string; idf: number }[] = [];
     try {
       for (const phrase of ftsPhrases(phrases)) {
@@ -217,8 +217,9 @@ export function createPostingsRanker(
 }
 
 /**
- * Scores summed per passage over one search, in arrays indexed by rowid that are allocated once
- * per index build and cleared after each search by the list of rowids touched.
+ * Scores summed per passage over one search, in arrays indexed by rowid, sized for the library's
+ * largest rowid (made anew, a quarter larger, when it outgrows them) and cleared after each search
+ * by the list of rowids touched.
  */
 class Accumulator {
   readonly size: number;
