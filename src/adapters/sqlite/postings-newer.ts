@@ -58,21 +58,30 @@ export function createNewerPassages(db: Database.Database, limit: number) {
     for (const [rowid, held] of passages) if (now.get(rowid) !== held.id) drop(rowid);
     const missing = current.filter(([rowid]) => !passages.has(rowid)).map(([rowid]) => rowid);
     if (missing.length === 0) return true;
-    for (const [rowid, title, section, body, terms, sz] of fields.all(JSON.stringify(missing)) as [number, string, string, string, string | null, Buffer][]) {
-      put.run(rowid, title, section, body, terms ?? '');
-      passages.set(rowid, { id: now.get(rowid)!, tokens: readVarints(sz).reduce((a, b) => a + b, 0), terms: [] });
-    }
-    for (const [term, doc, col, offset] of read.iterate() as IterableIterator<[string, number, string, number]>) {
-      let rows = byTerm.get(term);
-      if (!rows) byTerm.set(term, (rows = new Map()));
-      let offsets = rows.get(doc);
-      if (!offsets) {
-        rows.set(doc, (offsets = [[], [], [], []]));
-        passages.get(doc)!.terms.push(term);
+    try {
+      for (const [rowid, title, section, body, terms, sz] of fields.all(JSON.stringify(missing)) as [number, string, string, string, string | null, Buffer][]) {
+        put.run(rowid, title, section, body, terms ?? '');
+        passages.set(rowid, { id: now.get(rowid)!, tokens: readVarints(sz).reduce((a, b) => a + b, 0), terms: [] });
       }
-      offsets[fieldIndex(col)]!.push(offset);
+      for (const [term, doc, col, offset] of read.iterate() as IterableIterator<[string, number, string, number]>) {
+        let rows = byTerm.get(term);
+        if (!rows) byTerm.set(term, (rows = new Map()));
+        let offsets = rows.get(doc);
+        if (!offsets) {
+          rows.set(doc, (offsets = [[], [], [], []]));
+          passages.get(doc)!.terms.push(term);
+        }
+        offsets[fieldIndex(col)]!.push(offset);
+      }
+    } catch (error) {
+      // Half-read passages would be taken as read next time: start again from none.
+      byTerm.clear();
+      passages.clear();
+      floor = -1;
+      throw error;
+    } finally {
+      empty.run(); // the scratch table holds only the passages being read
     }
-    empty.run();
     return true;
   }
 
