@@ -5,6 +5,16 @@ import { CitemedError } from '../../domain/errors.js';
 import { describe } from './describe.js';
 
 /**
+ * store.lockTimeoutMs and store.statementTimeoutMs as pg's connection settings: sent when each
+ * connection starts, so every pooled connection has them; 0 or absent sends nothing (the
+ * server's own). The library's pool and the work queue's (pg-boss hands its configuration to
+ * pg.Pool) both take them.
+ */
+export function sessionTimeouts(options: { lockTimeoutMs?: number; statementTimeoutMs?: number }): Pick<pg.PoolConfig, 'lock_timeout' | 'statement_timeout'> {
+  return { lock_timeout: options.lockTimeoutMs ?? 0, statement_timeout: options.statementTimeoutMs ?? 0 };
+}
+
+/**
  * A citemed library in PostgreSQL: one connection pool, one schema (so several libraries, or
  * test runs, can share a database), and the schema's tables brought up to date by
  * node-pg-migrate from the SQL files in `migrations/` when the library is opened. Every adapter
@@ -57,9 +67,7 @@ export async function openPostgres(options: PostgresOptions): Promise<PostgresDa
     max: options.poolSize,
     // Every connection reads and writes the library's schema.
     options: `-c search_path=${options.schema}`,
-    // Sent when each connection starts, so every pooled connection has them; 0 sends nothing.
-    lock_timeout: options.lockTimeoutMs ?? 0,
-    statement_timeout: options.statementTimeoutMs ?? 0,
+    ...sessionTimeouts(options),
   });
   // An idle connection that fails (the server restarted) must not crash the process.
   pool.on('error', () => undefined);

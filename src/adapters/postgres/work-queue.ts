@@ -2,6 +2,7 @@ import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { CitemedError } from '../../domain/errors.js';
 import { JOB_KINDS, type JobCounts, type JobKind, type JobPayloads, type QueuedJob, type WorkQueue } from '../../ports/work-queue.js';
+import { sessionTimeouts } from './connection.js';
 import { describe } from './describe.js';
 import { guard } from './errors.js';
 
@@ -36,14 +37,6 @@ export interface PgWorkQueueOptions {
 }
 
 /**
- * Sent when each connection starts; 0 sends nothing. pg-boss hands its whole configuration to
- * pg.Pool (pg-boss/src/db.js), so these reach its pool though its own types do not list them.
- */
-function timeouts(options: PgWorkQueueOptions): Pick<pg.PoolConfig, 'lock_timeout' | 'statement_timeout'> {
-  return { lock_timeout: options.lockTimeoutMs ?? 0, statement_timeout: options.statementTimeoutMs ?? 0 };
-}
-
-/**
  * An administrator's ingest job may read a thousand files: hours, not one file's minutes. Its
  * worker proves it is alive through the job's heartbeats (ports/ingest-jobs.ts), and a job whose
  * worker fell silent is queued again from there; pg-boss's expiry, which cannot tell a long job
@@ -61,7 +54,9 @@ export async function openPgWorkQueue(options: PgWorkQueueOptions): Promise<Work
     maintenanceIntervalSeconds: options.maintenanceSeconds,
     // Finished jobs are kept a week for `citemed jobs`, then archived and dropped by pg-boss.
     archiveCompletedAfterSeconds: 7 * 24 * 3600,
-    ...timeouts(options),
+    // pg-boss hands its whole configuration to pg.Pool (pg-boss/src/db.js), so these reach its pool
+    // though its own types do not list them.
+    ...sessionTimeouts(options),
   };
   const boss = new PgBoss(config);
   boss.on('error', () => undefined);
@@ -137,7 +132,7 @@ async function cancelLostRuns(boss: PgBoss, schema: string, jobId: string): Prom
  * a connection of their own.
  */
 async function createQueues(boss: PgBoss, options: PgWorkQueueOptions): Promise<void> {
-  const lock = new pg.Client({ connectionString: options.url, ...timeouts(options) });
+  const lock = new pg.Client({ connectionString: options.url, ...sessionTimeouts(options) });
   await lock.connect();
   try {
     await lock.query('SELECT pg_advisory_lock(hashtext($1))', [`citemed.queues.${options.schema}`]);
