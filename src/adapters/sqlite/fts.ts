@@ -46,6 +46,11 @@ export function fieldIndex(name: string): number {
   return FTS_FIELDS.indexOf(name as (typeof FTS_FIELDS)[number]);
 }
 
+/** A row's token count over all fields, from its FTS5 docsize record (a varint per field). */
+export function docsizeTokens(sz: Uint8Array): number {
+  return readVarints(sz).reduce((a, b) => a + b, 0);
+}
+
 /** Tokens over all fields in FTS5's totals record. */
 export function totalTokens(totals: { fieldTokens: readonly number[] }): number {
   return totals.fieldTokens.reduce((a, b) => a + b, 0);

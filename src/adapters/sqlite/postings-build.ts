@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { CitemedError } from '../../domain/errors.js';
 import type { PostingsBuild, PostingsBuildProgress, PostingsState } from '../../ports/store.js';
-import { fieldIndex, readTotals, readVarints, totalTokens } from './fts.js';
+import { docsizeTokens, fieldIndex, readTotals, totalTokens } from './fts.js';
 import { NEWER_LIMIT } from './postings-newer.js';
 
 /**
@@ -174,9 +174,7 @@ function readLengths(reader: Database.Database): { tokens: Uint32Array; live: Ui
   const tokens = new Uint32Array(max + 1);
   const live = new Uint8Array(max + 1);
   for (const [id, sz] of reader.prepare('SELECT id, sz FROM passages_fts_docsize').raw().iterate() as IterableIterator<[number, Buffer]>) {
-    let sum = 0;
-    for (const n of readVarints(sz)) sum += n;
-    tokens[id] = sum;
+    tokens[id] = docsizeTokens(sz);
     live[id] = 1;
   }
   return { tokens, live, length: max + 1 };

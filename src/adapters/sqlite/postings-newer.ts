@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { fieldIndex, readVarints, runsPerField, TERMS_FIELD_SQL } from './fts.js';
+import { docsizeTokens, fieldIndex, runsPerField, TERMS_FIELD_SQL } from './fts.js';
 import { FTS_TOKENIZE } from './schema.js';
 
 /** Most passages above the floor that are kept in memory; with more, FTS5 ranks alone until a rebuild. */
@@ -61,7 +61,7 @@ export function createNewerPassages(db: Database.Database, limit: number) {
     try {
       for (const [rowid, title, section, body, terms, sz] of fields.all(JSON.stringify(missing)) as [number, string, string, string, string | null, Buffer][]) {
         put.run(rowid, title, section, body, terms ?? '');
-        passages.set(rowid, { id: now.get(rowid)!, tokens: readVarints(sz).reduce((a, b) => a + b, 0), terms: [] });
+        passages.set(rowid, { id: now.get(rowid)!, tokens: docsizeTokens(sz), terms: [] });
       }
       for (const [term, doc, col, offset] of read.iterate() as IterableIterator<[string, number, string, number]>) {
         let rows = byTerm.get(term);

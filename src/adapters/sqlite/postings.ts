@@ -245,19 +245,13 @@ class Accumulator {
     }
   }
 
-  /**
-   * Adds one term's BM25 to every passage in its postings: FTS5's formula (fts5_aux.c), with the
-   * field-weighted count `f` and the passage's token count over all fields `D`:
-   * idf × f × (k1 + 1) / (f + k1 × (1 − b + b × D / avgdl)).
-   */
+  /** Adds one term's BM25 (bm25Term) to every passage in its postings. */
   addPostings(
     data: Uint8Array,
     w: readonly number[],
     idf: number,
     { lengths, gone, floor, avgdl }: { lengths: Uint32Array; gone: Set<number>; floor: number; avgdl: number },
   ): void {
-    const base = K1 * (1 - B);
-    const norm = avgdl > 0 ? (K1 * B) / avgdl : 0;
     const [w0 = 0, w1 = 0, w2 = 0, w3 = 0] = w;
     const skip = gone.size > 0;
     const n = data.length;
@@ -272,7 +266,7 @@ class Accumulator {
         value += (byte & 0x7f) * scale;
       }
       doc += value;
-      if (doc > floor) return; // rowids ascend; those above the floor are FTS5's
+      if (doc > floor) return; // rowids ascend; those above the floor are the newer passages'
       const mask = data[i++]!;
       let f = 0;
       for (let field = 0; field < 4; field++) {
@@ -286,7 +280,7 @@ class Accumulator {
         f += (field === 0 ? w0 : field === 1 ? w1 : field === 2 ? w2 : w3) * tf;
       }
       if (skip && gone.has(doc)) continue;
-      this.add(doc, (idf * (f * (K1 + 1))) / (f + base + norm * (lengths[doc] ?? 0)));
+      this.add(doc, bm25Term(idf, f, lengths[doc] ?? 0, avgdl));
     }
   }
 
@@ -381,23 +375,24 @@ class PostingsCursor {
   doc = 0;
   private readonly counts = [0, 0, 0, 0];
   private readonly offsets: number[][] = [[], [], [], []];
-  private i = 0;
-  private p = 0;
+  private readonly data: VarintReader;
+  private readonly positions: VarintReader;
   /** Offsets of the current passage not read yet (they are read only when asked for). */
   private unread = 0;
 
-  constructor(
-    private readonly data: Uint8Array,
-    private readonly positions: Uint8Array,
-  ) {}
+  constructor(data: Uint8Array, positions: Uint8Array) {
+    this.data = new VarintReader(data);
+    this.positions = new VarintReader(positions);
+  }
 
   next(): boolean {
-    if (this.i >= this.data.length) return false;
-    this.skipPositions();
-    this.doc += this.readData();
-    const mask = this.data[this.i++]!;
+    if (this.data.done) return false;
+    this.positions.skip(this.unread);
+    this.unread = 0;
+    this.doc += this.data.next();
+    const mask = this.data.next();
     for (let field = 0; field < 4; field++) {
-      const tf = (mask & (1 << field)) === 0 ? 0 : this.readData();
+      const tf = (mask & (1 << field)) === 0 ? 0 : this.data.next();
       this.counts[field] = tf;
       this.unread += tf;
     }
@@ -410,37 +405,37 @@ class PostingsCursor {
       const list = this.offsets[field]!;
       list.length = 0;
       let offset = 0;
-      for (let k = 0; k < this.counts[field]!; k++) list.push((offset += this.readPosition()));
+      for (let k = 0; k < this.counts[field]!; k++) list.push((offset += this.positions.next()));
     }
     this.unread = 0;
     return this.offsets;
   }
+}
 
-  private skipPositions(): void {
-    const bytes = this.positions;
-    while (this.unread > 0) if (bytes[this.p++]! < 0x80) this.unread--;
+/** Unsigned LEB128 varints read one after another, as postings-build.ts writes them. */
+class VarintReader {
+  private at = 0;
+
+  constructor(private readonly bytes: Uint8Array) {}
+
+  get done(): boolean {
+    return this.at >= this.bytes.length;
   }
 
-  private readData(): number {
+  next(): number {
     let value = 0;
     let scale = 1;
     for (;;) {
-      const byte = this.data[this.i++]!;
+      const byte = this.bytes[this.at++]!;
       value += (byte & 0x7f) * scale;
       if (byte < 0x80) return value;
       scale *= 128;
     }
   }
 
-  private readPosition(): number {
-    let value = 0;
-    let scale = 1;
-    for (;;) {
-      const byte = this.positions[this.p++]!;
-      value += (byte & 0x7f) * scale;
-      if (byte < 0x80) return value;
-      scale *= 128;
-    }
+  /** Passes over `count` varints without decoding them. */
+  skip(count: number): void {
+    for (let left = count; left > 0; ) if (this.bytes[this.at++]! < 0x80) left--;
   }
 }
 
@@ -469,7 +464,11 @@ function phraseMatches(cursors: PostingsCursor[], floor: number, gone: ReadonlyS
   }
 }
 
-/** One term's BM25 in one passage, as FTS5 computes it (fts5_aux.c): f weighted count, D tokens in all fields. */
+/**
+ * One term's BM25 in one passage, as FTS5 computes it (fts5_aux.c), with the field-weighted count
+ * `f` and the passage's token count over all fields `D`:
+ * idf × f × (k1 + 1) / (f + k1 × (1 − b + b × D / avgdl)).
+ */
 function bm25Term(idf: number, f: number, D: number, avgdl: number): number {
   return (idf * (f * (K1 + 1))) / (f + K1 * (1 - B + (B * D) / (avgdl > 0 ? avgdl : 1)));
 }

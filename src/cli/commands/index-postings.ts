@@ -72,7 +72,7 @@ export function presentBuild(build: PostingsBuild, inUse: boolean): string {
     `Built the postings index in ${formatDurationMs(build.elapsedMs)}: ${formatCount(build.passages)} passages, ${formatCount(build.terms)} terms, ${formatBytes(build.bytes)}.`,
     inUse
       ? 'Searches now rank from it. Run it again after large ingests (`citemed stats` tells how much was added since).'
-      : 'store.usePostings is false, so searches do not use it: set it to true (or unset it) to.',
+      : 'store.usePostings is false, so searches do not use it yet: set it to true (the default) for them to.',
   ].join('\n');
 }
 
