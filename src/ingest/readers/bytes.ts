@@ -1,9 +1,22 @@
-/** Decodes a byte stream as UTF-8 text chunks, keeping multi-byte characters split across chunks whole. */
+/**
+ * Bytes decoded per piece. Readers append each piece to the text they still hold (the rest of a
+ * record), and V8 puts a string of more than 128 KiB (64 Ki characters of non-Latin-1 text) in
+ * its large-object space, which it allocates and collects far more slowly: with 64 KiB pieces,
+ * the MEDLINE record splitter took 3.1 s of CPU for 210 MB, with 16 KiB pieces 0.85 s.
+ */
+const PIECE_BYTES = 16 * 1024;
+
+/**
+ * Decodes a byte stream as UTF-8 text in pieces of at most PIECE_BYTES, keeping multi-byte
+ * characters split across chunks whole.
+ */
 export async function* decodeUtf8(bytes: AsyncIterable<Uint8Array>): AsyncIterable<string> {
   const decoder = new TextDecoder('utf-8');
   for await (const chunk of bytes) {
-    const text = decoder.decode(chunk, { stream: true });
-    if (text !== '') yield text;
+    for (let at = 0; at < chunk.byteLength; at += PIECE_BYTES) {
+      const text = decoder.decode(chunk.subarray(at, at + PIECE_BYTES), { stream: true });
+      if (text !== '') yield text;
+    }
   }
   const rest = decoder.decode();
   if (rest !== '') yield rest;
