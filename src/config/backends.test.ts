@@ -40,3 +40,16 @@ describe('openLibrary threads', () => {
     }
   });
 });
+
+describe('openLibrary postings index', () => {
+  it('SQLite has one; PostgreSQL, handed out before it opens, says at once that it has none', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'citemed-backends-')), 'lib.db');
+    const sqlite = openLibrary(settings({ path: file }).store, true, { maxThreads: 5, maxTurns: 2 });
+    expect(typeof sqlite.store.postings?.build).toBe('function');
+    await sqlite.store.close();
+    // Nothing listens on port 1: the opening fails, and only the calls that wait for it would say so.
+    const postgres = openLibrary(settings({ url: 'postgres://postgres@127.0.0.1:1/none' }).store, true, { maxThreads: 5, maxTurns: 2 });
+    expect(postgres.store.postings).toBeUndefined();
+    await postgres.store.close();
+  });
+});

@@ -43,6 +43,9 @@ export function openLibrary(
   return {
     store: deferred(store, {
       description,
+      // Not a method, so not deferred: PostgreSQL ranks in the database and keeps no postings
+      // index, which callers must see at once (`citemed stats`, `citemed index`, the admin page).
+      postings: undefined,
       // Closing a library that never opened has nothing to close; the opening's error was reported by the calls.
       close: () => store.then((s) => s.close(), () => undefined),
     }),

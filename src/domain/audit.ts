@@ -1,9 +1,9 @@
 /**
  * The audit log: one entry per change of state (accounts, keys, sessions, articles, versions,
  * reviews, comments, flags), written in the same transaction as the change; and administrators'
- * ingest jobs started, cancelled and ended (written just after, as the job is not an editorial
- * record: see ingest/job-audit.ts). Append-only: no
- * route, command or port method edits or deletes an entry, and the SQLite schema refuses it too.
+ * ingest jobs and postings index jobs started, cancelled and ended (written just after, as a job
+ * is not an editorial record: see ingest/job-audit.ts and ingest/postings-jobs.ts). Append-only:
+ * no route, command or port method edits or deletes an entry, and the SQLite schema refuses it too.
  */
 export interface AuditEntry {
   /** Position in the log, from 1, without gaps. */
@@ -24,9 +24,9 @@ export interface AuditEntry {
   after?: unknown;
 }
 
-export type AuditSubject = 'account' | 'api-key' | 'session' | 'article' | 'comment' | 'flag' | 'ingest-job';
+export type AuditSubject = 'account' | 'api-key' | 'session' | 'article' | 'comment' | 'flag' | 'ingest-job' | 'postings-job';
 
-export const AUDIT_SUBJECTS: readonly AuditSubject[] = ['account', 'api-key', 'session', 'article', 'comment', 'flag', 'ingest-job'];
+export const AUDIT_SUBJECTS: readonly AuditSubject[] = ['account', 'api-key', 'session', 'article', 'comment', 'flag', 'ingest-job', 'postings-job'];
 
 /** An entry as a change hands it over; the log numbers and keeps it. */
 export type AuditInput = Omit<AuditEntry, 'seq'>;

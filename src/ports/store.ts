@@ -2,6 +2,7 @@ import type { EvidenceLevel } from '../domain/evidence-level.js';
 import type { FileProgress, WriteResult } from '../domain/ingest-progress.js';
 import type { IntegrityStatus } from '../domain/integrity.js';
 import type { Passage } from '../domain/passage.js';
+import type { PostingsBuildProgress, PostingsState } from '../domain/postings.js';
 import type { Source, SourceFormat, SourceId } from '../domain/source.js';
 
 /**
@@ -57,32 +58,33 @@ export interface Store {
 }
 
 export interface PostingsIndex {
-  /** Builds it, or builds it again from the whole library. Other writers wait meanwhile. */
-  build(onProgress?: (progress: PostingsBuildProgress) => void): Promise<PostingsBuild>;
+  /**
+   * Builds it, or builds it again from the whole library. Writers go on meanwhile, waiting at
+   * most a short write transaction of the build's. Aborted through `options.signal`, it stops
+   * with an `interrupted` error and the index in service stays as it was.
+   */
+  build(onProgress?: (progress: PostingsBuildProgress) => void, options?: PostingsRunOptions): Promise<PostingsBuild>;
   /** Removes it; searches use the full-text index alone again. */
-  drop(): Promise<void>;
+  drop(options?: Pick<PostingsRunOptions, 'worker'>): Promise<void>;
   /** Undefined when none is built. */
   state(): Promise<PostingsState | undefined>;
 }
 
-export interface PostingsState {
-  builtAt: string;
-  /** Passages the index covers. */
-  passages: number;
-  /** Passages added since the build (searches hold them in memory, up to `newerLimit`). */
-  newer: number;
-  /** Covered passages deleted since the build (skipped). */
-  removed: number;
-  /** Most newer passages searches hold; with more, the full-text index ranks alone until a rebuild. */
-  newerLimit: number;
-}
+export type { PostingsBuildProgress, PostingsState };
 
-export interface PostingsBuildProgress {
-  /** Token occurrences read from the full-text index so far, of `total`. */
-  done: number;
-  total: number;
-  /** Terms written so far. */
-  terms: number;
+export interface PostingsRunOptions {
+  /**
+   * Run on a thread of its own (SQLite: a worker thread with its own connection to the library's
+   * file), so that the caller's event loop stays free: a server goes on answering during a build
+   * of minutes. Without it the work runs in the caller's thread, which is simplest for a command
+   * that has nothing else to do (and what `citemed index` does).
+   */
+  worker?: boolean;
+  /**
+   * Stops a build on a worker between its steps. A build in the caller's thread cannot hear it
+   * (that thread is busy until the end); an already aborted signal stops either before it starts.
+   */
+  signal?: AbortSignal;
 }
 
 export interface PostingsBuild extends PostingsState {

@@ -15,6 +15,7 @@ import { articleRoutes } from './routes/articles.js';
 import { askRoutes } from './routes/ask.js';
 import { auditRoutes } from './routes/audit.js';
 import { pageRoutes } from './routes/pages.js';
+import { postingsIndexRoutes } from './routes/postings-index.js';
 import { peopleRoutes } from './routes/people.js';
 import { webAppRoutes } from './routes/web-app.js';
 import { sessionRoutes } from './routes/session.js';
@@ -96,7 +97,7 @@ export function createServer(container: ServerContainer, settings: ServerSetting
   void app.register(healthRoutes, deps);
   void app.register(pageRoutes, deps);
   void app.register(webAppRoutes(settings.webDir === '' ? fileURLToPath(new URL('../../web/dist', import.meta.url)) : settings.webDir), deps);
-  for (const routes of [searchRoutes, askRoutes, threadRoutes, sourceRoutes, sessionRoutes, accountRoutes, peopleRoutes, articleRoutes, auditRoutes, libraryRoutes, ingestJobRoutes, articleReferenceRoutes]) {
+  for (const routes of [searchRoutes, askRoutes, threadRoutes, sourceRoutes, sessionRoutes, accountRoutes, peopleRoutes, articleRoutes, auditRoutes, libraryRoutes, postingsIndexRoutes, ingestJobRoutes, articleReferenceRoutes]) {
     void app.register(routes, { ...deps, prefix: API_PREFIX });
   }
   return app;

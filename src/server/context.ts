@@ -1,5 +1,6 @@
 import type { Container } from '../config/container.js';
 import type { IngestJobs } from '../config/ingest-jobs.js';
+import type { PostingsJobs } from '../config/postings-jobs.js';
 import type { Settings } from '../config/settings.js';
 import type { ServerMetrics } from './metrics.js';
 
@@ -14,6 +15,8 @@ export type ServerContainer = Pick<
 > & {
   /** The ingest job queue to use; by default each server makes its own (config/ingest-jobs.ts). Tests bring one to watch it. */
   ingestJobs?: IngestJobs;
+  /** The postings index jobs to use; by default each server makes its own (config/postings-jobs.ts). Tests bring one to watch it. */
+  postingsJobs?: PostingsJobs;
 };
 
 export type ServerSettings = Settings['server'];

@@ -216,3 +216,14 @@ type NamedFields<T> = T extends readonly (infer U)[]
 export function asResponse<S extends z.ZodType>(_schema: S, value: NamedFields<z.output<S>>): z.output<S> {
   return value as z.output<S>;
 }
+
+/** The postings index as built: `LibraryStats.postings` and part of the admin's PostingsIndex. */
+export const PostingsStateSchema = z
+  .object({
+    builtAt: z.string(),
+    passages: z.number().int().describe('passages the index covers'),
+    newer: z.number().int().describe('passages added since the build; searches hold them in memory, up to newerLimit'),
+    removed: z.number().int().describe('covered passages deleted since the build (skipped)'),
+    newerLimit: z.number().int().describe('past this many newer passages, searches rank with the full-text index (FTS5) alone until a rebuild'),
+  })
+  .meta({ id: 'PostingsState', description: 'The postings index as built (`citemed stats` shows the same).' });

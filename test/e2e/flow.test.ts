@@ -68,6 +68,28 @@ describe.skipIf(SKIP_REASON !== '')('the web app in the browser', () => {
     }
   });
 
+  it('an administrator builds the postings index from the admin page and sees it in use', async () => {
+    const { page, context, problems } = await openPage(world, 'desktop');
+    try {
+      await signIn(page, world.url, 'admin');
+      await page.goto(`${world.url}/admin`);
+      const panel = page.getByRole('region', { name: 'Postings index' });
+      await panel.getByText(/^Not built\./).waitFor();
+      await panel.getByRole('button', { name: 'Build the index' }).click();
+      await panel.locator('.badge', { hasText: 'Done' }).waitFor({ timeout: 60_000 });
+      // The state is read again once the job ends: built, covering the whole library, in use.
+      const stats = (await (await fetch(`${world.url}/api/v1/library`)).json()) as { passages: number; postings?: { passages: number } };
+      expect(stats.postings?.passages).toBe(stats.passages);
+      await panel.getByText(`covering ${stats.passages.toLocaleString('en-US')} passages`).waitFor();
+      expect(await panel.locator('.postings-use').textContent()).toBe('In use: searches rank from it.');
+      expect(await panel.getByText(/^Built in .+ passages, .+ terms/).count()).toBe(1);
+      expect(await panel.getByRole('button', { name: 'Rebuild the index' }).count()).toBe(1);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('asks, streams a cited answer, opens a citation with the cited words marked, and follows up', async () => {
     const { page, context, problems } = await openPage(world, 'desktop');
     try {

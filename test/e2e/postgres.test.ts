@@ -162,8 +162,12 @@ describe.skipIf(SKIP !== '')('the web app in the browser on PostgreSQL, two serv
     const b = await openPage(world, 'desktop');
     try {
       await signIn(page, world.a.url, 'admin');
+      const postingsIndex = page.waitForResponse((response) => response.url().endsWith('/api/v1/library/postings-index'));
       await page.goto(`${world.a.url}/admin`);
       await page.getByRole('heading', { name: 'Library' }).waitFor();
+      // PostgreSQL keeps no postings index: the admin page says nothing about one.
+      expect(await (await postingsIndex).json()).toMatchObject({ available: false, inUse: false });
+      expect(await page.getByRole('region', { name: 'Postings index' }).count()).toBe(0);
       await page.getByLabel('Paths on the server (one per line)').fill(inbox);
       await page.getByRole('button', { name: 'Start ingest' }).click();
       const onA = page.locator('li.job').first();

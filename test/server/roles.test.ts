@@ -101,6 +101,11 @@ const ROUTES: Record<string, Row> = {
   'GET /api/v1/ingest-jobs/:id': { access: () => ADMINS, request: () => ({ url: '/api/v1/ingest-jobs/none' }) },
   'GET /api/v1/ingest-jobs/:id/events': { access: () => ADMINS, request: () => ({ url: '/api/v1/ingest-jobs/none/events' }) },
   'DELETE /api/v1/ingest-jobs/:id': { access: () => ADMINS, request: () => ({ url: '/api/v1/ingest-jobs/none' }) },
+  'GET /api/v1/library/postings-index': { access: () => ADMINS, request: () => ({ url: '/api/v1/library/postings-index' }) },
+  // Refused by validation once the policy let it through: nothing is built.
+  'POST /api/v1/library/postings-index/jobs': { access: () => ADMINS, request: () => ({ url: '/api/v1/library/postings-index/jobs', payload: { action: 'none' } }) },
+  'GET /api/v1/library/postings-index/jobs/:id/events': { access: () => ADMINS, request: () => ({ url: '/api/v1/library/postings-index/jobs/none/events' }) },
+  'DELETE /api/v1/library/postings-index/jobs/:id': { access: () => ADMINS, request: () => ({ url: '/api/v1/library/postings-index/jobs/none' }) },
 };
 
 describe('every route × every role', () => {

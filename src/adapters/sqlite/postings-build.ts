@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { CitemedError } from '../../domain/errors.js';
-import type { PostingsBuild, PostingsBuildProgress, PostingsState } from '../../ports/store.js';
+import type { PostingsBuildProgress, PostingsState } from '../../domain/postings.js';
+import type { PostingsBuild } from '../../ports/store.js';
 import { docsizeTokens, fieldIndex, readTotals, totalTokens } from './fts.js';
 import { NEWER_LIMIT } from './postings-newer.js';
 
@@ -34,21 +35,35 @@ const CLEAR_ROWS = 2_000;
  * - One short transaction then switches searches to the new generation; the old one is cleared
  *   afterwards, a batch at a time. Interrupted anywhere, the index in service stays as it was,
  *   and the next build clears what was left.
+ * - `shouldStop` (a cancel from another thread) is asked before each write transaction and every
+ *   STOP_CHECK_EVERY token occurrences read, until the switch: a build told to stop gives up its
+ *   claim and throws an `interrupted` error, leaving the index in service as it was.
  *
- * Synchronous, as better-sqlite3 is: the calling process does nothing else meanwhile.
+ * Synchronous, as better-sqlite3 is: the calling thread does nothing else meanwhile (the server
+ * runs it in a worker thread: postings-thread.ts).
  */
-export function buildPostings(db: Database.Database, file: string, onProgress?: (progress: PostingsBuildProgress) => void): PostingsBuild {
+export function buildPostings(
+  db: Database.Database,
+  file: string,
+  onProgress?: (progress: PostingsBuildProgress) => void,
+  shouldStop: () => boolean = () => false,
+): PostingsBuild {
   if (file === ':memory:') {
     throw new CitemedError('usage', 'an in-memory library has no postings index', { hint: 'use a library file (--db)' });
   }
   const started = performance.now();
   const token = randomUUID();
+  const checkStop = (): void => {
+    if (shouldStop()) throw new CitemedError('interrupted', 'the postings index build was cancelled', { hint: 'the index in service was not changed' });
+  };
+  checkStop();
   db.transaction(() => {
     db.prepare('INSERT OR REPLACE INTO postings_build (id, token, started_at) VALUES (1, ?, ?)').run(token, new Date().toISOString());
     db.prepare('DELETE FROM postings_build_gone').run();
   }).immediate();
   const owned = db.prepare('SELECT token FROM postings_build WHERE id = 1').pluck();
   const ensureOwner = (): true => {
+    checkStop();
     if (owned.get() !== token) {
       throw new CitemedError('conflict', 'the postings index build was taken over by another `citemed index` (or stopped by `citemed index --drop`)', {
         hint: 'the index in service was not changed by this build',
@@ -56,6 +71,26 @@ export function buildPostings(db: Database.Database, file: string, onProgress?: 
     }
     return true;
   };
+  try {
+    return buildOwned(db, file, { ensureOwner, started, checkStop, ...(onProgress ? { onProgress } : {}) });
+  } catch (error) {
+    releaseClaim(db, token);
+    throw error;
+  }
+}
+
+/** Token occurrences read between two checks of `shouldStop` (a power of two, for a mask). */
+const STOP_CHECK_EVERY = 1 << 16;
+
+interface Claimed {
+  ensureOwner: () => true;
+  checkStop: () => void;
+  started: number;
+  onProgress?: (progress: PostingsBuildProgress) => void;
+}
+
+/** The build once it holds `postings_build`. */
+function buildOwned(db: Database.Database, file: string, { ensureOwner, checkStop, started, onProgress }: Claimed): PostingsBuild {
   const active = db.prepare('SELECT generation FROM postings_meta WHERE id = 1').pluck().get() as number | undefined;
   const generation = active === undefined ? 0 : 1 - active;
   clearTable(db, postingsTable(generation), ensureOwner);
@@ -98,7 +133,8 @@ export function buildPostings(db: Database.Database, file: string, onProgress?: 
       }
     };
     for (const [t, doc, col, offset] of rows) {
-      if (++done % PROGRESS_EVERY === 0) onProgress?.({ done, total, terms });
+      if ((++done & (STOP_CHECK_EVERY - 1)) === 0) checkStop();
+      if (done % PROGRESS_EVERY === 0) onProgress?.({ done, total, terms });
       if (t !== term) {
         endTerm();
         term = t;
@@ -132,6 +168,23 @@ export function buildPostings(db: Database.Database, file: string, onProgress?: 
   const state = readPostingsState(db);
   if (!state) throw new Error('the postings index was built but its state row is missing');
   return { ...state, terms, bytes, elapsedMs: performance.now() - started };
+}
+
+/**
+ * Gives up a build's claim after it failed or was stopped, if it still holds it, so that deletes
+ * stop being noted for it. Its half-written generation is cleared by the next build (or a drop).
+ * Best effort: the library may be what failed.
+ */
+function releaseClaim(db: Database.Database, token: string): void {
+  try {
+    db.transaction(() => {
+      if (db.prepare('SELECT token FROM postings_build WHERE id = 1').pluck().get() === token) {
+        db.exec('DELETE FROM postings_build; DELETE FROM postings_build_gone;');
+      }
+    }).immediate();
+  } catch {
+    // The next build replaces the claim.
+  }
 }
 
 /**

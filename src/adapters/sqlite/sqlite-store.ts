@@ -23,6 +23,7 @@ import type { ThreadTableOptions } from '../threads/rows.js';
 import { createSqliteEditorial } from './editorial.js';
 import { guard } from './errors.js';
 import { buildPostings, dropPostings, readPostingsState } from './postings-build.js';
+import { buildPostingsInWorker, dropPostingsInWorker } from './postings-thread.js';
 import { prepareSchema } from './schema.js';
 import { createSearch } from './search.js';
 import { createSqliteThreads } from './threads.js';
@@ -156,16 +157,27 @@ function createSqliteStore(db: Database.Database, file: string, options: SqliteS
       });
     },
     postings: {
-      async build(onProgress) {
+      async build(onProgress, run = {}) {
         try {
-          return guard(file, () => buildPostings(db, file, onProgress));
+          if (run.worker) {
+            return await buildPostingsInWorker(file, {
+              busyTimeoutMs: options.busyTimeoutMs,
+              ...(onProgress ? { onProgress } : {}),
+              ...(run.signal ? { signal: run.signal } : {}),
+            });
+          }
+          return guard(file, () => buildPostings(db, file, onProgress, () => run.signal?.aborted === true));
         } finally {
           search.invalidate();
         }
       },
-      async drop() {
-        guard(file, () => dropPostings(db));
-        search.invalidate();
+      async drop(run = {}) {
+        try {
+          if (run.worker) await dropPostingsInWorker(file, { busyTimeoutMs: options.busyTimeoutMs });
+          else guard(file, () => dropPostings(db));
+        } finally {
+          search.invalidate();
+        }
       },
       async state() {
         return guard(file, () => readPostingsState(db));

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { CitemedError } from '../../domain/errors.js';
-import type { PostingsBuild, PostingsState, Store } from '../../ports/store.js';
+import { describePostingsAdvice, postingsAdvice as adviseOnPostings, postingsInUse, type PostingsState } from '../../domain/postings.js';
+import type { PostingsBuild, Store } from '../../ports/store.js';
 import { withContainer, type GlobalOptions } from '../context.js';
 import { formatBytes, formatCount, formatDurationMs } from '../format.js';
 import { printJson, type Io } from '../io.js';
@@ -83,28 +84,17 @@ export function presentPostingsState(state: PostingsState | undefined): string {
   if (state.newer > 0) since.push(`${formatCount(state.newer)} passages added since`);
   if (state.removed > 0) since.push(`${formatCount(state.removed)} removed since`);
   const head = `Postings index: ${formatCount(state.passages)} passages, built ${state.builtAt}`;
-  if (state.newer > state.newerLimit) {
+  if (!postingsInUse(state)) {
     return `${head}; not in use: ${since.join(', ')}, more than the ${formatCount(state.newerLimit)} searches hold. Run \`citemed index\`.`;
   }
   return since.length > 0 ? `${head}; ${since.join('; ')}` : head;
 }
 
-/** Libraries from this size on search noticeably faster with the postings index (docs/benchmarks.md). */
-const SUGGEST_FROM_PASSAGES = 200_000;
-/** Passages added or removed since the build, as a share of those covered, past which a rebuild is advised. */
-const STALE_SHARE = 0.1;
-
-/** After an ingest: a line advising `citemed index` when it would help, else undefined. */
+/** After an ingest: a line advising `citemed index` when it would help (domain/postings.ts decides), else undefined. */
 export async function postingsAdvice(store: Store): Promise<string | undefined> {
   if (!store.postings) return undefined;
   const state = await store.postings.state();
-  if (!state) {
-    const { passages } = await store.corpusStats();
-    return passages >= SUGGEST_FROM_PASSAGES
-      ? `citemed: tip: with ${formatCount(passages)} passages, searches are faster with the postings index: run \`citemed index\``
-      : undefined;
-  }
-  const changed = state.newer + state.removed;
-  if (changed <= STALE_SHARE * state.passages && state.newer <= state.newerLimit / 2) return undefined;
-  return `citemed: ${formatCount(state.newer)} passages added and ${formatCount(state.removed)} removed since the postings index was built: run \`citemed index\` to bring it up to date (searches stay correct meanwhile${state.newer > state.newerLimit ? ', but do not use it until then' : ''})`;
+  const advice = adviseOnPostings(state, state ? state.passages : (await store.corpusStats()).passages);
+  if (!advice) return undefined;
+  return `citemed: ${advice.kind === 'build' ? 'tip: ' : ''}${describePostingsAdvice(advice, 'run `citemed index`')}`;
 }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RouteDeps } from '../context.js';
-import { asResponse, ERROR_RESPONSES } from '../schemas.js';
+import { asResponse, ERROR_RESPONSES, PostingsStateSchema } from '../schemas.js';
 
 const counts = z.record(z.string(), z.number());
 
@@ -17,6 +17,7 @@ const LibraryStatsSchema = z
     files: z.object({ done: z.number(), running: z.number(), failed: z.number() }).describe('ingested files: finished, unfinished (resumable), failed'),
     lastIngestAt: z.string().optional(),
     sizeBytes: z.number().optional().describe('size of the library on disk'),
+    postings: PostingsStateSchema.optional().describe('the postings index (`citemed index`), when one is built (SQLite only); administrators see more at /api/v1/library/postings-index'),
   })
   .meta({ id: 'LibraryStats', description: 'What the library holds, as `citemed stats --json` prints it (without the file\'s location).' });
 

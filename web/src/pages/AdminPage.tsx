@@ -39,7 +39,7 @@ function AdminDesk({ me }: { me: string | undefined }) {
   return (
     <div className="admin wide">
       <h1>Administration</h1>
-      <LibrarySection />
+      <LibrarySection names={names} />
       <IngestSection names={names} />
       <AccountsSection accounts={accounts} me={me} />
       <KeysSection names={names} />

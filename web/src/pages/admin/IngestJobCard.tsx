@@ -9,7 +9,7 @@ const STATUS_TEXT: Record<IngestJob['status'], string> = { queued: 'Queued', run
 /** One ingest job: what it reads, live progress while it runs, and its totals or error at the end. */
 export function IngestJobCard({ job, names, onUpdate, onRefresh }: { job: IngestJob; names: ReadonlyMap<string, string>; onUpdate: (job: IngestJob) => void; onRefresh: () => void }) {
   const active = isActive(job);
-  const { lost } = useJobEvents(job, active, onUpdate);
+  const { lost } = useJobEvents(`/api/v1/ingest-jobs/${encodeURIComponent(job.id)}/events`, active, toIngestJob, onUpdate);
   const cancel = useAction();
   const headingId = `job-${job.id}`;
   const doCancel = async () => {

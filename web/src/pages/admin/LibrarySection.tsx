@@ -3,6 +3,7 @@ import { EVIDENCE_LEVELS, EVIDENCE_LEVEL_LABELS, INTEGRITY_LABELS } from '../../
 import { ErrorBanner, When } from '../review/format';
 import { useFetched } from '../review/use-fetched';
 import { formatBytes } from './ingest-job';
+import { PostingsIndexPanel } from './PostingsIndexPanel';
 
 /**
  * The library's statistics as GET /api/v1/library gives them (the CLI's `citemed stats`). Every
@@ -20,13 +21,15 @@ interface LibraryStats {
   vectors?: { model: string; count: number; dimensions: number }[];
 }
 
-export function LibrarySection() {
+/** `names`: account ids to usernames, for who started the postings index's latest job. */
+export function LibrarySection({ names }: { names: ReadonlyMap<string, string> }) {
   const stats = useFetched<LibraryStats>('/api/v1/library');
   return (
     <section aria-labelledby="library-heading">
       <h2 id="library-heading">Library</h2>
       <ErrorBanner error={stats.error} />
       {stats.data ? <LibraryFigures stats={stats.data} /> : stats.loading ? <p className="muted">Loading…</p> : null}
+      <PostingsIndexPanel names={names} />
     </section>
   );
 }
