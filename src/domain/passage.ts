@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { splitSentences, type Span } from './sentences.js';
 import type { ParagraphSpan, SectionOutline, Source, SourceId } from './source.js';
 
@@ -28,7 +28,7 @@ export interface ChunkOptions {
 export const SECTION_SEPARATOR = ' › ';
 
 export function passageId(sourceId: SourceId, text: string): string {
-  return createHash('sha256').update(sourceId).update('\u0000').update(text).digest('hex').slice(0, 32);
+  return hash('sha256', `${sourceId}\u0000${text}`, 'hex').slice(0, 32);
 }
 
 /**

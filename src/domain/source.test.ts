@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildSource, normalizeSourceRef, stableJson, type SourceInput } from './source.js';
@@ -114,6 +115,14 @@ describe('buildSource', () => {
     expect(new Set(hashes).size).toBe(hashes.length);
   });
 
+  it('hashes as earlier versions did, so a re-ingest of a stored source finds it unchanged', () => {
+    const source = buildSource(sourceInput());
+    const { origin: _origin, text, sections, contentHash: _hash, ...metadata } = source;
+    const earlier = createHash('sha256').update(stableJson(metadata)).update('\u0000').update(text).update('\u0000');
+    for (const section of sections) earlier.update(`${section.start},${section.end},${JSON.stringify(section.path)};`);
+    expect(source.contentHash).toBe(earlier.digest('hex').slice(0, 32));
+  });
+
   it('is not changed by links that do not bear on integrity', () => {
     const withComment = sourceInput({ correctionLinks: [{ relation: 'CommentIn', pmid: '7' }] });
     expect(buildSource(withComment).contentHash).toBe(buildSource(sourceInput()).contentHash);
@@ -148,6 +157,36 @@ describe('stableJson', () => {
 
   it('keeps a "__proto__" key as data', () => {
     expect(stableJson(JSON.parse('{"b":1,"__proto__":0}'))).toBe('{"__proto__":0,"b":1}');
+  });
+
+  it('writes exactly what JSON.stringify writes for a key-sorted copy, so stored content hashes stay valid', () => {
+    // The way content hashes were computed before stableJson was written out by hand.
+    const sortedCopyJson = (value: unknown): string =>
+      JSON.stringify(value, (_key, v: unknown) => {
+        if (v && typeof v === 'object' && !Array.isArray(v)) {
+          const sorted: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+          for (const key of Object.keys(v).sort()) sorted[key] = (v as Record<string, unknown>)[key];
+          return sorted;
+        }
+        return v;
+      });
+    const key = fc.oneof(fc.string(), fc.constantFrom('0', '1', '10', '9', '007', '-1', '4294967294', '4294967295', '__proto__', 'toJSON'));
+    const leaf = fc.oneof(fc.jsonValue(), fc.constant(undefined), fc.constant(() => 1), fc.double(), fc.date({ noInvalidDate: true }));
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, leaf, tie('array'), tie('object')),
+      array: fc.array(tie('node'), { maxLength: 4 }),
+      object: fc.array(fc.tuple(key, tie('node')), { maxLength: 5 }).map((entries) => {
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of entries) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+        return out;
+      }),
+    })).node;
+    fc.assert(
+      fc.property(value, (v) => {
+        expect(stableJson(v)).toBe(sortedCopyJson(v));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('keeps array order significant', () => {
