@@ -1,0 +1,258 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createContainer, openRetrievalDataset } from '../../src/config/container.js';
+import { loadSettings } from '../../src/config/load-settings.js';
+import type { Judgments } from '../../src/domain/qrels.js';
+import { ndcgAt } from '../../src/eval/metrics.js';
+import { indexDataset } from '../../src/eval/retrieval-eval.js';
+import { analyzeQuery, STOP_WORDS } from '../../src/retrieval/query.js';
+import { indexTokens } from '../../src/retrieval/tokens.js';
+import { sharedDataDir } from '../../test/shared-data.js';
+
+/**
+ * Does a second lexical score of the whole abstract, added to citemed's, help on claims it was
+ * not fitted on? (docs/retrieval.md, "Second-stage fusion and learned term weights".)
+ *
+ *   npx tsx bench/retrieval/fusion-cv.ts
+ *
+ * SciFact's training claims only. citemed's top 100 sources per claim (default settings) are
+ * scored again as `citemed + w · feature`; w is fitted by coordinate ascent on four fifths of the
+ * claims and measured on the fifth, five folds, four shuffles. Claims that share a judged abstract
+ * stay in one fold: SciFact wrote several claims from one abstract, and splitting them lets a
+ * learned weight recognise the abstract rather than the question. The last rows repeat the
+ * learned-weights experiment with random folds, to show how much that leak is worth.
+ */
+
+type Doc = { all: string[]; title: Set<string>; tf: Map<string, number> };
+type Ranked = { id: string; score: number }[];
+
+const FEATURES = ['query likelihood', 'BM25, one field', 'idf coverage', 'title coverage', 'ordered word pairs'] as const;
+const GRID = [0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3];
+
+async function main(): Promise<void> {
+  const dir = path.join(sharedDataDir, 'beir_scifact');
+  if (!existsSync(dir)) {
+    console.log(`bench/retrieval/fusion-cv: ${dir} is absent (the shared public data sets are not committed). Nothing measured.`);
+    return;
+  }
+  const dataset = await openRetrievalDataset(dir);
+  const judgments = await dataset.qrels('train');
+  const texts = new Map((await dataset.queries()).map((q) => [q.id, q.text]));
+  const claims = [...judgments.keys()].filter((id) => [...(judgments.get(id)?.values() ?? [])].some((g) => g > 0));
+
+  // The corpus, tokenised as the index tokenises it.
+  const docs = new Map<string, Doc>();
+  const df = new Map<string, number>();
+  const cf = new Map<string, number>();
+  let tokens = 0;
+  for await (const doc of dataset.corpus()) {
+    const title = indexTokens(doc.title);
+    const all = [...title, ...indexTokens(doc.text)];
+    const tf = new Map<string, number>();
+    for (const t of all) tf.set(t, (tf.get(t) ?? 0) + 1);
+    for (const [t, n] of tf) {
+      df.set(t, (df.get(t) ?? 0) + 1);
+      cf.set(t, (cf.get(t) ?? 0) + n);
+    }
+    tokens += all.length;
+    docs.set(doc.id, { all, title: new Set(title), tf });
+  }
+  const n = docs.size;
+  const meanLength = tokens / n;
+  const idf = (t: string) => Math.log(1 + (n - (df.get(t) ?? 0) + 0.5) / ((df.get(t) ?? 0) + 0.5));
+
+  // citemed's ranking of each training claim.
+  const runs = await citemedRuns(dataset, claims, texts);
+  const stemsOf = (claim: string) => [...new Set(analyzeQuery(texts.get(claim) ?? '').flatMap((t) => t.stems[0] ?? []).filter((s) => !STOP_WORDS.has(s)))];
+
+  const bm25 = (d: Doc, stems: string[], weight: (s: string) => number) => {
+    let score = 0;
+    for (const t of stems) {
+      const f = d.tf.get(t) ?? 0;
+      if (f > 0) score += weight(t) * idf(t) * ((f * 1.9) / (f + 0.9 * (0.6 + (0.4 * d.all.length) / meanLength)));
+    }
+    return score;
+  };
+  const features = new Map<string, number[][]>();
+  for (const claim of claims) {
+    const stems = stemsOf(claim);
+    const sequence = analyzeQuery(texts.get(claim) ?? '').map((t) => t.stems[0] ?? []);
+    const idfSum = stems.reduce((s, t) => s + idf(t), 0) || 1;
+    features.set(
+      claim,
+      (runs.get(claim) ?? []).map(({ id }) => {
+        const d = docs.get(id) as Doc;
+        let likelihood = 0;
+        let covered = 0;
+        let inTitle = 0;
+        for (const t of stems) {
+          const f = d.tf.get(t) ?? 0;
+          const background = ((cf.get(t) ?? 0) + 0.5) / tokens;
+          likelihood += Math.log((f + 1000 * background) / (d.all.length + 1000)) - Math.log(background);
+          if (f > 0) covered += idf(t);
+          if (d.title.has(t)) inTitle += idf(t);
+        }
+        return [likelihood / Math.max(stems.length, 1), bm25(d, stems, () => 1) / idfSum, covered / idfSum, inTitle / idfSum, pairs(d, sequence, idf) / idfSum];
+      }),
+    );
+  }
+
+  const groups = groupBySharedAbstract(claims, judgments);
+  console.log(`# SciFact train: ${claims.length} claims in ${groups.length} groups sharing a judged abstract; citemed alone ${mean(claims.map((c) => ndcg(c, runs, judgments, () => 0))).toFixed(4)}\n`);
+  console.log('| added score | held-out gain, mean | min | max |\n|---|---:|---:|---:|');
+  const fused = (claim: string, weights: number[]) => (i: number) => weights.reduce((s, w, f) => s + w * (features.get(claim)?.[i]?.[f] ?? 0), 0);
+  const tryFeatures = (label: string, use: number[]) => {
+    const gains = crossValidate(groups, (fit, held) => {
+      const weights = ascend(fit, use, (claim, w) => ndcg(claim, runs, judgments, fused(claim, w)));
+      return mean(held.map((c) => ndcg(c, runs, judgments, fused(c, weights)) - ndcg(c, runs, judgments, () => 0)));
+    });
+    console.log(`| ${label} | ${signed(mean(gains))} | ${signed(Math.min(...gains))} | ${signed(Math.max(...gains))} |`);
+  };
+  FEATURES.forEach((name, f) => tryFeatures(name, [f]));
+  tryFeatures('all of them', FEATURES.map((_, f) => f));
+
+  // Weights per word, learned from which query words the judged abstracts hold.
+  const weighted = (learned: boolean) => (fit: string[], held: string[]) => {
+    const rate = learned ? hitRates(fit, judgments, docs, stemsOf) : () => 1;
+    const extra = new Map(held.map((c) => {
+      const stems = stemsOf(c);
+      const norm = stems.reduce((s, t) => s + rate(t) * idf(t), 0) || 1;
+      return [c, (runs.get(c) ?? []).map(({ id }) => bm25(docs.get(id) as Doc, stems, rate) / norm)];
+    }));
+    return mean(held.map((c) => ndcg(c, runs, judgments, (i) => 2 * (extra.get(c)?.[i] ?? 0)) - ndcg(c, runs, judgments, () => 0)));
+  };
+  const singles = claims.map((c) => [c]);
+  for (const [label, folds] of [['claims sharing an abstract kept together', groups], ['claims cut at random (leaks)', singles]] as const) {
+    const plain = crossValidate(folds, weighted(false));
+    const learned = crossValidate(folds, weighted(true));
+    console.log(`| BM25 ×2, ${label}: plain / with learned word weights | ${signed(mean(plain))} / ${signed(mean(learned))} | | |`);
+  }
+}
+
+async function citemedRuns(dataset: Awaited<ReturnType<typeof openRetrievalDataset>>, claims: string[], texts: Map<string, string>): Promise<Map<string, Ranked>> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'citemed-fusion-cv-'));
+  const { settings } = loadSettings({ overrides: { store: { path: path.join(dir, 'library.db') } } });
+  const container = createContainer(settings, { create: true });
+  try {
+    await indexDataset(dataset, container.store, { chunk: settings.ingest.chunk, batchSize: settings.ingest.batchSize, originPath: 'scifact', now: () => new Date() });
+    const runs = new Map<string, Ranked>();
+    for (const claim of claims) {
+      const result = await container.search(texts.get(claim) ?? '', { adjust: (o) => ({ ...o, limit: 100, diversity: { maxPerSource: 1, mmrLambda: 1 } }) });
+      const best = result.hits[0]?.score ?? 1;
+      runs.set(claim, result.hits.map((hit) => ({ id: hit.source.id.replace(/^jsonl:/, ''), score: hit.score / best })));
+    }
+    return runs;
+  } finally {
+    await container.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** nDCG@10 of citemed's list re-ordered by its score plus `extra(rank)`. */
+function ndcg(claim: string, runs: Map<string, Ranked>, judgments: ReadonlyMap<string, Judgments>, extra: (i: number) => number): number {
+  const ranked = (runs.get(claim) ?? []).map((hit, i) => ({ id: hit.id, score: hit.score + extra(i) })).sort((a, b) => b.score - a.score);
+  return ndcgAt(10, ranked.map((hit) => hit.id), judgments.get(claim) ?? new Map());
+}
+
+/** Adjacent query words found in order within four words, each pair worth its rarer word's idf, saturated. */
+function pairs(d: Doc, sequence: string[][], idf: (t: string) => number): number {
+  const positions = new Map<string, number[]>();
+  d.all.forEach((t, i) => positions.set(t, [...(positions.get(t) ?? []), i]));
+  let score = 0;
+  for (let i = 0; i + 1 < sequence.length; i++) {
+    const a = sequence[i]?.at(-1);
+    const b = sequence[i + 1]?.[0];
+    if (!a || !b) continue;
+    const after = positions.get(b) ?? [];
+    const count = (positions.get(a) ?? []).filter((x) => after.some((y) => y > x && y - x <= 4)).length;
+    if (count > 0) score += (Math.min(idf(a), idf(b)) * count) / (count + 1);
+  }
+  return score;
+}
+
+/** For each stem, how often the judged abstracts of the claims holding it hold it too, against the average (smoothed). */
+function hitRates(fit: string[], judgments: ReadonlyMap<string, Judgments>, docs: Map<string, Doc>, stemsOf: (c: string) => string[]): (stem: string) => number {
+  const hits = new Map<string, number>();
+  const seen = new Map<string, number>();
+  let allHits = 0;
+  let all = 0;
+  for (const claim of fit) {
+    for (const stem of stemsOf(claim)) {
+      for (const [id, grade] of judgments.get(claim) ?? []) {
+        const doc = docs.get(id);
+        if (grade <= 0 || !doc) continue;
+        const hit = doc.tf.has(stem) ? 1 : 0;
+        hits.set(stem, (hits.get(stem) ?? 0) + hit);
+        seen.set(stem, (seen.get(stem) ?? 0) + 1);
+        allHits += hit;
+        all++;
+      }
+    }
+  }
+  const prior = allHits / Math.max(all, 1);
+  return (stem) => (((hits.get(stem) ?? 0) + 10 * prior) / ((seen.get(stem) ?? 0) + 10) / prior) ** 2;
+}
+
+/** Claims linked through shared judged abstracts, as connected groups. */
+function groupBySharedAbstract(claims: string[], judgments: ReadonlyMap<string, Judgments>): string[][] {
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    const p = parent.get(x) ?? x;
+    if (p === x) return x;
+    const root = find(p);
+    parent.set(x, root);
+    return root;
+  };
+  for (const claim of claims) for (const doc of judgments.get(claim)?.keys() ?? []) parent.set(find(`c${claim}`), find(`d${doc}`));
+  const groups = new Map<string, string[]>();
+  for (const claim of claims) groups.set(find(`c${claim}`), [...(groups.get(find(`c${claim}`)) ?? []), claim]);
+  return [...groups.values()];
+}
+
+/** Five folds of whole groups, four shuffles; `measure(fit, held)` gives one held-out gain each. */
+function crossValidate(groups: readonly string[][], measure: (fit: string[], held: string[]) => number): number[] {
+  const gains: number[] = [];
+  for (let shuffle = 0; shuffle < 4; shuffle++) {
+    const order = [...groups].sort((a, b) => mix(a[0] ?? '', shuffle) - mix(b[0] ?? '', shuffle));
+    for (let k = 0; k < 5; k++) {
+      gains.push(measure(order.filter((_, i) => i % 5 !== k).flat(), order.filter((_, i) => i % 5 === k).flat()));
+    }
+  }
+  return gains;
+}
+
+/** A fixed pseudo-random order (Knuth's multiplicative hash), so runs repeat. */
+function mix(id: string, shuffle: number): number {
+  return (Number(id) * 2654435761 + shuffle * 97) % 1000;
+}
+
+/** Coordinate ascent over the features in `use`, three rounds over GRID, from all weights 0. */
+function ascend(claims: string[], use: number[], score: (claim: string, weights: number[]) => number): number[] {
+  const weights = FEATURES.map(() => 0);
+  let best = mean(claims.map((c) => score(c, weights)));
+  for (let round = 0; round < 3; round++) {
+    for (const f of use) {
+      for (const value of GRID) {
+        const trial = [...weights];
+        trial[f] = value;
+        const m = mean(claims.map((c) => score(c, trial)));
+        if (m > best + 1e-9) {
+          best = m;
+          weights[f] = value;
+        }
+      }
+    }
+  }
+  return weights;
+}
+
+function mean(values: readonly number[]): number {
+  return values.reduce((s, v) => s + v, 0) / Math.max(values.length, 1);
+}
+
+function signed(value: number): string {
+  return `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(4)}`;
+}
+
+await main();
