@@ -96,6 +96,11 @@ describe('parseStrictSubset (the MEDLINE fast path)', () => {
     ['"]]>" in text', '<A>]]></A>'],
     ['a non-ASCII tag name', '<Ä/>'],
     ['a stray "<"', '<A>1 < 2</A>'],
+    ['attributes not separated by white space', '<A x="1"y="2"/>'],
+    ['white space between "/" and ">"', '<A x="1"/ >'],
+    ['a no-break space in a tag', '<A\u00a0x="1"/>'],
+    ['an attribute without a value', '<A x/>'],
+    ['an unterminated attribute value', '<A x="1/>'],
     ['nothing', ''],
   ])('hands %s to saxes', (_what, xml) => {
     expect(parseStrictSubset(xml, recorder().handler)).toBe(false);
@@ -106,6 +111,7 @@ describe('parseStrictSubset (the MEDLINE fast path)', () => {
       '<A>', '</A>', '<B x="1">', '</B>', '<C/>', '<i>', '</i>', 'text', ' ', '\n', '\r\n', '\t', '&amp;', '&lt;', '&#38;', '&#x1F600;',
       '&#0;', '&bogus;', '&', '<', '>', ']]>', '"', "'", '<!-- c -->', '<![CDATA[z]]>', '<?pi x?>', 'é', '😀', '<D y="a&amp;b" z=\'&#x9;\'>', '</D>',
       '<E a="1" a="2">', '<F q=unquoted>', '</ A>', '</A >', '<A\n>',
+      '<G a="1"b="2">', '</G>', '<H a = "1" \t>', '</H>', '<I a="x"/ >', '<J\r\nb=\'"\'\n/>', '<K\u00a0a="1">', '</K>', '<L a=>', '<M a="1"/>',
     );
     fc.assert(
       fc.property(fc.array(fragment, { maxLength: 14 }), (parts) => {

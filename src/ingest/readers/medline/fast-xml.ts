@@ -1,7 +1,9 @@
 /**
  * A fast path for parsing one MEDLINE record: a tokenizer for a strict subset of XML, driven by
- * indexOf and sticky regular expressions instead of a character-by-character state machine.
- * It is about 3× faster than saxes on PubMed records.
+ * indexOf between tags and a scan of each tag's characters, instead of a character-by-character
+ * state machine over all of the text. It is about 3× faster than saxes on PubMed records. (Tags
+ * were matched with regular expressions before; their match arrays were a quarter of everything
+ * the parsing thread allocated.)
  *
  * It accepts only what it can check completely: one root element; start tags with quoted
  * attributes (no duplicates); end tags matching their start tag; text with the five predefined
@@ -24,10 +26,6 @@ export interface FastXmlHandler {
   close(): void;
 }
 
-const NAME = '[A-Za-z_][A-Za-z0-9_.:-]*';
-const START_TAG = new RegExp(`<(${NAME})((?:\\s+${NAME}\\s*=\\s*(?:"[^"<]*"|'[^'<]*'))*)\\s*(/?)>`, 'y');
-const END_TAG = new RegExp(`</(${NAME})\\s*>`, 'y');
-const ATTRIBUTE = new RegExp(`(${NAME})\\s*=\\s*(?:"([^"<]*)"|'([^'<]*)')`, 'g');
 const REFERENCE = /&(?:(amp|lt|gt|quot|apos)|#([0-9]+)|#x([0-9A-Fa-f]+));|&/g;
 const PREDEFINED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
@@ -50,47 +48,115 @@ export function parseStrictSubset(xml: string, handler: FastXmlHandler): boolean
       }
     }
     if (lt === -1) break;
-    const next = xml.charCodeAt(lt + 1);
-    if (next === 0x2f /* / */) {
-      END_TAG.lastIndex = lt;
-      const end = END_TAG.exec(xml);
-      if (end === null || end[1] !== stack[stack.length - 1]) return false;
+    if (xml.charCodeAt(lt + 1) === SLASH) {
+      const end = endTagEnd(xml, lt, stack[stack.length - 1]);
+      if (end === -1) return false;
       stack.pop();
       handler.close();
-      pos = END_TAG.lastIndex;
+      pos = end;
       continue;
     }
     if (rootSeen && stack.length === 0) return false; // a second root element
-    START_TAG.lastIndex = lt;
-    const start = START_TAG.exec(xml);
-    if (start === null) return false; // comment, CDATA, PI, DOCTYPE, non-ASCII name, stray "<"
-    const attributes = parseAttributes(start[2] ?? '');
-    if (attributes === undefined) return false;
-    handler.open({ name: start[1] ?? '', attributes });
+    const tag = readStartTag(xml, lt);
+    // undefined: comment, CDATA, PI, DOCTYPE, non-ASCII name, stray "<", malformed attributes
+    if (tag === undefined) return false;
+    handler.open({ name: tag.name, attributes: tag.attributes });
     rootSeen = true;
-    if (start[3] === '/') handler.close();
-    else stack.push(start[1] ?? '');
-    pos = START_TAG.lastIndex;
+    if (tag.selfClosing) handler.close();
+    else stack.push(tag.name);
+    pos = tag.end;
   }
   return rootSeen && stack.length === 0;
 }
 
-function parseAttributes(source: string): Record<string, string> | undefined {
+const SLASH = 0x2f;
+const GREATER = 0x3e;
+const EQUALS = 0x3d;
+const DOUBLE_QUOTE = 0x22;
+const SINGLE_QUOTE = 0x27;
+
+/** Names are ASCII here: [A-Za-z_][A-Za-z0-9_.:-]*. Anything else goes to saxes. */
+function isNameStart(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
+}
+
+function isNameChar(c: number): boolean {
+  return isNameStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x3a || c === 0x2d;
+}
+
+/** XML's white space: space, tab, CR, LF (charCodeAt past the end is NaN: not space). */
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+}
+
+/** Index after the name starting at `at`, or `at` when no name starts there. */
+function nameEnd(xml: string, at: number): number {
+  if (!isNameStart(xml.charCodeAt(at))) return at;
+  let i = at + 1;
+  while (isNameChar(xml.charCodeAt(i))) i++;
+  return i;
+}
+
+function skipSpace(xml: string, at: number): number {
+  let i = at;
+  while (isSpace(xml.charCodeAt(i))) i++;
+  return i;
+}
+
+/** Index after `</name S? >` at `lt` when it closes `open`; -1 otherwise. */
+function endTagEnd(xml: string, lt: number, open: string | undefined): number {
+  const start = lt + 2;
+  const end = nameEnd(xml, start);
+  if (open === undefined || end - start !== open.length || !xml.startsWith(open, start)) return -1;
+  const close = skipSpace(xml, end);
+  return xml.charCodeAt(close) === GREATER ? close + 1 : -1;
+}
+
+interface StartTag extends FastTag {
+  selfClosing: boolean;
+  /** Index after the tag's ">". */
+  end: number;
+}
+
+/**
+ * `<name (S attr S? = S? "value")* S? /?>` at `lt`, with each value normalised and decoded; undefined
+ * for anything else, a repeated attribute, a "<" in a value or a reference that is not allowed.
+ */
+function readStartTag(xml: string, lt: number): StartTag | undefined {
+  const nameStop = nameEnd(xml, lt + 1);
+  if (nameStop === lt + 1) return undefined;
   const attributes: Record<string, string> = {};
-  if (source === '') return attributes;
-  ATTRIBUTE.lastIndex = 0;
-  for (let match = ATTRIBUTE.exec(source); match !== null; match = ATTRIBUTE.exec(source)) {
-    const name = match[1] ?? '';
-    if (Object.hasOwn(attributes, name)) return undefined;
+  let i = nameStop;
+  for (;;) {
+    const afterName = i;
+    i = skipSpace(xml, i);
+    const c = xml.charCodeAt(i);
+    if (c === GREATER) return { name: xml.slice(lt + 1, nameStop), attributes, selfClosing: false, end: i + 1 };
+    if (c === SLASH) {
+      if (xml.charCodeAt(i + 1) !== GREATER) return undefined;
+      return { name: xml.slice(lt + 1, nameStop), attributes, selfClosing: true, end: i + 2 };
+    }
+    if (i === afterName) return undefined; // attributes are separated by white space
+    const attributeEnd = nameEnd(xml, i);
+    if (attributeEnd === i) return undefined;
+    const name = xml.slice(i, attributeEnd);
+    i = skipSpace(xml, attributeEnd);
+    if (xml.charCodeAt(i) !== EQUALS) return undefined;
+    i = skipSpace(xml, i + 1);
+    const quote = xml.charCodeAt(i);
+    if (quote !== DOUBLE_QUOTE && quote !== SINGLE_QUOTE) return undefined;
+    const close = xml.indexOf(quote === DOUBLE_QUOTE ? '"' : "'", i + 1);
+    if (close === -1) return undefined;
+    const raw = xml.slice(i + 1, close);
+    if (raw.includes('<') || Object.hasOwn(attributes, name)) return undefined;
     // XML attribute-value normalisation: each literal white-space character (after line-end
     // normalisation, so CR LF counts once) becomes a space; then references are decoded, so
     // "&#x9;" stays a tab.
-    const raw = match[2] ?? match[3] ?? '';
     const value = decodeReferences(/[\t\n\r]/.test(raw) ? raw.replace(/\r\n?/g, '\n').replace(/[\t\n]/g, ' ') : raw);
     if (value === undefined) return undefined;
     attributes[name] = value;
+    i = close + 1;
   }
-  return attributes;
 }
 
 function decodeText(raw: string): string | undefined {
