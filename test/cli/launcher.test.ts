@@ -1,0 +1,73 @@
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain JavaScript module beside the launcher, without type declarations
+import { bundleIsFresh, cliEntry } from '../../bin/launch.mjs';
+import { spawnCli } from './run-cli.js';
+
+const launch = { bundleIsFresh, cliEntry } as {
+  bundleIsFresh: (bundle: string, sources: string) => boolean;
+  cliEntry: (root: URL, mode: string | undefined) => { url: URL; tsx: boolean };
+};
+
+describe('the launcher (bin/citemed.js)', () => {
+  let root = '';
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  /** A project folder with two sources, a test file and a bundle, each modified at the given second. */
+  function project(times: { source: number; test: number; bundle?: number }): string {
+    root = mkdtempSync(path.join(tmpdir(), 'citemed-launch-'));
+    mkdirSync(path.join(root, 'src', 'cli'), { recursive: true });
+    const at = (file: string, seconds: number) => utimesSync(file, seconds, seconds);
+    writeFileSync(path.join(root, 'src', 'cli', 'main.ts'), 'export {};');
+    at(path.join(root, 'src', 'cli', 'main.ts'), 1_000);
+    writeFileSync(path.join(root, 'src', 'cli', 'deep.ts'), 'export {};');
+    at(path.join(root, 'src', 'cli', 'deep.ts'), times.source);
+    writeFileSync(path.join(root, 'src', 'cli', 'deep.test.ts'), 'export {};');
+    at(path.join(root, 'src', 'cli', 'deep.test.ts'), times.test);
+    if (times.bundle !== undefined) {
+      mkdirSync(path.join(root, 'dist', 'cli'), { recursive: true });
+      writeFileSync(path.join(root, 'dist', 'cli', 'main.js'), 'export {};');
+      at(path.join(root, 'dist', 'cli', 'main.js'), times.bundle);
+    }
+    return root;
+  }
+  const entryOf = (dir: string, mode?: string) => launch.cliEntry(pathToFileURL(`${dir}/`), mode);
+
+  it('runs the bundle while it is newer than every source', () => {
+    const entry = entryOf(project({ source: 2_000, test: 2_000, bundle: 3_000 }));
+    expect(entry.tsx).toBe(false);
+    expect(entry.url.pathname.endsWith('/dist/cli/main.js')).toBe(true);
+  });
+
+  it('runs the sources through tsx once any source, however deep, changed after the bundle', () => {
+    const entry = entryOf(project({ source: 4_000, test: 2_000, bundle: 3_000 }));
+    expect(entry.tsx).toBe(true);
+    expect(entry.url.pathname.endsWith('/src/cli/main.ts')).toBe(true);
+  });
+
+  it('ignores test files, which the bundle does not hold', () => {
+    expect(entryOf(project({ source: 2_000, test: 4_000, bundle: 3_000 })).tsx).toBe(false);
+  });
+
+  it('runs the sources without a bundle, or when told to', () => {
+    expect(entryOf(project({ source: 2_000, test: 2_000 })).tsx).toBe(true);
+    rmSync(root, { recursive: true, force: true });
+    expect(entryOf(project({ source: 2_000, test: 2_000, bundle: 3_000 }), 'sources').tsx).toBe(true);
+  });
+
+  // `npm test` builds the bundle first. Run alone after a source was edited, there is no fresh
+  // bundle to compare (`node scripts/build-cli.mjs` makes one), and this is skipped.
+  const hasFreshBundle = !launch.cliEntry(new URL('../../', import.meta.url), undefined).tsx;
+  it.skipIf(!hasFreshBundle)('gives the same CLI from the bundle as from the sources', async () => {
+    const [bundled, sources] = await Promise.all([
+      spawnCli(['--help']).done,
+      spawnCli(['--help'], { CITEMED_LAUNCH: 'sources' }).done,
+    ]);
+    expect(sources.code).toBe(0);
+    expect(sources.stdout).toContain('citemed');
+    expect(bundled).toEqual(sources);
+  }, 60_000);
+});
