@@ -15,7 +15,19 @@ import v8 from 'node:v8';
 import { cliEntry } from './launch.mjs';
 
 v8.setFlagsFromString('--heap-growing-percent=100');
-const entry = cliEntry(new URL('../', import.meta.url), process.env.CITEMED_LAUNCH);
-if (entry.tsx) (await import('tsx/esm/api')).register();
-const { main } = await import(entry.url.href);
+const root = new URL('../', import.meta.url);
+const entry = cliEntry(root, process.env.CITEMED_LAUNCH);
+const { main } = entry.tsx ? await fromSources() : await import(entry.url.href).catch(bundleMissing);
 process.exitCode = await main(process.argv.slice(2));
+
+async function fromSources() {
+  (await import('tsx/esm/api')).register();
+  return import(cliEntry(root, 'sources').url.href);
+}
+
+/** A bundle with a chunk missing (a half-deleted dist/): say so, and run the sources instead. */
+function bundleMissing(error) {
+  if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !String(error.message).includes('/dist/cli/')) throw error;
+  process.stderr.write(`citemed: the CLI bundle in dist/cli is incomplete (${error.message.split('\n')[0]}); running the sources. \`npm run build\` rebuilds it.\n`);
+  return fromSources();
+}

@@ -1,11 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain JavaScript module beside the launcher, without type declarations
 import { bundleIsFresh, cliEntry } from '../../bin/launch.mjs';
-import { spawnCli } from './run-cli.js';
+import { ROOT, spawnCli } from './run-cli.js';
 
 const launch = { bundleIsFresh, cliEntry } as {
   bundleIsFresh: (bundle: string, sources: string) => boolean;
@@ -69,5 +70,24 @@ describe('the launcher (bin/citemed.js)', () => {
     expect(sources.code).toBe(0);
     expect(sources.stdout).toContain('citemed');
     expect(bundled).toEqual(sources);
+  }, 60_000);
+
+  it('runs the sources, saying so, when the bundle has lost a chunk', () => {
+    // A project with the real launcher, a bundle whose main file imports a chunk that is gone,
+    // and sources that say where they ran from.
+    const dir = project({ source: 2_000, test: 2_000, bundle: 3_000 });
+    mkdirSync(path.join(dir, 'bin'));
+    for (const file of ['citemed.js', 'launch.mjs']) copyFileSync(path.join(ROOT, 'bin', file), path.join(dir, 'bin', file));
+    symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+    writeFileSync(path.join(dir, 'package.json'), '{ "type": "module" }\n');
+    writeFileSync(path.join(dir, 'dist', 'cli', 'main.js'), "export { main } from './chunk-gone.js';\n");
+    utimesSync(path.join(dir, 'dist', 'cli', 'main.js'), 3_000, 3_000);
+    writeFileSync(path.join(dir, 'src', 'cli', 'main.ts'), "export async function main(args: string[]): Promise<number> {\n  console.log(`sources ${args.join(' ')}`);\n  return 0;\n}\n");
+    utimesSync(path.join(dir, 'src', 'cli', 'main.ts'), 1_000, 1_000);
+    const run = spawnSync(process.execPath, [path.join(dir, 'bin', 'citemed.js'), 'hello'], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.stdout).toBe('sources hello\n');
+    expect(run.stderr).toContain('the CLI bundle in dist/cli is incomplete');
+    expect(run.stderr).toContain('chunk-gone.js');
+    expect(run.status).toBe(0);
   }, 60_000);
 });
