@@ -31,7 +31,12 @@ const sourceRelativeUrls = {
 
 await rm(building, { recursive: true, force: true });
 await build({
-  entryPoints: { main: path.join(root, 'src', 'cli', 'main.ts') },
+  entryPoints: {
+    main: path.join(root, 'src', 'cli', 'main.ts'),
+    // Worker threads' entry points, found beside the bundle by the code that starts them.
+    'prepare-worker': path.join(root, 'src', 'ingest', 'worker', 'prepare-worker.ts'),
+    'postings-thread': path.join(root, 'src', 'adapters', 'sqlite', 'postings-thread-body.ts'),
+  },
   bundle: true,
   splitting: true,
   platform: 'node',

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -70,6 +70,8 @@ describe('the launcher (bin/citemed.js)', () => {
     expect(sources.code).toBe(0);
     expect(sources.stdout).toContain('citemed');
     expect(bundled).toEqual(sources);
+    // The worker threads' entry points, which the code starting them looks for beside the bundle.
+    for (const worker of ['prepare-worker.js', 'postings-thread.js']) expect(existsSync(path.join(ROOT, 'dist', 'cli', worker))).toBe(true);
   }, 60_000);
 
   it('runs the sources, saying so, when the bundle has lost a chunk', () => {

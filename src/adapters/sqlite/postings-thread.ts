@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CitemedError, type ErrorCode } from '../../domain/errors.js';
 import type { PostingsBuildProgress } from '../../domain/postings.js';
@@ -13,7 +15,9 @@ import type { PostingsBuild } from '../../ports/store.js';
  * A cancel cannot reach the worker by message (it is inside SQLite calls until it ends), so it
  * goes through a shared flag that the build reads between its steps.
  */
-const BOOTSTRAP = new URL('./postings-thread.mjs', import.meta.url);
+/** As the ingest worker's (src/ingest/worker/worker-preparer.ts): compiled beside the bundle, else through tsx. */
+const BUNDLED = new URL('postings-thread.js', pathToFileURL(`${import.meta.dirname}/`));
+const ENTRY = existsSync(BUNDLED) ? BUNDLED : new URL('./postings-thread.mjs', import.meta.url);
 
 export interface PostingsThreadSetup {
   op: 'build' | 'drop';
@@ -61,7 +65,7 @@ function runPostingsThread(op: PostingsThreadSetup['op'], file: string, options:
   options.signal?.addEventListener('abort', onAbort, { once: true });
   return new Promise((resolve, reject) => {
     let outcome: { ok: Exclude<FromPostingsThread, { type: 'progress' | 'error' }> } | { error: Error } | undefined;
-    const worker = new Worker(BOOTSTRAP, { workerData: setup });
+    const worker = new Worker(ENTRY, { workerData: setup });
     worker.on('message', (message: FromPostingsThread) => {
       if (message.type === 'progress') options.onProgress?.(message.progress);
       else if (message.type === 'error') {

@@ -1,9 +1,18 @@
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CitemedError, type ErrorCode } from '../../domain/errors.js';
 import type { PreparedItem, Preparer, PrepareRequest } from '../prepare-items.js';
 import { BYTES_AHEAD, type FromWorker, type ToWorker, type WorkerSetup } from './messages.js';
 
-const BOOTSTRAP = new URL('./bootstrap.mjs', import.meta.url);
+/**
+ * The worker's entry point. Run from the CLI's bundle (scripts/build-cli.mjs), a compiled
+ * prepare-worker.js lies beside this code (`import.meta.dirname`, which the bundle leaves as it
+ * is) and starts in a fraction of the time; run from the sources, bootstrap.mjs registers tsx
+ * in the new thread first.
+ */
+const BUNDLED = new URL('prepare-worker.js', pathToFileURL(`${import.meta.dirname}/`));
+const ENTRY = existsSync(BUNDLED) ? BUNDLED : new URL('./bootstrap.mjs', import.meta.url);
 
 /**
  * Reads and prepares in a worker thread, so that on two cores parsing and chunking run beside
@@ -23,7 +32,7 @@ async function* prepareInWorker(request: PrepareRequest, maxPdfBytes: number): A
     chunk: request.chunk,
     maxPdfBytes,
   };
-  const worker = new Worker(BOOTSTRAP, { workerData: setup });
+  const worker = new Worker(ENTRY, { workerData: setup });
   const send = (message: ToWorker, transfer: ArrayBuffer[] = []) => worker.postMessage(message, transfer);
   const inbox = createInbox<FromWorker | { type: 'crash'; error: Error }>();
   let bytesAhead = 0;
