@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { EmbedProgress, EmbedReport } from '../../ingest/embed.js';
+import type { EmbedReport } from '../../ingest/embed.js';
 import { withContainer, type GlobalOptions } from '../context.js';
 import { formatCount, formatDurationMs, formatRate } from '../format.js';
 import { printJson, type Io } from '../io.js';

@@ -2,7 +2,7 @@ import { EVIDENCE_LEVEL_LABELS } from '../../domain/evidence-level.js';
 import { INTEGRITY_LABELS } from '../../domain/integrity.js';
 import type { PassageHit, SourceSummary } from '../../ports/store.js';
 import type { QueryPlan } from '../../retrieval/plan.js';
-import type { Explanation, RankedHit } from '../../retrieval/rank.js';
+import type { Explanation } from '../../retrieval/rank.js';
 import type { RetrievalResult } from '../../retrieval/retrieve.js';
 import { truncate, wrap } from '../format.js';
 

@@ -1,5 +1,5 @@
 import type { WordOp } from '../../../../src/articles/diff.js';
-import type { Cell, Row, SectionRows } from './compare-rows';
+import type { Row, SectionRows } from './compare-rows';
 import { StatementComments, useStatementComments } from './StatementComments';
 
 /** A column of the comparison: which version it shows and whether its statements take comments. */
