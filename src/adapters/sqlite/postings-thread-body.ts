@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { isCitemedError } from '../../domain/errors.js';
 import { guard } from './errors.js';
 import { buildPostings, dropPostings } from './postings-build.js';
+import { setConnectionPragmas } from './schema.js';
 import type { FromPostingsThread, PostingsThreadSetup } from './postings-thread.js';
 
 /**
@@ -20,10 +21,7 @@ let db: Database.Database | undefined;
 try {
   const opened = guard(setup.file, () => {
     const connection = new Database(setup.file, { fileMustExist: true, timeout: setup.busyTimeoutMs });
-    // As the library's own connection has them (sqlite-store.ts); WAL mode is the file's already.
-    connection.pragma('synchronous = NORMAL');
-    connection.pragma('foreign_keys = ON');
-    connection.pragma('temp_store = MEMORY');
+    setConnectionPragmas(connection);
     return connection;
   });
   db = opened;

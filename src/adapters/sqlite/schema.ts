@@ -331,6 +331,18 @@ const UPGRADES: readonly { version: number; sql: string }[] = [
 ];
 
 /**
+ * The settings every connection to a library takes (the library's own, and the postings worker's),
+ * once the file is in WAL mode, which is a property of the file. NORMAL in WAL mode: a power cut
+ * may lose the last transactions, never corrupt the file; a killed process loses nothing that was
+ * committed.
+ */
+export function setConnectionPragmas(db: Database.Database): void {
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('temp_store = MEMORY');
+}
+
+/**
  * Checks that the file is a citemed library (or empty) and creates or upgrades the schema.
  * Refuses foreign databases and libraries written by a newer citemed, so it never writes into
  * something it does not understand.

@@ -24,7 +24,7 @@ import { createSqliteEditorial } from './editorial.js';
 import { guard } from './errors.js';
 import { buildPostings, dropPostings, readPostingsState } from './postings-build.js';
 import { buildPostingsInWorker, dropPostingsInWorker } from './postings-thread.js';
-import { prepareSchema } from './schema.js';
+import { prepareSchema, setConnectionPragmas } from './schema.js';
 import { createSearch } from './search.js';
 import { createSqliteThreads } from './threads.js';
 import { createVectors } from './vectors.js';
@@ -205,12 +205,8 @@ function openDatabase(file: string, options: SqliteStoreOptions): Database.Datab
     db.pragma('schema_version');
     prepareSchema(db, file, create);
     db.pragma('journal_mode = WAL');
-    // NORMAL in WAL mode: a power cut may lose the last transactions, never corrupt the file;
-    // a killed process loses nothing that was committed.
-    db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
+    setConnectionPragmas(db);
     db.pragma(`cache_size = ${-options.cacheMiB * 1024}`);
-    db.pragma('temp_store = MEMORY');
     return db;
   } catch (error) {
     db.close();
