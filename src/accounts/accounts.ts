@@ -211,6 +211,12 @@ export function looksLikeApiKey(value: string): boolean {
   return KEY_FORMAT.test(value);
 }
 
+/**
+ * A key's "last used" is kept to the minute: a script calling the API in a loop would otherwise
+ * write to the library on every request.
+ */
+export const KEY_USE_RESOLUTION_MS = 60_000;
+
 export async function keyPrincipal(deps: AccountsDeps, value: string): Promise<Principal | undefined> {
   const match = KEY_FORMAT.exec(value);
   if (!match) return undefined;
@@ -222,7 +228,10 @@ export async function keyPrincipal(deps: AccountsDeps, value: string): Promise<P
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
   const account = await deps.store.get(found.key.accountId);
   if (!account || account.disabled) return undefined;
-  await deps.store.touchKey(id, deps.now().toISOString());
+  const now = deps.now();
+  if (!found.key.lastUsedAt || now.getTime() - Date.parse(found.key.lastUsedAt) >= KEY_USE_RESOLUTION_MS) {
+    await deps.store.touchKey(id, now.toISOString());
+  }
   return { kind: 'account', account, via: 'api-key', keyId: id };
 }
 

@@ -69,8 +69,12 @@ export interface AccountStore {
   listKeys(accountId?: string): Promise<ApiKey[]>;
   /** Marks the key revoked at `at`; undefined when there is no such key. Revoking twice keeps the first time. */
   revokeKey(id: string, at: string, audit: AuditInput): Promise<ApiKey | undefined>;
-  /** Records that the key was used (not audited: it is not a change of state). */
-  touchKey(id: string, at: string): Promise<void>;
+  /**
+   * Records that the key was used (not audited: it is not a change of state). Best effort: when
+   * the library is busy with another writer it returns false at once instead of waiting, so a
+   * request made with the key is never held up, or failed, by bookkeeping.
+   */
+  touchKey(id: string, at: string): Promise<boolean>;
 }
 
 /** What an article must still be for a change to apply: it fails with 'conflict' otherwise. */

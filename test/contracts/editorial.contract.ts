@@ -140,8 +140,8 @@ export function describeEditorialContract(
         expect((await editorial.accounts.listKeys('acc-1')).map((k) => k.revokedAt)).toEqual([undefined, at(10)]);
 
         const before = await entryCount();
-        await editorial.accounts.touchKey('k2', at(20));
-        await editorial.accounts.touchKey('k2', at(21));
+        expect(await editorial.accounts.touchKey('k2', at(20))).toBe(true);
+        expect(await editorial.accounts.touchKey('k2', at(21))).toBe(true);
         await editorial.accounts.touchKey('nope', at(21));
         expect((await editorial.accounts.findKey('k2'))?.key).toEqual({ ...key('k2', 'acc-1', 3), lastUsedAt: at(21) });
         expect(await entryCount()).toBe(before);

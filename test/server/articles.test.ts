@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Container } from '../../src/config/container.js';
@@ -312,6 +313,33 @@ describe('browser sessions', () => {
     expect(out.statusCode).toBe(204);
     expect((await app.inject({ url: '/api/v1/me', headers: { cookie } })).statusCode).toBe(401);
   });
+
+  it("records a key's last use to the minute, and never makes its request wait for a busy library", async () => {
+    const { cookie, csrf } = await signInBrowser(app, 'reader');
+    const key = (await app.inject({ method: 'POST', url: '/api/v1/keys', headers: { cookie, 'x-csrf-token': csrf }, payload: { name: 'loop' } })).json();
+    const bearer = { authorization: `Bearer ${key.token}` };
+    const lastUsed = async () => (await container.accounts.store.findKey(key.key.id))?.key.lastUsedAt;
+
+    // Another process (an ingest, an index build) holds the write lock. The old code waited the
+    // busy timeout (5 s here) on the server's only thread, then failed the request with 503.
+    const other = new Database(db);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      const during = await app.inject({ url: '/api/v1/me', headers: bearer });
+      expect(during.statusCode).toBe(200);
+      expect(await lastUsed()).toBeUndefined();
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    // The skipped write leaves nothing stuck: the library takes writes, and the next use is recorded.
+    expect((await app.inject({ url: '/api/v1/me', headers: bearer })).statusCode).toBe(200);
+    const first = await lastUsed();
+    expect(first).toEqual(expect.any(String));
+    // Within the minute, a request is not written again.
+    expect((await app.inject({ url: '/api/v1/me', headers: bearer })).statusCode).toBe(200);
+    expect(await lastUsed()).toBe(first);
+  }, 15_000);
 
   it('refuses a malformed Authorization header rather than treating the caller as anonymous', async () => {
     for (const authorization of ['Basic abc', 'Bearer nope', 'Bearer cmk_aaaaaaaaaa_short']) {

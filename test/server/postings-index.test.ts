@@ -132,7 +132,7 @@ describe('the postings index through the API', () => {
     )!;
     const server = createServer({ ...container, postingsJobs: jobs }, settings());
     try {
-      // Signed in as the web app is: a session reads, while an API key's use is written (and would wait for the lock).
+      // Signed in as the web app is, with a session.
       const browser = await signInBrowser(server, 'admin');
       const session = { cookie: browser.cookie, 'x-csrf-token': browser.csrf };
       const job = (await start(server, 'build', session)).json() as PostingsJob;

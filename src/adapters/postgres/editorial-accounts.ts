@@ -160,6 +160,7 @@ export function createPostgresAccounts(sql: EditorialSql): AccountStore {
     async touchKey(id, at) {
       // On every request made with the key: one row, no lock of the log, so it never queues behind changes.
       await sql.single((db) => db.query('UPDATE api_keys SET last_used_at = $2 WHERE id = $1', [id, at]));
+      return true;
     },
   };
 }

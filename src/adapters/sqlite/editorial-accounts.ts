@@ -178,7 +178,20 @@ export function createSqliteAccounts(db: Database.Database, file: string, audit:
       });
     },
     async touchKey(id, at) {
-      write(() => q.touchKey.run(at, id));
+      // better-sqlite3 waits for a busy library synchronously, which would freeze the whole server
+      // for up to the busy timeout on every request made with a key while an ingest or an index
+      // build holds the write lock. So this one write does not wait: it is skipped instead.
+      const waitMs = db.pragma('busy_timeout', { simple: true }) as number;
+      db.pragma('busy_timeout = 0');
+      try {
+        write(() => q.touchKey.run(at, id));
+        return true;
+      } catch (error) {
+        if (error instanceof CitemedError && error.code === 'database-locked') return false;
+        throw error;
+      } finally {
+        db.pragma(`busy_timeout = ${waitMs}`);
+      }
     },
   };
 }

@@ -22,6 +22,25 @@ describeEditorialContract('SQLite (in memory)', () => asContract(':memory:'));
 const entry = (n: number) => ({ at: `2026-01-01T00:00:0${n}.000Z`, actor: 'system', action: 'test.note', subjectType: 'article', subjectId: `a${n}` }) as const;
 
 describe('SQLite editorial tables', () => {
+  it("skip a key's last use while another connection holds the write lock, then wait for locks as before", async () => {
+    const file = tempFile('citemed-touch-');
+    const { store, editorial } = open(file);
+    await editorial.accounts.create({ id: 'acc', username: 'u', displayName: 'U', roles: ['reader'], passwordHash: 'h', createdAt: entry(1).at }, entry(1));
+    await editorial.accounts.createKey({ id: 'k', accountId: 'acc', name: 'n', createdAt: entry(1).at }, 'hash', entry(2));
+    const other = new Database(file);
+    other.exec('BEGIN IMMEDIATE');
+    expect(await editorial.accounts.touchKey('k', entry(3).at)).toBe(false);
+    // Other writes still wait the configured busy timeout (1 s here) before they fail.
+    const waited = Date.now();
+    await expect(editorial.accounts.revokeKey('k', entry(4).at, entry(4))).rejects.toMatchObject({ code: 'database-locked' });
+    expect(Date.now() - waited).toBeGreaterThanOrEqual(900);
+    other.exec('ROLLBACK');
+    other.close();
+    expect(await editorial.accounts.touchKey('k', entry(5).at)).toBe(true);
+    expect((await editorial.accounts.findKey('k'))?.key.lastUsedAt).toBe(entry(5).at);
+    await store.close();
+  });
+
   it('refuse to change or delete audit entries, whoever asks', async () => {
     const file = tempFile('citemed-audit-');
     const { store, editorial } = open(file);
