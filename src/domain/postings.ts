@@ -25,6 +25,11 @@ export interface PostingsBuildProgress {
   terms: number;
 }
 
+/** A job's progress: the build's, and the time since the job started (0 for a drop). */
+export interface PostingsJobProgress extends PostingsBuildProgress {
+  elapsedMs: number;
+}
+
 /**
  * Whether searches rank from the index: it is built, no more passages were added since than
  * searches hold (past that they fall back to the full-text index, FTS5), and the setting
@@ -89,7 +94,7 @@ export interface PostingsJob {
   startedAt: string;
   finishedAt?: string;
   /** A build's progress (a drop has none: all zeros). */
-  progress: PostingsBuildProgress;
+  progress: PostingsJobProgress;
   /** What a finished build built. */
   built?: { passages: number; terms: number; bytes: number; elapsedMs: number };
   /** Why it failed, in one sentence safe to show. */

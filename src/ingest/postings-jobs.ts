@@ -1,6 +1,6 @@
 import { SYSTEM_ACTOR, type AuditInput } from '../domain/audit.js';
 import { CitemedError, isCitemedError } from '../domain/errors.js';
-import type { PostingsBuildProgress, PostingsJob, PostingsJobAction, PostingsJobStatus } from '../domain/postings.js';
+import type { PostingsJob, PostingsJobProgress, PostingsJobAction, PostingsJobStatus } from '../domain/postings.js';
 import type { AuditLog } from '../ports/editorial.js';
 import type { PostingsIndex } from '../ports/store.js';
 
@@ -71,10 +71,12 @@ interface Entry {
   controller: AbortController;
   listeners: Set<PostingsJobListener>;
   lastSent: number;
+  /** `deps.elapsedMs()` when it started. */
+  startedMs: number;
   run?: Promise<void>;
 }
 
-const NO_PROGRESS: PostingsBuildProgress = { done: 0, total: 0, terms: 0 };
+const NO_PROGRESS: PostingsJobProgress = { done: 0, total: 0, terms: 0, elapsedMs: 0 };
 
 export function createPostingsJobs(deps: PostingsJobsDeps): PostingsJobs {
   const interval = deps.progressIntervalMs ?? 250;
@@ -119,8 +121,8 @@ export function createPostingsJobs(deps: PostingsJobsDeps): PostingsJobs {
       if (job.action === 'build') {
         const build = await deps.postings.build(
           (progress) => {
-            job.progress = progress;
             const at = deps.elapsedMs();
+            job.progress = { ...progress, elapsedMs: Math.round(at - entry.startedMs) };
             if (entry.listeners.size === 0 || at - entry.lastSent < interval) return;
             entry.lastSent = at;
             tell([...entry.listeners], { type: 'progress', job: structuredClone(job) });
@@ -163,6 +165,7 @@ export function createPostingsJobs(deps: PostingsJobsDeps): PostingsJobs {
         controller: new AbortController(),
         listeners: new Set(),
         lastSent: -Infinity,
+        startedMs: deps.elapsedMs(),
       };
       // Taken before the first await, so a second start arriving meanwhile is refused.
       current = entry;

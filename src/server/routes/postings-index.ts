@@ -20,7 +20,12 @@ const PostingsJobSchema = z
     startedAt: z.string(),
     finishedAt: z.string().optional(),
     progress: z
-      .object({ done: count, total: count.describe('0 until the build knows it'), terms: count })
+      .object({
+        done: count,
+        total: count.describe('0 until the build knows it'),
+        terms: count,
+        elapsedMs: count.describe("time from the job's start to this report, by the server's clock"),
+      })
       .describe('a build\'s progress in token occurrences read from the full-text index; zeros for a drop'),
     built: z.object({ passages: count, terms: count, bytes: count, elapsedMs: count }).optional().describe('what a finished build built'),
     error: z.string().optional(),

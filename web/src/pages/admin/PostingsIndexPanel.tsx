@@ -4,8 +4,8 @@ import { describePostingsAdvice } from '../../../../src/domain/postings.js';
 import { ErrorBanner, When } from '../review/format';
 import { useAction } from '../review/use-action';
 import { useFetched } from '../review/use-fetched';
-import { formatBytes } from './ingest-job';
-import { formatElapsed, toPostingsJob, type PostingsIndexStatus, type PostingsJob, type PostingsState } from './postings-job';
+import { formatBytes, formatEta } from './ingest-job';
+import { buildSecondsLeft, formatElapsed, toPostingsJob, type PostingsIndexStatus, type PostingsJob, type PostingsState } from './postings-job';
 import { useJobEvents } from './use-job-events';
 
 const STATUS_TEXT: Record<PostingsJob['status'], string> = { running: 'Running', done: 'Done', failed: 'Failed', cancelled: 'Cancelled' };
@@ -152,6 +152,7 @@ function Progress({ job }: { job: PostingsJob }) {
   const known = job.action === 'build' && p.total > 0;
   // Occurrences read can pass the total by those of deleted passages not yet merged away.
   const read = Math.min(p.done, p.total);
+  const left = known ? buildSecondsLeft(p) : undefined;
   return (
     <div className="job-progress">
       <progress aria-label={job.action === 'build' ? 'Postings index build progress' : 'Postings index drop progress'} max={known ? p.total : undefined} value={known ? read : undefined} />
@@ -159,7 +160,9 @@ function Progress({ job }: { job: PostingsJob }) {
         {job.action === 'drop'
           ? 'Removing the index…'
           : known
-            ? `Read ${count(read)} of ${count(p.total)} words of the full-text index (${Math.floor((100 * read) / p.total)}%); ${count(p.terms)} terms written.`
+            ? `Read ${count(read)} of ${count(p.total)} words of the full-text index (${Math.floor((100 * read) / p.total)}%); ${count(p.terms)} terms written. ${
+                left === undefined ? 'Estimating the time left…' : `About ${formatEta(left)} left.`
+              }`
             : 'Starting: reading the full-text index…'}
       </p>
     </div>

@@ -40,11 +40,21 @@ export function toPostingsJob(value: unknown): PostingsJob | undefined {
     status,
     startedBy: str(value.startedBy) ?? '',
     startedAt: str(value.startedAt) ?? '',
-    progress: { done: num(p.done), total: num(p.total), terms: num(p.terms) },
+    progress: { done: num(p.done), total: num(p.total), terms: num(p.terms), elapsedMs: num(p.elapsedMs) },
     ...(finishedAt !== undefined ? { finishedAt } : {}),
     ...(b ? { built: { passages: num(b.passages), terms: num(b.terms), bytes: num(b.bytes), elapsedMs: num(b.elapsedMs) } } : {}),
     ...(error !== undefined ? { error } : {}),
   };
+}
+
+/**
+ * Seconds a build still needs at the pace it has kept so far, or undefined before there is a pace
+ * to go by (nothing read yet, or under two seconds in).
+ */
+export function buildSecondsLeft(progress: PostingsJob['progress']): number | undefined {
+  const { done, total, elapsedMs } = progress;
+  if (total <= 0 || done <= 0 || elapsedMs < 2000) return undefined;
+  return (elapsedMs / 1000) * (Math.max(0, total - done) / done);
 }
 
 /** Milliseconds as "850 ms", "12 s", "3 min 05 s". */
