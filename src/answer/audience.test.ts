@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { audienceNotices, glossaryFor, hasDosing, PATIENT_RED_FLAGS } from './audience.js';
+import { audienceNotices, excerptFor, glossaryFor, hasDosing, PATIENT_RED_FLAGS } from './audience.js';
 
 describe('audiences', () => {
   it('recognises doses and dosing intervals, not other numbers', () => {
@@ -21,5 +21,18 @@ describe('audiences', () => {
     const glossary = glossaryFor(['Percutaneous drainage of the abscess, then antibiotics.', 'Antibiotic choice follows cultures.']);
     expect(glossary.map((g) => g.term)).toEqual(['percutaneous', 'drainage', 'abscess', 'antibiotic', 'culture']);
     expect(glossaryFor(['Nothing technical here.'])).toEqual([]);
+  });
+});
+
+describe('excerptFor: what an answer that found nothing quotes of a passage', () => {
+  const text = 'Antibiotics help most in children under 2 with bilateral disease. Give amoxicillin 80–90 mg/kg/day in two doses. Treat pain first.';
+
+  it('quotes the whole passage to professionals', () => {
+    for (const audience of ['clinician', 'nurse', 'pharmacist', 'student'] as const) expect(excerptFor(audience, text)).toBe(text);
+  });
+
+  it('leaves the dosing sentences out for a patient, and says so when nothing else is left', () => {
+    expect(excerptFor('patient', text)).toBe('Antibiotics help most in children under 2 with bilateral disease. Treat pain first.');
+    expect(excerptFor('patient', 'Give amoxicillin 80–90 mg/kg/day for 10 days.')).toMatch(/dosing details, which are left to your clinician/);
   });
 });

@@ -1,4 +1,5 @@
 import type { Audience } from '../domain/answer.js';
+import { splitSentences } from '../domain/sentences.js';
 
 /**
  * What changes with the audience: vocabulary and emphasis, never the facts. A patient answer
@@ -98,4 +99,17 @@ export function glossaryFor(texts: readonly string[]): { term: string; meaning: 
 /** The notices an answer for this audience opens with. */
 export function audienceNotices(audience: Audience): string[] {
   return audience === 'patient' ? [PATIENT_RED_FLAGS, PATIENT_NOT_ADVICE] : [PROFESSIONAL_NOTICE];
+}
+
+/**
+ * A retrieved passage as an answer may quote it when it found no answer ("what the library
+ * holds"): whole for professionals; for a patient without the sentences that give doses,
+ * intervals or durations, as in the answer itself.
+ */
+export function excerptFor(audience: Audience, text: string): string {
+  if (audience !== 'patient') return text;
+  const kept = splitSentences(text)
+    .map((s) => text.slice(s.start, s.end))
+    .filter((sentence) => !hasDosing(sentence));
+  return kept.length > 0 ? kept.join(' ') : '(this passage gives dosing details, which are left to your clinician)';
 }

@@ -134,4 +134,31 @@ describe('extractive composer', () => {
     expect(draft.bottomLine).toEqual([]);
     expect(draft.sections).toEqual([]);
   });
+
+  const gout = (id: string, text: string) => evidence(id, text, { source: source(`s-${id}`, { title: 'Management of gout', evidenceLevel: 'in-house' }) });
+  const statementsOf = (draft: ReturnType<typeof composeExtractive>) => [...draft.bottomLine, ...draft.sections.flatMap((s) => s.statements)].map((s) => s.text);
+
+  it('does not let the words of what is asked ("starting dose") stand in for what it is asked about', () => {
+    const passages = [
+      gout('E1', 'Starting urate-lowering therapy at a low dose and titrating the dose reduces flares.'),
+      gout('E2', 'The starting dose of allopurinol is 100 mg daily, or less in chronic kidney disease.'),
+    ];
+    const ask = (question: string) => composeExtractive({ ...request(passages), question });
+    expect(statementsOf(ask('What is the starting dose of apixaban?'))).toEqual([]);
+    expect(statementsOf(ask('How long should apixaban be given?'))).toEqual([]);
+    expect(statementsOf(ask('What is the starting dose of allopurinol?'))).toContain('The starting dose of allopurinol is 100 mg daily, or less in chronic kidney disease.');
+  });
+
+  it('answers a question about children, pregnancy or older adults only from passages about them', () => {
+    const adults = evidence('E1', 'Percutaneous drainage of the iliopsoas abscess succeeded in 16 of 24 patients.');
+    const children = evidence('E2', 'In children, iliopsoas abscess was mostly primary and responded to antibiotics with drainage.');
+    const inChildren = (items: Evidence[], question: string) => statementsOf(composeExtractive({ ...request(items), question }));
+    expect(inChildren([adults], 'How is an iliopsoas abscess managed in children?')).toEqual([]);
+    expect(inChildren([adults], 'Iliopsoas abscess in pregnancy')).toEqual([]);
+    expect(inChildren([adults], 'iliopsoas abscess in the elderly')).toEqual([]);
+    expect(inChildren([adults, children], 'How is an iliopsoas abscess managed in paediatric patients?')).toEqual([children.text]);
+    // A source whose title names the group covers its passages.
+    const titled = evidence('E3', 'Percutaneous drainage of the iliopsoas abscess succeeded in 9 of 11.', { source: source('s-3', { title: 'Iliopsoas abscess in pregnancy' }) });
+    expect(inChildren([adults, titled], 'iliopsoas abscess during pregnancy')).toEqual([titled.text]);
+  });
 });

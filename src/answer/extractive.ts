@@ -5,6 +5,7 @@ import type { ComposeRequest, Composer, Draft } from '../ports/composer.js';
 import { analyzeQuery } from '../retrieval/query.js';
 import { indexTokens } from '../retrieval/tokens.js';
 import { hasDosing } from './audience.js';
+import { familiesAskedAbout } from './populations.js';
 import { FOCUS } from './thread.js';
 
 /**
@@ -75,7 +76,12 @@ export function composeExtractive(request: ComposeRequest, options: ExtractiveOp
   // Every topic word counts, even one no passage holds: a library without "iliopsoas" has no
   // answer on iliopsoas abscess, however much it says about skin abscesses.
   const topic = topicStems(request.question);
-  const onTopic = request.evidence.filter((e) => topicCoverage(e, topic) >= options.minTopicCoverage);
+  // A population the question names (children, pregnancy, …) is not optional: a passage on adults
+  // does not answer for children, however well it covers the rest.
+  const populations = familiesAskedAbout(request.question);
+  const onTopic = request.evidence.filter(
+    (e) => topicCoverage(e, topic) >= options.minTopicCoverage && populations.every((names) => names(`${e.source.title} ${e.section} ${e.text}`)),
+  );
   const focus = questionFocus(request.question);
   const candidates = onTopic
     .flatMap((evidence) => sentencesOf(evidence, terms, request.audience, titleCovers(evidence, topic, options)))

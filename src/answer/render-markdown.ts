@@ -1,6 +1,7 @@
 import type { Answer, Statement } from '../domain/answer.js';
 import { EVIDENCE_LEVEL_LABELS, type EvidenceLevel } from '../domain/evidence-level.js';
 import { INTEGRITY_LABELS } from '../domain/integrity.js';
+import { excerptFor } from './audience.js';
 
 /**
  * An answer as a Markdown page, laid out like the reference product's article pages: the
@@ -19,7 +20,7 @@ export function renderMarkdown(answer: Answer): string {
   }
   if (answer.status === 'insufficient' && answer.evidence.length > 0) {
     out.push('## What the library holds', '');
-    for (const e of answer.evidence.slice(0, 5)) out.push(`- ${escapeMarkdown(e.source.title)} (${EVIDENCE_LEVEL_LABELS[e.source.evidenceLevel]}): “${escapeMarkdown(clip(e.text, 240))}”`);
+    for (const e of answer.evidence.slice(0, 5)) out.push(`- ${escapeMarkdown(e.source.title)} (${EVIDENCE_LEVEL_LABELS[e.source.evidenceLevel]}): “${escapeMarkdown(clip(excerptFor(answer.audience, e.text), 240))}”`);
     out.push('');
   }
   out.push(...summaryLines(answer), '');

@@ -518,3 +518,31 @@ describe('properties', () => {
     );
   });
 });
+
+describe('verifyStatement: patient groups and dose words', () => {
+  // Invented, after the shape of a guideline sentence on otitis media.
+  const OTITIS = { ...passage('E1', 'High-dose amoxicillin (80–90 mg/kg/day) is the antibiotic of choice for children without penicillin allergy.'), source: { ...SOURCE, title: 'Acute otitis media' } };
+  const check = (text: string, cites = OTITIS) => verifyStatement({ text, evidence: ['E1'] }, library(cites));
+
+  it('rejects a statement that moves the passage to another patient group', () => {
+    expect(check('High-dose amoxicillin (80–90 mg/kg/day) is the antibiotic of choice for children without penicillin allergy.').support).toBe('supported');
+    expectUnsupported(check('High-dose amoxicillin (80–90 mg/kg/day) is the antibiotic of choice for pregnant women without penicillin allergy.'), 'pregnancy ("pregnant")');
+    expectUnsupported(check('High-dose amoxicillin (80–90 mg/kg/day) is the antibiotic of choice for neonates with renal failure.'), 'neonates');
+    expectUnsupported(check('High-dose amoxicillin (80–90 mg/kg/day) is the antibiotic of choice for adults without penicillin allergy.'), 'about adults');
+    expectUnsupported(check('In the elderly, high-dose amoxicillin (80–90 mg/kg/day) is the antibiotic of choice.'), 'older adults');
+  });
+
+  it('finds the group in the source title or section as well as the text', () => {
+    const titled = { ...passage('E1', 'High-dose amoxicillin (80–90 mg/kg/day) is the antibiotic of choice without penicillin allergy.'), source: { ...SOURCE, title: 'Otitis media in pregnancy' } };
+    expect(check('In pregnancy, high-dose amoxicillin (80–90 mg/kg/day) is the antibiotic of choice without penicillin allergy.', titled).problems).toEqual([]);
+    // A passage on adults and children backs a statement on adults.
+    const both = passage('E1', 'High-dose amoxicillin (80–90 mg/kg/day) is the antibiotic of choice for adults and children without penicillin allergy.');
+    expect(check('High-dose amoxicillin (80–90 mg/kg/day) is the antibiotic of choice for adults without penicillin allergy.', both).problems).toEqual([]);
+  });
+
+  it('rejects words that change the size of a dose', () => {
+    expectUnsupported(check('Low-dose amoxicillin is the antibiotic of choice for children without penicillin allergy.'), '"Low-dose"');
+    expectUnsupported(check('Give amoxicillin 80–90 mg/kg/day to children as a single dose.'), '"single dose"');
+    expect(check('High dose amoxicillin is the antibiotic of choice for children without penicillin allergy.').problems).toEqual([]);
+  });
+});

@@ -19,6 +19,7 @@ import {
   type Token,
   tokenize,
 } from './clinical-facts.js';
+import { ADULTS, POPULATIONS, populationsOf } from './populations.js';
 
 /**
  * The verifier: every statement of an answer is checked against the passages it cites, and only
@@ -86,10 +87,13 @@ export function verifyStatement(
   const cited = [...new Set(statement.evidence)];
   if (cited.length === 0) problems.push('the statement cites no passage');
   const passages: CitedPassage[] = [];
+  const citedEvidence: Evidence[] = [];
   for (const id of cited) {
     const found = evidence.get(id);
-    if (found) passages.push({ id, analysis: analysisOf(found) });
-    else problems.push(`cites ${id}, which is not in the evidence set`);
+    if (found) {
+      passages.push({ id, analysis: analysisOf(found) });
+      citedEvidence.push(found);
+    } else problems.push(`cites ${id}, which is not in the evidence set`);
   }
   if (passages.length === 0) return { support: 'unsupported', score: 0, problems };
 
@@ -101,6 +105,8 @@ export function verifyStatement(
   problems.push(...checkIdentifiers(claim.facts, passages));
   problems.push(...checkDrugs(claim, passages, options.drugNames));
   problems.push(...checkNegation(claim, passages, weight));
+  problems.push(...checkPopulations(statement.text, citedEvidence));
+  problems.push(...checkDoseWords(statement.text, citedEvidence));
 
   const score = round(supportScore(claim, passages, weight));
   const unique = [...new Set(problems)];
@@ -470,6 +476,44 @@ function checkDrugs(claim: TextAnalysis, passages: readonly CitedPassage[], drug
       return a.wordLine.includes(` ${drug.words.join(' ')} `);
     });
     if (!named) problems.push(`the drug "${drug.raw}" appears in no cited passage`);
+  }
+  return problems;
+}
+
+/**
+ * Patient groups. A statement that names a group (neonates, children, pregnancy, older adults, …)
+ * must cite a passage that names the same group, in its text, section or source title: the same
+ * treatment "for pregnant women" or "for neonates" is a different claim from one "for children",
+ * however many of the other words agree. A statement "for adults" fails when its passages speak
+ * of children and never of adults.
+ */
+function checkPopulations(text: string, cited: readonly Evidence[]): string[] {
+  const where = cited.map((e) => `${e.source.title} ${e.section} ${e.text}`);
+  const problems: string[] = [];
+  for (const population of populationsOf(text)) {
+    if (where.some((w) => population.pattern.test(w))) continue;
+    problems.push(`it is about ${population.name} ("${text.match(population.pattern)?.[0] ?? population.name}"), whom no cited passage mentions`);
+  }
+  const children = POPULATIONS.filter((p) => p.family === 'children');
+  if (ADULTS.test(text) && !where.some((w) => ADULTS.test(w)) && where.some((w) => children.some((p) => p.pattern.test(w)))) {
+    problems.push('it is about adults, while its passages speak of children and never of adults');
+  }
+  return problems;
+}
+
+/**
+ * Words that set the size of a dose ("low-dose", "high dose", "single dose", "loading dose") must be
+ * in a cited passage as written: "low-dose amoxicillin" is not backed by a passage on high-dose
+ * amoxicillin, though every other word matches.
+ */
+const DOSE_WORDS = /\b(low|high|single|loading|maximum|maximal|double|standard|reduced|full|split|divided)[-\s]+dos(e|es|ed|ing)\b/gi;
+
+function checkDoseWords(text: string, cited: readonly Evidence[]): string[] {
+  const said = (phrase: string) => phrase.toLowerCase().replace(/[-\s]+/g, ' ').replace(/ dos(e|es|ed|ing)$/, ' dose');
+  const inPassages = new Set(cited.flatMap((e) => [...e.text.matchAll(DOSE_WORDS)].map((m) => said(m[0]))));
+  const problems: string[] = [];
+  for (const match of text.matchAll(DOSE_WORDS)) {
+    if (!inPassages.has(said(match[0]))) problems.push(`it says "${match[0]}", which no cited passage says`);
   }
   return problems;
 }

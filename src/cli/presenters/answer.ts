@@ -1,5 +1,6 @@
 import type { Answer, Statement } from '../../domain/answer.js';
 import { EVIDENCE_LEVEL_LABELS } from '../../domain/evidence-level.js';
+import { excerptFor } from '../../answer/audience.js';
 import { citationMarks, provenanceLine, summaryLines, viaWorks } from '../../answer/render-markdown.js';
 import { truncate, wrap } from '../format.js';
 
@@ -21,7 +22,7 @@ export function presentAnswer(answer: Answer, columns: number): string {
   }
   if (answer.status === 'insufficient' && answer.evidence.length > 0) {
     out.push('WHAT THE LIBRARY HOLDS');
-    for (const e of answer.evidence.slice(0, 5)) out.push(wrap(`• [${EVIDENCE_LEVEL_LABELS[e.source.evidenceLevel]}] ${e.source.title}: "${truncate(e.text, 200)}"`, width, '    ').replace(/^ {4}•/, '  •'));
+    for (const e of answer.evidence.slice(0, 5)) out.push(wrap(`• [${EVIDENCE_LEVEL_LABELS[e.source.evidenceLevel]}] ${e.source.title}: "${truncate(excerptFor(answer.audience, e.text), 200)}"`, width, '    ').replace(/^ {4}•/, '  •'));
     out.push('');
   }
   const summary = summaryLines(answer).slice(2).map((l) => l.replace(/^- /, '• ').replace(/\*/g, ''));
