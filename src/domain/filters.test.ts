@@ -28,6 +28,9 @@ describe('filter text', () => {
   it('names fields as the caller spells them', () => {
     expect(usage(() => parseFilterText({ from: '99' }, (f) => `--${f}`)).message).toBe('--from must be a four-digit year, not "99"');
     expect(usage(() => parseFilterText({ to: '20x5' })).message).toBe('to must be a four-digit year, not "20x5"');
+    expect(usage(() => parseFilterText({ from: '2020', to: '2010' }, (f) => `--${f}`)).message).toBe('--from 2020 is after --to 2010');
+    expect(parseFilterText({ from: '2020', to: '2020' })).toEqual({ yearFrom: 2020, yearTo: 2020 });
+    expect(usage(() => parseFilterText({ from: '2e3' })).message).toBe('from must be a four-digit year, not "2e3"');
   });
 
   it('refuses unknown values with a hint listing the known ones', () => {
@@ -39,7 +42,7 @@ describe('filter text', () => {
 
   it('reads whole numbers within bounds only', () => {
     expect(parseWholeNumber('20', '--evidence', 1, 100)).toBe(20);
-    for (const bad of ['0', '101', '2.5', 'ten', '', ' ']) {
+    for (const bad of ['0', '101', '2.5', 'ten', '', ' ', '1e1', '0x10', ' 20']) {
       expect(usage(() => parseWholeNumber(bad, '--evidence', 1, 100)).message).toBe(`--evidence must be a whole number from 1 to 100, not "${bad}"`);
     }
   });

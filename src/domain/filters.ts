@@ -34,14 +34,26 @@ export interface ParsedFilters {
 export type FieldLabel = (field: keyof FilterText) => string;
 
 export function parseFilterText(text: FilterText, label: FieldLabel = (field) => field): ParsedFilters {
-  return {
+  const filters: ParsedFilters = {
     ...(text.level ? { evidenceLevels: parseEvidenceLevels(text.level) } : {}),
     ...(text.type ? { publicationTypes: splitList(text.type) } : {}),
     ...(text.collection ? { formats: parseFormats(text.collection) } : {}),
     ...(text.from ? { yearFrom: parseYear(text.from, label('from')) } : {}),
     ...(text.to ? { yearTo: parseYear(text.to, label('to')) } : {}),
   };
+  if (!yearsInOrder(filters.yearFrom, filters.yearTo)) {
+    throw new CitemedError('usage', `${label('from')} ${filters.yearFrom} is after ${label('to')} ${filters.yearTo}`, { hint: 'swap the two years' });
+  }
+  return filters;
 }
+
+/** A year range that can match something: a range backwards is a mistake to say, not a search that finds nothing. */
+export function yearsInOrder(from: number | undefined, to: number | undefined): boolean {
+  return from === undefined || to === undefined || from <= to;
+}
+
+/** Digits only: Number() would also take "1e2", "0x10" and " 20 ". */
+const DIGITS = /^\d+$/;
 
 /** "a, b,,c" → ["a", "b", "c"]. */
 export function splitList(value: string): string[] {
@@ -71,14 +83,14 @@ export function parseFormats(value: string): SourceFormat[] {
 
 export function parseYear(value: string, label: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1000 || n > 9999) throw new CitemedError('usage', `${label} must be a four-digit year, not "${value}"`);
+  if (!DIGITS.test(value) || n < 1000 || n > 9999) throw new CitemedError('usage', `${label} must be a four-digit year, not "${value}"`);
   return n;
 }
 
 /** A count typed as text ("20"), from `min` to `max`. */
 export function parseWholeNumber(value: string, label: string, min: number, max: number): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+  if (!DIGITS.test(value) || n < min || n > max) {
     throw new CitemedError('usage', `${label} must be a whole number from ${min} to ${max}, not "${value}"`);
   }
   return n;

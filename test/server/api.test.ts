@@ -155,6 +155,8 @@ describe('HTTP API', () => {
         ['/api/v1/search?q=abscess&explain=maybe', /query\.explain: /],
         ['/api/v1/search?q=abscess&lvl=guideline', /Unrecognized key: "lvl"/],
         ['/api/v1/search?q=abscess&limit=2&limit=3', /query\.limit: .*expected string/],
+        ['/api/v1/search?q=abscess&limit=1e2', /query\.limit must be a whole number/],
+        ['/api/v1/search?q=abscess&limit=0x10', /query\.limit must be a whole number/],
       ];
       for (const [url, message] of cases) {
         const response = await app.inject({ url });
@@ -162,6 +164,13 @@ describe('HTTP API', () => {
         expect(errorOf(response.body).code, url).toBe('bad-request');
         expect(errorOf(response.body).message, url).toMatch(message);
       }
+      // A backwards year range finds nothing, so it is said to be a mistake, as the CLI says it.
+      const backwards = await app.inject({ url: '/api/v1/search?q=abscess&from=2030&to=2000' });
+      expect(backwards.statusCode).toBe(400);
+      expect(errorOf(backwards.body)).toMatchObject({ code: 'usage', message: 'from 2030 is after to 2000', hint: 'swap the two years' });
+      const askBackwards = await app.inject({ method: 'POST', url: '/api/v1/ask', payload: { question: QUESTION, filters: { from: 2030, to: 2000 } } });
+      expect(askBackwards.statusCode).toBe(400);
+      expect(errorOf(askBackwards.body).message).toBe('filters.from 2030 is after filters.to 2000');
       const common = await app.inject({ url: '/api/v1/search?q=what%20is%20the' });
       expect(common.statusCode).toBe(400);
       expect(errorOf(common.body)).toEqual({

@@ -3,7 +3,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AskRequest } from '../../answer/ask.js';
 import { AUDIENCES, type Answer } from '../../domain/answer.js';
+import { CitemedError } from '../../domain/errors.js';
 import { EVIDENCE_LEVELS } from '../../domain/evidence-level.js';
+import { yearsInOrder } from '../../domain/filters.js';
 import { SOURCE_FORMATS } from '../../domain/source.js';
 import type { SearchFilters } from '../../ports/store.js';
 import type { Thread } from '../../ports/threads.js';
@@ -133,6 +135,9 @@ async function recordTurn(threads: RouteDeps['container']['threads'], thread: Th
 }
 
 export function toSearchFilters(filters: z.output<typeof FiltersBody>): SearchFilters {
+  if (!yearsInOrder(filters.from, filters.to)) {
+    throw new CitemedError('usage', `filters.from ${filters.from} is after filters.to ${filters.to}`, { hint: 'swap the two years' });
+  }
   return {
     ...(filters.level ? { evidenceLevels: filters.level } : {}),
     ...(filters.type ? { publicationTypes: filters.type } : {}),

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { CitemedError } from '../../domain/errors.js';
 import { EVIDENCE_LEVELS } from '../../domain/evidence-level.js';
-import { parseEvidenceLevels, parseFormats, parseWholeNumber, parseYear, splitList } from '../../domain/filters.js';
+import { parseEvidenceLevels, parseFormats, parseWholeNumber, parseYear, splitList, yearsInOrder } from '../../domain/filters.js';
 import { SOURCE_FORMATS } from '../../domain/source.js';
 import type { SearchFilters } from '../../ports/store.js';
 import { requireSearchable } from '../../retrieval/searchable.js';
@@ -55,6 +56,7 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { cont
       const { q, limit, level, type, collection, from, to, explain } = request.query;
       if (settings.logQuestions) request.log.info({ q }, 'search');
       requireSearchable(q, 'search');
+      if (!yearsInOrder(from, to)) throw new CitemedError('usage', `from ${from} is after to ${to}`, { hint: 'swap the two years' });
       const filters: SearchFilters = {
         ...(level ? { evidenceLevels: level } : {}),
         ...(type && type.length > 0 ? { publicationTypes: type } : {}),
