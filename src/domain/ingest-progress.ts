@@ -1,4 +1,4 @@
-import type { SourceId } from './source.js';
+import { DOCUMENT_FORMATS, type SourceFormat, type SourceId } from './source.js';
 
 /**
  * Ingest bookkeeping for one file: how far it got and what happened to its records.
@@ -65,8 +65,21 @@ export interface SkippedRecord {
   detail?: string;
 }
 
+/**
+ * The key of a file's checkpoint: its content fingerprint, so that a renamed or moved MEDLINE or
+ * JATS file, whose records carry their own ids, is not read again. A document's id can come from
+ * its file name, so a document's key also holds its format and name: two guidelines with the same
+ * bytes under two names are two sources, and an empty Markdown file is not taken for an empty
+ * JSON lines file read before it.
+ */
+export function progressKey(fingerprint: string, format: SourceFormat, path: string): string {
+  if (!DOCUMENT_FORMATS.has(format)) return fingerprint;
+  const name = path.split(/[\\/]/).pop() ?? path;
+  return `${fingerprint}:${format}:${name}`;
+}
+
 export interface FileProgress {
-  /** Content fingerprint of the file: renaming a file keeps it, editing it changes it. */
+  /** See `progressKey`: renaming a record file keeps it, editing any file changes it. */
   key: string;
   path: string;
   sizeBytes: number;

@@ -15,6 +15,9 @@ export type SourceId = string;
 export const SOURCE_FORMATS = ['medline', 'jats', 'markdown', 'html', 'pdf', 'jsonl'] as const;
 export type SourceFormat = (typeof SOURCE_FORMATS)[number];
 
+/** Formats whose id comes from the file itself (front matter or file name), not a registry. */
+export const DOCUMENT_FORMATS: ReadonlySet<string> = new Set<SourceFormat>(['markdown', 'html', 'pdf']);
+
 export interface SourceIdentifiers {
   pmid?: string;
   pmcid?: string;

@@ -115,6 +115,26 @@ describe('ingest pipeline', () => {
     expect((await store.stats()).passages).toBe(5);
   });
 
+  it('calls a file whose every record is malformed failed, not done, and reads it again next time', async () => {
+    const bad = writeRecords('bad.md', ['!no title and no text', '!no title and no text']);
+    const report = await runIngest(await planIngest([bad], deps.files), deps);
+    expect(report.files[0]).toMatchObject({ status: 'failed', error: 'none of its 2 records could be used (line 1: no title and no text)' });
+    expect(report.failedFiles).toBe(1);
+    expect((await store.stats()).files).toEqual({ done: 0, running: 0, failed: 1 });
+    expect((await runIngest(await planIngest([bad], deps.files), deps)).files[0]?.status).toBe('failed');
+    // One usable record is enough for the file to be done, its bad ones reported as skipped.
+    const mixed = writeRecords('mixed.md', ['!no title and no text', ...records(1)]);
+    expect((await runIngest(await planIngest([mixed], deps.files), deps)).files[0]).toMatchObject({ status: 'done', counts: { added: 1, skipped: { malformed: 1 } } });
+  });
+
+  it('reads two documents with the same bytes under two names: their names can be their ids', async () => {
+    const a = writeRecords('a.md', records(2));
+    const b = writeRecords('b.md', records(2));
+    const both = await runIngest(await planIngest([a, b], deps.files), deps);
+    expect(both.files.map((f) => f.status)).toEqual(['done', 'done']);
+    expect((await runIngest(await planIngest([b], deps.files), deps)).files[0]?.status).toBe('already-done');
+  });
+
   it('stops at a batch boundary when interrupted and resumes exactly there', async () => {
     const file = writeRecords('big.md', records(9));
     const controller = new AbortController();

@@ -3,6 +3,7 @@ import { CitemedError, isCitemedError } from '../domain/errors.js';
 import {
   addCounts,
   emptyCounts,
+  progressKey,
   recordOutcomes,
   recordSkip,
   type FileProgress,
@@ -171,7 +172,7 @@ async function ingestFile(
 ): Promise<FileReport> {
   const emit = options.onEvent ?? (() => {});
   const { store, files } = deps;
-  const key = await files.fingerprint(file.entry);
+  const key = progressKey(await files.fingerprint(file.entry), format, file.entry.path);
   const previous = await store.getProgress(key);
   if (previous?.status === 'done' && !options.force) {
     // Counted in the run that read it; here it adds nothing.
@@ -237,8 +238,26 @@ async function ingestFile(
     await flush('failed', message);
     return { ...reportFrom(file, format, progress, handled, resumeFrom), status: 'failed', error: message };
   }
+  const unusable = nothingUsable(progress);
+  if (unusable !== undefined) {
+    // Every record was bad (a JSON lines file with other fields, a damaged PDF): a failure to
+    // see, not a tick. Not checkpointed as done, so a run after the fix reads it again.
+    await flush('failed', unusable);
+    return { ...reportFrom(file, format, progress, handled, resumeFrom), status: 'failed', error: unusable };
+  }
   await flush('done');
   return { ...reportFrom(file, format, progress, handled, resumeFrom), status: 'done' };
+}
+
+/** Why a file read to the end gave nothing at all, when every one of its records was malformed. */
+function nothingUsable(progress: FileProgress): string | undefined {
+  const { added, updated, deleted, skipped } = progress.counts;
+  const malformed = skipped.malformed ?? 0;
+  const other = Object.entries(skipped).reduce((n, [reason, count]) => n + (reason === 'malformed' ? 0 : (count ?? 0)), 0);
+  if (malformed === 0 || added + updated + deleted + other > 0) return undefined;
+  const first = progress.skippedSample.find((s) => s.reason === 'malformed');
+  const where = first?.line !== undefined ? ` (line ${first.line}: ${first.detail ?? 'malformed'})` : first?.detail ? ` (${first.detail})` : '';
+  return `none of its ${malformed.toLocaleString('en-US')} record${malformed === 1 ? '' : 's'} could be used${where}`;
 }
 
 /** Adds the write ops for one prepared item; returns the skip when the item is a bad record. */

@@ -1,5 +1,5 @@
 import type { Passage } from '../../domain/passage.js';
-import type { RecordVersion, Source, SourceId } from '../../domain/source.js';
+import { DOCUMENT_FORMATS, type RecordVersion, type Source, type SourceId } from '../../domain/source.js';
 import { decideUpsert } from '../../domain/versioning.js';
 import type { WriteOp, WriteResult } from '../../ports/store.js';
 
@@ -36,8 +36,6 @@ export interface WritePlan {
   tombstones: { sourceId: SourceId; originPath: string }[];
 }
 
-/** Formats whose id comes from the file itself (front matter or file name), not a registry. */
-const DOCUMENT_FORMATS = new Set(['markdown', 'html', 'pdf']);
 
 /** What the batch has made of one id so far: a stored version, or nothing (null). */
 type Current = Omit<StoredSource, 'rid'> | null;

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Passage } from '../../domain/passage.js';
-import type { Source } from '../../domain/source.js';
+import { DOCUMENT_FORMATS, type Source } from '../../domain/source.js';
 import { recordOutcomes } from '../../domain/ingest-progress.js';
 import { decideUpsert } from '../../domain/versioning.js';
 import type { FileProgress, WriteBatch, WriteOp, WriteResult } from '../../ports/store.js';
@@ -15,8 +15,6 @@ interface ExistingRow {
   format: string;
 }
 
-/** Formats whose id comes from the file itself (front matter or file name), not a registry. */
-const DOCUMENT_FORMATS = new Set(['markdown', 'html', 'pdf']);
 
 /** Applies write batches: each batch, with its file checkpoint, is one IMMEDIATE transaction. */
 export function createWriter(db: Database.Database) {
