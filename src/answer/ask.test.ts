@@ -132,6 +132,14 @@ describe('ask', () => {
     expect(answer.bottomLine.length).toBeGreaterThan(0);
     const cited = new Set(answer.references.map((r) => r.source.id));
     expect(cited.has('pmid:3')).toBe(false);
-    expect(answer.followUps.length).toBe(3);
+    // Its sources say nothing of diagnosis, treatment in those words, children, pregnancy,
+    // follow-up or prognosis, so no follow-up is offered that they could not answer.
+    expect(answer.followUps).toEqual([]);
+  });
+
+  it('offers no follow-ups when it found no answer', async () => {
+    const answer = await ask(deps(createExtractiveComposer()), { question: 'What is the starting dose of apixaban?', audience: 'clinician' });
+    expect(answer.status).toBe('insufficient');
+    expect(answer.followUps).toEqual([]);
   });
 });

@@ -118,7 +118,7 @@ export async function ask(deps: AskDeps, request: AskRequest): Promise<Answer> {
     evidence,
     summary: summarizeEvidence(references, evidence, kept),
     notices: notices(request.audience, status, draft, references, removed, retrieval.notes, evidence),
-    followUps: (draft.followUps.length > 0 ? draft.followUps : suggestFollowUps(searchedFor)).slice(0, 3),
+    followUps: (draft.followUps.length > 0 ? draft.followUps : status === 'answered' ? suggestFollowUps(searchedFor, sourceTexts(kept, evidence)) : []).slice(0, 3),
     glossary: request.audience === 'patient' ? glossaryFor(kept.map((s) => s.text)) : [],
     removed,
     provenance: {
@@ -130,6 +130,13 @@ export async function ask(deps: AskDeps, request: AskRequest): Promise<Answer> {
     reviewStatus: 'not-reviewed',
   };
   return answer;
+}
+
+/** Every retrieved passage of the sources the kept statements cite, with its title and section. */
+function sourceTexts(kept: readonly Statement[], evidence: readonly Evidence[]): string[] {
+  const byId = new Map(evidence.map((e) => [e.id, e]));
+  const cited = new Set(kept.flatMap((s) => s.evidence.map((id) => byId.get(id)?.source.id)));
+  return evidence.filter((e) => cited.has(e.source.id)).map((e) => `${e.source.title} ${e.section} ${e.text}`);
 }
 
 /** Why a verified statement may not be shown: 'verdict' when the verifier found it unsupported. */

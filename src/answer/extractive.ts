@@ -80,7 +80,7 @@ export function composeExtractive(request: ComposeRequest, options: ExtractiveOp
   // does not answer for children, however well it covers the rest.
   const populations = familiesAskedAbout(request.question);
   const onTopic = request.evidence.filter(
-    (e) => topicCoverage(e, topic) >= options.minTopicCoverage && populations.every((names) => names(`${e.source.title} ${e.section} ${e.text}`)),
+    (e) => topicCoverage(e, topic) >= options.minTopicCoverage && populations.every((names) => names.test(`${e.source.title} ${e.section} ${e.text}`)),
   );
   const focus = questionFocus(request.question);
   const candidates = onTopic

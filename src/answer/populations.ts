@@ -29,13 +29,19 @@ export function populationsOf(text: string): Population[] {
   return POPULATIONS.filter((p) => p.pattern.test(text));
 }
 
-/** A test per family the question names: whether a passage's text names any group of that family. */
-export function familiesAskedAbout(question: string): ((text: string) => boolean)[] {
-  const families = new Set(populationsOf(question).map((p) => p.family));
-  return [...families].map((family) => {
-    const members = POPULATIONS.filter((p) => p.family === family);
-    return (text: string) => members.some((p) => p.pattern.test(text));
-  });
+/** Any group of a family ("children": neonates, infants, children, adolescents). */
+export function familyPattern(family: string): RegExp {
+  return new RegExp(
+    POPULATIONS.filter((p) => p.family === family)
+      .map((p) => p.pattern.source)
+      .join('|'),
+    'i',
+  );
+}
+
+/** A pattern per family the question names: a passage answers only if it matches each. */
+export function familiesAskedAbout(question: string): RegExp[] {
+  return [...new Set(populationsOf(question).map((p) => p.family))].map(familyPattern);
 }
 
 /** "adults", which a statement may set against a passage's children. */

@@ -32,4 +32,15 @@ describe('follow-up threads', () => {
     expect(long.every(isFollowUp)).toBe(true);
     expect(suggestFollowUps('Should children with acute otitis media get antibiotics?').join(' ')).not.toMatch(/pregnan/);
   });
+
+  it('offers only what the sources the answer drew on speak to', () => {
+    const sources = ['Management of gout. Flares are treated with colchicine. Imaging shows tophi.', 'In pregnancy, colchicine is avoided.'];
+    expect(suggestFollowUps('What is the prognosis of gout?', sources)).toEqual([
+      'How is gout diagnosed?',
+      'What are the treatment options for gout?',
+      'What changes in pregnancy for gout?',
+    ]);
+    expect(suggestFollowUps('What is the prognosis of gout?', ['Flares are treated with colchicine.'])).toEqual(['What are the treatment options for gout?']);
+    expect(suggestFollowUps('What is the prognosis of gout?', [])).toEqual([]);
+  });
 });

@@ -1,5 +1,6 @@
 import type { ThreadTurn } from '../ports/composer.js';
 import { analyzeQuery } from '../retrieval/query.js';
+import { familyPattern } from './populations.js';
 
 /**
  * Follow-up questions continue a thread: "and in children?" after "What is the management of
@@ -44,23 +45,28 @@ export function topicOf(question: string): string {
  * Three questions a reader may ask next, about the same topic, on what the question did not ask
  * already. A short topic ("iliopsoas abscess") is named; a longer one is referred to as "it",
  * which a follow-up in the same thread resolves against this question.
+ *
+ * Given the text of the sources the answer drew on, only questions those sources speak to are
+ * offered: a library whose gout overview never mentions pregnancy is not prompted to answer
+ * "What changes in pregnancy for gout?", which it could only answer with "not enough evidence".
  */
-export function suggestFollowUps(question: string): string[] {
+export function suggestFollowUps(question: string, sources?: readonly string[]): string[] {
   const topic = topicOf(question);
   if (topic === '') return [];
   const named = topic.split(' ').length <= 3;
   const asked = question.toLowerCase();
-  const options: [RegExp, string, string][] = [
-    [/diagnos|imaging|test/, `How is ${topic} diagnosed?`, 'How is it diagnosed?'],
-    [/treat|manag|therap|drug|antibiotic/, `What are the treatment options for ${topic}?`, 'What are its treatment options?'],
-    [/child|paediatric|pediatric/, `Is ${topic} managed differently in children?`, 'Is it managed differently in children?'],
+  const covered = (pattern: RegExp) => sources === undefined || sources.some((text) => pattern.test(text));
+  const options: [RegExp, RegExp, string, string][] = [
+    [/diagnos|imaging|test/, /\b(diagnos\w*|imaging|tests?|testing)\b/i, `How is ${topic} diagnosed?`, 'How is it diagnosed?'],
+    [/treat|manag|therap|drug|antibiotic/, /\b(treat\w*|manag\w*|therap\w*)\b/i, `What are the treatment options for ${topic}?`, 'What are its treatment options?'],
+    [/child|paediatric|pediatric/, familyPattern('children'), `Is ${topic} managed differently in children?`, 'Is it managed differently in children?'],
     // Not for a question about children: pregnancy is beside the point there.
-    [/pregnan|child|paediatric|pediatric|infant/, `What changes in pregnancy for ${topic}?`, 'What changes for it in pregnancy?'],
-    [/monitor|follow/, `What follow-up is needed for ${topic}?`, 'What follow-up does it need?'],
-    [/prognos|outcome|mortality/, `What is the prognosis of ${topic}?`, 'What is its prognosis?'],
+    [/pregnan|child|paediatric|pediatric|infant/, familyPattern('pregnancy'), `What changes in pregnancy for ${topic}?`, 'What changes for it in pregnancy?'],
+    [/monitor|follow/, /\b(monitor\w*|follow-?up|surveillance)\b/i, `What follow-up is needed for ${topic}?`, 'What follow-up does it need?'],
+    [/prognos|outcome|mortality/, /\b(prognos\w*|mortality|survival|outcomes?)\b/i, `What is the prognosis of ${topic}?`, 'What is its prognosis?'],
   ];
   return options
-    .filter(([pattern]) => !pattern.test(asked))
+    .filter(([asks, speaks]) => !asks.test(asked) && covered(speaks))
     .slice(0, 3)
-    .map(([, withTopic, withPronoun]) => (named ? withTopic : withPronoun));
+    .map(([, , withTopic, withPronoun]) => (named ? withTopic : withPronoun));
 }
