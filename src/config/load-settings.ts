@@ -111,7 +111,7 @@ function envPatch(env: NodeJS.ProcessEnv): Record<string, unknown> {
   if (env.CITEMED_DB) patch = deepMerge(patch, { store: { path: env.CITEMED_DB } });
   for (const [name, raw] of Object.entries(env)) {
     if (!name.startsWith(ENV_PREFIX) || raw === undefined) continue;
-    const keys = name.slice(ENV_PREFIX.length).split('__').map(snakeToCamel);
+    const keys = settingPath(name);
     let nested: unknown = parseEnvValue(raw);
     for (const key of keys.reverse()) nested = { [key]: nested };
     patch = deepMerge(patch, nested as Record<string, unknown>);
@@ -127,8 +127,41 @@ function parseEnvValue(raw: string): unknown {
   }
 }
 
-function snakeToCamel(name: string): string {
-  return name.toLowerCase().replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+/**
+ * The setting a variable names. Each part is matched to the settings' own keys regardless of case
+ * and underscores, so CITEMED__INGEST__WORKER_MIN_MIB and …__WORKER_MIN_MI_B both name
+ * `ingest.workerMinMiB`; a part that names nothing fails here, naming the variable and the keys
+ * it could have meant, rather than later as an unknown key of a nameless object.
+ */
+function settingPath(name: string): string[] {
+  const path: string[] = [];
+  let schema: unknown = SettingsSchema;
+  for (const part of name.slice(ENV_PREFIX.length).split('__')) {
+    const shape = objectShape(schema);
+    const wanted = part.replace(/_/g, '').toLowerCase();
+    const key = shape && Object.keys(shape).find((k) => k.toLowerCase() === wanted);
+    if (shape === undefined || key === undefined) {
+      const where = path.length > 0 ? `"${path.join('.')}"` : 'the settings';
+      const why = shape ? `there is no "${part}" in ${where}` : `${where} is a single value`;
+      throw new CitemedError('bad-config', `the environment variable ${name} names no setting: ${why}`, {
+        hint: shape ? `the keys there are ${Object.keys(shape).join(', ')} (docs/configuration.md)` : 'see docs/configuration.md',
+      });
+    }
+    path.push(key);
+    schema = shape[key];
+  }
+  return path;
+}
+
+/** The keys of an object schema, through the defaults and optionals wrapped around it. */
+function objectShape(schema: unknown): Record<string, unknown> | undefined {
+  let def = zodDef(schema);
+  while (def?.innerType !== undefined) def = zodDef(def.innerType);
+  return def?.type === 'object' && def.shape !== undefined ? def.shape : undefined;
+}
+
+function zodDef(schema: unknown): { type?: string; innerType?: unknown; shape?: Record<string, unknown> } | undefined {
+  return (schema as { _zod?: { def?: { type?: string; innerType?: unknown; shape?: Record<string, unknown> } } } | null)?._zod?.def;
 }
 
 function deepMerge(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
