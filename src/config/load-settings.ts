@@ -93,7 +93,8 @@ function readJson(file: string, what: string): Record<string, unknown> {
   }
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    // Windows editors may start the file with a byte-order mark, which JSON.parse refuses.
+    value = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     throw new CitemedError('bad-config', `${what} ${file} is not valid JSON: ${(error as Error).message}`);
   }
