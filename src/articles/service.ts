@@ -2,6 +2,7 @@ import type { Account } from '../domain/accounts.js';
 import type { Answer, Audience, EvidenceSource } from '../domain/answer.js';
 import {
   canRevise,
+  checkDecidedVersion,
   NEEDS_COMMENT,
   slugify,
   transition,
@@ -176,16 +177,31 @@ export async function revise(deps: ArticlesDeps, actor: Account, id: string, inp
   );
 }
 
+export interface ReviewInput {
+  action: ReviewAction;
+  comment?: string;
+  /**
+   * The version the reviewer decided on: needed to approve, request changes or reject
+   * (NEEDS_VERSION), optional to start or re-open a review. A stale one is refused (409).
+   */
+  version?: number;
+}
+
 /**
- * A reviewer's decision. Approving needs credentials on the reviewer's account (they are shown on
- * the approval) and a version the reviewer did not make; requesting changes, rejecting and taking
- * an approved article back under review need a comment that says why. Approval resolves the
- * article's open re-review flags: the reviewer has seen the version they concern.
+ * A reviewer's decision on the version they read. Approving needs credentials on the reviewer's
+ * account (they are shown on the approval) and a version the reviewer did not make; requesting
+ * changes, rejecting and taking an approved article back under review need a comment that says
+ * why. A decision on a version that is no longer the newest is refused, so nobody approves (or
+ * rejects) text they never opened. Approval resolves the article's open re-review flags: the
+ * reviewer has seen the version they concern.
  */
-export async function review(deps: ArticlesDeps, actor: Account, id: string, action: ReviewAction, comment?: string): Promise<Article> {
+export async function review(deps: ArticlesDeps, actor: Account, id: string, input: ReviewInput): Promise<Article> {
+  const { action, comment } = input;
   const article = await getArticle(deps, id);
   const step = transition(article.status, action);
   if (!step.ok) throw new CitemedError('conflict', step.reason);
+  const versionCheck = checkDecidedVersion(action, article.currentVersion, input.version);
+  if (!versionCheck.ok) throw new CitemedError(versionCheck.code, versionCheck.reason, { hint: versionCheck.hint });
   const note = comment?.trim() ?? '';
   if (NEEDS_COMMENT.has(action) && note === '') throw new CitemedError('usage', `"${action}" needs a comment that says why`);
   if (note.length > 5_000) throw new CitemedError('usage', 'a comment has at most 5,000 characters');
@@ -215,7 +231,11 @@ export async function review(deps: ArticlesDeps, actor: Account, id: string, act
     { status: article.status, currentVersion: article.currentVersion },
     changes,
     { articleId: id, version: article.currentVersion, action, reviewerId: actor.id, ...(note ? { comment: note } : {}), at },
-    audit(actor.id, `article.${action}`, id, at, { before: view(article), after: { ...view(article), status: step.to, ...(changes.approvedVersion ? { approvedVersion: changes.approvedVersion } : {}) } }),
+    // `version`: the version decided on, as the reviewer named it (or the current one, for a review opened without it).
+    audit(actor.id, `article.${action}`, id, at, {
+      before: view(article),
+      after: { ...view(article), status: step.to, ...(changes.approvedVersion ? { approvedVersion: changes.approvedVersion } : {}), version: article.currentVersion },
+    }),
   );
   if (action === 'approve' && decided.flags.length > 0) {
     await deps.articles.resolveFlags(id, at, actor.id, audit(actor.id, 'flag.resolve', id, at, { subjectType: 'flag', after: { resolvedBy: 'approval', count: decided.flags.length } }));
@@ -231,6 +251,12 @@ export interface CommentInput {
 }
 
 export async function addComment(deps: ArticlesDeps, actor: Account, id: string, input: CommentInput): Promise<StatementComment> {
+  // A rejected article is final and kept as the record of why: it is read, no longer worked on.
+  if ((await getArticle(deps, id)).status === 'rejected') {
+    throw new CitemedError('conflict', `article "${id}" was rejected, and a rejected article is final: it takes no new comments`, {
+      hint: 'publish the question again as a new article',
+    });
+  }
   const version = await getVersion(deps, id, input.version);
   if (!findStatement(version.answer, input.statement)) {
     throw new CitemedError('not-found', `version ${input.version} of article "${id}" has no statement "${input.statement}"`, {

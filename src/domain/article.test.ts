@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ARTICLE_STATUSES, canRevise, REVIEW_ACTIONS, slugify, transition, TRANSITIONS, type ArticleStatus, type ReviewAction } from './article.js';
+import { ARTICLE_STATUSES, canRevise, checkDecidedVersion, REVIEW_ACTIONS, slugify, transition, TRANSITIONS, type ArticleStatus, type ReviewAction } from './article.js';
 
 /** The workflow written out by hand, independently of TRANSITIONS: every legal step, nothing else. */
 const LEGAL: ReadonlyArray<[ArticleStatus, ReviewAction, ArticleStatus]> = [
@@ -38,6 +38,20 @@ describe('review workflow', () => {
     for (const action of REVIEW_ACTIONS) expect(transition('rejected', action).ok).toBe(false);
     expect(canRevise('rejected')).toBe(false);
     for (const status of ARTICLE_STATUSES.filter((s) => s !== 'rejected')) expect(canRevise(status)).toBe(true);
+  });
+
+  it('a decision on the text names the version read; a stale version is a conflict that says a newer one exists', () => {
+    for (const action of ['approve', 'request-changes', 'reject'] as const) {
+      expect(checkDecidedVersion(action, 2, undefined)).toMatchObject({ ok: false, code: 'usage', reason: expect.stringMatching(/needs the version you reviewed/) });
+      expect(checkDecidedVersion(action, 2, 2)).toEqual({ ok: true });
+    }
+    // Opening a review decides nothing about the text: the version may be left out, and is checked when given.
+    expect(checkDecidedVersion('start-review', 2, undefined)).toEqual({ ok: true });
+    expect(checkDecidedVersion('re-review', 2, undefined)).toEqual({ ok: true });
+    for (const action of REVIEW_ACTIONS) {
+      expect(checkDecidedVersion(action, 2, 1)).toMatchObject({ ok: false, code: 'conflict', reason: expect.stringMatching(/newer version exists \(version 2\)/) });
+      expect(checkDecidedVersion(action, 2, 3)).toMatchObject({ ok: false, code: 'not-found' });
+    }
   });
 
   it('tells an editor what to do when reviewers have nothing to act on', () => {

@@ -126,6 +126,43 @@ export const TRANSITIONS: Readonly<Record<ArticleStatus, Partial<Record<ReviewAc
 /** Actions whose decision must say why. */
 export const NEEDS_COMMENT: ReadonlySet<ReviewAction> = new Set(['request-changes', 'reject', 're-review']);
 
+/**
+ * Decisions on the text itself, which must name the version the reviewer read: an approval puts
+ * that text before readers under the reviewer's name, a rejection is final, a request for changes
+ * is about words the editor will look for. Opening a review (start-review, re-review) decides
+ * nothing about the text, so the version is optional there (checked when given).
+ */
+export const NEEDS_VERSION: ReadonlySet<ReviewAction> = new Set(['approve', 'request-changes', 'reject']);
+
+export type VersionCheck = { ok: true } | { ok: false; code: 'usage' | 'conflict' | 'not-found'; reason: string; hint: string };
+
+/**
+ * Whether `action` may be taken on the article whose newest version is `current`, when the
+ * reviewer says they decided on version `decided`: a decision on an older version is stale (a
+ * newer version was made since the reviewer read it), so it must not be recorded against the new one.
+ */
+export function checkDecidedVersion(action: ReviewAction, current: number, decided: number | undefined): VersionCheck {
+  if (decided === undefined) {
+    if (!NEEDS_VERSION.has(action)) return { ok: true };
+    return {
+      ok: false,
+      code: 'usage',
+      reason: `"${action}" needs the version you reviewed`,
+      hint: `send {"action": "${action}", "version": ${current}, …} with the number of the version you read`,
+    };
+  }
+  if (decided === current) return { ok: true };
+  if (decided > current) {
+    return { ok: false, code: 'not-found', reason: `the article has no version ${decided}: its newest is version ${current}`, hint: 'reload the article' };
+  }
+  return {
+    ok: false,
+    code: 'conflict',
+    reason: `version ${decided} is no longer the current one: a newer version exists (version ${current}), so "${action}" on version ${decided} was not recorded`,
+    hint: `read version ${current} (compare it with version ${decided}), then decide on it`,
+  };
+}
+
 export type TransitionResult = { ok: true; to: ArticleStatus } | { ok: false; reason: string };
 
 /** Where `action` takes an article in `status`, or why it cannot. */
@@ -139,6 +176,17 @@ export function transition(status: ArticleStatus, action: ReviewAction): Transit
       `an article that is ${STATUS_LABELS[status].toLowerCase()} cannot take "${action}"` +
       (allowed.length > 0 ? `; allowed: ${allowed.join(', ')}` : status === 'rejected' ? '; a rejected article is final' : '; an editor must submit a new version first'),
   };
+}
+
+/**
+ * Why a decision cannot be recorded on an article at version `current`, or undefined. Stores ask
+ * it inside the transaction that checked the article is at `current`: a decision (and an approval)
+ * is always recorded against the version it was made on, never against one made since.
+ */
+export function decisionVersionMismatch(current: number, decision: Pick<ReviewDecision, 'version'>, approvedVersion?: number, approval?: Pick<Approval, 'version'>): string | undefined {
+  const named = [decision.version, approvedVersion, approval?.version].filter((n): n is number => n !== undefined);
+  const other = named.find((n) => n !== current);
+  return other === undefined ? undefined : `a decision on version ${other} cannot be recorded: the article is at version ${current}`;
 }
 
 /** Whether a new version may be made of an article in `status`. */

@@ -120,7 +120,11 @@ export interface ArticleStore {
    * `changes` to the article, in one transaction.
    */
   addVersion(version: ArticleVersion, expected: ArticleExpectation, changes: ArticleChanges, audit: AuditInput): Promise<Article>;
-  /** Applies a review decision's changes and records the decision, in one transaction. */
+  /**
+   * Applies a review decision's changes and records the decision, in one transaction. The
+   * decision, and an approval among `changes`, must name `expected.currentVersion`: one naming
+   * another version is refused ('usage'), so a decision is always recorded on the version it was made on.
+   */
   decide(articleId: string, expected: ArticleExpectation, changes: ArticleChanges, decision: ReviewDecision, audit: AuditInput): Promise<Article>;
   /** Every decision on the article, oldest first. */
   listDecisions(articleId: string): Promise<ReviewDecision[]>;

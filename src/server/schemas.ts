@@ -99,7 +99,7 @@ const VerdictSchema = z.looseObject({
   problems: z.array(z.string()),
 });
 
-const StatementSchema = z
+export const StatementSchema = z
   .looseObject({
     text: z.string(),
     evidence: z.array(z.string()).describe('ids of the evidence passages it cites ("E1", …)'),

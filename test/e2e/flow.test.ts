@@ -158,8 +158,32 @@ describe.skipIf(SKIP_REASON !== '')('the web app in the browser', () => {
     const reviewer = await openPage(world, 'desktop');
     try {
       await signIn(reviewer.page, world.url, 'reviewer');
+      const articleId = articleUrl.split('/')[2] ?? '';
+      // What the first statement cites, as the API holds it: the reviewer must be able to read it on the desk.
+      const version = (await (await fetch(`${world.url}/api/v1/articles/${articleId}/versions/1`, { headers: world.staff.headers.reviewer })).json()) as {
+        answer: { references: { number: number; evidence: string[] }[]; evidence: { id: string; text: string }[] };
+        statements: { key: string; evidence: string[] }[];
+      };
+      const first = version.statements[0];
+      const cited = version.answer.references.find((r) => r.evidence.some((id) => first?.evidence.includes(id)));
+      const passage = version.answer.evidence.find((e) => cited?.evidence.includes(e.id) && first?.evidence.includes(e.id));
+      if (!first || !cited || !passage) throw new Error('the published answer cites nothing');
       // With a comment on one statement, shown in the README's screenshot of the review desk.
-      await reviewAndApprove(reviewer.page, world.url, articleUrl.split('/')[2] ?? '', () => screenshot(reviewer.page, 'review-desktop'));
+      await reviewAndApprove(reviewer.page, world.url, articleId, async () => {
+        // Each statement carries its citation numbers; the first opens the passage it cites, the supporting words marked.
+        const statement = reviewer.page.locator('.cell', { has: reviewer.page.getByText(first.key, { exact: true }) });
+        const popover = await openFirstCitation(reviewer.page, statement);
+        expect(await popover.getAttribute('aria-label')).toBe(`Reference ${cited.number}`);
+        const quoted = popover.locator('blockquote.passage').first();
+        expect(await quoted.isVisible()).toBe(true);
+        expect((await quoted.locator('p').last().textContent())?.trim()).toBe(passage.text.trim());
+        await screenshot(reviewer.page, 'review-desktop');
+        // And the version's reference list, which the popover links to.
+        await popover.getByRole('link', { name: `Reference ${cited.number} in the list` }).click();
+        expect(await reviewer.page.getByRole('heading', { name: 'References of version 1' }).isVisible()).toBe(true);
+        expect(await reviewer.page.locator(`#v1-ref-${cited.number}`).isVisible()).toBe(true);
+      });
+      expect(reviewer.problems).toEqual([]);
     } finally {
       await reviewer.context.close();
     }
@@ -172,6 +196,55 @@ describe.skipIf(SKIP_REASON !== '')('the web app in the browser', () => {
     } finally {
       await reader.context.close();
     }
+  });
+
+  it('a reviewer rejects an article after confirming; it stays open on the review desk with the reason, and readers cannot see it', async () => {
+    const published = (await (
+      await fetch(`${world.url}/api/v1/articles`, {
+        method: 'POST',
+        headers: { ...world.staff.headers.editor, 'content-type': 'application/json' },
+        body: JSON.stringify({ question: 'How is an iliopsoas hematoma managed?' }),
+      })
+    ).json()) as { id: string; url: string; title: string };
+    const { page, context, problems } = await openPage(world, 'desktop');
+    try {
+      await signIn(page, world.url, 'reviewer');
+      await page.goto(`${world.url}/review/${published.id}`);
+      await page.getByRole('button', { name: 'Start review' }).click();
+      await page.getByRole('button', { name: 'Reject' }).waitFor();
+      await page.getByLabel('Reason').fill('Out of scope for the infectious diseases board.');
+      await page.getByRole('button', { name: 'Reject' }).click();
+      // Final, so it asks first: nothing is sent until the reviewer confirms.
+      const confirm = page.getByRole('group', { name: 'Confirm: reject version 1' });
+      await confirm.waitFor();
+      await confirm.getByRole('button', { name: 'Cancel' }).click();
+      expect(await confirm.count()).toBe(0);
+      expect(await page.locator('.facts .badge').textContent()).toBe('Under review');
+      await page.getByRole('button', { name: 'Reject' }).click();
+      await confirm.getByRole('button', { name: 'Yes, reject version 1' }).click();
+
+      // The article is still there, read only, saying why.
+      const rejection = page.getByRole('region', { name: 'Rejected' });
+      await rejection.waitFor();
+      expect(await rejection.textContent()).toMatch(/Version 1 was rejected by Dr Rita Review.*Out of scope for the infectious diseases board\./);
+      expect(await page.locator('.facts .badge').textContent()).toBe('Rejected');
+      expect(await page.getByText(/no article/).count()).toBe(0);
+      expect(await page.getByRole('button', { name: /^Comment on statement/ }).count()).toBe(0);
+
+      // Opened again from the Rejected queue.
+      await page.goto(`${world.url}/review`);
+      await page.getByRole('tab', { name: /^Rejected/ }).click();
+      await page.getByRole('link', { name: published.title }).click();
+      await page.getByRole('heading', { name: published.title }).waitFor();
+      await rejection.waitFor();
+      expect(await page.getByRole('heading', { name: 'Decisions' }).isVisible()).toBe(true);
+      expect(await page.getByText('Article not available').count()).toBe(0);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+    expect((await fetch(`${world.url}${published.url}`)).status).toBe(404);
+    expect((await fetch(`${world.url}/api/v1/articles/${published.id}`)).status).toBe(404);
   });
 
   it('publishing a follow-up asks the editor for a question that stands alone, and the article gets it', async () => {
@@ -211,6 +284,8 @@ describe.skipIf(SKIP_REASON !== '')('the web app in the browser', () => {
       ['articles', '/articles', undefined],
       ['signin', '/signin', undefined],
       ['review-queue', '/review', 'reviewer'],
+      // One article on the desk, with its statements' citation numbers and references (approved by the test above).
+      ['review-article', `/review/${articleUrl.split('/')[2] ?? ''}`, 'reviewer'],
       ['admin', '/admin', 'admin'],
     ];
     const found: Record<string, unknown> = {};

@@ -75,6 +75,7 @@ describe('HTTP API', () => {
           '/api/v1/articles/{id}/reviews',
           '/api/v1/articles/{id}/versions',
           '/api/v1/articles/{id}/versions/{number}',
+          '/api/v1/articles/{id}/workspace',
           '/api/v1/ask',
           '/api/v1/audit',
           '/api/v1/ingest-jobs',

@@ -79,14 +79,17 @@ describe('articles and the review workflow', () => {
     expect((await call('reviewer', 'POST', `/api/v1/articles/${articleId}/review`, { action: 'start-review' })).json().status).toBe('under-review');
     const version = (await call('reviewer', 'GET', `/api/v1/articles/${articleId}/versions/1`)).json();
     expect(version.statements[0].key).toBe('bottom-line.1');
+    // Each statement comes with what it cites, so the review desk can show its sources.
+    expect(version.statements[0]).toMatchObject({ text: version.answer.bottomLine[0].text, evidence: version.answer.bottomLine[0].evidence });
+    expect(version.statements[0].evidence.length).toBeGreaterThan(0);
     const comment = await call('reviewer', 'POST', `/api/v1/articles/${articleId}/comments`, { version: 1, statement: 'bottom-line.1', text: 'Say when surgery is needed.' });
     expect(comment.statusCode).toBe(201);
     const missing = await call('reviewer', 'POST', `/api/v1/articles/${articleId}/comments`, { version: 1, statement: 'treatment.99', text: 'x' });
     expect(missing.statusCode).toBe(404);
 
-    const noReason = await call('reviewer', 'POST', `/api/v1/articles/${articleId}/review`, { action: 'request-changes' });
+    const noReason = await call('reviewer', 'POST', `/api/v1/articles/${articleId}/review`, { action: 'request-changes', version: 1 });
     expect(noReason.statusCode).toBe(400);
-    const changes = await call('reviewer', 'POST', `/api/v1/articles/${articleId}/review`, { action: 'request-changes', comment: 'Add surgical indications.' });
+    const changes = await call('reviewer', 'POST', `/api/v1/articles/${articleId}/review`, { action: 'request-changes', comment: 'Add surgical indications.', version: 1 });
     expect(changes.json().status).toBe('changes-requested');
     expect((await call('editor', 'GET', `/api/v1/articles/${articleId}/comments?version=1`)).json().comments).toHaveLength(1);
   });
@@ -140,11 +143,11 @@ describe('articles and the review workflow', () => {
       password: 'another long passphrase',
     });
     expect(both.statusCode).toBe(201);
-    const uncredentialed = await call('admin', 'POST', `/api/v1/articles/${articleId}/review`, { action: 'approve' });
+    const uncredentialed = await call('admin', 'POST', `/api/v1/articles/${articleId}/review`, { action: 'approve', version: 2 });
     expect(uncredentialed.statusCode).toBe(403);
     expect(uncredentialed.json().error.message).toMatch(/credentials/);
 
-    const approved = await call('reviewer', 'POST', `/api/v1/articles/${articleId}/review`, { action: 'approve', comment: 'Checked against refs 1–3.' });
+    const approved = await call('reviewer', 'POST', `/api/v1/articles/${articleId}/review`, { action: 'approve', comment: 'Checked against refs 1–3.', version: 2 });
     expect(approved.statusCode).toBe(200);
     expect(approved.json()).toMatchObject({ status: 'approved', approvedVersion: 2, approval: { reviewerName: 'Dr Rita Review', credentials: 'MD, Infectious diseases', version: 2 } });
 
@@ -174,7 +177,7 @@ describe('articles and the review workflow', () => {
   it('flags an article for re-review when a cited source is retracted, and says so to readers', async () => {
     // Approve version 3, then retract one of its cited sources in the library.
     await call('reviewer', 'POST', `/api/v1/articles/${articleId}/review`, { action: 'start-review' });
-    await call('reviewer', 'POST', `/api/v1/articles/${articleId}/review`, { action: 'approve' });
+    await call('reviewer', 'POST', `/api/v1/articles/${articleId}/review`, { action: 'approve', version: 3 });
     const cited = (await call('reviewer', 'GET', `/api/v1/articles/${articleId}/versions/3`)).json().answer.references[0].source.id as string;
     const source = await container.store.getSource(cited);
     const passages = await container.store.listPassages(cited);
@@ -205,7 +208,7 @@ describe('articles and the review workflow', () => {
   it('hides rejected articles from readers and refuses new versions of them', async () => {
     const other = (await call('editor', 'POST', '/api/v1/articles', { question: 'How is an iliopsoas hematoma managed?' })).json();
     await call('reviewer', 'POST', `/api/v1/articles/${other.id}/review`, { action: 'start-review' });
-    const rejected = await call('reviewer', 'POST', `/api/v1/articles/${other.id}/review`, { action: 'reject', comment: 'Out of scope.' });
+    const rejected = await call('reviewer', 'POST', `/api/v1/articles/${other.id}/review`, { action: 'reject', comment: 'Out of scope.', version: 1 });
     expect(rejected.json().status).toBe('rejected');
     expect((await call('anonymous', 'GET', `/api/v1/articles/${other.id}`)).statusCode).toBe(404);
     expect((await call('reader', 'GET', '/api/v1/articles')).json().articles.map((a: { id: string }) => a.id)).not.toContain(other.id);
@@ -213,6 +216,69 @@ describe('articles and the review workflow', () => {
     const revive = await call('editor', 'POST', `/api/v1/articles/${other.id}/versions`, { regenerate: true });
     expect(revive.statusCode).toBe(409);
     expect((await call('reader', 'GET', '/api/v1/articles?status=rejected')).statusCode).toBe(403);
+
+    // Editors and reviewers still open it on the review desk, with its history and why it was rejected.
+    for (const who of ['editor', 'reviewer'] as const) {
+      const desk = await call(who, 'GET', `/api/v1/articles/${other.id}/workspace`);
+      expect(desk.statusCode).toBe(200);
+      expect(desk.json().article).toMatchObject({ id: other.id, status: 'rejected', currentVersion: 1 });
+      expect((await call(who, 'GET', `/api/v1/articles/${other.id}/versions/1`)).statusCode).toBe(200);
+      const decisions = (await call(who, 'GET', `/api/v1/articles/${other.id}/reviews`)).json().decisions;
+      expect(decisions.at(-1)).toMatchObject({ action: 'reject', version: 1, comment: 'Out of scope.' });
+    }
+    expect((await call('anonymous', 'GET', `/api/v1/articles/${other.id}/workspace`)).statusCode).toBe(401);
+    expect((await call('reader', 'GET', `/api/v1/articles/${other.id}/workspace`)).statusCode).toBe(403);
+    expect((await app.inject({ url: other.url })).statusCode).toBe(404);
+    // Final: read only.
+    const comment = await call('reviewer', 'POST', `/api/v1/articles/${other.id}/comments`, { version: 1, statement: 'bottom-line.1', text: 'Too late.' });
+    expect(comment.statusCode).toBe(409);
+    expect(comment.json().error.message).toMatch(/rejected/);
+  });
+
+  it('a decision names the version the reviewer read; one on a version superseded since is refused with 409', async () => {
+    // A second reviewer, Rob, signed in through the browser flow.
+    const rob = await call('admin', 'POST', '/api/v1/accounts', {
+      username: 'rob', displayName: 'Dr Rob Review', roles: ['reviewer'], credentials: 'MD, Surgery', password: 'another long passphrase',
+    });
+    expect(rob.statusCode).toBe(201);
+    const robSession = await signInBrowser(app, 'rob', 'another long passphrase');
+    const asRob = (payload: object) =>
+      app.inject({ method: 'POST', url: `/api/v1/articles/${stale.id}/review`, headers: { cookie: robSession.cookie, 'x-csrf-token': robSession.csrf }, payload });
+    const asRita = (payload: object) => call('reviewer', 'POST', `/api/v1/articles/${stale.id}/review`, payload);
+
+    const stale = (await call('editor', 'POST', '/api/v1/articles', { question: 'How is cellulitis treated?' })).json();
+    // Rita opens version 1; Ed makes version 2; Rob opens version 2.
+    expect((await asRita({ action: 'start-review', version: 1 })).statusCode).toBe(200);
+    expect((await call('editor', 'POST', `/api/v1/articles/${stale.id}/versions`, { regenerate: true })).statusCode).toBe(201);
+    expect((await asRob({ action: 'start-review', version: 2 })).statusCode).toBe(200);
+
+    // Rita decides on what she read, version 1: every decision on the text is refused, nothing recorded.
+    for (const payload of [{ action: 'approve', version: 1 }, { action: 'reject', comment: 'Wrong drug.', version: 1 }, { action: 'request-changes', comment: 'Dose?', version: 1 }]) {
+      const refused = await asRita(payload);
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json().error).toMatchObject({ code: 'conflict', message: expect.stringMatching(/newer version exists \(version 2\)/) });
+    }
+    // Without a version, a decision on the text cannot say what was read: refused as well.
+    const unnamed = await asRita({ action: 'approve' });
+    expect(unnamed.statusCode).toBe(400);
+    expect(unnamed.json().error.message).toMatch(/needs the version you reviewed/);
+    expect((await asRita({ action: 'approve', version: 3 })).statusCode).toBe(404);
+    const still = (await call('editor', 'GET', `/api/v1/articles/${stale.id}/workspace`)).json().article;
+    expect(still).toMatchObject({ status: 'under-review', currentVersion: 2 });
+    expect(still.approval).toBeUndefined();
+
+    // Rob approves version 2, which he read; the decision and the audit log name it.
+    const approved = await asRob({ action: 'approve', version: 2 });
+    expect(approved.statusCode).toBe(200);
+    expect(approved.json()).toMatchObject({ status: 'approved', approvedVersion: 2, approval: { version: 2, reviewerName: 'Dr Rob Review' } });
+    const decisions = (await call('editor', 'GET', `/api/v1/articles/${stale.id}/reviews`)).json().decisions;
+    expect(decisions.map((d: { action: string; version: number }) => `${d.action}@${d.version}`)).toEqual(['start-review@1', 'start-review@2', 'approve@2']);
+    const entries = (await call('admin', 'GET', `/api/v1/audit?subjectType=article&subjectId=${stale.id}`)).json().entries;
+    expect(entries.filter((e: { action: string }) => e.action !== 'article.publish' && e.action !== 'article.regenerate').map((e: { action: string; after: { version: number } }) => `${e.action}@${e.after.version}`)).toEqual([
+      'article.start-review@1',
+      'article.start-review@2',
+      'article.approve@2',
+    ]);
   });
 
   it('records every change in the audit log, which no route can change', async () => {
@@ -230,7 +296,7 @@ describe('articles and the review workflow', () => {
       'article.approve',
     ]);
     const approve = entries.find((e: { action: string }) => e.action === 'article.approve');
-    expect(approve).toMatchObject({ actor: staff.ids.reviewer, before: { status: 'under-review' }, after: { status: 'approved', approvedVersion: 2 } });
+    expect(approve).toMatchObject({ actor: staff.ids.reviewer, before: { status: 'under-review' }, after: { status: 'approved', approvedVersion: 2, version: 2 } });
     const seqs = (await call('admin', 'GET', '/api/v1/audit?limit=1000')).json().entries.map((e: { seq: number }) => e.seq);
     expect(seqs).toEqual(seqs.map((_: number, i: number) => i + 1));
     // Newest first, paging back with before=<seq>; a bad order is refused.

@@ -75,6 +75,7 @@ const ROUTES: Record<string, Row> = {
   'POST /api/v1/articles': { access: () => EDITORS, request: () => ({ url: '/api/v1/articles', payload: { question: 'management of iliopsoas hematoma' } }) },
   'POST /api/v1/articles/recheck': { access: () => EDITORS, request: () => ({ url: '/api/v1/articles/recheck' }) },
   'GET /api/v1/articles/:id': { access: (s) => OPEN_TO_ANONYMOUS(s.readArticles), request: (w) => ({ url: `/api/v1/articles/${w.articleId}` }) },
+  'GET /api/v1/articles/:id/workspace': { access: () => STAFF, request: (w) => ({ url: `/api/v1/articles/${w.articleId}/workspace` }) },
   'GET /api/v1/articles/:id/versions': { access: () => STAFF, request: (w) => ({ url: `/api/v1/articles/${w.articleId}/versions` }) },
   'GET /api/v1/articles/:id/versions/:number': { access: () => STAFF, request: (w) => ({ url: `/api/v1/articles/${w.articleId}/versions/1` }) },
   'GET /api/v1/articles/:id/diff': { access: () => STAFF, request: (w) => ({ url: `/api/v1/articles/${w.articleId}/diff?from=1&to=1` }) },

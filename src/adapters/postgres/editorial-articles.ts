@@ -1,4 +1,4 @@
-import { citedSourceIds, type Article, type ArticleVersion, type ReReviewFlag } from '../../domain/article.js';
+import { citedSourceIds, decisionVersionMismatch, type Article, type ArticleVersion, type ReReviewFlag } from '../../domain/article.js';
 import { CitemedError } from '../../domain/errors.js';
 import type { ArticleChanges, ArticleExpectation, ArticleQuery, ArticleStore } from '../../ports/editorial.js';
 import { appendEntry } from './editorial-audit.js';
@@ -180,6 +180,9 @@ export function createPostgresArticles(sql: EditorialSql): ArticleStore {
       }
       return sql.change(async (db) => {
         await apply(db, articleId, expected, changes, expected.currentVersion);
+        // The article is at the expected version now: a decision (or approval) naming another is refused, rolled back.
+        const mismatch = decisionVersionMismatch(expected.currentVersion, decision, changes.approvedVersion, changes.approval);
+        if (mismatch) throw new CitemedError('usage', mismatch, { hint: 'decide on the version the article is at, and name that version in the decision' });
         await db
           .query(
             `INSERT INTO review_decisions (article_id, version, action, reviewer_id, comment, at) VALUES ($1, $2, $3, $4, $5, $6)`,

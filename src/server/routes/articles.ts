@@ -16,12 +16,12 @@ import {
 } from '../../articles/service.js';
 import { statementKeys } from '../../articles/statements.js';
 import { AUDIENCES, SECTION_KINDS } from '../../domain/answer.js';
-import { ARTICLE_STATUSES, DISCLAIMER, REVIEW_ACTIONS, type Article } from '../../domain/article.js';
+import { ARTICLE_STATUSES, DISCLAIMER, NEEDS_VERSION, REVIEW_ACTIONS, type Article } from '../../domain/article.js';
 import { CitemedError } from '../../domain/errors.js';
 import { decide } from '../../domain/policy.js';
 import { accountOf } from '../auth.js';
 import type { RouteDeps } from '../context.js';
-import { AnswerSchema, ArticleSchema, asResponse, ERROR_RESPONSES } from '../schemas.js';
+import { AnswerSchema, ArticleSchema, asResponse, ERROR_RESPONSES, StatementSchema } from '../schemas.js';
 import { FiltersBody, toSearchFilters } from './ask.js';
 
 const IdParams = z.object({ id: z.string().min(1).max(64) });
@@ -68,6 +68,9 @@ const RecheckResponse = z.object({ checked: z.number(), raised: ArticleSchema.sh
 const DiffResponse = z
   .looseObject({ sections: z.array(z.looseObject({ section: z.string(), title: z.string(), changes: z.array(z.looseObject({ kind: z.string() })) })), counts: z.looseObject({}) })
   .meta({ id: 'VersionDiff', description: 'Statement-by-statement changes between two versions, with word-level changes inside edited statements.' });
+
+/** A statement of a version with its key, as reviewers' comments name it, and what it cites. */
+const KeyedStatementSchema = StatementSchema.extend({ key: z.string(), section: z.string() });
 
 const EditedStatement = z.object({ text: z.string().min(1).max(1_000), evidence: z.array(z.string().min(1).max(20)).min(1).max(20) }).strict();
 
@@ -184,6 +187,20 @@ export const articleRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { con
   );
 
   app.get(
+    '/articles/:id/workspace',
+    {
+      config: { action: 'read-workspace' },
+      schema: {
+        summary: 'An article as the review desk sees it, whatever its status (a rejected one too, which readers cannot see)',
+        tags: ['articles'],
+        params: IdParams,
+        response: { 200: z.object({ article: ArticleSchema }), ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => ({ article: articleView(await getArticle(articles, request.params.id)) }),
+  );
+
+  app.get(
     '/articles/:id/versions',
     {
       config: { action: 'read-workspace' },
@@ -207,7 +224,9 @@ export const articleRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { con
           200: z.object({
             version: VersionSchema,
             answer: AnswerSchema,
-            statements: z.array(z.object({ key: z.string(), section: z.string(), text: z.string() })).describe('every statement by key ("bottom-line.1", "treatment.2")'),
+            statements: z
+              .array(KeyedStatementSchema)
+              .describe('every statement by key ("bottom-line.1", "treatment.2"), with the evidence it cites and its verdict'),
           }),
           ...ERROR_RESPONSES,
         },
@@ -218,7 +237,7 @@ export const articleRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { con
       return {
         version,
         answer: asResponse(AnswerSchema, answer),
-        statements: statementKeys(answer).map((s) => ({ key: s.key, section: s.section, text: s.statement.text })),
+        statements: statementKeys(answer).map((s) => asResponse(KeyedStatementSchema, { ...s.statement, key: s.key, section: s.section })),
       };
     },
   );
@@ -278,11 +297,26 @@ export const articleRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { con
         summary: 'A review decision: start-review, approve, request-changes, reject, or re-review an approved article',
         tags: ['articles'],
         params: IdParams,
-        body: z.object({ action: z.enum(REVIEW_ACTIONS), comment: z.string().max(5_000).optional() }).strict(),
+        body: z
+          .object({
+            action: z.enum(REVIEW_ACTIONS),
+            comment: z.string().max(5_000).optional(),
+            version: z
+              .number()
+              .int()
+              .min(1)
+              .max(100_000)
+              .optional()
+              .describe(`the version decided on: required to ${[...NEEDS_VERSION].join(', ')}; optional otherwise. 409 when a newer version exists`),
+          })
+          .strict(),
         response: { 200: ArticleSchema, ...ERROR_RESPONSES },
       },
     },
-    async (request) => articleView(await review(articles, accountOf(request), request.params.id, request.body.action, request.body.comment)),
+    async (request) => {
+      const { action, comment, version } = request.body;
+      return articleView(await review(articles, accountOf(request), request.params.id, { action, ...(comment !== undefined ? { comment } : {}), ...(version !== undefined ? { version } : {}) }));
+    },
   );
 
   app.get(

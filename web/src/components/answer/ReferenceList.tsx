@@ -2,13 +2,16 @@ import { EVIDENCE_LEVEL_LABELS, type Answer } from '../../types';
 import { useAnswerContext } from './AnswerContext';
 import { IntegrityWarning, ReferenceLinks } from './ReferenceParts';
 
-/** The numbered references, each labelled by its evidence level, with its AMA citation and links. */
-export function ReferenceList({ answer }: { answer: Answer }) {
+/**
+ * The numbered references, each labelled by its evidence level, with its AMA citation and links.
+ * `title` names the list where a page shows several ("References of version 2").
+ */
+export function ReferenceList({ answer, title = 'References' }: { answer: Answer; title?: string }) {
   const { idPrefix } = useAnswerContext();
   if (answer.references.length === 0) return null;
   return (
     <section>
-      <h2>References</h2>
+      <h2>{title}</h2>
       <ol className="refs">
         {answer.references.map((reference) => (
           <li key={reference.number} id={`${idPrefix}ref-${reference.number}`} value={reference.number} tabIndex={-1}>

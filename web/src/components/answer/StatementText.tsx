@@ -13,8 +13,6 @@ const PARTIAL_FALLBACK = 'the cited passages hold only part of it';
  * the verifier's reasons (as a tooltip, and as text for screen readers).
  */
 export function StatementText({ statement }: { statement: Statement }) {
-  const { numberOf } = useAnswerContext();
-  const numbers = citedNumbers(statement, numberOf);
   const partial = statement.verdict?.support === 'partial';
   const why = partial ? problemsText(statement, PARTIAL_FALLBACK) : '';
   return (
@@ -22,6 +20,23 @@ export function StatementText({ statement }: { statement: Statement }) {
       <span className={partial ? 'statement partial' : 'statement'} title={partial ? `Partly supported: ${why}` : undefined}>
         {statement.text}
       </span>
+      <StatementCitations statement={statement} />
+    </>
+  );
+}
+
+/**
+ * What follows a statement's text: its citation numbers and the verifier's "partly supported"
+ * note. Apart from the text so that the review desk, which draws the text itself (with the words
+ * changed between versions marked), shows the same citations as the ask page.
+ */
+export function StatementCitations({ statement }: { statement: Statement }) {
+  const { numberOf } = useAnswerContext();
+  const numbers = citedNumbers(statement, numberOf);
+  const partial = statement.verdict?.support === 'partial';
+  const why = partial ? problemsText(statement, PARTIAL_FALLBACK) : '';
+  return (
+    <>
       {numbers.map((number, index) => (
         <Fragment key={number}>
           {index > 0 ? <sup className="cite-separator" aria-hidden="true">,</sup> : null}

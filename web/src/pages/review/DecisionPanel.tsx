@@ -1,6 +1,6 @@
-import { useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { NEEDS_COMMENT, TRANSITIONS } from '../../../../src/domain/article.js';
-import { post } from '../../api';
+import { ApiError, post } from '../../api';
 import { REVIEW_ACTIONS, STATUS_LABELS, type ListedArticle, type ReviewAction } from '../../types';
 import { ErrorBanner } from './format';
 import { ACTION_LABELS } from './labels';
@@ -9,19 +9,24 @@ import { useAction } from './use-action';
 /**
  * A reviewer's decision on the current version: one button per action the status allows (the
  * domain's TRANSITIONS table, the same one the server enforces). Actions that must say why
- * (NEEDS_COMMENT) ask for the reason first; the server still has the last word, and its refusal
- * ("a reviewer cannot approve a version they made") is shown as it comes.
+ * (NEEDS_COMMENT) ask for the reason first; rejecting, which is final, asks to be confirmed.
+ * Every decision names the version shown (`version`), so one made on a version an editor has
+ * replaced since is refused (409) instead of landing on text the reviewer never read; the page
+ * then reloads to show the newer version. The server has the last word, and its refusal ("a
+ * reviewer cannot approve a version they made") is shown as it comes.
  */
 export function DecisionPanel({ article, base, onDecided }: { article: ListedArticle; base: string; onDecided: () => void }) {
   const [reason, setReason] = useState('');
   const [missing, setMissing] = useState<string | undefined>();
+  const [confirming, setConfirming] = useState<ReviewAction | undefined>();
   const action = useAction();
   const reasonField = useRef<HTMLTextAreaElement>(null);
   const reasonId = useId();
   const hintId = useId();
   const allowed = REVIEW_ACTIONS.filter((a) => TRANSITIONS[article.status][a] !== undefined);
+  const version = article.currentVersion;
 
-  const decide = async (chosen: ReviewAction) => {
+  const decide = async (chosen: ReviewAction, confirmed = false) => {
     const comment = reason.trim();
     if (NEEDS_COMMENT.has(chosen) && comment === '') {
       setMissing(`Give a reason before you choose "${ACTION_LABELS[chosen]}": the editor and the audit log need it.`);
@@ -29,11 +34,22 @@ export function DecisionPanel({ article, base, onDecided }: { article: ListedArt
       return;
     }
     setMissing(undefined);
-    const body = { action: chosen, ...(comment !== '' ? { comment } : {}) };
-    if (await action.run(() => post(`${base}/review`, body))) {
-      setReason('');
-      onDecided();
+    if (FINAL.has(chosen) && !confirmed) {
+      setConfirming(chosen);
+      return;
     }
+    setConfirming(undefined);
+    const body = { action: chosen, version, ...(comment !== '' ? { comment } : {}) };
+    let stale = false;
+    const done = await action.run(() =>
+      post(`${base}/review`, body).catch((e: unknown) => {
+        stale = e instanceof ApiError && e.code === 'conflict';
+        throw e;
+      }),
+    );
+    if (done) setReason('');
+    // Decided, or refused because the article moved on (a newer version): show it as it is now.
+    if (done || stale) onDecided();
   };
 
   return (
@@ -61,15 +77,46 @@ export function DecisionPanel({ article, base, onDecided }: { article: ListedArt
           </p>
           <div className="buttons">
             {allowed.map((a) => (
-              <button key={a} type="button" className={a === 'reject' ? 'danger' : a === 'approve' || a === 'start-review' ? undefined : 'secondary'} disabled={action.busy} onClick={() => void decide(a)}>
+              <button key={a} type="button" className={a === 'reject' ? 'danger' : a === 'approve' || a === 'start-review' ? undefined : 'secondary'} disabled={action.busy || confirming !== undefined} onClick={() => void decide(a)}>
                 {ACTION_LABELS[a]}
               </button>
             ))}
           </div>
+          {confirming ? (
+            <ConfirmFinal
+              action={confirming}
+              version={version}
+              busy={action.busy}
+              onConfirm={() => void decide(confirming, true)}
+              onCancel={() => setConfirming(undefined)}
+            />
+          ) : null}
         </>
       )}
       <ErrorBanner error={missing ? { message: missing } : action.error} />
     </section>
+  );
+}
+
+/** Decisions that cannot be undone, confirmed before they are sent. */
+const FINAL: ReadonlySet<ReviewAction> = new Set(['reject']);
+
+/** "Reject version 2?": what a final decision does, and the one button that makes it. Focus moves to it, so a keyboard user lands on the choice. */
+function ConfirmFinal({ action, version, busy, onConfirm, onCancel }: { action: ReviewAction; version: number; busy: boolean; onConfirm: () => void; onCancel: () => void }) {
+  const heading = useRef<HTMLParagraphElement>(null);
+  useEffect(() => heading.current?.focus(), []);
+  const label = ACTION_LABELS[action];
+  return (
+    <div className="banner warn confirm" role="group" aria-label={`Confirm: ${label.toLowerCase()} version ${version}`}>
+      <p ref={heading} tabIndex={-1}>
+        <strong>{label} version {version}?</strong> A rejected article is final: it is withdrawn from readers, takes no new versions or
+        comments, and stays on the review desk, read only, with your reason.
+      </p>
+      <div className="buttons">
+        <button type="button" className="danger" disabled={busy} onClick={onConfirm}>Yes, {label.toLowerCase()} version {version}</button>
+        <button type="button" className="secondary" disabled={busy} onClick={onCancel}>Cancel</button>
+      </div>
+    </div>
   );
 }
 

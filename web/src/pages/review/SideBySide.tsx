@@ -1,5 +1,7 @@
+import { useState } from 'react';
 import type { WordOp } from '../../../../src/articles/diff.js';
-import type { Row, SectionRows } from './compare-rows';
+import { CitedStatement, useCitedVersion, VersionReferences, type CitedVersion } from './cited';
+import type { Row, SectionRows, VersionDetail } from './compare-rows';
 import { StatementComments, useStatementComments } from './StatementComments';
 
 /** A column of the comparison: which version it shows and whether its statements take comments. */
@@ -8,6 +10,8 @@ export interface Column {
   heading: string;
   /** Only the newest version shown takes comments: older text is history, not under review. */
   commentable: boolean;
+  /** The version in full, for its statements' citations and its references. */
+  detail?: VersionDetail;
 }
 
 /**
@@ -17,8 +21,12 @@ export interface Column {
  */
 export function SideBySide({ sections, before, after }: { sections: SectionRows[]; before?: Column; after: Column }) {
   const single = before === undefined;
+  // Citation popovers are placed in the comparison (positioned), so they scroll with the statements.
+  const [host, setHost] = useState<HTMLElement | null>(null);
+  const citedBefore = useCitedVersion(before?.detail, host);
+  const citedAfter = useCitedVersion(after.detail, host);
   return (
-    <div className={single ? 'compare single' : 'compare diff'}>
+    <div className={single ? 'compare single' : 'compare diff'} ref={setHost}>
       {sections.map((section) => (
         <section key={section.section} className="compare-section" aria-labelledby={`compare-${section.section}`}>
           <h3 id={`compare-${section.section}`}>{section.title}</h3>
@@ -30,27 +38,29 @@ export function SideBySide({ sections, before, after }: { sections: SectionRows[
               </>
             ) : null}
             {section.rows.map((row, i) => (
-              <RowCells key={`${row.before?.key ?? ''}|${row.after?.key ?? ''}|${i}`} row={row} before={before} after={after} />
+              <RowCells key={`${row.before?.key ?? ''}|${row.after?.key ?? ''}|${i}`} row={row} before={before} after={after} citedBefore={citedBefore} citedAfter={citedAfter} />
             ))}
           </div>
         </section>
       ))}
+      {citedBefore ? <VersionReferences version={citedBefore} /> : null}
+      {citedAfter ? <VersionReferences version={citedAfter} /> : null}
     </div>
   );
 }
 
-function RowCells({ row, before, after }: { row: Row; before: Column | undefined; after: Column }) {
+function RowCells({ row, before, after, citedBefore, citedAfter }: { row: Row; before: Column | undefined; after: Column; citedBefore?: CitedVersion | undefined; citedAfter?: CitedVersion | undefined }) {
   return (
     <>
-      {before ? <StatementCell row={row} side="before" column={before} /> : null}
-      <StatementCell row={row} side="after" column={after} />
+      {before ? <StatementCell row={row} side="before" column={before} cited={citedBefore} /> : null}
+      <StatementCell row={row} side="after" column={after} cited={citedAfter} />
     </>
   );
 }
 
 const TAGS: Record<Row['kind'], string | undefined> = { unchanged: undefined, changed: 'Changed', added: 'Added', removed: 'Removed' };
 
-function StatementCell({ row, side, column }: { row: Row; side: 'before' | 'after'; column: Column }) {
+function StatementCell({ row, side, column, cited }: { row: Row; side: 'before' | 'after'; column: Column; cited: CitedVersion | undefined }) {
   const cell = side === 'before' ? row.before : row.after;
   const comments = useStatementComments(column.version, cell?.key);
   if (!cell) return <div className={`cell empty ${side}`} aria-hidden="true" />;
@@ -67,7 +77,10 @@ function StatementCell({ row, side, column }: { row: Row; side: 'before' | 'afte
         {tag ? <span className={`tag ${row.kind}`}>{tag}</span> : null}
         {row.citationsChanged ? <span className="tag cites">Citations changed</span> : null}
       </p>
-      <p className={`statement-text${highlight}`}>{cell.words ? <Words ops={cell.words} side={side} /> : cell.text}</p>
+      <p className={`statement-text${highlight}`}>
+        {cell.words ? <Words ops={cell.words} side={side} /> : cell.text}
+        {cited ? <CitedStatement version={cited} statementKey={cell.key} /> : null}
+      </p>
       <StatementComments version={column.version} statementKey={cell.key} canComment={column.commentable} />
     </div>
   );

@@ -57,7 +57,7 @@ function OneVersion({ base, column }: { base: string; column: Column }) {
   const detail = useFetched<VersionDetail>(`${base}/versions/${column.version}`);
   if (detail.error) return <ErrorBanner error={detail.error} />;
   if (!detail.data) return <p className="muted">Loading version {column.version}…</p>;
-  return <SideBySide sections={rowsFromVersion(detail.data)} after={column} />;
+  return <SideBySide sections={rowsFromVersion(detail.data)} after={{ ...column, detail: detail.data }} />;
 }
 
 /**
@@ -74,7 +74,7 @@ function TwoVersions({ base, before, after }: { base: string; before: Column; af
   return (
     <>
       <DiffCounts diff={diff.data} />
-      <SideBySide sections={rowsFromDiff(diff.data)} before={before} after={after} />
+      <SideBySide sections={rowsFromDiff(diff.data)} before={{ ...before, detail: left.data }} after={{ ...after, detail: right.data }} />
       <ReferenceChanges diff={diff.data} />
     </>
   );

@@ -13,7 +13,7 @@ import { CommentDeskContext, type CommentDesk } from './StatementComments';
 import { useFetched } from './use-fetched';
 import { VersionCompare } from './VersionCompare';
 import './review.css';
-import { PeopleProvider } from './people';
+import { PeopleProvider, PersonName } from './people';
 
 /**
  * One article on the review desk: its status and flags, the reviewer's decision, the versions
@@ -22,7 +22,8 @@ import { PeopleProvider } from './people';
 export function Workspace({ id }: { id: string }) {
   const session = useSession();
   const base = `/api/v1/articles/${encodeURIComponent(id)}`;
-  const view = useFetched<{ article: ListedArticle }>(base);
+  // The desk's own view of the article, whatever its status: the readers' view (`base`) hides a rejected one.
+  const view = useFetched<{ article: ListedArticle }>(`${base}/workspace`);
   const versions = useFetched<{ versions: VersionInfo[] }>(`${base}/versions`);
   const decisions = useFetched<{ decisions: ReviewDecision[] }>(`${base}/reviews`);
   const comments = useFetched<{ comments: StatementComment[] }>(`${base}/comments`);
@@ -50,6 +51,7 @@ export function Workspace({ id }: { id: string }) {
     );
   }
   const isReviewer = session.has('reviewer');
+  const rejected = article.status === 'rejected';
   return (
     <PeopleProvider>
       <article className="workspace wide" aria-labelledby="article-title">
@@ -57,6 +59,7 @@ export function Workspace({ id }: { id: string }) {
         <h1 id="article-title">{article.title}</h1>
         <ArticleFacts article={article} />
         <ErrorBanner error={view.error ?? versions.error ?? decisions.error ?? comments.error} />
+        {rejected ? <Rejection decisions={decisions.data?.decisions} /> : null}
         {article.flags.length > 0 ? (
           <section aria-labelledby="flags-heading">
             <h2 id="flags-heading">Flagged for re-review</h2>
@@ -64,10 +67,10 @@ export function Workspace({ id }: { id: string }) {
             {isReviewer ? <DismissFlags base={base} onDismissed={reloadAll} /> : null}
           </section>
         ) : null}
-        {isReviewer ? <DecisionPanel article={article} base={base} onDecided={reloadAll} /> : null}
+        {isReviewer && !rejected ? <DecisionPanel article={article} base={base} onDecided={reloadAll} /> : null}
         <CommentDeskContext.Provider value={desk}>
           {versions.data ? (
-            <VersionCompare key={article.currentVersion} base={base} versions={versions.data.versions} current={article.currentVersion} canComment />
+            <VersionCompare key={article.currentVersion} base={base} versions={versions.data.versions} current={article.currentVersion} canComment={!rejected} />
           ) : null}
         </CommentDeskContext.Provider>
         {session.has('editor') && canRevise(article.status) ? <NewVersionForm base={base} onMade={reloadAll} /> : null}
@@ -75,6 +78,23 @@ export function Workspace({ id }: { id: string }) {
         {decisions.data ? <DecisionsTable decisions={decisions.data.decisions} /> : null}
       </article>
     </PeopleProvider>
+  );
+}
+
+/** Why and when the article was rejected (its last decision), and what that means; the history follows below. */
+function Rejection({ decisions }: { decisions: ReviewDecision[] | undefined }) {
+  const decision = decisions?.findLast((d) => d.action === 'reject');
+  return (
+    <section aria-labelledby="rejected-heading" className="banner error rejection">
+      <h2 id="rejected-heading">Rejected</h2>
+      {decision ? (
+        <p>
+          Version {decision.version} was rejected by <PersonName id={decision.reviewerId} />, <When at={decision.at} />
+          {decision.comment ? <>: <q>{decision.comment}</q></> : '.'}
+        </p>
+      ) : null}
+      <p>A rejected article is final: readers cannot see it, and it takes no new versions or comments. To answer the question again, publish a new article.</p>
+    </section>
   );
 }
 
@@ -113,7 +133,7 @@ function ArticleFacts({ article }: { article: ListedArticle }) {
       </div>
       <div>
         <dt>Page</dt>
-        <dd><a href={article.url}>Public page</a></dd>
+        <dd>{article.status === 'rejected' ? 'Withdrawn: readers cannot see a rejected article' : <a href={article.url}>Public page</a>}</dd>
       </div>
     </dl>
   );

@@ -1,5 +1,5 @@
 import type { AnswerDiff, StatementChange, WordOp } from '../../../../src/articles/diff.js';
-import { SECTION_TITLES, type Answer, type ArticleVersion } from '../../types';
+import { SECTION_TITLES, type Answer, type ArticleVersion, type Statement } from '../../types';
 
 /**
  * The rows the side-by-side view draws: one row per aligned pair of statements, so a statement
@@ -31,7 +31,8 @@ export interface SectionRows {
 export interface VersionDetail {
   version: VersionInfo;
   answer: Answer;
-  statements: { key: string; section: string; text: string }[];
+  /** Every statement with its key and section, and what it cites (evidence ids, verdict). */
+  statements: (Statement & { key: string; section: string })[];
 }
 
 /** A version as listed: everything but its answer. */
