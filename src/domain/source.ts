@@ -189,6 +189,25 @@ function sortedKeys(value: object): string[] {
 }
 
 /** Normalise a user-typed reference to a source id: "12345" → "pmid:12345", "PMC42" → "pmc:PMC42". */
+/**
+ * A DOI without the resolver or "doi:" prefix that files and people add ("doi:10.1/x",
+ * "https://doi.org/10.1/x", "https://dx.doi.org/10.1%2Fx"); undefined when it is not a DOI.
+ */
+export function normalizeDoi(value: string): string | undefined {
+  let doi = value.trim();
+  const resolver = /^(?:https?:\/\/)?(?:dx\.)?doi\.org\//i;
+  if (resolver.test(doi)) {
+    doi = doi.replace(resolver, '');
+    try {
+      doi = decodeURIComponent(doi);
+    } catch {
+      // A stray "%" is part of the DOI.
+    }
+  }
+  doi = doi.replace(/^doi:\s*/i, '');
+  return /^10\.\S+\/\S+$/.test(doi) ? doi : undefined;
+}
+
 export function normalizeSourceRef(ref: string): SourceId {
   const trimmed = ref.trim();
   if (/^\d+$/.test(trimmed)) return `pmid:${trimmed}`;

@@ -67,6 +67,16 @@ describe('citemed commands', () => {
     expect(still.source.title).toMatch(/^Revised study 3 of/);
   });
 
+  it('sources show finds a DOI however it is pasted', async () => {
+    const doc = file('guideline.md', '---\nid: guideline-x\ntitle: A guideline on iliopsoas abscess\ndoi: 10.1234/abc.5\nevidence_level: guideline\n---\n\n# Treatment\n\nDrain the abscess.\n');
+    expect((await runCli(['--db', db, 'ingest', doc])).code).toBe(0);
+    for (const ref of ['10.1234/abc.5', 'doi:10.1234/abc.5', 'https://doi.org/10.1234/abc.5', 'https://dx.doi.org/10.1234%2Fabc.5']) {
+      const shown = await runCli(['--db', db, 'sources', 'show', ref, '--json']);
+      expect(shown.code, `${ref}: ${shown.stderr}`).toBe(0);
+      expect((JSON.parse(shown.stdout) as { source: { id: string } }).source.id, ref).toBe('doc:guideline-x');
+    }
+  });
+
   it('stats and search speak JSON for scripts', async () => {
     await runCli(['--db', db, 'ingest', file('a.xml', medlineFile(medlineRange(1, 10))), '--quiet']);
     const stats = JSON.parse((await runCli(['--db', db, 'stats', '--json'])).stdout) as { sources: number; byEvidenceLevel: Record<string, number> };

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { CitemedError } from '../../domain/errors.js';
+import { normalizeDoi } from '../../domain/source.js';
 import { withContainer, type GlobalOptions } from '../context.js';
 import { printJson, type Io } from '../io.js';
 import { presentSource } from '../presenters/source.js';
@@ -15,7 +16,7 @@ export function registerSources(program: Command, io: Io): void {
     .option('--json', 'print the source and its passages as JSON on stdout')
     .action(async (ref: string, options: { passages?: boolean; text?: boolean; json?: boolean }, command: Command) => {
       await withContainer(command.optsWithGlobals<GlobalOptions>(), { create: false }, async ({ store }) => {
-        const ids = await store.findSourceIds(ref);
+        const ids = await store.findSourceIds(normalizeDoi(ref) ?? ref);
         if (ids.length === 0) {
           throw new CitemedError('not-found', `no source "${ref}" in the library`, {
             hint: 'find ids with `citemed search`; PMIDs, PMCIDs and DOIs work too',

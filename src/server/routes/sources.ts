@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CitemedError } from '../../domain/errors.js';
-import type { Source } from '../../domain/source.js';
+import { normalizeDoi, type Source } from '../../domain/source.js';
 import type { RouteDeps } from '../context.js';
 import { asResponse, ERROR_RESPONSES, PassageSchema } from '../schemas.js';
 
@@ -34,7 +34,7 @@ export const sourceRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { cont
     },
     async (request) => {
       const ref = request.params.id;
-      const ids = await store.findSourceIds(ref);
+      const ids = await store.findSourceIds(normalizeDoi(ref) ?? ref);
       if (ids.length === 0) {
         throw new CitemedError('not-found', `no source "${ref}" in the library`, { hint: 'find ids with /api/v1/search; PMIDs, PMCIDs and DOIs work too' });
       }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { normalizeDoi } from '../../../domain/source.js';
 
 /**
  * Zod pieces for document metadata values as people write them in YAML front matter or HTML
@@ -89,8 +90,8 @@ export const pmid = text.transform((value, ctx) => {
 /** A DOI, kept as "10.x/y": a "doi:" prefix or a doi.org URL around it is removed. */
 export const doi = text.transform((value, ctx) => {
   if (value === undefined) return undefined;
-  const bare = value.replace(/^(?:doi\s*:\s*|https?:\/\/(?:dx\.)?doi\.org\/)/i, '');
-  if (!/^10\.\d{4,9}\/\S+$/.test(bare)) {
+  const bare = normalizeDoi(value);
+  if (bare === undefined || !/^10\.\d{4,9}\//.test(bare)) {
     ctx.addIssue({ code: 'custom', message: `must be a DOI such as 10.1000/xyz123 (got "${value}")` });
     return z.NEVER;
   }

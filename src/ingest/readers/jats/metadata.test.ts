@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { choosePubDate } from './dates.js';
-import { normalizeDoi, normalizePmcid } from './metadata.js';
+import { normalizeDoi } from '../../../domain/source.js';
+import { normalizePmcid } from './metadata.js';
 import { formatAuthor, initialsOf } from './names.js';
 import { publicationTypeOfArticleType, publicationTypeOfSubject } from './publication-types.js';
 import { jatsArticle, readSource } from './test-helpers.js';
@@ -146,6 +147,8 @@ describe('front-matter helpers', () => {
     expect(normalizeDoi('https://doi.org/10.1038/nrmicro1460')).toBe('10.1038/nrmicro1460');
     expect(normalizeDoi('doi: 10.1186/cc11003')).toBe('10.1186/cc11003');
     expect(normalizeDoi('not a doi')).toBeUndefined();
+    expect(normalizeDoi('https://dx.doi.org/10.1002%2Fjso.23456')).toBe('10.1002/jso.23456');
+    expect(normalizeDoi('doi.org/10.1186/cc11003')).toBe('10.1186/cc11003');
   });
 
   it('chooses no date without a year', () => {

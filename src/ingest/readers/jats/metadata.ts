@@ -1,5 +1,5 @@
 import type { CorrectionLink } from '../../../domain/integrity.js';
-import type { SourceIdentifiers } from '../../../domain/source.js';
+import { normalizeDoi, type SourceIdentifiers } from '../../../domain/source.js';
 import { pubDateType, type PubDate } from './dates.js';
 import { attribute, hasAncestor, parentName, startsWith, type ArticleListener, type JatsElement } from './events.js';
 import { createCaptureStack } from './inline.js';
@@ -228,14 +228,6 @@ export function normalizePmcid(value: string): string | undefined {
   return match?.[1] ? `PMC${match[1]}` : undefined;
 }
 
-/** A DOI without the resolver or "doi:" prefix some files keep. */
-export function normalizeDoi(value: string): string | undefined {
-  const doi = value
-    .trim()
-    .replace(/^https?:\/\/(?:dx\.)?doi\.org\//i, '')
-    .replace(/^doi:\s*/i, '');
-  return /^10\.\S+\/\S+$/.test(doi) ? doi : undefined;
-}
 
 function nonEmpty(text: string): string | undefined {
   return text === '' ? undefined : text;

@@ -1,9 +1,8 @@
-import type { CitedReference } from '../../../domain/source.js';
+import { normalizeDoi, type CitedReference } from '../../../domain/source.js';
 import { parseYear } from './dates.js';
 import { attribute, hasAncestor, parentName, type ArticleListener, type JatsElement } from './events.js';
 import { createCaptureStack, type CaptureStack } from './inline.js';
 import { createCitationText, type CitationText } from './citation-text.js';
-import { normalizeDoi } from './metadata.js';
 
 export interface ReferencesListener extends ArticleListener {
   result(): CitedReference[];
