@@ -36,3 +36,10 @@ describe('excerptFor: what an answer that found nothing quotes of a passage', ()
     expect(excerptFor('patient', 'Give amoxicillin 80–90 mg/kg/day for 10 days.')).toMatch(/dosing details, which are left to your clinician/);
   });
 });
+
+describe('the patient glossary', () => {
+  it("explains the trial and clinic words patient answers quote (ECG, dialysis, NNT, hazard ratio)", () => {
+    const terms = glossaryFor(['Do not let a normal-looking ECG reassure you; dialysis removes potassium (NNT 33, hazard ratio 0.84).']).map((g) => g.term);
+    expect(terms).toEqual(['ecg', 'dialysis', 'nnt', 'hazard ratio']);
+  });
+});
