@@ -46,10 +46,13 @@ describe('openLibrary postings index', () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'citemed-backends-')), 'lib.db');
     const sqlite = openLibrary(settings({ path: file }).store, true, { maxThreads: 5, maxTurns: 2 });
     expect(typeof sqlite.store.postings?.build).toBe('function');
+    expect(typeof sqlite.store.warm).toBe('function');
     await sqlite.store.close();
     // Nothing listens on port 1: the opening fails, and only the calls that wait for it would say so.
     const postgres = openLibrary(settings({ url: 'postgres://postgres@127.0.0.1:1/none' }).store, true, { maxThreads: 5, maxTurns: 2 });
     expect(postgres.store.postings).toBeUndefined();
+    // `citemed serve` calls `warm?.()` before it listens: a deferred method would fail it.
+    expect(postgres.store.warm).toBeUndefined();
     await postgres.store.close();
   });
 });

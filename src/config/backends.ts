@@ -46,6 +46,8 @@ export function openLibrary(
       // Not a method, so not deferred: PostgreSQL ranks in the database and keeps no postings
       // index, which callers must see at once (`citemed stats`, `citemed index`, the admin page).
       postings: undefined,
+      // Likewise optional, and PostgreSQL has nothing to read ahead before a server listens.
+      warm: undefined,
       // Closing a library that never opened has nothing to close; the opening's error was reported by the calls.
       close: () => store.then((s) => s.close(), () => undefined),
     }),

@@ -31,6 +31,12 @@ export interface Store {
   frequencies(phrases: readonly { tokens: string[]; stems: string[] }[]): Promise<number[]>;
   corpusStats(): Promise<CorpusStats>;
   /**
+   * Reads into memory now what the first search would otherwise stop to read (SQLite: the
+   * passages added since the postings index was built), so that a server can do it before it
+   * listens. Optional: a store with nothing to read has none.
+   */
+  warm?(): Promise<void>;
+  /**
    * Passages with no vector yet for `model`, in a stable order, after `cursor` (from the previous
    * call; none to start). Returns the next cursor with them; an empty list means none are left.
    */

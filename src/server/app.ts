@@ -3,7 +3,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { RouteDeps, ServerContainer, ServerSettings } from './context.js';
-import { HttpProblem, installErrorHandlers } from './errors.js';
+import { clientErrorHandler, frameworkErrorHandler, HttpProblem, installErrorHandlers, MAX_PARAM_LENGTH } from './errors.js';
 import { LOG_SERIALIZERS, PrivateLogController, routeOf } from './logging.js';
 import { ServerMetrics } from './metrics.js';
 import { createMemoryRateLimiter, installRateLimits } from './rate-limit.js';
@@ -52,6 +52,11 @@ export function createServer(container: ServerContainer, settings: ServerSetting
     logger: options.log && settings.logLevel !== 'silent' ? { level: settings.logLevel, stream: options.log, serializers: LOG_SERIALIZERS } : false,
     // Our onRequest hook answers during shutdown, in the error shape and with the security headers.
     return503OnClosing: false,
+    // Ids longer than fastify's 100 characters: a DOI percent-encoded in /api/v1/sources/:id.
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // What the router and Node's HTTP parser refuse, in the error shape and with the security headers too.
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   });
   // The API speaks JSON: a text/plain body is refused (415) rather than read as a string.
   app.removeContentTypeParser('text/plain');

@@ -1,7 +1,9 @@
 import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { isCitemedError, type ErrorCode } from '../domain/errors.js';
+import { SECURITY_HEADERS } from './security.js';
 
 /**
  * One error shape for every failure the API reports, whoever raised it (validation, the answer
@@ -21,6 +23,9 @@ export interface ErrorBody {
 export type ServerErrorCode =
   | 'bad-request'
   | 'not-found'
+  | 'request-timeout'
+  | 'uri-too-long'
+  | 'request-header-fields-too-large'
   | 'payload-too-large'
   | 'unsupported-media-type'
   | 'timeout'
@@ -180,4 +185,54 @@ export function installErrorHandlers(app: FastifyInstance): void {
     const path = request.url.split('?')[0] ?? '';
     return reply.code(404).send(errorBody('not-found', `no route for ${request.method} ${path}`, 'see /openapi.json for the routes'));
   });
+}
+
+/** The longest path parameter (an id: a DOI, percent-encoded, can be long), in characters. */
+export const MAX_PARAM_LENGTH = 500;
+
+/**
+ * Fastify's `frameworkErrors`: failures its router meets before any route or hook runs (a path
+ * parameter over MAX_PARAM_LENGTH, a path that is not valid percent-encoding), in the one shape and
+ * with the security headers, which no onSend hook adds here. The path is not echoed back: it may
+ * hold a search.
+ */
+export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const [status, body] =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? [414, errorBody('uri-too-long', `a part of the path is longer than ${MAX_PARAM_LENGTH} characters`, 'check the id: ids are shorter than that')]
+      : error.code === 'FST_ERR_BAD_URL'
+        ? [400, errorBody('bad-request', 'the path is not valid percent-encoding', 'encode each part of the path with encodeURIComponent')]
+        : [500, errorBody('internal', 'something went wrong on the server; its operator can see what in its log')];
+  if (status >= 500) reply.log.error({ err: error }, 'unexpected error');
+  void reply.code(status).headers(SECURITY_HEADERS).type('application/json; charset=utf-8').send(body);
+}
+
+/**
+ * Fastify's `clientErrorHandler`: requests Node's HTTP parser refuses before fastify sees them (an
+ * unknown method, a malformed request line, headers and URL over Node's 16 KiB, a request not
+ * received within server.requestTimeoutMs). There is no reply object, so the response is written
+ * to the socket by hand, in the one shape and with the security headers, and the connection closed.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  // A reset connection has nobody left to tell.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, body] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, errorBody('request-timeout', 'the request did not arrive in full in time', 'send it again')]
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, errorBody('request-header-fields-too-large', 'the URL and headers together are larger than the server accepts (16 KiB)', 'shorten the query string')]
+        : [400, errorBody('bad-request', 'the request is not valid HTTP/1.1 (unknown method, or a malformed request line or header)')];
+  const text = JSON.stringify(body);
+  const headers = {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(text)),
+    connection: 'close',
+    ...SECURITY_HEADERS,
+  };
+  if (socket.writable) {
+    const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${lines.join('')}\r\n${text}`);
+  }
+  // As Node's own handler does: what the client sent after the error cannot be read as HTTP.
+  socket.destroy(error);
 }

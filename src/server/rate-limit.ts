@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { HttpProblem } from './errors.js';
 import type { RateLimiter } from '../ports/rate-limiter.js';
 import type { ServerSettings } from './context.js';
@@ -76,11 +76,13 @@ export function installRateLimits(app: FastifyInstance, settings: ServerSettings
     const [kind, client, who, perMinute, asksPerMinute] = keyId
       ? ['key', keyId, 'this API key', settings.keyRequestsPerMinute, settings.keyAsksPerMinute]
       : ['address', request.ip, 'this address', settings.requestsPerMinute, settings.asksPerMinute];
-    const signingIn = request.method === 'POST' && path.endsWith('/session');
+    // By route pattern, not path: "/api/v1/sessio%6E" reaches the sign-in route too.
+    const route = request.routeOptions.url ?? '';
+    const checksPassword = request.method === 'POST' && PASSWORD_CHECKS.has(route);
     const waits = await Promise.all([
       limiter.take(`${kind}-requests:${client}`, perMinute),
-      isAsk(request, path) ? limiter.take(`${kind}-asks:${client}`, asksPerMinute) : 0,
-      signingIn ? limiter.take(`sign-ins:${request.ip}`, settings.signInsPerMinute) : 0,
+      isAsk(request.method, route) ? limiter.take(`${kind}-asks:${client}`, asksPerMinute) : 0,
+      checksPassword ? limiter.take(`sign-ins:${request.ip}`, settings.signInsPerMinute) : 0,
     ]);
     const wait = Math.max(...waits);
     if (wait > 0) {
@@ -90,7 +92,13 @@ export function installRateLimits(app: FastifyInstance, settings: ServerSettings
   });
 }
 
-/** Requests that compose an answer: asking, publishing an article, and making a version (a regeneration asks again). */
-function isAsk(request: FastifyRequest, path: string): boolean {
-  return request.method === 'POST' && (path.endsWith('/ask') || path.endsWith('/articles') || path.endsWith('/versions'));
+/**
+ * Routes that check a password, and so draw on the address's sign-in bucket: signing in, and
+ * changing one's own password (which checks the current one), so that neither guesses faster.
+ */
+const PASSWORD_CHECKS = new Set(['/api/v1/session', '/api/v1/me/password']);
+
+/** Routes that compose an answer: asking, publishing an article, and making a version (a regeneration asks again). */
+function isAsk(method: string, route: string): boolean {
+  return method === 'POST' && (route.endsWith('/ask') || route.endsWith('/articles') || route.endsWith('/versions'));
 }

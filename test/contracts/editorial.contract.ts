@@ -256,6 +256,50 @@ export function describeEditorialContract(
         expect(await entryCount()).toBe(3);
       });
 
+      it('ties every decision to the version it was made on: a newer version under the same status refuses a stale one', async () => {
+        await publish();
+        const decision = (version: number, action: 'start-review' | 'approve' | 'reject') =>
+          ({ articleId: 'art-1', version, action, reviewerId: 'rev-1', ...(action === 'reject' ? { comment: 'no' } : {}), at: at(2) }) as const;
+        await editorial.articles.decide('art-1', submitted, { status: 'under-review', updatedAt: at(2) }, decision(1, 'start-review'), entry('article.start-review', 'article', 'art-1'));
+        // An editor's version 2, and a second reviewer takes it under review: the status is "under review" again.
+        await editorial.articles.addVersion(newVersion('art-1', 2, []), { status: 'under-review', currentVersion: 1 }, { status: 'submitted', updatedAt: at(3) },
+          entry('article.edit', 'article', 'art-1'));
+        await editorial.articles.decide('art-1', { status: 'submitted', currentVersion: 2 }, { status: 'under-review', updatedAt: at(4) }, decision(2, 'start-review'),
+          entry('article.start-review', 'article', 'art-1'));
+        const before = await editorial.articles.get('art-1');
+        const entries = await entryCount();
+
+        // The first reviewer approves what she read: version 1.
+        const approval = { version: 1, reviewerId: 'rev-1', reviewerName: 'Dr Rev', credentials: 'MD', at: at(5) };
+        const stale = await failure(
+          editorial.articles.decide('art-1', { status: 'under-review', currentVersion: 1 }, { status: 'approved', approvedVersion: 1, approval, updatedAt: at(5) },
+            decision(1, 'approve'), entry('article.approve', 'article', 'art-1')),
+        );
+        expect(stale.code).toBe('conflict');
+        expect(stale.message).toMatch(/version 2/);
+        // Nor may a decision, or an approval, name another version than the one the article is expected at.
+        const mislabelled = await failure(
+          editorial.articles.decide('art-1', { status: 'under-review', currentVersion: 2 }, { status: 'approved', approvedVersion: 2, approval: { ...approval, version: 2 }, updatedAt: at(5) },
+            decision(1, 'approve'), entry('article.approve', 'article', 'art-1')),
+        );
+        expect(mislabelled.code).toBe('usage');
+        const wrongApproval = await failure(
+          editorial.articles.decide('art-1', { status: 'under-review', currentVersion: 2 }, { status: 'approved', approvedVersion: 2, approval, updatedAt: at(5) },
+            decision(2, 'approve'), entry('article.approve', 'article', 'art-1')),
+        );
+        expect(wrongApproval.code).toBe('usage');
+        const wrongReject = await failure(
+          editorial.articles.decide('art-1', { status: 'under-review', currentVersion: 2 }, { status: 'rejected', updatedAt: at(5) },
+            decision(1, 'reject'), entry('article.reject', 'article', 'art-1')),
+        );
+        expect(wrongReject.code).toBe('usage');
+
+        // Nothing of the refused decisions was written.
+        expect(await editorial.articles.get('art-1')).toEqual(before);
+        expect((await editorial.articles.listDecisions('art-1')).map((d) => `${d.action}@${d.version}`)).toEqual(['start-review@1', 'start-review@2']);
+        expect(await entryCount()).toBe(entries);
+      });
+
       it('keeps approval while a newer version is reviewed', async () => {
         await publish();
         const approval = { version: 1, reviewerId: 'rev-1', reviewerName: 'Dr Rev', at: at(3) };

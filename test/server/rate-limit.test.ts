@@ -94,6 +94,34 @@ describe('rate limits on the HTTP API', () => {
     }
   });
 
+  it('counts checks of the current password against the address\'s sign-in bucket, however the path is spelled', async () => {
+    const settings = settingsFor(db, { server: { rateLimit: { requestsPerMinute: 100, keyRequestsPerMinute: 100, signInsPerMinute: 2 } } }).server;
+    let now = 0;
+    const app = createServer(container, settings, { now: () => now });
+    await app.ready();
+    try {
+      const account = await createAccount(container.accounts, 'system', { username: 'guessed', displayName: 'Guessed', roles: ['reader'], password: 'the right passphrase' });
+      const { token } = await createApiKey(container.accounts, 'system', account.id, 'guessing');
+      const change = (current: string, url = '/api/v1/me/password') =>
+        app.inject({ method: 'POST', url, payload: { current, password: 'a new long passphrase' }, headers: { authorization: `Bearer ${token}` }, remoteAddress: '10.0.2.1' });
+      expect((await change('guess 1')).statusCode).toBe(403);
+      expect((await change('guess 2', '/api/v1/me/passwor%64')).statusCode).toBe(403);
+      const limited = await change('guess 3');
+      expect(limited.statusCode).toBe(429);
+      expect(limited.headers['retry-after']).toBe('30');
+      expect((await change('guess 4', '/api/v1/me/passwor%64')).statusCode).toBe(429);
+      // One bucket with sign-in: the address cannot go on guessing there either.
+      const signIn = await app.inject({ method: 'POST', url: '/api/v1/session', payload: { username: 'guessed', password: 'guess 5' }, remoteAddress: '10.0.2.1' });
+      expect(signIn.statusCode).toBe(429);
+      // Other requests with the key are not held back, and the bucket refills.
+      expect((await app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${token}` }, remoteAddress: '10.0.2.1' })).statusCode).toBe(200);
+      now += 30_000;
+      expect((await change('the right passphrase')).statusCode).toBe(204);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('can be turned off', async () => {
     const settings = settingsFor(db, { server: { rateLimit: { enabled: false, requestsPerMinute: 1 } } }).server;
     const app = createServer(container, settings);

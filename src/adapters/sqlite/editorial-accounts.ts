@@ -4,10 +4,10 @@ import { CitemedError } from '../../domain/errors.js';
 import type { AccountStore } from '../../ports/editorial.js';
 import type { AuditTable } from './editorial-audit.js';
 import { rowToAccount, rowToApiKey, rowToSession, type AccountRow, type ApiKeyRow, type SessionRow } from './editorial-rows.js';
-import { guard, guardEditorial } from './errors.js';
+import { guard, guardEditorial, whileBusy } from './errors.js';
 
 /** Accounts, sessions and API keys in SQLite; each change and its audit entry in one transaction. */
-export function createSqliteAccounts(db: Database.Database, file: string, audit: AuditTable): AccountStore {
+export function createSqliteAccounts(db: Database.Database, file: string, audit: AuditTable, busyTimeoutMs: number): AccountStore {
   const q = {
     insert: db.prepare(
       `INSERT INTO accounts (id, username, display_name, roles, credentials, password_hash, created_at, disabled)
@@ -43,7 +43,9 @@ export function createSqliteAccounts(db: Database.Database, file: string, audit:
 
   const read = <T>(fn: () => T): T => guard(file, fn);
   /** IMMEDIATE: takes the write lock at BEGIN, so the checks inside see what the writes will change. */
-  const write = <T>(fn: () => T): T => guardEditorial(file, () => db.transaction(fn).immediate());
+  const writeOnce = <T>(fn: () => T): T => guardEditorial(file, () => db.transaction(fn).immediate());
+  /** While another process holds the lock, tries again for up to busyTimeoutMs (errors.ts, whileBusy). */
+  const write = <T>(fn: () => T): Promise<T> => whileBusy(busyTimeoutMs, () => writeOnce(fn));
   const getAccount = (id: string): Account | undefined => {
     const row = q.byId.get(id) as AccountRow | undefined;
     return row ? rowToAccount(row) : undefined;
@@ -112,7 +114,7 @@ export function createSqliteAccounts(db: Database.Database, file: string, audit:
     },
 
     async createSession(tokenHash, session, entry) {
-      write(() => {
+      await write(() => {
         requireAccount(session.accountId, 'sign in as');
         q.insertSession.run({
           token_hash: tokenHash,
@@ -144,7 +146,7 @@ export function createSqliteAccounts(db: Database.Database, file: string, audit:
     },
 
     async createKey(key, secretHash, entry) {
-      write(() => {
+      await write(() => {
         requireAccount(key.accountId, 'give a key to');
         if (q.key.get(key.id)) {
           throw new CitemedError('conflict', `an API key with id ${key.id} already exists`, { hint: 'create it again: a new id is drawn each time' });
@@ -178,13 +180,13 @@ export function createSqliteAccounts(db: Database.Database, file: string, audit:
       });
     },
     async touchKey(id, at) {
-      // better-sqlite3 waits for a busy library synchronously, which would freeze the whole server
-      // for up to the busy timeout on every request made with a key while an ingest or an index
-      // build holds the write lock. So this one write does not wait: it is skipped instead.
+      // A last use is not worth a wait: while an ingest or an index build holds the write lock,
+      // every request made with a key would wait for it (or, with SQLite's own wait, stop the
+      // server's thread for its few ms each time). So this one write does not wait: it is skipped.
       const waitMs = db.pragma('busy_timeout', { simple: true }) as number;
       db.pragma('busy_timeout = 0');
       try {
-        write(() => q.touchKey.run(at, id));
+        writeOnce(() => q.touchKey.run(at, id));
         return true;
       } catch (error) {
         if (error instanceof CitemedError && error.code === 'database-locked') return false;

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { citedSourceIds, type Article, type ArticleVersion, type ReReviewFlag } from '../../domain/article.js';
+import { citedSourceIds, decisionVersionMismatch, type Article, type ArticleVersion, type ReReviewFlag } from '../../domain/article.js';
 import { CitemedError } from '../../domain/errors.js';
 import type { ArticleChanges, ArticleExpectation, ArticleStore } from '../../ports/editorial.js';
 import type { AuditTable } from './editorial-audit.js';
@@ -18,14 +18,14 @@ import {
   type VersionRow,
   wordPatterns,
 } from './editorial-rows.js';
-import { guard, guardEditorial } from './errors.js';
+import { guard, guardEditorial, whileBusy } from './errors.js';
 
 /**
  * Articles, versions, review decisions, comments and re-review flags in SQLite. Changes to an
  * article are optimistic: the UPDATE names the status and version the caller read, and matching
  * no row means someone else changed it first ('conflict'), so nobody approves text they never saw.
  */
-export function createSqliteArticles(db: Database.Database, file: string, audit: AuditTable): ArticleStore {
+export function createSqliteArticles(db: Database.Database, file: string, audit: AuditTable, busyTimeoutMs: number): ArticleStore {
   // LIKE folds case for ASCII letters only ("É" LIKE "é" is false); text search folds both sides
   // with JavaScript's full Unicode lower-casing instead. Registered on this connection only.
   db.function('citemed_lower', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
@@ -90,8 +90,11 @@ export function createSqliteArticles(db: Database.Database, file: string, audit:
   };
 
   const read = <T>(fn: () => T): T => guard(file, () => db.transaction(fn)());
-  /** IMMEDIATE: takes the write lock at BEGIN, so the checks inside see what the writes will change. */
-  const write = <T>(fn: () => T): T => guardEditorial(file, () => db.transaction(fn).immediate());
+  /**
+   * IMMEDIATE: takes the write lock at BEGIN, so the checks inside see what the writes will change;
+   * while another process holds it, tries again for up to busyTimeoutMs (errors.ts, whileBusy).
+   */
+  const write = <T>(fn: () => T): Promise<T> => whileBusy(busyTimeoutMs, () => guardEditorial(file, () => db.transaction(fn).immediate()));
 
   /** The articles with their open flags (oldest first), in the order of the rows. */
   const withFlags = (rows: ArticleRow[]): Article[] => {
@@ -256,6 +259,9 @@ export function createSqliteArticles(db: Database.Database, file: string, audit:
           });
         }
         apply(articleId, expected, changes, expected.currentVersion);
+        // The article is at the expected version now: a decision (or approval) naming another is refused, rolled back.
+        const mismatch = decisionVersionMismatch(expected.currentVersion, decision, changes.approvedVersion, changes.approval);
+        if (mismatch) throw new CitemedError('usage', mismatch, { hint: 'decide on the version the article is at, and name that version in the decision' });
         q.insertDecision.run({
           article_id: articleId,
           version: decision.version,
@@ -273,7 +279,7 @@ export function createSqliteArticles(db: Database.Database, file: string, audit:
     },
 
     async addComment(comment, entry) {
-      write(() => {
+      await write(() => {
         if (!q.version.get(comment.articleId, comment.version)) {
           throw new CitemedError('not-found', `article ${comment.articleId} has no version ${comment.version} to comment on`, {
             hint: 'reload the article and comment on one of its versions',

@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import { CitemedError } from '../../domain/errors.js';
 
 /** Turns SQLite's error codes into errors that say what happened to the library and what to do. */
@@ -66,5 +67,69 @@ export function guardEditorial<T>(file: string, fn: () => T): T {
       });
     }
     throw translateSqliteError(error, file);
+  }
+}
+
+/**
+ * How long SQLite itself waits for a lock on the library's connection (ms). better-sqlite3 is
+ * synchronous: SQLite's own wait would stop the server's only thread (every request, /health
+ * included) for as long as it lasts. So it waits only this briefly, and `whileBusy` waits the rest
+ * of `store.busyTimeoutMs` between tries, without holding the thread.
+ */
+export const SYNC_BUSY_WAIT_MS = 10;
+
+/** Longest pause between two tries of a write that found the library locked (ms). */
+const MAX_PAUSE_MS = 50;
+
+/** Whether an error (SQLite's own, or `guard`'s translation of it) says another connection holds a lock. */
+export function isBusy(error: unknown): boolean {
+  const codeOf = (e: unknown): unknown => (e as { code?: unknown } | null)?.code;
+  const code = error instanceof CitemedError ? codeOf(error.cause) : codeOf(error);
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
+
+export interface BusyClock {
+  /** Milliseconds on a monotonic clock. */
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const REAL_CLOCK: BusyClock = {
+  now: () => performance.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/**
+ * Runs `attempt` (a whole transaction, or one statement), trying again while it fails because
+ * another connection holds the library's lock, until `waitMs` have passed since the first try;
+ * then the last failure (database-locked) goes to the caller. Pauses between tries grow from 5 to
+ * 50 ms and are asynchronous, so the server answers other requests meanwhile. A failed attempt
+ * changed nothing: better-sqlite3 rolls a transaction back when its function throws, and an
+ * IMMEDIATE transaction meets the lock at BEGIN, before any of its work.
+ */
+export async function whileBusy<T>(waitMs: number, attempt: () => T, clock: BusyClock = REAL_CLOCK): Promise<T> {
+  const started = clock.now();
+  for (let tries = 0; ; tries++) {
+    try {
+      return attempt();
+    } catch (error) {
+      const left = waitMs - (clock.now() - started);
+      if (!isBusy(error) || left <= 0) throw error;
+      await clock.sleep(Math.min(left, MAX_PAUSE_MS, 5 * 2 ** tries));
+    }
+  }
+}
+
+/**
+ * Runs `fn` with SQLite's own busy wait set to `waitMs`, then puts the connection's back. For work
+ * that may block its thread: opening a library, `citemed index` building on the CLI's connection.
+ */
+export function withSyncBusyWait<T>(db: Database.Database, waitMs: number, fn: () => T): T {
+  const before = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma(`busy_timeout = ${waitMs}`);
+  try {
+    return fn();
+  } finally {
+    db.pragma(`busy_timeout = ${before}`);
   }
 }

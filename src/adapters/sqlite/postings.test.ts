@@ -149,6 +149,31 @@ describe('postings index', () => {
     await expectSameSearches(fast, fts);
   });
 
+  it('stays exact as passages added after the build are replaced and removed once searches have read them', async () => {
+    const { fast, fts } = await twoStores(100, 19);
+    await fast.postings!.build();
+    await fast.write({ ops: library(60, 23, 300), now: NOW });
+    await expectSameSearches(fast, fts);
+    // The same sources with other text (their newer passages deleted, new ones added), and some deleted outright.
+    const replaced = library(20, 29, 300);
+    const deleted = library(60, 23, 300).slice(40, 50) as Extract<WriteOp, { kind: 'upsert' }>[];
+    await fast.write({
+      ops: [...replaced, ...deleted.map((op) => ({ kind: 'delete', sourceId: op.source.id, origin: 'test' }) as WriteOp)],
+      now: NOW,
+    });
+    expect((await fast.postings!.state())!.removed).toBe(0);
+    await expectSameSearches(fast, fts);
+    const phrases = WORDS.map((w) => ({ tokens: [w], stems: [w] }));
+    expect(await fast.frequencies(phrases)).toEqual(await fts.frequencies(phrases));
+    const token = fc.constantFrom(...WORDS, 'absent');
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.array(token, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 5 }), async (query) => {
+        expectSameRanking(await fast.search({ phrases: query, limit: 50, weights: WEIGHTS }), await fts.search({ phrases: query, limit: 50, weights: WEIGHTS }));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('gives the same document frequencies as the vocabulary', async () => {
     const { fast, fts } = await twoStores(120, 5);
     await fast.postings!.build();

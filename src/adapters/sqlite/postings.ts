@@ -78,6 +78,8 @@ export interface PostingsRanker {
    * the index cannot say (none built, passages removed since, or the token is several terms).
    */
   tokenFrequency(token: string): number | undefined;
+  /** Reads now what the next search would otherwise read first: the state, and the passages added since the build. */
+  warm(): void;
   invalidate(): void;
 }
 
@@ -213,7 +215,7 @@ export function createPostingsRanker(
     return terms.length === 1 ? frequency(terms[0]!) : undefined;
   }
 
-  return { rank, tokenFrequency, invalidate };
+  return { rank, tokenFrequency, warm: () => void current(), invalidate };
 }
 
 /**

@@ -88,7 +88,7 @@ export function createSearch(db: Database.Database, options: { usePostings?: boo
     postings?.invalidate();
   }
 
-  return { search, frequencies, corpusStats: cache.corpusStats, invalidate };
+  return { search, frequencies, corpusStats: cache.corpusStats, warm: () => postings?.warm(), invalidate };
 }
 
 /**

@@ -21,7 +21,7 @@ import type { EditorialStore } from '../../ports/editorial.js';
 import type { ThreadStore } from '../../ports/threads.js';
 import type { ThreadTableOptions } from '../threads/rows.js';
 import { createSqliteEditorial } from './editorial.js';
-import { guard } from './errors.js';
+import { guard, SYNC_BUSY_WAIT_MS, whileBusy, withSyncBusyWait } from './errors.js';
 import { buildPostings, dropPostings, readPostingsState } from './postings-build.js';
 import { buildPostingsInWorker, dropPostingsInWorker } from './postings-thread.js';
 import { prepareSchema, setConnectionPragmas } from './schema.js';
@@ -67,8 +67,8 @@ export function openSqliteLibrary(options: SqliteStoreOptions): { store: Store; 
   try {
     return {
       store: createSqliteStore(db, file, options),
-      editorial: createSqliteEditorial(db, file),
-      threads: createSqliteThreads(db, file, options.threads ?? DEFAULT_THREAD_BOUNDS),
+      editorial: createSqliteEditorial(db, file, options.busyTimeoutMs),
+      threads: createSqliteThreads(db, file, options.threads ?? DEFAULT_THREAD_BOUNDS, options.busyTimeoutMs),
     };
   } catch (error) {
     db.close();
@@ -85,6 +85,10 @@ function createSqliteStore(db: Database.Database, file: string, options: SqliteS
   const writer = createWriter(db);
   const search = createSearch(db, { usePostings: options.usePostings ?? true });
   const vectors = createVectors(db);
+  /** Writes wait for another process's lock between tries (errors.ts), never on the thread. */
+  const write = <T>(fn: () => T): Promise<T> => whileBusy(options.busyTimeoutMs, () => guard(file, fn));
+  /** Postings work on this connection blocks the thread anyway (`citemed index`), so SQLite may wait in it. */
+  const blocking = <T>(fn: () => T): T => guard(file, () => withSyncBusyWait(db, options.busyTimeoutMs, fn));
   const statements = {
     progress: db.prepare('SELECT data FROM ingest_files WHERE key = ?'),
     source: db.prepare('SELECT * FROM sources WHERE id = ?'),
@@ -101,9 +105,11 @@ function createSqliteStore(db: Database.Database, file: string, options: SqliteS
   return {
     description: `SQLite ${file}`,
     async write(batch: WriteBatch): Promise<WriteResult[]> {
-      search.invalidate();
-      vectors.invalidate();
-      return guard(file, () => writer.write(batch));
+      return write(() => {
+        search.invalidate();
+        vectors.invalidate();
+        return writer.write(batch);
+      });
     },
     async getProgress(key: string): Promise<FileProgress | undefined> {
       const row = guard(file, () => statements.progress.get(key)) as { data: string } | undefined;
@@ -132,17 +138,20 @@ function createSqliteStore(db: Database.Database, file: string, options: SqliteS
     async corpusStats(): Promise<CorpusStats> {
       return guard(file, () => search.corpusStats());
     },
+    async warm(): Promise<void> {
+      guard(file, () => search.warm());
+    },
     async passagesToEmbed(model: string, limit: number, cursor?: string): Promise<{ passages: PassageToEmbed[]; cursor: string }> {
       return guard(file, () => vectors.passagesToEmbed(model, limit, cursor));
     },
     async putVectors(model: string, list: readonly { passageId: string; vector: Float32Array }[]): Promise<number> {
-      return guard(file, () => vectors.putVectors(model, list));
+      return write(() => vectors.putVectors(model, list));
     },
     async pruneVectors(): Promise<number> {
-      return guard(file, () => vectors.pruneVectors());
+      return write(() => vectors.pruneVectors());
     },
     async dropVectors(model: string): Promise<number> {
-      return guard(file, () => vectors.dropVectors(model));
+      return write(() => vectors.dropVectors(model));
     },
     async vectorStats(model: string): Promise<VectorStats> {
       return guard(file, () => vectors.vectorStats(model));
@@ -166,7 +175,7 @@ function createSqliteStore(db: Database.Database, file: string, options: SqliteS
               ...(run.signal ? { signal: run.signal } : {}),
             });
           }
-          return guard(file, () => buildPostings(db, file, onProgress, () => run.signal?.aborted === true));
+          return blocking(() => buildPostings(db, file, onProgress, () => run.signal?.aborted === true));
         } finally {
           search.invalidate();
         }
@@ -174,7 +183,7 @@ function createSqliteStore(db: Database.Database, file: string, options: SqliteS
       async drop(run = {}) {
         try {
           if (run.worker) await dropPostingsInWorker(file, { busyTimeoutMs: options.busyTimeoutMs });
-          else guard(file, () => dropPostings(db));
+          else blocking(() => dropPostings(db));
         } finally {
           search.invalidate();
         }
@@ -207,6 +216,9 @@ function openDatabase(file: string, options: SqliteStoreOptions): Database.Datab
     db.pragma('journal_mode = WAL');
     setConnectionPragmas(db);
     db.pragma(`cache_size = ${-options.cacheMiB * 1024}`);
+    // Opening may wait the whole busy timeout (above: nothing else runs yet); from now on SQLite
+    // waits briefly and writes wait the rest between tries (errors.ts, whileBusy).
+    db.pragma(`busy_timeout = ${Math.min(SYNC_BUSY_WAIT_MS, options.busyTimeoutMs)}`);
     return db;
   } catch (error) {
     db.close();

@@ -19,7 +19,7 @@ describeThreadStoreContract('SQLite (file)', async (options) => {
   // The threads on a second connection to the library file, as another server process has them.
   const db = new Database(file);
   return {
-    threads: createSqliteThreads(db, file, options),
+    threads: createSqliteThreads(db, file, options, 1000),
     close: async () => {
       db.close();
       await store.close();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { RecordedTurn, Thread, ThreadStore } from '../../ports/threads.js';
 import { latest, rowToThread, storedTurn, type ThreadRow, type ThreadTableOptions } from '../threads/rows.js';
-import { guard } from './errors.js';
+import { guard, whileBusy } from './errors.js';
 
 /**
  * Follow-up threads in the library file (schema 4), on the library's connection: every
@@ -12,9 +12,10 @@ import { guard } from './errors.js';
  * thread is created, and a thread keeps its latest `maxTurns` turns.
  *
  * Changes run in IMMEDIATE transactions: the write lock is taken before the thread is read, so an
- * append from another process on the same file waits instead of overwriting this one's turn.
+ * append from another process on the same file waits instead of overwriting this one's turn, for
+ * up to `busyTimeoutMs` between tries (errors.ts, whileBusy).
  */
-export function createSqliteThreads(db: Database.Database, file: string, options: ThreadTableOptions): ThreadStore {
+export function createSqliteThreads(db: Database.Database, file: string, options: ThreadTableOptions, busyTimeoutMs: number): ThreadStore {
   const now = options.now ?? (() => new Date());
   const statements = {
     get: db.prepare('SELECT id, created_at, updated_at, turns FROM threads WHERE id = ?'),
@@ -44,14 +45,14 @@ export function createSqliteThreads(db: Database.Database, file: string, options
 
   return {
     async create() {
-      return guard(file, () => create.immediate());
+      return whileBusy(busyTimeoutMs, () => guard(file, () => create.immediate()));
     },
     async get(id) {
       const row = guard(file, () => statements.get.get(id)) as ThreadRow | undefined;
       return row ? rowToThread(row) : undefined;
     },
     async append(id, turn) {
-      return guard(file, () => append.immediate(id, turn));
+      return whileBusy(busyTimeoutMs, () => guard(file, () => append.immediate(id, turn)));
     },
   };
 }
