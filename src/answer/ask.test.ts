@@ -137,6 +137,33 @@ describe('ask', () => {
     expect(answer.followUps).toEqual([]);
   });
 
+  it('says that nothing matched the filters, naming them, rather than that the library holds nothing', async () => {
+    const filters = { evidenceLevels: ['randomized-trial' as const] };
+    const answer = await ask(deps(createExtractiveComposer()), { question: 'colchicine for gout flares', audience: 'clinician', filters });
+    expect(answer.status).toBe('insufficient');
+    expect(answer.evidence).toEqual([]);
+    const said = answer.notices.join(' ');
+    expect(said).toMatch(/No passage in the library matched this question with the filters set \(evidence level: Randomized trial\)/);
+    expect(said).not.toMatch(/holds no passage/);
+  });
+
+  it('stops at a checkpoint that throws: no composing once the caller has given up', async () => {
+    const composer = scripted(() => ({ bottomLine: [], sections: [], followUps: [] }));
+    const stages: string[] = [];
+    const gone = new Error('the client closed the connection');
+    const checkpoint = async () => {
+      stages.push(composer.seen.length === 0 ? 'before composing' : 'after composing');
+      throw gone;
+    };
+    await expect(ask(deps(composer), { question: 'colchicine for gout flares', audience: 'clinician', checkpoint })).rejects.toBe(gone);
+    expect(stages).toEqual(['before composing']);
+    expect(composer.seen).toHaveLength(0);
+    // A checkpoint that lets it go on is called before and after composing.
+    stages.length = 0;
+    await ask(deps(composer), { question: 'colchicine for gout flares', audience: 'clinician', checkpoint: async () => void stages.push(composer.seen.length === 0 ? 'before composing' : 'after composing') });
+    expect(stages).toEqual(['before composing', 'after composing']);
+  });
+
   it('offers no follow-ups when it found no answer', async () => {
     const answer = await ask(deps(createExtractiveComposer()), { question: 'What is the starting dose of apixaban?', audience: 'clinician' });
     expect(answer.status).toBe('insufficient');

@@ -1,5 +1,6 @@
 import type { Answer, AnswerSection, Audience, Evidence, EvidenceSource, Statement } from '../domain/answer.js';
 import { SECTION_TITLES } from '../domain/answer.js';
+import { describeFilters } from '../domain/filter-words.js';
 import { canSupport } from '../domain/integrity.js';
 import type { Source } from '../domain/source.js';
 import type { Composer, Draft, ThreadTurn } from '../ports/composer.js';
@@ -46,6 +47,12 @@ export interface AskRequest {
   evidence?: number;
   filters?: SearchFilters;
   signal?: AbortSignal;
+  /**
+   * Called between the stages (after retrieval, after composing); throws to stop the answer. The
+   * stages are mostly synchronous, so a server that must notice a deadline or a client gone (which
+   * only its event loop can see) gets the chance here, before the next stage starts.
+   */
+  checkpoint?: () => Promise<void>;
   onText?: (delta: string) => void;
 }
 
@@ -61,6 +68,7 @@ export async function ask(deps: AskDeps, request: AskRequest): Promise<Answer> {
   });
   const evidence = await toEvidence(retrieval.hits, deps.getSource);
   const citeable = evidence.filter((e) => canSupport(e.source.integrity));
+  await request.checkpoint?.();
   const draft: Draft =
     citeable.length === 0
       ? { bottomLine: [], sections: [], followUps: [] }
@@ -72,6 +80,7 @@ export async function ask(deps: AskDeps, request: AskRequest): Promise<Answer> {
           ...(request.signal ? { signal: request.signal } : {}),
           ...(request.onText ? { onText: request.onText } : {}),
         });
+  await request.checkpoint?.();
 
   const byId = new Map(citeable.map((e) => [e.id, e]));
   const removed: Statement[] = (draft.rejected ?? []).map((r) => ({
@@ -117,7 +126,7 @@ export async function ask(deps: AskDeps, request: AskRequest): Promise<Answer> {
     references,
     evidence,
     summary: summarizeEvidence(references, evidence, kept),
-    notices: notices(request.audience, status, draft, references, removed, retrieval.notes, evidence),
+    notices: notices(request.audience, status, draft, references, removed, retrieval.notes, evidence, describeFilters(request.filters ?? {})),
     followUps: (draft.followUps.length > 0 ? draft.followUps : status === 'answered' ? suggestFollowUps(searchedFor, sourceTexts(kept, evidence)) : []).slice(0, 3),
     glossary: request.audience === 'patient' ? glossaryFor(kept.map((s) => s.text)) : [],
     removed,
@@ -154,12 +163,18 @@ function notices(
   removed: readonly Statement[],
   retrievalNotes: readonly string[],
   evidence: readonly Evidence[],
+  /** The search filters in words; '' when none was set. */
+  filters: string,
 ): string[] {
   const out = [...audienceNotices(audience)];
   if (status === 'insufficient') {
+    // With filters, finding nothing says nothing of the library as a whole: say what was searched.
+    const nothing = filters
+      ? `No passage in the library matched this question with the filters set (${filters}), so there is no answer. Ask again without the filters, or with wider ones.`
+      : 'The library holds no passage on this question, so there is no answer. Try other words, or add literature on the topic.';
     out.push(
       evidence.length === 0
-        ? 'The library holds no passage on this question, so there is no answer. Try other words, or add literature on the topic.'
+        ? nothing
         : 'The library does not hold enough evidence to answer this question. The passages found are listed below; none of them was judged to answer it.',
     );
   }

@@ -113,7 +113,7 @@ describe('applyEdit: accepted edits', () => {
   });
 
   it('keeps a partly supported statement with its verdict', () => {
-    const partly = 'Percutaneous drainage succeeded in most patients, shortening hospital stay and avoiding repeat surgery for elderly people.';
+    const partly = 'Percutaneous drainage succeeded in most patients, shortening hospital stay and avoiding repeat surgery for many people.';
     const { answer } = accepted(apply({ bottomLine: [{ text: partly, evidence: ['E1'] }], sections: [] }));
     expect(answer.bottomLine[0]?.verdict?.support).toBe('partial');
   });
@@ -140,7 +140,7 @@ describe('applyEdit: refused edits', () => {
 
   it('refuses a statement its passages barely touch, saying so when the verifier names no single fact', () => {
     const problems = refusedWith(
-      apply({ bottomLine: [{ text: 'Percutaneous drainage often succeeded, though recurrence and bleeding complications were frequent among elderly diabetics.', evidence: ['E1'] }], sections: [] }),
+      apply({ bottomLine: [{ text: 'Percutaneous drainage often succeeded, though recurrence and bleeding complications were frequent among diabetics.', evidence: ['E1'] }], sections: [] }),
     );
     expect(problems).toHaveLength(1);
     expect(problems[0]?.where).toBe('bottom-line.1');

@@ -6,7 +6,7 @@ import {
   NEEDS_COMMENT,
   slugify,
   transition,
-  STATUS_LABELS,
+  publicStatus,
   type Article,
   type ArticleVersion,
   type ReReviewFlag,
@@ -364,8 +364,10 @@ export async function recheck(deps: ArticlesDeps, actor: string, onProgress?: (d
   return { checked: entries.length, raised };
 }
 
-/** "Approved", "Under review", … with "pending human review" where a reader must be warned. */
+/**
+ * "Approved", "Under review", … with "pending human review" where a reader must be warned; worded
+ * by domain/article.ts's publicStatus, as the web app's article list is. `reviewed`: publicVersion's.
+ */
 export function statusLine(article: Article, reviewed: boolean): string {
-  if (reviewed) return article.status === 'approved' ? 'Approved' : `Approved (a newer version is ${STATUS_LABELS[article.status].toLowerCase()})`;
-  return `${STATUS_LABELS[article.status]} — pending human review`;
+  return publicStatus(reviewed ? article : { status: article.status }).line;
 }

@@ -228,3 +228,31 @@ export const DISCLAIMER =
   'Statements cite the passages that back them; check the cited sources before acting on them. ' +
   'Content marked as pending human review has not been approved by the medical review board. ' +
   'In an emergency, call your local emergency number.';
+
+/**
+ * How an article stands for readers, worded once for its page, the API's public view and the web
+ * app's list, so they cannot disagree: readers see the newest approved version when there is one,
+ * so an approved article with a newer version under review is still "Approved"; an article never
+ * approved is "pending human review", not yet reviewed by a clinician.
+ */
+export interface PublicStatus {
+  /** Readers see a version the medical review board approved. */
+  reviewed: boolean;
+  /** The short label ("Approved", "Submitted", …). */
+  label: string;
+  /** What qualifies it: "a newer version is submitted", "pending human review". */
+  detail?: string;
+  /** Label and detail in one line: "Approved (a newer version is submitted)", "Submitted — pending human review". */
+  line: string;
+}
+
+export function publicStatus(article: Pick<Article, 'status' | 'approvedVersion'>): PublicStatus {
+  const label = STATUS_LABELS[article.status];
+  if (article.status === 'rejected') return { reviewed: false, label, detail: 'withdrawn by the medical review board', line: `${label} — withdrawn by the medical review board` };
+  if (article.approvedVersion !== undefined) {
+    if (article.status === 'approved') return { reviewed: true, label, line: label };
+    const detail = `a newer version is ${label.toLowerCase()}`;
+    return { reviewed: true, label: STATUS_LABELS.approved, detail, line: `${STATUS_LABELS.approved} (${detail})` };
+  }
+  return { reviewed: false, label, detail: 'pending human review', line: `${label} — pending human review` };
+}

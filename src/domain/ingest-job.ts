@@ -1,4 +1,4 @@
-import type { IngestCounts } from './ingest-progress.js';
+import type { IngestCounts, SkipReason } from './ingest-progress.js';
 
 /**
  * An administrator's ingest job as clients see it (the web app's admin page, the HTTP API's
@@ -53,7 +53,25 @@ export interface JobTotals {
   updated: number;
   deleted: number;
   skipped: number;
+  /**
+   * The first records skipped for a reason worth a look (not "already in the library, unchanged"),
+   * with where and why, as `citemed ingest` lists them; absent when there is none.
+   */
+  skippedRecords?: SkippedRecordNote[];
 }
+
+/** One skipped record as a job shows it: the file by name only, the line when known, and why in words. */
+export interface SkippedRecordNote {
+  file: string;
+  line?: number;
+  sourceId?: string;
+  reason: SkipReason;
+  /** The reason in words, with the reader's detail: "malformed or unreadable record — not valid JSON". */
+  text: string;
+}
+
+/** Skipped records a job keeps to show (as `citemed ingest` prints them: the first 20). */
+export const SKIPPED_RECORDS_KEPT = 20;
 
 export interface RecheckCounts {
   checked: number;
@@ -70,14 +88,20 @@ export function emptyTotals(): JobTotals {
   return { added: 0, updated: 0, deleted: 0, skipped: 0 };
 }
 
-/** An ingest's counts as a job shows them: the skip reasons summed. */
-export function jobTotals(counts: IngestCounts): JobTotals {
+/** An ingest's counts as a job shows them: the skip reasons summed, and the first skipped records given. */
+export function jobTotals(counts: IngestCounts, skippedRecords: readonly SkippedRecordNote[] = []): JobTotals {
   const { added, updated, deleted, skipped } = counts;
-  return { added, updated, deleted, skipped: Object.values(skipped).reduce((sum, n) => sum + (n ?? 0), 0) };
+  const totals = { added, updated, deleted, skipped: Object.values(skipped).reduce((sum, n) => sum + (n ?? 0), 0) };
+  return withSkippedRecords(totals, skippedRecords);
 }
 
 export function addTotals(a: JobTotals, b: JobTotals): JobTotals {
-  return { added: a.added + b.added, updated: a.updated + b.updated, deleted: a.deleted + b.deleted, skipped: a.skipped + b.skipped };
+  const sum = { added: a.added + b.added, updated: a.updated + b.updated, deleted: a.deleted + b.deleted, skipped: a.skipped + b.skipped };
+  return withSkippedRecords(sum, [...(a.skippedRecords ?? []), ...(b.skippedRecords ?? [])]);
+}
+
+function withSkippedRecords(totals: JobTotals, records: readonly SkippedRecordNote[]): JobTotals {
+  return records.length > 0 ? { ...totals, skippedRecords: records.slice(0, SKIPPED_RECORDS_KEPT) } : totals;
 }
 
 /** Whether the counts say the library changed (a source added, replaced or deleted). */

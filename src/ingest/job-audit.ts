@@ -61,10 +61,12 @@ export function createJobAudit(deps: JobAuditDeps): JobAudit {
  * (cancelled while queued, or failed before reading), which its status and error tell apart.
  */
 export function jobEndState(job: IngestJob): Record<string, unknown> {
+  // The counts only: which records were skipped, and why, is the job's to show, not the log's.
+  const { skippedRecords: _records, ...totals } = job.totals ?? emptyTotals();
   return {
     status: job.status,
     startedBy: job.startedBy,
-    totals: job.totals ?? emptyTotals(),
+    totals,
     ...(job.recheck ? { recheck: job.recheck } : {}),
     ...(job.error !== undefined ? { error: job.error } : {}),
   };

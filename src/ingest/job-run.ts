@@ -1,6 +1,18 @@
 import path from 'node:path';
 import { isCitemedError } from '../domain/errors.js';
-import { addTotals, changedAnything, emptyTotals, jobTotals, type JobProgress, type JobStatus, type JobTotals, type RecheckCounts } from '../domain/ingest-job.js';
+import {
+  addTotals,
+  changedAnything,
+  emptyTotals,
+  jobTotals,
+  SKIPPED_RECORDS_KEPT,
+  type JobProgress,
+  type JobStatus,
+  type JobTotals,
+  type RecheckCounts,
+  type SkippedRecordNote,
+} from '../domain/ingest-job.js';
+import { SKIP_REASON_LABELS } from '../domain/ingest-progress.js';
 import { ingestAndRecheck } from './ingest-and-recheck.js';
 import { trackProgress } from './job-progress.js';
 import { planIngest, type IngestDeps, type IngestReport } from './pipeline.js';
@@ -90,7 +102,7 @@ async function run(input: JobRunInput, deps: JobRunDeps, hooks: JobRunHooks, ser
         return undefined;
       }),
   });
-  const ran = { totals: addTotals(carried, jobTotals(report.totals)), ...(recheck ? { recheck } : {}) };
+  const ran = { totals: addTotals(carried, jobTotals(report.totals, skippedRecords(report, deps.roots))), ...(recheck ? { recheck } : {}) };
   if (report.interrupted) return { status: 'cancelled', ...ran };
   if (report.failedFiles > 0) return { status: 'failed', error: describeFailedFiles(report, deps.roots), ...ran };
   if (recheckFailure !== undefined) {
@@ -98,6 +110,30 @@ async function run(input: JobRunInput, deps: JobRunDeps, hooks: JobRunHooks, ser
     return { status: 'failed', error: `the files were ingested, but the re-check of articles failed: ${why}`, ...ran };
   }
   return { status: 'done', ...ran };
+}
+
+/**
+ * The run's first skipped records worth a look, as `citemed ingest` lists them: records already
+ * in the library unchanged are routine and left out. Files by name only, details redacted, as
+ * everything a job shows.
+ */
+function skippedRecords(report: IngestReport, roots: ServerRoots): SkippedRecordNote[] {
+  const notes: SkippedRecordNote[] = [];
+  for (const file of report.files) {
+    for (const record of file.skippedSample) {
+      if (record.reason === 'unchanged') continue;
+      if (notes.length >= SKIPPED_RECORDS_KEPT) return notes;
+      const text = [SKIP_REASON_LABELS[record.reason], record.detail !== undefined ? roots.redact(record.detail) : undefined].filter(Boolean).join(' — ');
+      notes.push({
+        file: path.basename(record.path),
+        ...(record.line !== undefined ? { line: record.line } : {}),
+        ...(record.sourceId !== undefined ? { sourceId: record.sourceId } : {}),
+        reason: record.reason,
+        text,
+      });
+    }
+  }
+  return notes;
 }
 
 const SHOWN_FAILED_FILES = 3;

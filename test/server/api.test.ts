@@ -383,6 +383,30 @@ describe('HTTP API', () => {
       expect(signal?.aborted).toBe(true);
       await other.close();
     });
+
+    it('answers 504 for an answer that finished past server.answerTimeoutMs in work that held the event loop', async () => {
+      // Retrieval and the extractive composer are synchronous: the deadline's timer cannot fire during them.
+      const blocking: ServerContainer = {
+        ...container,
+        ask: async (request) => {
+          const answer = await container.ask(request);
+          const until = performance.now() + 150;
+          while (performance.now() < until); // synchronous work past the deadline
+          return answer;
+        },
+      };
+      const other = createServer(blocking, { ...settingsFor(db).server, answerTimeoutMs: 50 });
+      const thread = JSON.parse((await other.inject({ method: 'POST', url: '/api/v1/threads' })).body) as { id: string };
+      for (const headers of [{}, { accept: 'text/event-stream' }]) {
+        const response = await other.inject({ method: 'POST', url: '/api/v1/ask', headers, payload: { question: QUESTION, threadId: thread.id } });
+        const error = headers.accept ? (parseEvents(response.body).find((e) => e.event === 'error')?.data as { error: { code: string } }).error : errorOf(response.body);
+        if (!headers.accept) expect(response.statusCode).toBe(504);
+        expect(error).toMatchObject({ code: 'timeout', message: 'no answer within 50 ms' });
+      }
+      // A late answer is not added to the thread either.
+      expect(JSON.parse((await other.inject({ url: `/api/v1/threads/${thread.id}` })).body).turns).toEqual([]);
+      await other.close();
+    });
   });
 
   describe('metrics', () => {

@@ -163,6 +163,20 @@ describe('ingest jobs', () => {
     ]);
   }, 60_000);
 
+  it('shows which records it skipped, where and why, as `citemed ingest` lists them', async () => {
+    const dir = path.join(root, 'skips');
+    mkdirSync(dir, { recursive: true });
+    const good = { id: 'skip-test-1', title: 'A note on drains', text: 'Drains are flushed with saline once a day.' };
+    writeFileSync(path.join(dir, 'bad.jsonl'), `${JSON.stringify(good)}\n{"id": "skip-test-2", "title": \n`);
+    const done = await waitFor(app, (await post(app, { paths: [dir] })).json().id);
+    expect(done).toMatchObject({ status: 'done', totals: { added: 1, skipped: 1 } });
+    expect(done.totals?.skippedRecords).toEqual([{ file: 'bad.jsonl', line: 2, reason: 'malformed', text: expect.stringMatching(/^malformed or unreadable record — not valid JSON/) }]);
+    expect(JSON.stringify(done.totals)).not.toContain(root);
+    // The audit log keeps the counts; the records are the job's to show.
+    expect((await audited(app, done.id)).at(-1)?.after).toMatchObject({ totals: { added: 1, updated: 0, deleted: 0, skipped: 1 } });
+    expect(JSON.stringify(await audited(app, done.id))).not.toContain('bad.jsonl');
+  }, 60_000);
+
   it('refuses paths outside the roots, by `..`, through a symbolic link, or missing, before anything is queued', async () => {
     const inside = folder('refused', 1);
     const jobsBefore = (await app.inject({ url: '/api/v1/ingest-jobs', headers: as('admin') })).json().jobs.length;

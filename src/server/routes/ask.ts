@@ -88,7 +88,9 @@ export const askRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { contain
       };
       const cancellation = new Cancellation(reply, settings.answerTimeoutMs);
       const answerFor = async (extra: Partial<AskRequest>): Promise<Answer> => {
-        const answer = await cancellation.run(container.ask({ ...askRequest, ...extra, signal: cancellation.signal }));
+        const answer = await cancellation.run(
+          container.ask({ ...askRequest, ...extra, signal: cancellation.signal, checkpoint: () => cancellation.confirm() }),
+        );
         metrics.answers.inc({ status: answer.status });
         if (thread) await recordTurn(container.threads, thread, answer);
         return answer;

@@ -31,7 +31,26 @@ const IngestJobSchema = z
       etaSeconds: z.number().optional(),
       currentFile: z.string().optional().describe('the file being read, by name only'),
     }),
-    totals: z.object({ added: count, updated: count, deleted: count, skipped: count }).optional(),
+    totals: z
+      .object({
+        added: count,
+        updated: count,
+        deleted: count,
+        skipped: count,
+        skippedRecords: z
+          .array(
+            z.object({
+              file: z.string().describe('by name only'),
+              line: z.number().int().optional(),
+              sourceId: z.string().optional(),
+              reason: z.string().describe('older-version, deleted-earlier, id-collision, nothing-to-delete or malformed'),
+              text: z.string().describe('the reason in words, with the detail: "malformed or unreadable record — not valid JSON"'),
+            }),
+          )
+          .optional()
+          .describe('the first records skipped for a reason worth a look (not unchanged ones), up to 20, as `citemed ingest` lists them'),
+      })
+      .optional(),
     error: z.string().optional(),
     recheck: z.object({ checked: count, raised: count }).optional().describe('the living-article re-check after a job that changed the library'),
   })
