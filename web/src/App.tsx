@@ -1,4 +1,4 @@
-import { Link, Router, useRouter } from './router';
+import { Link, Router, signInHref, useRouter } from './router';
 import { SessionProvider, useSession } from './session';
 import { AskPage } from './pages/AskPage';
 import { ArticlesPage } from './pages/ArticlesPage';
@@ -45,10 +45,15 @@ function Shell() {
               <button type="button" className="link" onClick={() => void session.signOut()}>Sign out</button>
             </>
           ) : (
-            <Link to="/signin">Sign in</Link>
+            <Link to={signInHref(location)}>Sign in</Link>
           )}
         </div>
       </header>
+      {session.ended && location.path !== '/signin' ? (
+        <p className="banner warn session-ended" role="alert">
+          <strong>Your session has ended</strong> — <Link to={signInHref(location)}>sign in again</Link>. What you were doing here is kept.
+        </p>
+      ) : null}
       <main id="main" tabIndex={-1}>
         <Page path={location.path} />
       </main>

@@ -5,17 +5,38 @@ import { createContext, useCallback, useContext, useEffect, useState, type Ancho
  * are all the state a URL needs. Links are real <a href>s (open in a new tab, copy, keyboard)
  * that navigate in place on a plain click.
  */
-interface Location {
+export interface Location {
   path: string;
   query: URLSearchParams;
+  /** The history entry's own state (history.state): what a page keeps for this entry only. */
+  state: unknown;
 }
 
-const RouterContext = createContext<{ location: Location; navigate: (to: string) => void }>({
-  location: { path: '/', query: new URLSearchParams() },
+type Navigate = (to: string, state?: unknown) => void;
+
+const RouterContext = createContext<{ location: Location; navigate: Navigate; replace: Navigate }>({
+  location: { path: '/', query: new URLSearchParams(), state: null },
   navigate: () => undefined,
+  replace: () => undefined,
 });
 
-const read = (): Location => ({ path: window.location.pathname, query: new URLSearchParams(window.location.search) });
+const read = (): Location => ({ path: window.location.pathname, query: new URLSearchParams(window.location.search), state: window.history.state as unknown });
+
+/** The location as a URL path with its query ("/?q=…"), e.g. to come back to after signing in. */
+export function hrefOf(location: Pick<Location, 'path' | 'query'>): string {
+  const query = location.query.toString();
+  return query ? `${location.path}?${query}` : location.path;
+}
+
+/** The sign-in page, coming back to `location` afterwards. */
+export function signInHref(location: Pick<Location, 'path' | 'query'>): string {
+  return location.path === '/signin' ? hrefOf(location) : `/signin?next=${encodeURIComponent(hrefOf(location))}`;
+}
+
+/** A path of this app to go to after signing in: only a local one ("/…", never "//host/…"). */
+export function localPath(next: string | null): string {
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
+}
 
 export function Router({ children }: { children: ReactNode }) {
   const [location, setLocation] = useState(read);
@@ -24,12 +45,17 @@ export function Router({ children }: { children: ReactNode }) {
     window.addEventListener('popstate', onPop);
     return () => window.removeEventListener('popstate', onPop);
   }, []);
-  const navigate = useCallback((to: string) => {
-    window.history.pushState(null, '', to);
+  const navigate = useCallback((to: string, state: unknown = null) => {
+    window.history.pushState(state, '', to);
     setLocation(read());
     window.scrollTo(0, 0);
   }, []);
-  return <RouterContext.Provider value={{ location, navigate }}>{children}</RouterContext.Provider>;
+  /** Changes the current entry's URL or state in place: no new entry for Back, no scrolling. */
+  const replace = useCallback((to: string, state: unknown = null) => {
+    window.history.replaceState(state, '', to);
+    setLocation(read());
+  }, []);
+  return <RouterContext.Provider value={{ location, navigate, replace }}>{children}</RouterContext.Provider>;
 }
 
 export function useRouter() {

@@ -5,7 +5,7 @@
 export type { Answer, AnswerSection, Audience, Evidence, EvidenceSource, Reference, Statement, Verdict } from '../../src/domain/answer.js';
 export { AUDIENCES, SECTION_TITLES } from '../../src/domain/answer.js';
 export type { Article, ArticleStatus, ArticleVersion, ReReviewFlag, ReviewAction, ReviewDecision, StatementComment } from '../../src/domain/article.js';
-export { ARTICLE_STATUSES, DISCLAIMER, REVIEW_ACTIONS, STATUS_LABELS } from '../../src/domain/article.js';
+export { ARTICLE_STATUSES, DISCLAIMER, publicStatus, REVIEW_ACTIONS, STATUS_LABELS } from '../../src/domain/article.js';
 export type { EvidenceLevel } from '../../src/domain/evidence-level.js';
 export { EVIDENCE_LEVELS, EVIDENCE_LEVEL_LABELS } from '../../src/domain/evidence-level.js';
 export { INTEGRITY_LABELS } from '../../src/domain/integrity.js';

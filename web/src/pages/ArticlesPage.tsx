@@ -45,7 +45,10 @@ export function ArticlesPage() {
   return (
     <section className="articles-page">
       <h1>Articles</h1>
-      <p className="muted">Answers published by editors and reviewed by the medical review board. Each page shows its review status.</p>
+      <p className="muted">
+        Answers published by editors for review by the medical review board. Only those marked Approved have been reviewed; the others are pending
+        human review, not yet reviewed by a clinician.
+      </p>
       <form className="article-search" role="search" onSubmit={onSubmit}>
         <div>
           <label htmlFor={inputId}>Search articles</label>

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError } from '../api';
-import { useRouter } from '../router';
+import { localPath, useRouter } from '../router';
 import { useSession } from '../session';
 
 /** Signing in with a username and password (a session cookie; API keys are for programs). */
@@ -18,7 +18,7 @@ export function SignInPage() {
     setError(undefined);
     try {
       await session.signIn(username, password);
-      navigate(location.query.get('next') ?? '/');
+      navigate(localPath(location.query.get('next')));
     } catch (e) {
       setError(e instanceof ApiError ? e.message : 'signing in failed; try again');
     } finally {

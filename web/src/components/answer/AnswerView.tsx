@@ -6,7 +6,7 @@ import { AnswerHeader, type ReviewState } from './AnswerHeader';
 import { FollowUpSuggestions, Glossary, RemovedStatements } from './AnswerExtras';
 import { referenceNumbers } from './citations';
 import { EvidenceSummary } from './EvidenceSummary';
-import { InsufficientAnswer } from './InsufficientAnswer';
+import { InsufficientAnswer, type FiltersLeftNothing } from './InsufficientAnswer';
 import { Notices } from './Notices';
 import { ReferenceList } from './ReferenceList';
 import './answer.css';
@@ -24,6 +24,8 @@ export interface AnswerViewProps {
   /** Called with a suggested follow-up question; without it no suggestions are shown. */
   onFollowUp?: (question: string) => void;
   editorialPolicyUrl?: string;
+  /** When the answer was asked with filters and nothing matched: the filters in words, and asking without them. */
+  filtersLeftNothing?: FiltersLeftNothing;
   /** Actions shown under the answer (publishing, …). */
   children?: ReactNode;
 }
@@ -33,7 +35,7 @@ export interface AnswerViewProps {
  * references, and each number opens the passages it rests on with the supporting words marked.
  * Reusable wherever an Answer is shown (the ask page, the review desk).
  */
-export function AnswerView({ answer, review, idPrefix = '', headingRef, onFollowUp, editorialPolicyUrl = '/editorial-policy', children }: AnswerViewProps) {
+export function AnswerView({ answer, review, idPrefix = '', headingRef, onFollowUp, editorialPolicyUrl = '/editorial-policy', filtersLeftNothing, children }: AnswerViewProps) {
   const [popoverHost, setPopoverHost] = useState<HTMLElement | null>(null);
   const numberOf = useMemo(() => referenceNumbers(answer), [answer]);
   const context = useMemo(() => ({ answer, numberOf, popoverHost, idPrefix }), [answer, numberOf, popoverHost, idPrefix]);
@@ -43,7 +45,7 @@ export function AnswerView({ answer, review, idPrefix = '', headingRef, onFollow
         <AnswerHeader answer={answer} review={review} headingRef={headingRef} editorialPolicyUrl={editorialPolicyUrl} />
         <Notices answer={answer} />
         {answer.status === 'insufficient' ? (
-          <InsufficientAnswer answer={answer} />
+          <InsufficientAnswer answer={answer} filtersLeftNothing={filtersLeftNothing} />
         ) : (
           <>
             <AnswerBody answer={answer} />

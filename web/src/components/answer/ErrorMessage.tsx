@@ -1,11 +1,14 @@
 import { ApiError } from '../../api';
-import { Link } from '../../router';
+import { Link, signInHref, useRouter } from '../../router';
 
 /**
  * An error as the reader can act on it: the server's message and hint as they are, and for
- * "too many requests" a plain word to wait (the server's message says for how long).
+ * "too many requests" a plain word to wait (the server's message says for how long). For a 401,
+ * a link to sign in that comes back here (api.ts words the message: the session ended, or this
+ * needs an account).
  */
 export function ErrorMessage({ error, action = 'That' }: { error: Error; action?: string }) {
+  const { location } = useRouter();
   const api = error instanceof ApiError ? error : undefined;
   return (
     <div className="banner error" role="alert">
@@ -15,7 +18,7 @@ export function ErrorMessage({ error, action = 'That' }: { error: Error; action?
       {api?.hint ? <p>{sentence(api.hint)}</p> : null}
       {api?.status === 401 ? (
         <p>
-          <Link to="/signin">Sign in</Link> and try again.
+          <Link to={signInHref(location)}>{api.code === 'session-ended' ? 'Sign in again' : 'Sign in'}</Link> and try again.
         </p>
       ) : null}
     </div>

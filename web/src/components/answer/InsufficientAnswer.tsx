@@ -1,11 +1,34 @@
 import { EVIDENCE_LEVEL_LABELS, type Answer, type EvidenceSource } from '../../types';
 
+/** An answer asked with filters that matched nothing: the filters in words, and asking again without them. */
+export interface FiltersLeftNothing {
+  filters: string;
+  onAskWithout: () => void;
+}
+
 /**
  * When the library does not hold enough evidence, nothing is composed: the reader sees that, and
- * what was found, so they can judge for themselves or look elsewhere.
+ * what was found, so they can judge for themselves or look elsewhere. When filters found nothing,
+ * that says nothing of the library as a whole: the reader is told which filters, and offered to
+ * ask without them.
  */
-export function InsufficientAnswer({ answer }: { answer: Answer }) {
+export function InsufficientAnswer({ answer, filtersLeftNothing }: { answer: Answer; filtersLeftNothing?: FiltersLeftNothing | undefined }) {
   const sources = distinctSources(answer);
+  if (filtersLeftNothing && sources.length === 0) {
+    return (
+      <div className="banner warn">
+        <p>
+          <strong>Nothing in the library matched this question with the filters you set</strong> ({filtersLeftNothing.filters}). No statements
+          were written.
+        </p>
+        <p>
+          <button type="button" className="secondary" onClick={filtersLeftNothing.onAskWithout}>
+            Ask without the filters
+          </button>
+        </p>
+      </div>
+    );
+  }
   return (
     <>
       <div className="banner warn">

@@ -1,3 +1,4 @@
+import { describeFilters } from '../../../../src/domain/filter-words.js';
 import type { Audience, EvidenceLevel } from '../../types';
 
 /** The filters of POST /api/v1/ask (docs/api.md), as the ask page offers them. */
@@ -33,6 +34,21 @@ export function toAskFilters(input: FilterInput): { filters?: AskFilters; proble
     ...(input.levels.length > 0 ? { level: input.levels } : {}),
   };
   return Object.keys(filters).length > 0 ? { filters } : {};
+}
+
+/** The filters as the form holds them (from a link, or kept with an answer). */
+export function toFilterInput(filters: AskFilters | undefined): FilterInput {
+  return { from: filters?.from !== undefined ? String(filters.from) : '', to: filters?.to !== undefined ? String(filters.to) : '', levels: filters?.level ?? [] };
+}
+
+/** "evidence level: Randomized trial; published 2015 or later", as the API's answer words them. */
+export function describeAskFilters(filters: AskFilters | undefined): string {
+  if (!filters) return '';
+  return describeFilters({
+    ...(filters.level ? { evidenceLevels: filters.level } : {}),
+    ...(filters.from !== undefined ? { yearFrom: filters.from } : {}),
+    ...(filters.to !== undefined ? { yearTo: filters.to } : {}),
+  });
 }
 
 /** undefined: left empty; null: not a year. */

@@ -70,7 +70,32 @@ export function useAskThread() {
 
   const cancel = useCallback(() => inFlight.current?.abort(), []);
 
-  return { turns, pending, error, cancelled, ask, cancel };
+  /** Back to no conversation: a question in flight is dropped without a word. */
+  const reset = useCallback(() => {
+    const controller = inFlight.current;
+    inFlight.current = null;
+    controller?.abort();
+    threadId.current = undefined;
+    setTurns([]);
+    setPending(null);
+    setError(null);
+    setCancelled(false);
+  }, []);
+
+  /** A conversation kept from before (Back, reload): its answers, and its thread for follow-ups. */
+  const restore = useCallback(
+    (saved: { threadId?: string | undefined; turns: readonly Omit<Turn, 'key'>[] }) => {
+      reset();
+      threadId.current = saved.threadId;
+      setTurns(saved.turns.map((turn) => ({ ...turn, key: nextKey.current++ })));
+    },
+    [reset],
+  );
+
+  /** The server's thread of the conversation, to keep with it. */
+  const currentThreadId = useCallback(() => threadId.current, []);
+
+  return { turns, pending, error, cancelled, ask, cancel, reset, restore, currentThreadId };
 }
 
 /**

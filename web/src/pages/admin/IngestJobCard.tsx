@@ -84,6 +84,22 @@ function Outcome({ job }: { job: IngestJob }) {
           <div><dt>Records read</dt><dd>{job.progress.records.toLocaleString()}</dd></div>
         </dl>
       ) : null}
+      {job.totals?.skippedRecords?.length ? (
+        <div className="skipped-records">
+          <p className="small">
+            Skipped records, where and why
+            {job.totals.skipped > job.totals.skippedRecords.length ? ' (records already in the library, unchanged, are counted, not listed; at most 20 are listed)' : ''}:
+          </p>
+          <ul className="small">
+            {job.totals.skippedRecords.map((record, i) => (
+              <li key={i}>
+                <code>{record.line !== undefined ? `${record.file}:${record.line}` : record.file}</code> {record.sourceId ? `${record.sourceId} — ` : ''}
+                {record.text}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       {job.recheck ? (
         <p className="small">Articles re-checked: {job.recheck.checked}; re-review flags raised: {job.recheck.raised}.</p>
       ) : null}

@@ -47,8 +47,9 @@ function LibraryFigures({ stats }: { stats: LibraryStats }) {
           <tr><th scope="row">Passages</th><td>{count(stats.passages)}</td></tr>
           <tr><th scope="row">Size on disk</th><td>{stats.sizeBytes !== undefined ? formatBytes(stats.sizeBytes) : '—'}</td></tr>
           <tr><th scope="row">Last ingest</th><td><When at={stats.lastIngestAt} /></td></tr>
-          <tr><th scope="row">Files read</th><td>{count(files.done)}</td></tr>
-          <tr><th scope="row">Files being read</th><td>{count(files.running)}</td></tr>
+          {/* As `citemed stats` words them: a file stopped part-way (cancelled, interrupted) is not being read. */}
+          <tr><th scope="row">Files done</th><td>{count(files.done)}</td></tr>
+          <tr><th scope="row">Files unfinished (re-run to resume)</th><td>{count(files.running)}</td></tr>
           <tr><th scope="row">Files failed</th><td>{count(files.failed)}</td></tr>
           {(stats.vectors ?? []).map((v) => (
             <tr key={v.model}><th scope="row">Vectors ({v.model}, {v.dimensions} dimensions)</th><td>{count(v.count)}</td></tr>

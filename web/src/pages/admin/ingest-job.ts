@@ -63,9 +63,25 @@ export function toIngestJob(value: unknown): IngestJob | undefined {
     ...optional('startedAt'),
     ...optional('finishedAt'),
     ...optional('error'),
-    ...(t ? { totals: { added: num(t.added), updated: num(t.updated), deleted: num(t.deleted), skipped: num(t.skipped) } } : {}),
+    ...(t ? { totals: { added: num(t.added), updated: num(t.updated), deleted: num(t.deleted), skipped: num(t.skipped), ...skippedRecords(t.skippedRecords) } } : {}),
     ...(r ? { recheck: { checked: num(r.checked), raised: num(r.raised) } } : {}),
   };
+}
+
+/** The skipped records a job lists (file, line, why), keeping only well-formed ones. */
+function skippedRecords(value: unknown): { skippedRecords?: NonNullable<IngestJob['totals']>['skippedRecords'] } {
+  if (!Array.isArray(value)) return {};
+  const records = value.filter(isObject).flatMap((r) => {
+    const file = str(r.file);
+    const text = str(r.text);
+    const reason = str(r.reason);
+    if (file === undefined || text === undefined || reason === undefined) return [];
+    const line = typeof r.line === 'number' ? r.line : undefined;
+    const sourceId = str(r.sourceId);
+    // The reason's code is the server's vocabulary; `text` says it in words, which is what is shown.
+    return [{ file, text, reason: reason as never, ...(line !== undefined ? { line } : {}), ...(sourceId !== undefined ? { sourceId } : {}) }];
+  });
+  return records.length > 0 ? { skippedRecords: records } : {};
 }
 
 /** Bytes per second as MB/s (10^6 bytes, as disks and networks count), one decimal. */
