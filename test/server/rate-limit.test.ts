@@ -65,6 +65,11 @@ describe('rate limits on the HTTP API', () => {
       expect((await ask()).statusCode).toBe(429);
       now += 60_000;
       expect((await ask()).statusCode).toBe(200);
+      // Starting a thread draws on the same bucket: threads are capped, and a client starting them
+      // at the request rate would push out everyone else's.
+      const thread = () => app.inject({ method: 'POST', url: '/api/v1/threads', remoteAddress: '10.0.0.4' });
+      expect((await thread()).statusCode).toBe(201);
+      expect((await thread()).statusCode).toBe(429);
     } finally {
       await app.close();
     }
