@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { CitemedError } from '../../domain/errors.js';
@@ -42,6 +42,12 @@ export interface SqliteStoreOptions {
   usePostings?: boolean;
   /** Bounds of the follow-up threads table (`openSqliteLibrary`); server.threads' defaults when absent. */
   threads?: ThreadTableOptions;
+  /**
+   * Open the file read-only. By default, when it exists and this process may not write it (a
+   * library shared on a read-only mount or owned by another user): searches, answers and
+   * statistics work, and a write fails saying the library cannot be written (exit 73).
+   */
+  readOnly?: boolean;
 }
 
 /** The defaults of settings.server.threads, for callers that open a library without settings (tests, tools). */
@@ -208,12 +214,14 @@ function openDatabase(file: string, options: SqliteStoreOptions): Database.Datab
     }
     mkdirSync(path.dirname(file), { recursive: true });
   }
-  const db = new Database(file, { timeout: options.busyTimeoutMs });
+  const readOnly = options.readOnly ?? (file !== ':memory:' && existsSync(file) && !mayWrite(file));
+  const db = new Database(file, { timeout: options.busyTimeoutMs, readonly: readOnly });
   try {
     // Reading the header here makes a damaged or foreign file fail now, not halfway through a write.
     db.pragma('schema_version');
     prepareSchema(db, file, create);
-    db.pragma('journal_mode = WAL');
+    // A library is in WAL mode from its first opening; setting it again would be a write.
+    if (!readOnly) db.pragma('journal_mode = WAL');
     setConnectionPragmas(db);
     db.pragma(`cache_size = ${-options.cacheMiB * 1024}`);
     // Opening may wait the whole busy timeout (above: nothing else runs yet); from now on SQLite
@@ -223,6 +231,15 @@ function openDatabase(file: string, options: SqliteStoreOptions): Database.Datab
   } catch (error) {
     db.close();
     throw error;
+  }
+}
+
+function mayWrite(file: string): boolean {
+  try {
+    accessSync(file, constants.W_OK);
+    return true;
+  } catch {
+    return false;
   }
 }
 
