@@ -79,7 +79,7 @@ export function summaryLines(answer: Answer): string[] {
   const levels = (Object.entries(s.byLevel) as [EvidenceLevel, number][]).map(([level, n]) => `${n} ${EVIDENCE_LEVEL_LABELS[level].toLowerCase()}`);
   const lines = ['## Evidence summary', ''];
   if (s.sources > 0) {
-    const span = s.newestYear !== undefined ? `; dated ${s.oldestYear === s.newestYear ? s.newestYear : `${s.oldestYear}–${s.newestYear}`}` : '';
+    const span = s.newestYear !== undefined ? `; published ${s.oldestYear === s.newestYear ? s.newestYear : `${s.oldestYear}–${s.newestYear}`}` : '';
     lines.push(`- ${s.sources} source${s.sources === 1 ? '' : 's'} cited: ${levels.join(', ')}${span}.`);
   }
   for (const d of s.disagreements) lines.push(`- Sources differ on *${escapeMarkdown(d.topic)}*: ${d.sides.map((side) => `“${escapeMarkdown(side.text)}”${citationMarks(answer)(side)}`).join(' versus ')}`);

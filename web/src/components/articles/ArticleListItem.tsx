@@ -1,4 +1,5 @@
 import { AUDIENCE_LABELS, publicStatus, type ListedArticle } from '../../types';
+import { formatDate } from '../answer/AnswerHeader';
 
 /**
  * One article in the list: its title links to the server-rendered page (a plain link: article
@@ -23,7 +24,7 @@ export function ArticleListItem({ article }: { article: ListedArticle }) {
         ) : null}
         {article.flags.length > 0 ? <span className="badge flagged">Flagged for re-review</span> : null}
         <span>
-          Last updated <time dateTime={article.updatedAt}>{new Date(article.updatedAt).toLocaleDateString()}</time>
+          Last updated <time dateTime={article.updatedAt}>{formatDate(article.updatedAt)}</time>
         </span>
         <span className="muted">For: {AUDIENCE_LABELS[article.audience]}</span>
       </p>
