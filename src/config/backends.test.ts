@@ -53,6 +53,7 @@ describe('openLibrary postings index', () => {
     expect(postgres.store.postings).toBeUndefined();
     // `citemed serve` calls `warm?.()` before it listens: a deferred method would fail it.
     expect(postgres.store.warm).toBeUndefined();
+    expect(postgres.store.checkIntegrity).toBeUndefined();
     await postgres.store.close();
   });
 });

@@ -48,6 +48,7 @@ export function openLibrary(
       postings: undefined,
       // Likewise optional, and PostgreSQL has nothing to read ahead before a server listens.
       warm: undefined,
+      checkIntegrity: undefined,
       // Closing a library that never opened has nothing to close; the opening's error was reported by the calls.
       close: () => store.then((s) => s.close(), () => undefined),
     }),

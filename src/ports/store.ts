@@ -37,6 +37,12 @@ export interface Store {
    */
   warm?(): Promise<void>;
   /**
+   * Reads every page of the library and reports damage (SQLite's quick_check): an empty list when
+   * it is intact. Damage a command's own pages never touch goes unnoticed otherwise. Optional: a
+   * server database checks itself.
+   */
+  checkIntegrity?(): Promise<string[]>;
+  /**
    * Passages with no vector yet for `model`, in a stable order, after `cursor` (from the previous
    * call; none to start). Returns the next cursor with them; an empty list means none are left.
    */

@@ -85,12 +85,15 @@ describe('citemed CLI with bad input', () => {
   it('a database damaged inside (valid header, broken pages): clear error, never silent loss', async () => {
     const xml = file('a.xml', medlineFile(medlineRange(1, 300)));
     expect((await runCli(['--db', db, 'ingest', xml, '--quiet'])).code).toBe(0);
+    const intact = await runCli(['--db', db, 'stats', '--check']);
+    expect(intact.code, intact.stderr).toBe(0);
+    expect(intact.stderr).toMatch(/every page of SQLite .* was read: no damage found/);
     // Overwrite the middle of the file, past the header page, with junk.
     const bytes = readFileSync(db);
     bytes.fill(0xa5, 4096 * 3, Math.min(bytes.length, 4096 * 12));
     writeFileSync(db, bytes);
     const more = file('b.xml', medlineFile(medlineRange(1000, 50)));
-    for (const args of [['stats'], ['ingest', more, '--quiet'], ['search', 'gout']]) {
+    for (const args of [['stats'], ['stats', '--check'], ['ingest', more, '--quiet'], ['search', 'gout']]) {
       const result = await runCli(['--db', db, ...args]);
       expect(result.code, args[0]).toBe(74);
       expect(result.stderr).toMatch(/damaged or is not a database \(SQLite: database disk image is malformed\)/);

@@ -144,6 +144,10 @@ function createSqliteStore(db: Database.Database, file: string, options: SqliteS
     async corpusStats(): Promise<CorpusStats> {
       return guard(file, () => search.corpusStats());
     },
+    async checkIntegrity(): Promise<string[]> {
+      const rows = guard(file, () => db.pragma('quick_check(20)') as { quick_check: string }[]);
+      return rows.map((r) => r.quick_check).filter((line) => line !== 'ok');
+    },
     async warm(): Promise<void> {
       guard(file, () => search.warm());
     },

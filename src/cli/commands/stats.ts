@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { CitemedError } from '../../domain/errors.js';
 import { EVIDENCE_LEVEL_LABELS, type EvidenceLevel } from '../../domain/evidence-level.js';
 import { INTEGRITY_LABELS, type IntegrityStatus } from '../../domain/integrity.js';
 import type { LibraryStats } from '../../ports/store.js';
@@ -12,8 +13,21 @@ export function registerStats(program: Command, io: Io): void {
     .command('stats')
     .description('what the library holds: sources, passages, evidence levels, retractions, files')
     .option('--json', 'print as JSON on stdout')
-    .action(async (options: { json?: boolean }, command: Command) => {
+    .option('--check', 'first read every page of the library and report any damage (SQLite; exit 74 if damaged)')
+    .action(async (options: { json?: boolean; check?: boolean }, command: Command) => {
       await withContainer(command.optsWithGlobals<GlobalOptions>(), { create: false }, async ({ store }) => {
+        if (options.check) {
+          if (!store.checkIntegrity) {
+            throw new CitemedError('usage', `${store.description} checks its own pages; --check is for the embedded SQLite library`);
+          }
+          const problems = await store.checkIntegrity();
+          if (problems.length > 0) {
+            throw new CitemedError('database-corrupt', `the library ${store.description} is damaged: ${problems.slice(0, 3).join('; ')}`, {
+              hint: 'restore it from a backup, or move it aside and ingest again to rebuild it',
+            });
+          }
+          io.err(`citemed: every page of ${store.description} was read: no damage found`);
+        }
         const stats = await store.stats();
         if (options.json) printJson(io, { library: store.description, ...stats });
         else io.out(presentStats(store.description, stats, store.postings !== undefined));
