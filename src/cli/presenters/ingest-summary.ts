@@ -12,11 +12,18 @@ export function presentIngestSummary(report: IngestReport): string {
   const lines: string[] = [];
   const { totals } = report;
   const read = report.files.filter((f) => f.status !== 'ignored' && f.status !== 'already-done').length;
-  lines.push(
-    `${report.interrupted ? 'Interrupted after' : 'Ingested'} ${read} file(s) in ${formatDurationMs(report.elapsedMs)}: ` +
-      `${formatCount(report.items)} records, ${formatRate(report.items, report.elapsedMs, 'records')}, ` +
-      `${formatBytes(report.bytes)} at ${formatMBps(report.bytes, report.elapsedMs)}`,
-  );
+  const resumed = report.files.filter((f) => f.resumedFromItem > 0).length;
+  if (read === 0 && !report.interrupted) {
+    lines.push(`Nothing new to read (${formatDurationMs(report.elapsedMs)}).`);
+  } else {
+    lines.push(
+      `${report.interrupted ? 'Interrupted after' : 'Ingested'} ${read} file(s) in ${formatDurationMs(report.elapsedMs)}: ` +
+        `${formatCount(report.items)} records${resumed > 0 ? ' read by this run' : ''}, ${formatRate(report.items, report.elapsedMs, 'records')}, ` +
+        `${formatBytes(report.bytes)} at ${formatMBps(report.bytes, report.elapsedMs)}`,
+    );
+    // A resumed file's counts below cover the whole file, the earlier run's records too.
+    if (resumed > 0) lines.push(`  (${resumed} file(s) resumed: the counts below include what the interrupted run committed)`);
+  }
   lines.push(`  added    ${pad(totals.added)}`);
   lines.push(`  updated  ${pad(totals.updated)}`);
   lines.push(`  deleted  ${pad(totals.deleted)}`);
@@ -39,7 +46,7 @@ export function presentIngestSummary(report: IngestReport): string {
     }
   }
   if (report.interrupted) lines.push('Interrupted: run the same command again to continue where it stopped.');
-  if (report.failedFiles > 0) lines.push(`${report.failedFiles} file(s) could not be read to the end; records before the failure were kept.`);
+  if (report.failedFiles > 0) lines.push(`${report.failedFiles} file(s) failed (see above); records read before a failure were kept.`);
   return lines.join('\n');
 }
 
