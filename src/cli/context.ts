@@ -1,6 +1,7 @@
 import { createContainer, type Container } from '../config/container.js';
 import { loadSettings } from '../config/load-settings.js';
 import type { SettingsPatch } from '../config/settings.js';
+import { CitemedError } from '../domain/errors.js';
 
 /** Options every command accepts (see main.ts). */
 export interface GlobalOptions {
@@ -12,6 +13,10 @@ export interface GlobalOptions {
 
 /** Loads settings from the global options and wires the container for one command. */
 export function openContainer(options: GlobalOptions, { create }: { create: boolean }): Container {
+  // An empty --db (an unset shell variable, `--db "$LIB"`) would otherwise open the default library.
+  if (options.db !== undefined && options.db.trim() === '') {
+    throw new CitemedError('usage', '--db is empty', { hint: 'give the library file, e.g. --db data/citemed.db, or leave --db out for the default' });
+  }
   const overrides: SettingsPatch = options.db ? { store: { path: options.db } } : {};
   const loadOptions = { overrides, ...definedOnly({ preset: options.preset, configPath: options.config }) };
   const { settings } = loadSettings(loadOptions);

@@ -102,8 +102,14 @@ export async function planIngest(args: readonly string[], files: FileSystem): Pr
   }
   const { files: entries, missing, special } = await files.expand(args);
   if (missing.length > 0) {
-    throw new CitemedError('not-found', `no such file or folder: ${missing.join(', ')}`, {
-      hint: 'check the path; quote globs so citemed expands them',
+    // A pattern that reached citemed was quoted already: what is wrong is that nothing matches it.
+    const patterns = missing.filter((arg) => /[*?[\]{}]/.test(arg));
+    const paths = missing.filter((arg) => !patterns.includes(arg));
+    const what = [paths.length > 0 ? `no such file or folder: ${paths.join(', ')}` : '', patterns.length > 0 ? `no file matches ${patterns.join(', ')}` : '']
+      .filter(Boolean)
+      .join('; ');
+    throw new CitemedError('not-found', what, {
+      hint: paths.length > 0 ? 'check the path; quote globs so citemed expands them' : 'check the folder and the pattern (relative patterns start from the current folder)',
     });
   }
   if (special.length > 0) {
@@ -125,7 +131,7 @@ export async function planIngest(args: readonly string[], files: FileSystem): Pr
   }
   if (!planned.some((p) => p.format)) {
     throw new CitemedError('unsupported-format', `no readable files among: ${args.join(', ')}`, {
-      hint: 'citemed reads MEDLINE/PubMed XML, PMC JATS, Markdown, HTML and PDF',
+      hint: 'citemed reads MEDLINE/PubMed XML, PMC JATS, Markdown, HTML, PDF and JSON lines (.jsonl)',
     });
   }
   return planned;

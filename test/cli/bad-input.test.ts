@@ -38,6 +38,15 @@ describe('citemed CLI with bad input', () => {
     expect(result.code).toBe(66);
     expect(oneLine(result.stderr)).toBe(true);
     expect(result.stderr).toMatch(/no such file or folder: .*missing\.xml/);
+    // An empty --db (an unset shell variable) is a mistake, not the default library.
+    const empty = await runCli(['--db', '', 'stats']);
+    expect(empty.code).toBe(64);
+    expect(empty.stderr).toMatch(/--db is empty/);
+    // A quoted glob that matches nothing is said as such, not as a path to check or a glob to quote.
+    const pattern = await runCli(['--db', db, 'ingest', path.join(dir, 'updates', '*.xml.gz')]);
+    expect(pattern.code).toBe(66);
+    expect(oneLine(pattern.stderr)).toBe(true);
+    expect(pattern.stderr).toMatch(/no file matches .*updates\/\*\.xml\.gz — check the folder and the pattern/);
   });
 
   it('a file of the wrong format: one line, exit 65', async () => {

@@ -19,7 +19,7 @@ export interface IngestCommandOptions {
 export function registerIngest(program: Command, io: Io, setExitCode: (code: number) => void): void {
   program
     .command('ingest')
-    .description('add files, folders or globs of literature to the library (MEDLINE/PubMed XML, PMC JATS, Markdown, HTML, PDF; .gz allowed)')
+    .description('add files, folders or globs of literature to the library (MEDLINE/PubMed XML, PMC JATS, Markdown, HTML, PDF, JSON lines; .gz allowed)')
     .argument('<paths...>', 'files, folders (read recursively) or quoted globs such as "baseline/*.xml.gz"')
     .option('--force', 'read files again even if they were ingested to the end before')
     .option('--json', 'print the summary as JSON on stdout')
