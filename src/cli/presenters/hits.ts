@@ -15,7 +15,7 @@ export function presentHits(
   columns: number,
   options: { explain?: boolean } = {},
 ): string {
-  if (hits.length === 0) return `No passages match "${query}". Try other words, or ingest more literature.`;
+  if (hits.length === 0) return `No passages match "${echo(query)}". Try other words, or ingest more literature.`;
   const width = Math.max(60, Math.min(columns, 120)) - 6;
   const blocks = hits.map((hit, i) => {
     const s = hit.source;
@@ -30,6 +30,15 @@ export function presentHits(
     return lines.join('\n');
   });
   return blocks.join('\n\n');
+}
+
+/**
+ * What was typed, as it is shown back: control characters (a pasted escape sequence would recolour
+ * or move the terminal) as "?", and a very long query cut short.
+ */
+function echo(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return truncate(text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?'), 300);
 }
 
 export function citation(s: Pick<SourceSummary, 'journal' | 'year'>): string {
@@ -52,7 +61,7 @@ export function presentResult(result: RetrievalResult, columns: number, options:
 
 function planLines(plan: QueryPlan): string[] {
   const own = plan.clauses.filter((c) => c.origin === 'query').map((c) => c.label);
-  const lines = [`Searched for: ${own.join(' · ') || '(nothing)'}`];
+  const lines = [`Searched for: ${echo(own.join(' · ')) || '(nothing)'}`];
   const expansions = plan.clauses.filter((c) => c.origin !== 'query' && c.origin !== 'part' && c.origin !== 'phrase');
   if (expansions.length > 0) {
     lines.push(`Also, weighted lower: ${expansions.map((c) => `${c.label} (${c.origin}, ×${c.weight.toFixed(2)})`).join(' · ')}`);
