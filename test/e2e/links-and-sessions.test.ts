@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changePassword } from '../../src/accounts/accounts.js';
 import { PASSWORD } from '../server/editorial-support.js';
-import { answerTo, ask, axe, openPage, signIn, SKIP_REASON, startWorld, type World } from './support.js';
+import { answerTo, ask, axe, CITATION_NAME, openPage, signIn, SKIP_REASON, startWorld, type World } from './support.js';
 
 /**
  * What an exploratory tester found the app losing or misstating, in a real browser: an answer
@@ -151,7 +151,7 @@ describe.skipIf(SKIP_REASON !== '')('links, history and sessions in the browser'
 
       await answer.getByRole('button', { name: 'Ask without the filters' }).click();
       const unfiltered = page.getByRole('article', { name: 'Answer' }).first();
-      await unfiltered.getByRole('button', { name: /^Show source for reference \d+$/ }).first().waitFor({ timeout: 30_000 });
+      await unfiltered.getByRole('button', { name: CITATION_NAME }).first().waitFor({ timeout: 30_000 });
       expect(new URL(page.url()).searchParams.get('level')).toBeNull();
       expect(await page.locator('.active-filters').count()).toBe(0);
       expect(problems).toEqual([]);

@@ -119,12 +119,15 @@ export async function answerTo(page: Page, question: string): Promise<Locator> {
   return answer;
 }
 
+/** A citation number's accessible name: "Source 2 for “Percutaneous drainage is…”" (the reference number, then the statement). */
+export const CITATION_NAME = /^Source (\d+) for “.+”$/;
+
 /** Opens the answer's first citation and checks that the cited words are marked; the popover stays open. */
 export async function openFirstCitation(page: Page, answer: Locator): Promise<Locator> {
-  const citation = answer.getByRole('button', { name: /^Show source for reference \d+$/ }).first();
+  const citation = answer.getByRole('button', { name: CITATION_NAME }).first();
   const name = (await citation.getAttribute('aria-label')) ?? '';
   await citation.click();
-  const popover = page.getByRole('dialog', { name: `Reference ${name.replace(/\D+/g, '')}` });
+  const popover = page.getByRole('dialog', { name: `Reference ${CITATION_NAME.exec(name)?.[1] ?? ''}` });
   await popover.waitFor();
   expect(await popover.locator('mark').count()).toBeGreaterThan(0);
   return popover;

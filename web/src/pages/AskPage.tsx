@@ -172,7 +172,7 @@ export function AskPage() {
             ? { filtersLeftNothing: { filters: describeAskFilters(turn.filters), onAskWithout: askWithoutFilters(turn, index) } }
             : {})}
         >
-          {session.has('editor') ? <PublishArticle question={turn.answer.question} searchedFor={turn.answer.searchedFor} audience={turn.answer.audience} filters={turn.filters} /> : null}
+          {session.has('editor') ? <PublishArticle question={turn.answer.question} searchedFor={turn.answer.searchedFor} audience={turn.answer.audience} filters={turn.filters} answered={turn.answer.status === 'answered'} /> : null}
         </AnswerView>
       ))}
 

@@ -4,6 +4,9 @@ import type { Statement } from '../../types';
 import { useAnswerContext } from './AnswerContext';
 import { CitationPopover } from './CitationPopover';
 
+/** How many words of its statement a citation's accessible name quotes. */
+const NAME_WORDS = 8;
+
 /** How long (ms) a pointer must rest on a citation before it opens, or be away before it closes. */
 const HOVER_OPEN_MS = 300;
 const HOVER_CLOSE_MS = 250;
@@ -57,7 +60,7 @@ export function CitationButton({ number, statement }: { number: number; statemen
         <button
           ref={buttonRef}
           type="button"
-          aria-label={`Show source for reference ${number}`}
+          aria-label={citationName(number, statement)}
           aria-haspopup="dialog"
           aria-expanded={open !== null}
           onClick={onClick}
@@ -84,4 +87,14 @@ export function CitationButton({ number, statement }: { number: number; statemen
         : null}
     </>
   );
+}
+
+/**
+ * "Source 2 for “Percutaneous drainage is the first-line treatment for…”": every number on a page is
+ * otherwise just "1" or "2", and a screen reader listing the buttons must tell them apart.
+ */
+export function citationName(number: number, statement: Statement): string {
+  const words = statement.text.trim().split(/\s+/);
+  const start = words.slice(0, NAME_WORDS).join(' ');
+  return `Source ${number} for “${start}${words.length > NAME_WORDS ? '…' : ''}”`;
 }

@@ -8,6 +8,10 @@ import { viaWorks } from './statementNotes';
 
 /** Gap (px) between the citation number and the popover. */
 const GAP_PX = 6;
+/** Room (px) kept between the popover and the top or bottom of the window. */
+const EDGE_PX = 8;
+/** The least height (px) a capped popover keeps, so that a number scrolled half out of view still opens a readable one. */
+const MIN_HEIGHT_PX = 120;
 
 interface Props {
   reference: Reference;
@@ -39,7 +43,9 @@ export function CitationPopover({ reference, statement, anchor, host, takeFocus,
 
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') onClose(true);
+      // A hover preview leaves focus where the reader was typing; only a popover opened by click
+      // or keyboard (or one the reader has since moved into) hands focus back to its number.
+      if (event.key === 'Escape') onClose(takeFocus || (dialogRef.current?.contains(document.activeElement) ?? false));
     };
     const onPointerDown = (event: PointerEvent) => {
       const target = event.target as Node;
@@ -52,7 +58,7 @@ export function CitationPopover({ reference, statement, anchor, host, takeFocus,
       document.removeEventListener('keydown', onKeyDown);
       document.removeEventListener('pointerdown', onPointerDown, true);
     };
-  }, [anchor, onClose]);
+  }, [anchor, onClose, takeFocus]);
 
   // Tabbing out of the dialog closes it; focus stays where the reader tabbed to.
   const onBlur = (event: FocusEvent<HTMLDivElement>) => {
@@ -126,10 +132,11 @@ export function CitationPopover({ reference, statement, anchor, host, takeFocus,
 }
 
 /**
- * Places the popover under its citation number (above it when there is no room below), inside the
- * host's width, and keeps it there when the window is resized. Coordinates are relative to `host`,
- * which is positioned, so the popover scrolls with the text. The element is moved directly, before
- * the browser paints, so focusing it afterwards scrolls to where it really is.
+ * Places the popover under its citation number (above it when there is no room below; with room on
+ * neither side, on the roomier one, its height capped so that it scrolls inside), within the
+ * window's height and the host's width, and keeps it there when the window is resized. Coordinates
+ * are relative to `host`, which is positioned, so the popover scrolls with the text. The element is
+ * moved directly, before the browser paints, so focusing it afterwards scrolls to where it really is.
  */
 function usePlacement(dialogRef: RefObject<HTMLDivElement | null>, anchor: HTMLElement, host: HTMLElement): void {
   useLayoutEffect(() => {
@@ -138,11 +145,17 @@ function usePlacement(dialogRef: RefObject<HTMLDivElement | null>, anchor: HTMLE
       if (!dialog) return;
       const a = anchor.getBoundingClientRect();
       const h = host.getBoundingClientRect();
+      // Measured at the height the style sheet allows, then capped to the room on the side chosen,
+      // so on a short screen (a phone) the popover scrolls inside instead of running off it.
+      dialog.style.maxHeight = '';
       const width = dialog.offsetWidth;
-      const height = dialog.offsetHeight;
-      const fitsBelow = a.bottom + GAP_PX + height <= window.innerHeight;
-      const fitsAbove = a.top - GAP_PX - height >= 0;
-      const top = !fitsBelow && fitsAbove ? a.top - h.top - GAP_PX - height : a.bottom - h.top + GAP_PX;
+      const natural = dialog.offsetHeight;
+      const roomBelow = window.innerHeight - a.bottom - GAP_PX - EDGE_PX;
+      const roomAbove = a.top - GAP_PX - EDGE_PX;
+      const above = natural > roomBelow && (natural <= roomAbove || roomAbove > roomBelow);
+      const height = Math.floor(Math.min(natural, Math.max(above ? roomAbove : roomBelow, MIN_HEIGHT_PX)));
+      if (height < natural) dialog.style.maxHeight = `${height}px`;
+      const top = above ? a.top - h.top - GAP_PX - height : a.bottom - h.top + GAP_PX;
       const widest = Math.max(0, Math.min(h.width, window.innerWidth - h.left) - width);
       const left = Math.min(Math.max(0, a.left - h.left - width / 3), widest);
       dialog.style.top = `${Math.round(top)}px`;

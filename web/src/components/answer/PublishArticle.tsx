@@ -21,12 +21,15 @@ export function PublishArticle({
   searchedFor,
   audience,
   filters,
+  answered,
 }: {
   question: string;
   /** The question as searched; differs from `question` when it was read as a follow-up. */
   searchedFor: string;
   audience: Audience;
   filters?: AskFilters | undefined;
+  /** False when the library could not answer (status `insufficient`): the server refuses to publish it. */
+  answered: boolean;
 }) {
   const [state, setState] = useState<State>({ kind: 'idle' });
   const hintId = useId();
@@ -46,6 +49,13 @@ export function PublishArticle({
       setState({ kind: 'failed', error: e instanceof Error ? e : new Error(String(e)) });
     }
   };
+  if (!answered) {
+    return (
+      <div className="answer-actions noprint">
+        <p className="small muted">Not offered as an article: the library could not answer this question, so there is nothing to publish.</p>
+      </div>
+    );
+  }
   if (state.kind === 'done') {
     return (
       <div className="answer-actions noprint">

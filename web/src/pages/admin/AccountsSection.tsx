@@ -56,15 +56,20 @@ function AccountRow({ account, isMe, onChanged }: { account: AdminAccount; isMe:
           <button type="button" className="secondary compact" aria-label={`Edit ${account.username}`} aria-expanded={editing} onClick={() => setEditing(!editing)}>
             Edit
           </button>{' '}
-          <button
-            type="button"
-            className={account.disabled ? 'secondary compact' : 'danger compact'}
-            aria-label={`${account.disabled ? 'Enable' : 'Disable'} ${account.username}`}
-            disabled={toggle.busy}
-            onClick={() => void setDisabled()}
-          >
-            {account.disabled ? 'Enable' : 'Disable'}
-          </button>
+          {isMe ? (
+            // The server refuses it (409): an administrator cannot lock themselves out.
+            <span className="muted small">Your own account cannot be disabled</span>
+          ) : (
+            <button
+              type="button"
+              className={account.disabled ? 'secondary compact' : 'danger compact'}
+              aria-label={`${account.disabled ? 'Enable' : 'Disable'} ${account.username}`}
+              disabled={toggle.busy}
+              onClick={() => void setDisabled()}
+            >
+              {account.disabled ? 'Enable' : 'Disable'}
+            </button>
+          )}
         </td>
       </tr>
       {toggle.error ? (
