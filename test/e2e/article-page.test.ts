@@ -29,6 +29,10 @@ describe.skipIf(SKIP_REASON !== '')('article page in the browser', () => {
       expect(await page.locator('body').textContent()).toMatch(/Approved .* by Dr Rita Review, MD, Infectious diseases/);
       expect(await page.getByText(/^Last updated:/).count()).toBe(1);
       await expect(page.getByRole('link', { name: 'View editorial policy' }).getAttribute('href')).resolves.toBe('/editorial-policy');
+      // The way back to the app: Ask and Articles, as on its own pages.
+      const nav = page.getByRole('navigation', { name: 'Main' });
+      await expect(nav.getByRole('link', { name: 'Ask' }).getAttribute('href')).resolves.toBe('/');
+      await expect(nav.getByRole('link', { name: 'Articles' }).getAttribute('href')).resolves.toBe('/articles');
       // Every citation number leads to a reference that exists on the page.
       const targets = await page.locator('sup.cite a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
       expect(targets.length).toBeGreaterThan(0);

@@ -39,6 +39,9 @@ body { margin: 0; font: 17px/1.6 system-ui, -apple-system, "Segoe UI", sans-seri
 main { max-width: 46rem; margin: 0 auto; padding: 1.5rem 1rem 3rem; }
 header.site { border-bottom: 1px solid var(--line); padding: .6rem 1rem; font-weight: 600; }
 header.site a { color: var(--ink); text-decoration: none; }
+header.site nav { display: inline; margin-left: 1rem; font-weight: 400; }
+header.site nav a { margin-right: .9rem; color: var(--accent); }
+header.site nav a:hover { text-decoration: underline; }
 h1 { font-size: 1.7rem; line-height: 1.25; margin: .5rem 0 1rem; }
 h2 { font-size: 1.2rem; margin: 2rem 0 .5rem; }
 a { color: var(--accent); }
@@ -80,7 +83,7 @@ ${options.description ? html`<meta name="description" content="${options.descrip
 <style>${new Html(STYLE)}</style>
 </head>
 <body>
-<header class="site"><a href="/">citemed</a></header>
+<header class="site"><a href="/">citemed</a><nav aria-label="Main"><a href="/">Ask</a><a href="/articles">Articles</a></nav></header>
 <main>
 ${body}
 </main>
