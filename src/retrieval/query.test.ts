@@ -14,6 +14,11 @@ describe('analyzeQuery', () => {
     ]);
   });
 
+  it('reads a word broken by a control character as ingest stores it, whole', () => {
+    expect(analyzeQuery('can\u0001cer screening').map((t) => t.text)).toEqual(['cancer', 'screening']);
+    expect(analyzeQuery('colon \u0000 cancer').map((t) => t.text)).toEqual(['colon', 'cancer']);
+  });
+
   it('keeps hyphenated terms together, with a joined spelling', () => {
     expect(forms('beta-blocker in COVID-19')).toEqual([
       ['beta blocker', 'betablocker'],

@@ -1,3 +1,4 @@
+import { removeControlCharacters } from '../domain/control-characters.js';
 import { stem, wordTokens } from './tokens.js';
 
 /**
@@ -52,7 +53,8 @@ const MAX_TERMS = 32;
 export function analyzeQuery(text: string): QueryTerm[] {
   const terms: QueryTerm[] = [];
   const seen = new Map<string, QueryTerm>();
-  for (const match of text.normalize('NFKC').matchAll(CHUNK)) {
+  // As ingest does with passages: "can\u0001cer" is "cancer", not "can" and "cer".
+  for (const match of removeControlCharacters(text).normalize('NFKC').matchAll(CHUNK)) {
     const term = analyzeChunk(match[0]);
     if (!term) continue;
     const key = term.stems[0]?.join(' ') ?? '';
