@@ -44,6 +44,16 @@ describe('withoutControlCharacters', () => {
     expect(clean.text).toBe(input.text);
   });
 
+  it('merges sections whose headings are the same once cleaned, when only a heading held a control', () => {
+    // Found by the property below (seed -1379536102): the text was clean, so it was not laid out again.
+    const paragraphs: [string[], string][] = [
+      [['Re\u0000sults'], 'a'],
+      [['Results'], 'a'],
+    ];
+    const clean = withoutControlCharacters(sourceInput(laidOut(paragraphs)));
+    expect({ text: clean.text, sections: clean.sections, paragraphs: clean.paragraphs }).toEqual(laidOut([[['Results'], 'a'], [['Results'], 'a']]));
+  });
+
   it('lays text out again as if the reader had never seen the controls, spans and all', () => {
     const control = fc.constantFrom('\u0000', '\u0001', '\u0007', '\u001b', '\u001f');
     const piece = fc.oneof(control, fc.constantFrom('a', 'Bc', ' ', '\n', '.', '😀', '\u00a0'));

@@ -35,7 +35,8 @@ export function withoutControlCharacters(input: SourceInput): SourceInput {
   // Looking costs a few µs a record, copying several times that; nearly every record is clean.
   if (!holdsControlCharacters(metadata) && !holdsControlCharacters(sections) && !hasControlCharacters(text)) return input;
   const cleaned = { ...cleanStrings(metadata), origin, text, sections: cleanStrings(sections), paragraphs };
-  return hasControlCharacters(text) ? { ...cleaned, ...relayText(cleaned) } : cleaned;
+  // Also when only a heading held one: "Re\0sults" and then "Results" are one section once cleaned.
+  return hasControlCharacters(text) || holdsControlCharacters(sections) ? { ...cleaned, ...relayText(cleaned) } : cleaned;
 }
 
 /** The text built again, paragraph by paragraph, without control characters. */
