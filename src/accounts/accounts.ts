@@ -85,7 +85,11 @@ export async function createAccount(deps: AccountsDeps, actor: string, input: Ne
   return account;
 }
 
-/** Changes an account's profile, roles or status; disabling also ends its sessions. */
+/**
+ * Changes an account's profile, roles or status; disabling also ends its sessions. A change that
+ * changes nothing writes nothing and leaves no audit entry; one that flips the status is logged as
+ * `account.disable` or `account.enable`, any other as `account.update`.
+ */
 export async function updateAccount(
   deps: AccountsDeps,
   actor: string,
@@ -102,10 +106,12 @@ export async function updateAccount(
   if (changes.disabled !== undefined) expected.disabled = changes.disabled;
   if (changes.credentials === null) delete expected.credentials;
   else if (changes.credentials !== undefined) expected.credentials = changes.credentials;
+  if (sameAccount(before, expected)) return before;
+  const action = expected.disabled === before.disabled ? 'account.update' : expected.disabled ? 'account.disable' : 'account.enable';
   const after = await deps.store.update(id, { ...changes, ...(changes.roles ? { roles: expected.roles } : {}) }, {
     at: deps.now().toISOString(),
     actor,
-    action: changes.disabled === true ? 'account.disable' : 'account.update',
+    action,
     subjectType: 'account',
     subjectId: id,
     before: auditView(before),
@@ -113,6 +119,17 @@ export async function updateAccount(
   });
   if (after.disabled) await deps.store.deleteSessionsOf(id);
   return after;
+}
+
+/** Whether an update would leave what the audit log records of an account as it was (roles as a set). */
+function sameAccount(before: Account, after: Account): boolean {
+  const roles = (account: Account) => [...account.roles].sort().join(',');
+  return (
+    before.displayName === after.displayName &&
+    roles(before) === roles(after) &&
+    (before.credentials ?? null) === (after.credentials ?? null) &&
+    before.disabled === after.disabled
+  );
 }
 
 /** Sets a new password; with `current`, the account holder's own change, which must prove the old one. */

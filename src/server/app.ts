@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { RouteDeps, ServerContainer, ServerSettings } from './context.js';
 import { clientErrorHandler, frameworkErrorHandler, HttpProblem, installErrorHandlers, MAX_PARAM_LENGTH } from './errors.js';
 import { LOG_SERIALIZERS, PrivateLogController, routeOf } from './logging.js';
@@ -9,6 +9,7 @@ import { ServerMetrics } from './metrics.js';
 import { createMemoryRateLimiter, installRateLimits } from './rate-limit.js';
 import { installSecurityHeaders } from './security.js';
 import { installAuth, installPolicy } from './auth.js';
+import { openApiTransform, SECURITY_SCHEMES, SIGNED_IN } from './openapi.js';
 import { accountRoutes } from './routes/accounts.js';
 import { articleReferenceRoutes } from './routes/article-references.js';
 import { articleRoutes } from './routes/articles.js';
@@ -91,8 +92,10 @@ export function createServer(container: ServerContainer, settings: ServerSetting
         { name: 'accounts', description: 'Signing in, accounts, API keys, the audit log' },
         { name: 'operations', description: 'Health, readiness, metrics' },
       ],
+      components: { securitySchemes: SECURITY_SCHEMES },
+      security: SIGNED_IN,
     },
-    transform: jsonSchemaTransform,
+    transform: openApiTransform(settings.anonymous),
     transformObject: jsonSchemaTransformObject,
   });
   // Routes are registered as plugins after swagger, so its route hook sees every one of them.

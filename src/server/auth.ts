@@ -28,6 +28,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The policy action this route performs; 'public' for routes anyone may call (health, sign-in). */
     action?: Action | 'public';
+    /**
+     * Credentials are not read at all (liveness, readiness, metrics): a probe or scraper carrying a
+     * stale API key or session must still get its answer, not 401. Only for routes that are 'public'.
+     */
+    ignoresCredentials?: true;
   }
 }
 
@@ -43,10 +48,14 @@ export function installAuth(app: FastifyInstance, accounts: AccountsDeps, settin
     if (route.config?.action === undefined && !route.url.startsWith('/documentation')) {
       throw new Error(`route ${route.method} ${route.url} does not declare its policy action (config.action)`);
     }
+    if (route.config?.ignoresCredentials && route.config.action !== 'public') {
+      throw new Error(`route ${route.method} ${route.url} ignores credentials but is not public`);
+    }
   });
 
   app.addHook('onRequest', async (request, reply) => {
     request.principal = ANONYMOUS;
+    if (request.routeOptions.config.ignoresCredentials) return;
     const authorization = request.headers.authorization;
     if (authorization !== undefined) {
       const [scheme, value = ''] = authorization.split(/\s+/, 2);

@@ -38,6 +38,12 @@ export const ERROR_RESPONSES = {
 } as const;
 
 /**
+ * The body of a route that takes no fields: none (fastify passes null), or `{}`. Strict like every
+ * other body, so `{"x":1}` is refused rather than silently ignored.
+ */
+export const EmptyBody = z.object({}).strict().nullish();
+
+/**
  * A text field read by one of the shared parsers (domain/filters.ts), so the API and the CLI
  * accept and refuse the same values with the same words; the parser's usage error becomes a
  * validation issue, its hint kept.

@@ -34,4 +34,12 @@ describe('server-sent events', () => {
     expect(wantsEventStream('*/*')).toBe(false);
     expect(wantsEventStream(undefined)).toBe(false);
   });
+
+  it('does not stream to a client that gives the event stream q=0 (not acceptable)', () => {
+    expect(wantsEventStream('text/event-stream;q=0')).toBe(false);
+    expect(wantsEventStream('application/json, text/event-stream; q=0.000')).toBe(false);
+    expect(wantsEventStream('text/event-stream;q=')).toBe(false);
+    expect(wantsEventStream('text/event-stream;q=0.001')).toBe(true);
+    expect(wantsEventStream('text/event-stream; charset=utf-8; Q=1')).toBe(true);
+  });
 });

@@ -37,11 +37,20 @@ export class EventStream {
   }
 }
 
-/** Whether the client asked for an event stream (`Accept: text/event-stream`). */
+/**
+ * Whether the client asked for an event stream: `text/event-stream` named in Accept with a q-value
+ * above 0 (RFC 9110 §12.4.2: q=0 means "not acceptable", so such a client gets JSON). Only an
+ * explicit mention counts: wildcards (any type, any text type) get JSON, which every client reads.
+ */
 export function wantsEventStream(accept: string | undefined): boolean {
-  return (accept ?? '')
-    .split(',')
-    .some((part) => part.split(';')[0]?.trim().toLowerCase() === 'text/event-stream');
+  return (accept ?? '').split(',').some((part) => {
+    const [type = '', ...params] = part.split(';').map((p) => p.trim().toLowerCase());
+    if (type !== 'text/event-stream') return false;
+    const weight = params.find((p) => /^q\s*=/.test(p));
+    // A malformed weight (NaN) is not above 0: such a client gets JSON.
+    const q = weight === undefined ? 1 : Number.parseFloat(weight.slice(weight.indexOf('=') + 1));
+    return q > 0;
+  });
 }
 
 /** Headers of an event-stream response; `x-accel-buffering: no` stops nginx from holding events back. */

@@ -43,6 +43,23 @@ describe('HTTP API', () => {
       expect(ready.json().passages).toBeGreaterThan(100);
     });
 
+    it('answers health, readiness and metrics whatever credentials come with the request', async () => {
+      const stale = [
+        { authorization: `Bearer cmk_abcdefghjk_${'A'.repeat(43)}` },
+        { authorization: 'Basic dXNlcjpwYXNz' },
+        { cookie: 'citemed_session=expired-session-token' },
+      ];
+      for (const headers of stale) {
+        for (const url of ['/health', '/ready', '/metrics']) {
+          const response = await app.inject({ url, headers });
+          expect(response.statusCode, `${url} with ${Object.keys(headers)[0]}`).toBe(200);
+          expect(response.headers['set-cookie']).toBeUndefined();
+        }
+      }
+      // Routes that read credentials still refuse a bad key.
+      expect((await app.inject({ url: '/api/v1/search?q=abscess', headers: stale[0] })).statusCode).toBe(401);
+    });
+
     it('is not ready when the library does not answer', async () => {
       const broken: ServerContainer = { ...container, store: { ...container.store, corpusStats: () => Promise.reject(new Error('disk gone')) } };
       const other = createServer(broken, settingsFor(db).server);
@@ -109,6 +126,33 @@ describe('HTTP API', () => {
       expect(Object.keys(ask.responses['200'].content)).toContain('text/event-stream');
       expect(doc.components.schemas.AskRequestInput.properties.audience.enum).toContain('patient');
       expect(doc.components.schemas.Error.properties.error.required).toEqual(['code', 'message']);
+    });
+
+    it('says in the OpenAPI document which credentials each operation takes, and the errors before any route', async () => {
+      const doc = (await app.inject({ url: '/openapi.json' })).json();
+      expect(doc.components.securitySchemes).toEqual({
+        apiKey: expect.objectContaining({ type: 'http', scheme: 'bearer', bearerFormat: 'cmk_…' }),
+        session: expect.objectContaining({ type: 'apiKey', in: 'cookie', name: 'citemed_session' }),
+        csrfToken: expect.objectContaining({ type: 'apiKey', in: 'header', name: 'X-CSRF-Token' }),
+      });
+      expect(doc.security).toEqual([{ apiKey: [] }, { session: [] }]);
+      const security = (path: string, method: string) => doc.paths[path][method].security;
+      // Probes take none; anonymous visitors may ask here (the default settings), so {} comes first.
+      for (const path of ['/health', '/ready', '/metrics']) expect(security(path, 'get')).toEqual([]);
+      expect(security('/api/v1/search', 'get')).toEqual([{}, { apiKey: [] }, { session: [] }]);
+      expect(security('/api/v1/ask', 'post')).toEqual([{}, { apiKey: [] }, { session: [], csrfToken: [] }]);
+      // An account is needed; a session needs the CSRF token for changes only.
+      expect(security('/api/v1/audit', 'get')).toEqual([{ apiKey: [] }, { session: [] }]);
+      expect(security('/api/v1/accounts', 'post')).toEqual([{ apiKey: [] }, { session: [], csrfToken: [] }]);
+      // Routes that read a body document 413 and 415; every limited route documents 429.
+      expect(Object.keys(doc.paths['/api/v1/ask'].post.responses)).toEqual(expect.arrayContaining(['413', '415', '429']));
+      expect(Object.keys(doc.paths['/api/v1/search'].get.responses)).not.toContain('413');
+      expect(Object.keys(doc.paths['/health'].get.responses)).not.toContain('429');
+
+      const closed = createServer(container, settingsFor(db, { server: { anonymous: { ask: false, readArticles: false } } }).server);
+      const closedDoc = (await closed.inject({ url: '/openapi.json' })).json();
+      expect(closedDoc.paths['/api/v1/search'].get.security).toEqual([{ apiKey: [] }, { session: [] }]);
+      await closed.close();
     });
   });
 
@@ -250,6 +294,13 @@ describe('HTTP API', () => {
       expect(response.headers).toMatchObject(EXPECTED_SECURITY_HEADERS);
     });
 
+    it('answers JSON to a client that says an event stream is not acceptable (q=0)', async () => {
+      const response = await app.inject({ method: 'POST', url: '/api/v1/ask', headers: { accept: 'text/event-stream;q=0, application/json' }, payload: { question: QUESTION } });
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['content-type']).toMatch(/^application\/json/);
+      expect(response.json().status).toBe('answered');
+    });
+
     it('streams the extractive answer as one `answer` event when asked for an event stream', async () => {
       const response = await app.inject({ method: 'POST', url: '/api/v1/ask', headers: { accept: 'text/event-stream' }, payload: { question: QUESTION } });
       expect(response.statusCode).toBe(200);
@@ -262,6 +313,14 @@ describe('HTTP API', () => {
   });
 
   describe('follow-up threads', () => {
+    it('starts a thread with no body or an empty one, and refuses unknown keys like every body', async () => {
+      expect((await app.inject({ method: 'POST', url: '/api/v1/threads' })).statusCode).toBe(201);
+      expect((await app.inject({ method: 'POST', url: '/api/v1/threads', payload: {} })).statusCode).toBe(201);
+      const unknown = await app.inject({ method: 'POST', url: '/api/v1/threads', payload: { x: 1 } });
+      expect(unknown.statusCode).toBe(400);
+      expect(errorOf(unknown.body)).toMatchObject({ code: 'bad-request', message: expect.stringMatching(/Unrecognized key: "x"/) });
+    });
+
     it('creates a thread, continues it, and lists its turns', async () => {
       const created = await app.inject({ method: 'POST', url: '/api/v1/threads' });
       expect(created.statusCode).toBe(201);

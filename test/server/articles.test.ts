@@ -193,6 +193,11 @@ describe('articles and the review workflow', () => {
     expect(recheck.json().raised).toEqual([expect.objectContaining({ articleId, kind: 'retracted-source', sourceId: cited, detail: expect.stringMatching(/Retracted/) })]);
     // Checking again raises nothing new.
     expect((await call('editor', 'POST', '/api/v1/articles/recheck')).json().raised).toEqual([]);
+    // Strict like every body: an unknown key is refused, an empty object is not.
+    const unknown = await call('editor', 'POST', '/api/v1/articles/recheck', { x: 1 });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error.message).toMatch(/Unrecognized key: "x"/);
+    expect((await call('editor', 'POST', '/api/v1/articles/recheck', {})).json().raised).toEqual([]);
 
     const flagged = (await call('editor', 'GET', `/api/v1/articles?flagged=true`)).json();
     expect(flagged.articles.map((a: { id: string }) => a.id)).toEqual([articleId]);
@@ -426,6 +431,28 @@ describe('browser sessions', () => {
     const self = (await app.inject({ url: '/api/v1/me', headers: { cookie: admin.cookie } })).json();
     const selfDisable = await app.inject({ method: 'PATCH', url: `/api/v1/accounts/${self.id}`, headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf }, payload: { disabled: true } });
     expect(selfDisable.statusCode).toBe(409);
+  });
+
+  it('audits only changes to an account, and names re-enabling as account.enable', async () => {
+    const admin = await signInBrowser(app, 'admin');
+    const headers = { cookie: admin.cookie, 'x-csrf-token': admin.csrf };
+    const created = await app.inject({ method: 'POST', url: '/api/v1/accounts', headers, payload: { username: 'audited', displayName: 'Audited', roles: ['editor', 'reviewer'], password: 'a perfectly fine passphrase' } });
+    const id = created.json().id as string;
+    const patch = (payload: object) => app.inject({ method: 'PATCH', url: `/api/v1/accounts/${id}`, headers, payload });
+    const actions = async () =>
+      (await app.inject({ url: `/api/v1/audit?subjectType=account&subjectId=${id}&limit=100`, headers })).json().entries.map((e: { action: string }) => e.action);
+
+    for (const nothing of [{}, { displayName: 'Audited' }, { roles: ['reviewer', 'editor'] }, { disabled: false }]) {
+      const response = await patch(nothing);
+      expect(response.statusCode, JSON.stringify(nothing)).toBe(200);
+      expect(response.json()).toMatchObject({ displayName: 'Audited', disabled: false });
+    }
+    expect(await actions()).toEqual(['account.create']);
+    expect((await patch({ disabled: true })).json()).toMatchObject({ disabled: true });
+    expect((await patch({ disabled: true })).statusCode).toBe(200);
+    expect((await patch({ disabled: false })).json()).toMatchObject({ disabled: false });
+    expect((await patch({ displayName: 'Audited Again' })).json()).toMatchObject({ displayName: 'Audited Again' });
+    expect(await actions()).toEqual(['account.create', 'account.disable', 'account.enable', 'account.update']);
   });
 
   it('refuses weak passwords and taken usernames with readable errors', async () => {

@@ -21,7 +21,7 @@ import { CitemedError } from '../../domain/errors.js';
 import { decide } from '../../domain/policy.js';
 import { accountOf } from '../auth.js';
 import type { RouteDeps } from '../context.js';
-import { AnswerSchema, ArticleSchema, asResponse, ERROR_RESPONSES, StatementSchema } from '../schemas.js';
+import { AnswerSchema, ArticleSchema, asResponse, EmptyBody, ERROR_RESPONSES, StatementSchema } from '../schemas.js';
 import { FiltersBody, toSearchFilters } from './ask.js';
 
 const IdParams = z.object({ id: z.string().min(1).max(64) });
@@ -158,6 +158,7 @@ export const articleRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { con
       schema: {
         summary: 'Check every article against the library now: retractions, corrections, newer evidence',
         tags: ['articles'],
+        body: EmptyBody,
         response: { 200: RecheckResponse, ...ERROR_RESPONSES },
       },
     },

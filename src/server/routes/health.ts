@@ -8,13 +8,14 @@ import { ErrorBodySchema } from '../schemas.js';
 /**
  * Operations routes, outside /api/v1 because orchestrators and scrapers expect them at the root:
  * liveness (the process answers), readiness (it can serve: the library answers and shutdown has
- * not begun), and metrics.
+ * not begun), and metrics. They read no credentials (`ignoresCredentials`): a probe that sends a
+ * stale API key or session cookie gets its answer, never 401.
  */
 export const healthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { container, metrics, state }) => {
   app.get(
     '/health',
     {
-      config: { action: 'public' },
+      config: { action: 'public', ignoresCredentials: true },
       schema: {
         summary: 'Liveness: the process answers',
         tags: ['operations'],
@@ -27,7 +28,7 @@ export const healthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { cont
   app.get(
     '/ready',
     {
-      config: { action: 'public' },
+      config: { action: 'public', ignoresCredentials: true },
       schema: {
         summary: 'Readiness: the library answers and the server is not shutting down',
         tags: ['operations'],
@@ -54,7 +55,7 @@ export const healthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { cont
   app.get(
     '/metrics',
     {
-      config: { action: 'public' },
+      config: { action: 'public', ignoresCredentials: true },
       schema: {
         summary: 'Metrics in the Prometheus text format',
         tags: ['operations'],

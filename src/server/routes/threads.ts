@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CitemedError } from '../../domain/errors.js';
 import type { Thread, ThreadStore } from '../../ports/threads.js';
 import type { RouteDeps } from '../context.js';
-import { ERROR_RESPONSES, ThreadSchema } from '../schemas.js';
+import { EmptyBody, ERROR_RESPONSES, ThreadSchema } from '../schemas.js';
 
 export const ThreadParams = z.object({ id: z.string().min(1).max(200) });
 
@@ -16,6 +16,7 @@ export const threadRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { cont
       schema: {
         summary: 'Start a thread for follow-up questions',
         tags: ['threads'],
+        body: EmptyBody,
         response: { 201: ThreadSchema, ...ERROR_RESPONSES },
       },
     },
