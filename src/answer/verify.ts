@@ -492,7 +492,7 @@ function checkPopulations(text: string, cited: readonly Evidence[]): string[] {
   const problems: string[] = [];
   for (const population of populationsOf(text)) {
     if (where.some((w) => population.pattern.test(w))) continue;
-    problems.push(`it is about ${population.name} ("${text.match(population.pattern)?.[0] ?? population.name}"), whom no cited passage mentions`);
+    problems.push(`it speaks of ${population.name} ("${text.match(population.pattern)?.[0] ?? population.name}"), which no cited passage mentions`);
   }
   const children = POPULATIONS.filter((p) => p.family === 'children');
   if (ADULTS.test(text) && !where.some((w) => ADULTS.test(w)) && where.some((w) => children.some((p) => p.pattern.test(w)))) {
