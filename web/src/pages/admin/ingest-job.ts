@@ -1,4 +1,5 @@
 import type { IngestJob, JobProgress, JobStatus } from '../../../../src/ingest/jobs.js';
+import { isObject, num, str } from './loose-json.js';
 
 /**
  * Ingest jobs as the admin page reads them. The server's job API is young, so every job that
@@ -21,10 +22,6 @@ void everyStatus;
 /** Whether a job may still change: its progress is worth following, and it may be cancelled. */
 export const isActive = (job: IngestJob): boolean => job.status === 'queued' || job.status === 'running';
 
-type Loose = Record<string, unknown>;
-const isObject = (v: unknown): v is Loose => typeof v === 'object' && v !== null && !Array.isArray(v);
-const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** A job from the server's JSON, or undefined when it is not one (no id or no known status). */
 export function toIngestJob(value: unknown): IngestJob | undefined {

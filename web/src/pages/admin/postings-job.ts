@@ -1,4 +1,5 @@
 import { POSTINGS_JOB_ACTIONS, POSTINGS_JOB_STATUSES, type PostingsAdvice, type PostingsJob, type PostingsState } from '../../../../src/domain/postings.js';
+import { isObject, num, str } from './loose-json.js';
 
 /**
  * The postings index as the admin page reads it (GET /api/v1/library/postings-index) and its
@@ -18,10 +19,6 @@ export interface PostingsIndexStatus {
   job?: unknown;
 }
 
-type Loose = Record<string, unknown>;
-const isObject = (v: unknown): v is Loose => typeof v === 'object' && v !== null && !Array.isArray(v);
-const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** A job from the server's JSON, or undefined when it is not one (no id, or an unknown action or status). */
 export function toPostingsJob(value: unknown): PostingsJob | undefined {
