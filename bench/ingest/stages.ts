@@ -13,7 +13,7 @@ import { decodeUtf8 } from '../../src/ingest/readers/bytes.js';
 import { createReaders } from '../../src/ingest/readers/index.js';
 import { readMedline } from '../../src/ingest/readers/medline/medline.js';
 import { splitRecords } from '../../src/ingest/readers/medline/splitter.js';
-import type { WriteResult } from '../../src/ports/store.js';
+import type { Store, WriteResult } from '../../src/ports/store.js';
 import { benchSettings, freshDbPath, peakRssMB, removeDb } from './measure.js';
 
 /**
@@ -31,6 +31,8 @@ import { benchSettings, freshDbPath, peakRssMB, removeDb } from './measure.js';
  *   stages.ts e2e-fts-once FILE PRESET  what-if: title and MeSH/keyword terms indexed with a source's
  *                                       first passage only (today every passage repeats them)
  *   stages.ts e2e-fts-detail-column FILE PRESET  what-if: passages_fts with detail=column (no positions)
+ *   stages.ts store-only FILE PRESET   the SQLite floor: every batch read and prepared first, untimed,
+ *                                      then only the store's writes (one thread, as SQLite writes) timed
  */
 
 type Parts = Record<string, number>;
@@ -197,6 +199,35 @@ async function e2eVariant(file: string, preset: string, variant: Variant): Promi
   return { ...toSeconds(parts), total: total / 1000, dbMB: dbBytes / 1e6 };
 }
 
+/**
+ * The store's share alone: the pipeline runs once against a store that keeps each batch and
+ * writes nothing, then the kept batches are written into a fresh library, and only that is timed
+ * (with the close, whose WAL checkpoint is part of the write).
+ */
+async function storeOnlyVariant(file: string, preset: string): Promise<Parts> {
+  const batches: Parameters<Store['write']>[0][] = [];
+  const keeper = createContainer(benchSettings(preset, ':memory:'), { create: true });
+  const keepingStore = {
+    ...keeper.store,
+    write: async (batch: Parameters<Store['write']>[0]): Promise<WriteResult[]> => {
+      batches.push(batch);
+      return batch.ops.map((op) => ({ sourceId: op.kind === 'upsert' ? op.source.id : op.sourceId, outcome: 'added' as const }));
+    },
+  };
+  const readers = createReaders({ maxPdfBytes: 256 * 1024 * 1024 });
+  await runIngest(await planIngest([file], keeper.files), { ...keeper.ingestDeps(), store: keepingStore, prepare: createInProcessPreparer(readers) });
+  await keeper.close();
+  const db = freshDbPath(`${preset}-store-only`);
+  const container = createContainer(benchSettings(preset, db), { create: true });
+  const started = performance.now();
+  for (const batch of batches) await container.store.write(batch);
+  const written = performance.now();
+  await container.close();
+  const closed = performance.now();
+  removeDb(db);
+  return toSeconds({ batches: batches.length * 1000, 'store.write, all batches': written - started, 'close (WAL checkpoint)': closed - written, total: closed - started });
+}
+
 /** Replaces the empty passages_fts made by the schema with one built with other FTS5 options. */
 function recreateFts(db: string, options: string): void {
   const other = new Database(db);
@@ -220,6 +251,7 @@ async function main(): Promise<void> {
   let parts: Parts;
   if (variant === 'read' || variant === 'decode' || variant === 'split') parts = await readVariant(file, variant);
   else if (variant === 'prepare') parts = await prepareVariant(file);
+  else if (variant === 'store-only') parts = await storeOnlyVariant(file, preset);
   else if (VARIANTS.includes(variant)) parts = await e2eVariant(file, preset, variant as Variant);
   else throw new Error(`unknown variant ${variant}`);
   const seconds = (performance.now() - started) / 1000;
