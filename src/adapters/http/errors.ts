@@ -13,7 +13,8 @@ export interface HttpEndpoint {
   url: string;
   /** "the embedding server", "the chat server", "the Anthropic API": the subject of messages. */
   service: string;
-  model: string;
+  /** The model asked for, where the server serves models (not for literature services). */
+  model?: string;
 }
 
 /** What an adapter says in its own words when a request fails: the settings to check, mostly. */
@@ -63,7 +64,7 @@ export class HttpFailures {
       return new CitemedError('bad-config', `${service} at ${url} ${what} (HTTP ${status})${said}`, { hint: hints.apiKey });
     }
     if (status === 404) {
-      return new CitemedError('bad-config', `${service} at ${url} answered 404 for model ${model}${said}`, { hint: hints.notFound });
+      return new CitemedError('bad-config', `${service} at ${url} answered 404${model === undefined ? '' : ` for model ${model}`}${said}`, { hint: hints.notFound });
     }
     return new CitemedError('service-failed', `${service} at ${url} rejected the request (HTTP ${status})${said}`, {
       hint: status === 400 || status === 413 ? hints.tooLarge : undefined,
