@@ -1,7 +1,7 @@
 import { REFERENCE_LABELS } from '../answer/references.js';
 import type { Reference } from '../domain/answer.js';
 import { INTEGRITY_LABELS } from '../domain/integrity.js';
-import type { SourceFormat } from '../domain/source.js';
+import { JOURNAL_RECORD_FORMATS, type SourceFormat } from '../domain/source.js';
 
 /**
  * An article's references for reference managers (Zotero, EndNote, Mendeley, LaTeX): RIS, BibTeX
@@ -102,9 +102,9 @@ const GROUP_WORDS =
   /\b(group|consortium|collaborat\w*|committee|society|association|investigators|network|team|panel|organi[sz]ation|council|task force|trialists|college|institute|academy|federation|alliance|foundation|board|agency|working party)\b/iu;
 
 /**
- * Authors as the library holds them: MEDLINE and JATS give "Surname Initials" ("Smith JA",
+ * Authors as the library holds them: MEDLINE, JATS and Europe PMC give "Surname Initials" ("Smith JA",
  * "van der Berg K") or a group's name; documents give "Given Family" ("Ada Lovelace") or
- * "Family, Given". A MEDLINE or JATS name that does not end in initials is a group.
+ * "Family, Given". A journal record's name that does not end in initials is a group.
  */
 export function parseAuthorName(name: string, format: SourceFormat): PersonName {
   const text = oneLine(name);
@@ -119,7 +119,7 @@ export function parseAuthorName(name: string, format: SourceFormat): PersonName 
   const last = words.at(-1) ?? '';
   if (words.length === 1) return { family: text };
   if (INITIALS.test(last)) return { family: words.slice(0, -1).join(' '), given: spacedInitials(last) };
-  if (format === 'medline' || format === 'jats') return { literal: text };
+  if (JOURNAL_RECORD_FORMATS.has(format)) return { literal: text };
   return { family: last, given: words.slice(0, -1).join(' ') };
 }
 

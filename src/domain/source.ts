@@ -11,12 +11,19 @@ import { deriveIntegrity, type CorrectionLink, type Integrity } from './integrit
 export type SourceId = string;
 
 /** Where a source came from; also the "collection" searches can be narrowed to. `jsonl` is a
- * JSON-lines corpus of {id, title, text} records, such as a BEIR benchmark's. */
-export const SOURCE_FORMATS = ['medline', 'jats', 'markdown', 'html', 'pdf', 'jsonl'] as const;
+ * JSON-lines corpus of {id, title, text} records, such as a BEIR benchmark's; `europepmc` a
+ * saved reply of Europe PMC's REST search (`resultType=core`). */
+export const SOURCE_FORMATS = ['medline', 'jats', 'markdown', 'html', 'pdf', 'jsonl', 'europepmc'] as const;
 export type SourceFormat = (typeof SOURCE_FORMATS)[number];
 
 /** Formats whose id comes from the file itself (front matter or file name), not a registry. */
 export const DOCUMENT_FORMATS: ReadonlySet<string> = new Set<SourceFormat>(['markdown', 'html', 'pdf']);
+
+/**
+ * Formats of journal records: authors are "Surname Initials" or a group's name, and a title may
+ * name the study design when the record has not been indexed yet.
+ */
+export const JOURNAL_RECORD_FORMATS: ReadonlySet<string> = new Set<SourceFormat>(['medline', 'jats', 'europepmc']);
 
 export interface SourceIdentifiers {
   pmid?: string;
@@ -129,7 +136,7 @@ export function buildSource(input: SourceInput): Source {
       publicationTypes: input.publicationTypes,
       meshDescriptors: input.mesh.map((m) => m.descriptor),
       // Journal records only: a benchmark corpus or a local document is not classified by title.
-      ...(input.origin.format === 'medline' || input.origin.format === 'jats' ? { title: input.title } : {}),
+      ...(JOURNAL_RECORD_FORMATS.has(input.origin.format) ? { title: input.title } : {}),
     });
   const integrity = deriveIntegrity({ publicationTypes: input.publicationTypes, links: correctionLinks });
   const withoutHash = { ...rest, evidenceLevel: level, integrity };

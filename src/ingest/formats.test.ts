@@ -22,6 +22,17 @@ describe('format detection', () => {
     expect(detectFormat('x.pdf', bytes('<html>'))).toMatchObject({ error: expect.stringMatching(/PDF header/) });
   });
 
+  it('reads Europe PMC replies by their name, and a plain .json file when it starts like one', () => {
+    const reply = '{"version":"6.9","hitCount":2,"nextCursorMark":"AoE","request":{"queryString":"x"},"resultList":{"result":[';
+    expect(detectFormat('part-0001.europepmc.json', bytes('anything'))).toEqual({ format: 'europepmc' });
+    expect(detectFormat('SAVED.EuropePMC.json.gz', bytes(reply))).toEqual({ format: 'europepmc' });
+    expect(detectFormat('search.json', bytes(reply))).toEqual({ format: 'europepmc' });
+    expect(detectFormat('pretty.json', bytes('{\n  "version": "6.9",\n  "hitCount": 2,\n  "request": {'))).toEqual({ format: 'europepmc' });
+    expect(detectFormat('manifest.json', bytes('{"service":"europepmc","ids":["MED:1"]}'))).toMatchObject({
+      error: expect.stringMatching(/^JSON that is not a Europe PMC search reply/),
+    });
+  });
+
   it('explains what it cannot read', () => {
     expect(detectFormat('x.docx', bytes('PK'))).toMatchObject({ error: expect.stringMatching(/not a supported format \(\.docx\)/) });
     expect(detectFormat('README', bytes('hi'))).toMatchObject({ error: expect.stringMatching(/no extension/) });

@@ -131,7 +131,7 @@ export async function planIngest(args: readonly string[], files: FileSystem): Pr
   }
   if (!planned.some((p) => p.format)) {
     throw new CitemedError('unsupported-format', `no readable files among: ${args.join(', ')}`, {
-      hint: 'citemed reads MEDLINE/PubMed XML, PMC JATS, Markdown, HTML, PDF and JSON lines (.jsonl)',
+      hint: 'citemed reads MEDLINE/PubMed XML, PMC JATS, Markdown, HTML, PDF, JSON lines (.jsonl) and Europe PMC search replies (.europepmc.json)',
     });
   }
   return planned;

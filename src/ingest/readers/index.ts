@@ -3,6 +3,7 @@ import type { Reader } from '../reader.js';
 import { readHtml } from './documents/html.js';
 import { readMarkdown } from './documents/markdown.js';
 import { createPdfReader } from './documents/pdf.js';
+import { readEuropePmc } from './europepmc/europepmc.js';
 import { readJats } from './jats/jats.js';
 import { readJsonl } from './jsonl/jsonl.js';
 import { readMedline } from './medline/medline.js';
@@ -16,5 +17,6 @@ export function createReaders(options: { maxPdfBytes: number }): Record<SourceFo
     html: readHtml,
     pdf: createPdfReader(options.maxPdfBytes),
     jsonl: readJsonl,
+    europepmc: readEuropePmc,
   };
 }

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { SOURCE_FORMATS } from '../../domain/source.js';
 import type { RouteDeps } from '../context.js';
 import { asResponse, ERROR_RESPONSES, PostingsStateSchema } from '../schemas.js';
 
@@ -9,7 +10,7 @@ const LibraryStatsSchema = z
   .looseObject({
     sources: z.number(),
     passages: z.number(),
-    byFormat: counts.describe('sources per collection (medline, jats, markdown, html, pdf, jsonl)'),
+    byFormat: counts.describe(`sources per collection (${SOURCE_FORMATS.join(', ')})`),
     byEvidenceLevel: counts,
     byIntegrity: counts.describe('sources per retraction or correction status'),
     deletedIds: z.number().describe('records deleted by MEDLINE update files (kept as tombstones)'),
