@@ -4,25 +4,10 @@
  * without touching the network. Replies can be scripted to reproduce misbehaving servers.
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { clientGone, send, sendJson, startLoopbackServer } from './http-server.js';
+import { clientGone, send, sendJson, startLoopbackServer, type ScriptedReply as BaseScriptedReply } from './http-server.js';
 
-/**
- * One canned reply. Without `body` or `text`, a 2xx reply is the normal one (passed through
- * `rewrite` if given) and any other status gets an OpenAI-style error body.
- */
-export interface ScriptedReply {
-  /** Default 200. */
-  status?: number;
-  /** Sent as JSON. */
-  body?: unknown;
-  /** Sent verbatim (wins over `body`), for non-JSON or broken replies. */
-  text?: string;
-  /** Turns the normal reply into a faulty one (shuffled, missing entries, wrong values) before it is sent. */
-  rewrite?: (normal: EmbeddingsReply) => unknown;
-  headers?: Record<string, string>;
-  /** Wait this long before answering, to provoke client timeouts. */
-  delayMs?: number;
-}
+/** One canned reply for the next request (see ScriptedReply in http-server.ts). */
+export type ScriptedReply = BaseScriptedReply<EmbeddingsReply>;
 
 /** The response shape of `POST /v1/embeddings`. */
 export interface EmbeddingsReply {

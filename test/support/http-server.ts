@@ -84,3 +84,23 @@ function parseOrRaw(raw: string): unknown {
     return raw;
   }
 }
+
+/**
+ * One canned reply of a fake, for the next request. Without `body` or `text`, a 2xx status gets
+ * the fake's normal reply (through `rewrite` when given); other statuses get the protocol's error.
+ */
+export interface ScriptedReply<Normal = unknown> {
+  /** Default 200. */
+  status?: number;
+  /** Sent as JSON. */
+  body?: unknown;
+  /** Sent verbatim (wins over `body`), for non-JSON or broken replies. */
+  text?: string;
+  /** The content type of `text`, where the fake lets it be chosen. */
+  contentType?: string;
+  /** Turns the normal reply into a faulty one (shuffled, missing entries, wrong values) before it is sent. */
+  rewrite?: (normal: Normal) => unknown;
+  headers?: Record<string, string>;
+  /** Wait this long before answering, to provoke client timeouts. */
+  delayMs?: number;
+}
