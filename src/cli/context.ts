@@ -1,6 +1,6 @@
 import { createContainer, type Container } from '../config/container.js';
 import { loadSettings } from '../config/load-settings.js';
-import type { SettingsPatch } from '../config/settings.js';
+import type { Settings, SettingsPatch } from '../config/settings.js';
 import { CitemedError } from '../domain/errors.js';
 
 /** Options every command accepts (see main.ts). */
@@ -17,10 +17,14 @@ export function openContainer(options: GlobalOptions, { create }: { create: bool
   if (options.db !== undefined && options.db.trim() === '') {
     throw new CitemedError('usage', '--db is empty', { hint: 'give the library file, e.g. --db data/citemed.db, or leave --db out for the default' });
   }
+  return createContainer(commandSettings(options), { create });
+}
+
+/** The settings the global options name, for a command that needs no library (`fetch --count`). */
+export function commandSettings(options: GlobalOptions): Settings {
   const overrides: SettingsPatch = options.db ? { store: { path: options.db } } : {};
   const loadOptions = { overrides, ...definedOnly({ preset: options.preset, configPath: options.config }) };
-  const { settings } = loadSettings(loadOptions);
-  return createContainer(settings, { create });
+  return loadSettings(loadOptions).settings;
 }
 
 function definedOnly<T extends Record<string, unknown>>(value: T): Partial<T> {

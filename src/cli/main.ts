@@ -7,6 +7,7 @@ import { registerArticles } from './commands/articles.js';
 import { registerAsk } from './commands/ask.js';
 import { registerEmbed } from './commands/embed.js';
 import { registerEval } from './commands/eval.js';
+import { registerFetch } from './commands/fetch.js';
 import { registerIndex } from './commands/index-postings.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerQuickstart } from './commands/quickstart.js';
@@ -31,6 +32,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .exitOverride();
   registerIngest(program, io, setExitCode);
+  registerFetch(program, io, setExitCode);
   registerAsk(program, io);
   registerEmbed(program, io, setExitCode);
   registerIndex(program, io);

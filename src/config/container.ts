@@ -29,6 +29,9 @@ import type { RateLimiter } from '../ports/rate-limiter.js';
 import type { WorkQueue } from '../ports/work-queue.js';
 import type { Embedder } from '../ports/embedder.js';
 import type { FileSystem } from '../ports/files.js';
+import type { LiteratureService, LiteratureServiceName } from '../ports/literature.js';
+import type { FetchDeps } from '../ingest/fetch-literature.js';
+import { createNodeSavedFiles } from '../adapters/fs/saved-files.js';
 import type { SearchFilters, Store } from '../ports/store.js';
 import type { ThreadStore } from '../ports/threads.js';
 import { buildExpansionIndex, type ExpansionIndex } from '../retrieval/expansion/build-index.js';
@@ -73,6 +76,8 @@ export interface Container {
    * queue; undefined: the server keeps them in memory and runs them itself (config/ingest-jobs.ts).
    */
   ingestJobRecords?: IngestJobRecords;
+  /** Where fetched records are saved, and how. */
+  fetchDeps(): FetchDeps;
   close(): Promise<void>;
 }
 
@@ -297,9 +302,42 @@ export function createContainer(settings: Settings, options: ContainerOptions = 
         statementTimeoutMs: settings.store.statementTimeoutMs,
       });
     },
+    fetchDeps: () => ({ saved: createNodeSavedFiles(), root: literatureFolder(settings, options.cwd), now: () => new Date() }),
     close: () => store.close(),
   };
   return container;
+}
+
+/** A live literature service from `literature.*`; the adapters are loaded only by `citemed fetch`. */
+export async function createLiteratureService(name: LiteratureServiceName, settings: Settings['literature']): Promise<LiteratureService> {
+  if (name === 'pubmed') {
+    const { createPubmedService } = await import('../adapters/literature/pubmed.js');
+    const { pubmed } = settings;
+    return createPubmedService({
+      baseUrl: pubmed.baseUrl,
+      ...(pubmed.apiKey ? { apiKey: pubmed.apiKey } : {}),
+      ...(pubmed.email ? { email: pubmed.email } : {}),
+      tool: pubmed.tool,
+      requestsPerSecond: pubmed.requestsPerSecond ?? (pubmed.apiKey ? 10 : 3),
+      timeoutMs: pubmed.timeoutMs,
+      maxRetries: pubmed.maxRetries,
+    });
+  }
+  const { createEuropePmcService } = await import('../adapters/literature/europepmc.js');
+  const { europepmc } = settings;
+  return createEuropePmcService({
+    baseUrl: europepmc.baseUrl,
+    ...(europepmc.email ? { email: europepmc.email } : {}),
+    timeoutMs: europepmc.timeoutMs,
+    maxRetries: europepmc.maxRetries,
+  });
+}
+
+/** `literature.folder`, or a `fetched` folder beside the SQLite library (`data/fetched` with PostgreSQL). */
+export function literatureFolder(settings: Settings, cwd = process.cwd()): string {
+  if (settings.literature.folder !== '') return path.resolve(cwd, settings.literature.folder);
+  if (settings.store.url !== '') return path.resolve(cwd, 'data', 'fetched');
+  return path.join(path.dirname(path.resolve(cwd, settings.store.path)), 'fetched');
 }
 
 /** A BEIR-layout test collection (corpus.jsonl, queries.jsonl, qrels/<split>.tsv) in a folder. */

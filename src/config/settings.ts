@@ -326,6 +326,48 @@ export const SettingsSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * Live literature services that `citemed fetch` searches and fetches records from, to add
+     * them to the library. Nothing contacts them unless a user runs that command.
+     */
+    literature: z
+      .object({
+        /**
+         * Where fetched records are saved before they are ingested, one folder per fetch. Empty: a
+         * `fetched` folder beside the SQLite library (`data/fetched` with a PostgreSQL store).
+         */
+        folder: text().default(''),
+        /** PubMed through NCBI's E-utilities. */
+        pubmed: z
+          .object({
+            baseUrl: text().default('https://eutils.ncbi.nlm.nih.gov/entrez/eutils'),
+            /** An NCBI API key raises the rate limit from 3 to 10 requests a second. Prefer CITEMED__LITERATURE__PUBMED__API_KEY. */
+            apiKey: text().optional(),
+            /** NCBI asks callers to name themselves with a contact address (`email`) and a tool name. */
+            email: text().default(''),
+            tool: text().default('citemed'),
+            /** Requests started per second; NCBI's limit by default (3, or 10 with an API key). */
+            requestsPerSecond: z.number().gt(0).max(100).optional(),
+            timeoutMs: z.number().int().min(100).max(600_000).default(30_000),
+            /** Retries after network errors, 408, 429 and 5xx, backing off. */
+            maxRetries: z.number().int().min(0).max(20).default(3),
+          })
+          .strict()
+          .prefault({}),
+        /** Europe PMC's REST API (MEDLINE, PMC, preprints and more). */
+        europepmc: z
+          .object({
+            baseUrl: text().default('https://www.ebi.ac.uk/europepmc/webservices/rest'),
+            /** A contact address, sent with each request as Europe PMC suggests; optional. */
+            email: text().default(''),
+            timeoutMs: z.number().int().min(100).max(600_000).default(30_000),
+            maxRetries: z.number().int().min(0).max(20).default(3),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
     /** The HTTP API (`citemed serve`). See docs/api.md. */
     server: z
       .object({

@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'database-foreign'
   | 'database-too-new'
   | 'database-readonly'
+  | 'cannot-write'
   | 'service-unavailable'
   | 'service-failed'
   | 'interrupted'
@@ -31,6 +32,7 @@ const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
   'database-foreign': 65,
   'database-too-new': 78,
   'database-readonly': 73, // EX_CANTCREAT
+  'cannot-write': 73, // a file citemed saves (fetched records) cannot be written
   'service-unavailable': 69, // EX_UNAVAILABLE: a server citemed needs did not answer
   'service-failed': 76, // EX_PROTOCOL: it answered with an error or with something unusable
   interrupted: 130, // 128 + SIGINT

@@ -33,3 +33,16 @@ export interface FileSystem {
   head(file: FileEntry, bytes: number): Promise<Uint8Array>;
   open(file: FileEntry): OpenedFile;
 }
+
+/**
+ * Files citemed writes itself: records fetched from a literature service, kept so they can be
+ * ingested, read again and checked. Paths are absolute.
+ */
+export interface SavedFiles {
+  /** The whole file or nothing: written under a temporary name beside it, then renamed. Makes missing folders. */
+  write(path: string, bytes: Uint8Array | string): Promise<void>;
+  /** The file's text, or undefined when there is no such file. */
+  readText(path: string): Promise<string | undefined>;
+  /** Whether a file is there. */
+  exists(path: string): Promise<boolean>;
+}

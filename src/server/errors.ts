@@ -69,6 +69,7 @@ const CITEMED_STATUS: Readonly<Record<ErrorCode, Mapping>> = {
   'database-foreign': { status: 500, safeMessage: DAMAGED },
   'database-too-new': { status: 500, safeMessage: DAMAGED },
   'database-readonly': { status: 500, safeMessage: DAMAGED },
+  'cannot-write': { status: 500, safeMessage: 'the server could not save a file; its operator can see why in its log' },
   'service-unavailable': {
     status: 503,
     safeMessage: 'a service the answer needs (the language model or embedding server) did not answer; try again later',

@@ -79,6 +79,11 @@ describe('citemed ask', () => {
     expect(answer.sections).toEqual([]);
     expect(answer.references).toEqual([]);
     expect(answer.notices.join(' ')).toMatch(/no passage on this question|does not hold enough evidence/);
+    // In text, it also says where to look further (a command the user runs: ask never reaches the network).
+    const text = await runCli(['--db', db, 'ask', 'zebra "migration" patterns in the Serengeti']);
+    expect(text.stderr).toContain('citemed: the library holds too little on this. To look in PubMed, then ask again:\n  citemed fetch pubmed "zebra migration patterns');
+    const patient = await runCli(['--db', db, 'ask', '--audience', 'patient', 'zebra migration patterns in the Serengeti']);
+    expect(patient.stderr).not.toContain('citemed fetch');
   });
 
   it('continues a thread: a follow-up is read against the earlier question', async () => {

@@ -62,7 +62,14 @@ export function registerAsk(program: Command, io: Io): void {
       if (options.json) printJson(io, answer);
       else if (options.markdown) io.out(renderMarkdown(answer));
       else io.out(presentAnswer(answer, io.columns));
+      if (answer.status === 'insufficient' && answer.audience !== 'patient' && !options.json) io.err(fetchHint(answer.searchedFor));
     });
+}
+
+/** Where to look when the library holds too little: a live search, which the user runs (it reaches the network). */
+export function fetchHint(searchedFor: string): string {
+  const query = searchedFor.replace(/["\\$`]/g, ' ').replace(/\s+/g, ' ').trim();
+  return `citemed: the library holds too little on this. To look in PubMed, then ask again:\n  citemed fetch pubmed "${query}" --max 100`;
 }
 
 function parseAudience(value: string): Audience {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { submitIngest } from '../../ingest/distributed.js';
 import { ingestAndRecheck } from '../../ingest/ingest-and-recheck.js';
 import { planIngest, type IngestReport } from '../../ingest/pipeline.js';
+import type { Container } from '../../config/container.js';
 import { withContainer, type GlobalOptions } from '../context.js';
 import { printJson, type Io } from '../io.js';
 import { postingsAdvice } from './index-postings.js';
@@ -19,7 +20,7 @@ export interface IngestCommandOptions {
 export function registerIngest(program: Command, io: Io, setExitCode: (code: number) => void): void {
   program
     .command('ingest')
-    .description('add files, folders or globs of literature to the library (MEDLINE/PubMed XML, PMC JATS, Markdown, HTML, PDF, JSON lines; .gz allowed)')
+    .description('add files, folders or globs of literature to the library (MEDLINE/PubMed XML, PMC JATS, Markdown, HTML, PDF, JSON lines, Europe PMC JSON; .gz allowed)')
     .argument('<paths...>', 'files, folders (read recursively) or quoted globs such as "baseline/*.xml.gz"')
     .option('--force', 'read files again even if they were ingested to the end before')
     .option('--json', 'print the summary as JSON on stdout')
@@ -37,47 +38,60 @@ export function registerIngest(program: Command, io: Io, setExitCode: (code: num
 }
 
 export async function ingestPaths(paths: string[], options: IngestCommandOptions, globals: GlobalOptions, io: Io): Promise<IngestReport> {
-  return withContainer(globals, { create: true }, async (container) => {
-    const planned = await planIngest(paths, container.files);
-    const view = createProgressView(io, { logIntervalMs: container.settings.ingest.logIntervalMs, quiet: options.quiet ?? false });
-    const controller = new AbortController();
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (controller.signal.aborted) {
-        // Second signal: stop now. SQLite rolls back the open batch; the next run redoes it.
-        process.exit(130);
-      }
-      io.err(`\ncitemed: ${signal} received, finishing the current batch (again to stop at once)…`);
-      controller.abort();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    try {
-      const { report } = await ingestAndRecheck(planned, container.ingestDeps(), {
-        force: options.force ?? false,
-        signal: controller.signal,
-        onEvent: (event) => view.onEvent(event),
-        onReport: (done) => {
-          view.stop();
-          if (options.json) printJson(io, done);
-          else io.out(presentIngestSummary(done));
-        },
-        // Living articles: what this ingest changed may touch what published articles cite.
-        recheck: async () => {
-          if ((await container.editorial.articles.citations()).length === 0) return undefined;
-          const rechecked = await recheckArticles(container, io);
-          io.err(describeRecheck(rechecked));
-          return rechecked;
-        },
-      });
-      const advice = options.quiet ? undefined : await postingsAdvice(container.store);
-      if (advice) io.err(advice);
-      return report;
-    } finally {
-      view.stop();
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+  return withContainer(globals, { create: true }, (container) => ingestInto(container, paths, options, io));
+}
+
+/**
+ * The ingest of `paths` into an open library, with progress, the summary and the articles'
+ * re-check. `printReport` replaces the summary on stdout (a command that prints one JSON document of its own).
+ */
+export async function ingestInto(
+  container: Container,
+  paths: string[],
+  options: IngestCommandOptions,
+  io: Io,
+  printReport?: (report: IngestReport) => void,
+): Promise<IngestReport> {
+  const planned = await planIngest(paths, container.files);
+  const view = createProgressView(io, { logIntervalMs: container.settings.ingest.logIntervalMs, quiet: options.quiet ?? false });
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      // Second signal: stop now. SQLite rolls back the open batch; the next run redoes it.
+      process.exit(130);
     }
-  });
+    io.err(`\ncitemed: ${signal} received, finishing the current batch (again to stop at once)…`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const { report } = await ingestAndRecheck(planned, container.ingestDeps(), {
+      force: options.force ?? false,
+      signal: controller.signal,
+      onEvent: (event) => view.onEvent(event),
+      onReport: (done) => {
+        view.stop();
+        if (printReport) printReport(done);
+        else if (options.json) printJson(io, done);
+        else io.out(presentIngestSummary(done));
+      },
+      // Living articles: what this ingest changed may touch what published articles cite.
+      recheck: async () => {
+        if ((await container.editorial.articles.citations()).length === 0) return undefined;
+        const rechecked = await recheckArticles(container, io);
+        io.err(describeRecheck(rechecked));
+        return rechecked;
+      },
+    });
+    const advice = options.quiet ? undefined : await postingsAdvice(container.store);
+    if (advice) io.err(advice);
+    return report;
+  } finally {
+    view.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
 }
 
 /** `--queue`: one job per file for the workers, and a line saying what was queued. */
