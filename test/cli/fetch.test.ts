@@ -133,6 +133,36 @@ describe('citemed fetch pubmed', () => {
     expect(JSON.parse(again.stdout)).toMatchObject({ fetched: 2, ingest: { totals: { added: 2 } } });
   }, 30_000);
 
+  it('ask --fetch: when the library holds too little, fetches for the question, ingests, and answers from what it found', async () => {
+    const db = path.join(dir, 'ask.db');
+    const question = 'oral rehydration in children with diarrhoea';
+    const asked = await cli(db, 'ask', '--fetch', 'pubmed', '--fetch-max', '5', '--json', question);
+    expect(asked.code, asked.stderr).toBe(0);
+    expect(asked.stderr).toMatch(/the library holds too little on this; searching PubMed \(NCBI E-utilities, http:\/\/127\.0\.0\.1:\d+\/entrez\/eutils\) for "oral rehydration in children with diarrhoea"/);
+    expect(asked.stderr).toMatch(/1 record\(s\) found of 1 matching; 1 added to the library, 0 updated/);
+    const answer = JSON.parse(asked.stdout);
+    expect(answer.status).not.toBe('insufficient');
+    expect(answer.references.map((r: { source: { id: string } }) => r.source.id)).toEqual(['pmid:90000001']);
+    expect(answer.notices.at(-1)).toMatch(/^1 record\(s\) were fetched from PubMed .* for this question on \d{4}-\d{2}-\d{2} and added to the library before this answer was written/);
+    const search = server.requests.filter((r) => r.path.endsWith('esearch.fcgi')).at(-1);
+    expect(search?.params).toMatchObject({ term: question, retmax: '5' });
+
+    // Asked again, the library answers by itself: nothing is fetched.
+    const before = server.requests.length;
+    const again = await cli(db, 'ask', '--fetch', 'pubmed', '--json', question);
+    expect(again.code, again.stderr).toBe(0);
+    expect(server.requests.length).toBe(before);
+    expect(JSON.parse(again.stdout).notices.join(' ')).not.toMatch(/were fetched/);
+  });
+
+  it('ask --fetch that finds nothing keeps the honest "not enough evidence" answer', async () => {
+    const asked = await cli(path.join(dir, 'ask-none.db'), 'ask', '--fetch', 'pubmed', 'zebra migration in the Serengeti');
+    expect(asked.code, asked.stderr).toBe(0);
+    expect(asked.stderr).toMatch(/found no records for it either/);
+    expect(asked.stdout).toMatch(/holds no passage on this question/);
+    expect(asked.stderr).not.toContain('To look in PubMed');
+  });
+
   it('reports a service that fails with its exit code and no saved parts', async () => {
     const db = path.join(dir, 'down.db');
     const folders = readdirSync(path.join(dir, 'fetched')).length;

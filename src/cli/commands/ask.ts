@@ -6,7 +6,12 @@ import { CitemedError } from '../../domain/errors.js';
 import { parseWholeNumber } from '../../domain/filters.js';
 import type { ThreadTurn } from '../../ports/composer.js';
 import { requireSearchable } from '../../retrieval/searchable.js';
-import { withContainer, type GlobalOptions } from '../context.js';
+import { createLiteratureService, type Container } from '../../config/container.js';
+import { MAX_RECORDS } from '../../ingest/fetch-literature.js';
+import type { LiteratureQuery, LiteratureService } from '../../ports/literature.js';
+import { commandSettings, withContainer, type GlobalOptions } from '../context.js';
+import { fetchWithSignals, serviceName } from './fetch.js';
+import { ingestInto } from './ingest.js';
 import { printJson, type Io } from '../io.js';
 import { presentAnswer } from '../presenters/answer.js';
 
@@ -16,6 +21,8 @@ interface AskOptions {
   markdown?: boolean;
   thread?: string;
   evidence?: string;
+  fetch?: string;
+  fetchMax: string;
 }
 
 export function registerAsk(program: Command, io: Io): void {
@@ -26,6 +33,8 @@ export function registerAsk(program: Command, io: Io): void {
     .option('-a, --audience <who>', `who the answer is for: ${AUDIENCES.join(', ')}`, 'clinician')
     .option('--thread <file>', 'a JSON file holding the conversation so far: a follow-up ("and in children?") is read against it, and this turn is added')
     .option('--evidence <n>', 'how many passages to retrieve as evidence (default from settings: 20)')
+    .option('--fetch <service>', 'when the library holds too little: search pubmed or europepmc for the question, add what it finds, and answer again (reaches the network)')
+    .option('--fetch-max <n>', 'with --fetch: most records to fetch', '50')
     .option('--markdown', 'print the answer as a Markdown page')
     .option('--json', 'print the answer as JSON (statements, verdicts, evidence, references)')
     .addHelpText(
@@ -54,16 +63,46 @@ export function registerAsk(program: Command, io: Io): void {
               write(delta);
             }
           : undefined;
-      const answer = await withContainer(command.optsWithGlobals<GlobalOptions>(), { create: false }, (container) =>
-        container.ask({ question, audience, thread, ...(evidence === undefined ? {} : { evidence }), ...(onText ? { onText } : {}) }),
-      );
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      const fetchFrom = options.fetch === undefined ? undefined : serviceName(options.fetch);
+      const fetchMax = parseWholeNumber(options.fetchMax.trim(), '--fetch-max', 1, MAX_RECORDS);
+      // Built before the library is opened, so bad literature settings fail before anything is asked.
+      const literature = fetchFrom === undefined ? undefined : await createLiteratureService(fetchFrom, commandSettings(globals).literature);
+      const request = { question, audience, thread, ...(evidence === undefined ? {} : { evidence }), ...(onText ? { onText } : {}) };
+      const answer = await withContainer(globals, { create: literature !== undefined }, async (container) => {
+        const first = await container.ask(request);
+        if (first.status !== 'insufficient' || literature === undefined) return first;
+        const added = await fetchForAnswer(container, literature, { query: first.searchedFor, max: fetchMax }, io);
+        if (added === undefined) return first;
+        const again = await container.ask(request);
+        return { ...again, notices: [...again.notices, added] };
+      });
       if (streamed) io.err('\n(draft above; the verified answer follows)\n');
       if (options.thread) writeThread(options.thread, [...thread, { question: answer.searchedFor, answer: plainBottomLine(answer) }]);
       if (options.json) printJson(io, answer);
       else if (options.markdown) io.out(renderMarkdown(answer));
       else io.out(presentAnswer(answer, io.columns));
-      if (answer.status === 'insufficient' && answer.audience !== 'patient' && !options.json) io.err(fetchHint(answer.searchedFor));
+      if (answer.status === 'insufficient' && answer.audience !== 'patient' && !options.json && !fetchFrom) io.err(fetchHint(answer.searchedFor));
     });
+}
+
+/**
+ * `ask --fetch`: the question's search sent to a live service, what it finds saved and ingested,
+ * and a notice for the answer saying so; undefined when nothing new came of it.
+ */
+async function fetchForAnswer(container: Container, literature: LiteratureService, query: LiteratureQuery, io: Io): Promise<string | undefined> {
+  io.err(`citemed: the library holds too little on this; searching ${literature.description} for ${JSON.stringify(query.query)} …`);
+  const outcome = await fetchWithSignals(container, literature, query, undefined);
+  if (outcome.interrupted) throw new CitemedError('interrupted', 'fetch interrupted', { hint: 'the parts saved so far are kept; ask again with --fetch to go on' });
+  if (outcome.parts.length === 0) {
+    io.err(`citemed: ${literature.description} found no records for it either`);
+    return undefined;
+  }
+  const report = await ingestInto(container, outcome.parts.map((part) => part.path), { quiet: true }, io, () => {});
+  const { added, updated } = report.totals;
+  io.err(`citemed: ${outcome.manifest.ids.length} record(s) found of ${outcome.manifest.total} matching; ${added} added to the library, ${updated} updated (saved in ${outcome.folder})`);
+  if (added + updated === 0) return undefined;
+  return `${added + updated} record(s) were fetched from ${literature.description} for this question on ${outcome.manifest.searchedAt.slice(0, 10)} and added to the library before this answer was written (search: ${JSON.stringify(query.query)}).`;
 }
 
 /** Where to look when the library holds too little: a live search, which the user runs (it reaches the network). */

@@ -4,8 +4,8 @@ import { CitemedError } from '../../domain/errors.js';
 import { parseWholeNumber, parseYear, yearsInOrder } from '../../domain/filters.js';
 import { countRecords, fetchLiterature, IDS_PER_PART, MAX_RECORDS, type FetchEvent, type FetchOutcome } from '../../ingest/fetch-literature.js';
 import type { IngestReport } from '../../ingest/pipeline.js';
-import type { LiteratureQuery, LiteratureSearch, LiteratureServiceName } from '../../ports/literature.js';
-import { createLiteratureService } from '../../config/container.js';
+import type { LiteratureQuery, LiteratureSearch, LiteratureService, LiteratureServiceName } from '../../ports/literature.js';
+import { createLiteratureService, type Container } from '../../config/container.js';
 import { commandSettings, withContainer, type GlobalOptions } from '../context.js';
 import { formatCount } from '../format.js';
 import { printJson, type Io } from '../io.js';
@@ -64,26 +64,7 @@ export function registerFetch(program: Command, io: Io, setExitCode: (code: numb
         return;
       }
       const code = await withContainer(globals, { create: true }, async (container) => {
-        const controller = new AbortController();
-        const onSignal = () => controller.abort();
-        process.once('SIGINT', onSignal);
-        process.once('SIGTERM', onSignal);
-        let outcome: FetchOutcome;
-        try {
-          outcome = await fetchLiterature(literature, query, container.fetchDeps(), {
-            signal: controller.signal,
-            ...(options.quiet ? {} : { onEvent: (event: FetchEvent) => describeEvent(io, name, query, event) }),
-          });
-        } catch (error) {
-          if (!controller.signal.aborted) throw error;
-          throw new CitemedError('interrupted', 'fetch interrupted', {
-            hint: 'the parts saved so far are kept; run the same command again (the same day) to go on',
-            cause: error,
-          });
-        } finally {
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
-        }
+        const outcome = await fetchWithSignals(container, literature, query, options.quiet ? undefined : (event) => describeEvent(io, name, query, event));
         const files = outcome.parts.map((part) => part.path);
         if (outcome.interrupted) {
           if (options.json) printJson(io, fetchJson(name, outcome, undefined));
@@ -113,7 +94,36 @@ export function registerFetch(program: Command, io: Io, setExitCode: (code: numb
     });
 }
 
-function serviceName(value: string): LiteratureServiceName {
+/**
+ * The fetch, stopped by Ctrl-C or SIGTERM between parts (or in a request): the parts saved so far
+ * are kept, and an interrupted request becomes an `interrupted` error saying how to go on.
+ */
+export async function fetchWithSignals(
+  container: Container,
+  literature: LiteratureService,
+  query: LiteratureQuery,
+  onEvent: ((event: FetchEvent) => void) | undefined,
+): Promise<FetchOutcome> {
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await fetchLiterature(literature, query, container.fetchDeps(), { signal: controller.signal, ...(onEvent ? { onEvent } : {}) });
+  } catch (error) {
+    if (!controller.signal.aborted) throw error;
+    throw new CitemedError('interrupted', 'fetch interrupted', {
+      hint: 'the parts saved so far are kept; run the same command again (the same day) to go on',
+      cause: error,
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** The name a user typed for a service, as the port names it. */
+export function serviceName(value: string): LiteratureServiceName {
   const name = value.trim().toLowerCase().replace(/[\s_-]/g, '');
   if (name === 'pubmed' || name === 'europepmc') return name;
   throw new CitemedError('usage', `no literature service called "${value}"`, { hint: 'use pubmed or europepmc' });
