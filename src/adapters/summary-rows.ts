@@ -1,10 +1,10 @@
-import type { Source } from '../domain/source.js';
+import { workKey, type Source } from '../domain/source.js';
 import type { SourceSummary } from '../ports/store.js';
 
 /**
  * A source's summary as a search hit carries it, from the columns both database adapters select
- * under the same names (sources.id AS source_id, title, journal, …). Optional fields are left
- * out when their column is NULL.
+ * under the same names (sources.id AS source_id, title, journal, …, pmid, doi). Optional fields
+ * are left out when their column is NULL; `work` only when it is not the source's own id.
  */
 export interface SummaryRow {
   source_id: string;
@@ -16,6 +16,8 @@ export interface SummaryRow {
   integrity: Source['integrity']['status'];
   review_status: Source['reviewStatus'] | null;
   status_note: string | null;
+  pmid: string | null;
+  doi: string | null;
 }
 
 export function rowToSummary(row: SummaryRow): SourceSummary {
@@ -30,5 +32,7 @@ export function rowToSummary(row: SummaryRow): SourceSummary {
   if (row.year !== null) summary.year = row.year;
   if (row.review_status !== null) summary.reviewStatus = row.review_status;
   if (row.status_note !== null) summary.statusNote = row.status_note;
+  const work = workKey(row.source_id, { ...(row.pmid === null ? {} : { pmid: row.pmid }), ...(row.doi === null ? {} : { doi: row.doi }) });
+  if (work !== row.source_id) summary.work = work;
   return summary;
 }

@@ -61,6 +61,32 @@ describe('ask', () => {
     expect(answer.notices.join(' ')).toMatch(/1 retrieved source\(s\) are retraction or correction notices/);
   });
 
+  it('treats the full text of a retracted paper as retracted, though its own file does not say so', async () => {
+    await store.write({
+      now: '2026-01-02T00:00:00.000Z',
+      ops: [
+        {
+          kind: 'upsert',
+          ...sourceWithPassages({
+            id: 'pmc:PMC3', ids: { pmid: '3', pmcid: 'PMC3' }, title: 'Colchicine for gout flares: a trial (full text)', mesh: [], keywords: [],
+            paragraphsText: [[['Results'], 'Colchicine cured every gout flare within one hour in this trial of colchicine for gout flares.']],
+          }),
+        },
+      ],
+    });
+    const composer = scripted(() => ({ bottomLine: [], sections: [], followUps: [] }));
+    const answer = await ask({ ...deps(composer), findSourceIds: (ref) => store.findSourceIds(ref) }, { question: 'colchicine for gout flares', audience: 'clinician' });
+    const fullText = answer.evidence.find((e) => e.source.id === 'pmc:PMC3');
+    expect(fullText?.source.integrity).toBe('retracted');
+    expect(fullText?.source.statusNote).toBe('Retracted, as pmid:3 records');
+    expect(composer.seen[0]!.evidence.some((e) => e.source.id === 'pmc:PMC3')).toBe(false);
+    expect(answer.notices.join(' ')).toMatch(/2 retrieved source\(s\) are retracted and were not used as support/);
+
+    // Without the lookup, each source stands alone: the test above is not vacuous.
+    const alone = await ask(deps(scripted(() => ({ bottomLine: [], sections: [], followUps: [] }))), { question: 'colchicine for gout flares', audience: 'clinician' });
+    expect(alone.evidence.find((e) => e.source.id === 'pmc:PMC3')?.source.integrity).toBe('ok');
+  });
+
   it('removes what the cited passages do not support, keeps it listed, and flags partial support', async () => {
     const composer = scripted((request) => {
       const colchicine = request.evidence.find((e) => e.source.id === 'pmid:1')!.id;

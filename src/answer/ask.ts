@@ -1,7 +1,7 @@
 import type { Answer, AnswerSection, Audience, Evidence, EvidenceSource, Statement } from '../domain/answer.js';
 import { SECTION_TITLES } from '../domain/answer.js';
 import { describeFilters } from '../domain/filter-words.js';
-import { canSupport } from '../domain/integrity.js';
+import { canSupport, inheritedIntegrity, INTEGRITY_LABELS } from '../domain/integrity.js';
 import type { Source } from '../domain/source.js';
 import type { Composer, Draft, ThreadTurn } from '../ports/composer.js';
 import type { PassageHit, SearchFilters } from '../ports/store.js';
@@ -27,6 +27,11 @@ import { combineWithJudge, DEFAULT_VERIFY_OPTIONS, verifyAll, type VerifyOptions
 export interface AskDeps {
   search(text: string, request: { limit: number; filters?: SearchFilters }): Promise<RetrievalResult>;
   getSource(id: string): Promise<Source | undefined>;
+  /**
+   * Source ids holding a PMID or a DOI (Store.findSourceIds): the other versions of a cited work,
+   * whose retraction or correction the answer must not miss. Without it, each source stands alone.
+   */
+  findSourceIds?(ref: string): Promise<string[]>;
   composer: Composer;
   now: () => Date;
   /**
@@ -66,7 +71,7 @@ export async function ask(deps: AskDeps, request: AskRequest): Promise<Answer> {
     limit: request.evidence ?? DEFAULT_EVIDENCE_PASSAGES,
     ...(request.filters ? { filters: request.filters } : {}),
   });
-  const evidence = await toEvidence(retrieval.hits, deps.getSource);
+  const evidence = await toEvidence(retrieval.hits, deps);
   const citeable = evidence.filter((e) => canSupport(e.source.integrity));
   await request.checkpoint?.();
   const draft: Draft =
@@ -194,12 +199,14 @@ function notices(
 }
 
 /** Retrieved passages as evidence E1, E2, … with the citation details of their sources. */
-export async function toEvidence(hits: readonly PassageHit[], getSource: AskDeps['getSource']): Promise<Evidence[]> {
+export async function toEvidence(hits: readonly PassageHit[], library: Pick<AskDeps, 'getSource' | 'findSourceIds'>): Promise<Evidence[]> {
   const sources = new Map<string, EvidenceSource>();
   for (const hit of hits) {
     if (sources.has(hit.source.id)) continue;
-    const full = await getSource(hit.source.id);
-    sources.set(hit.source.id, evidenceSource(hit, full));
+    const full = await library.getSource(hit.source.id);
+    const source = evidenceSource(hit, full);
+    if (full && library.findSourceIds) await inheritFromWork(source, full, library as Required<typeof library>);
+    sources.set(hit.source.id, source);
   }
   return hits.map((hit, i) => ({
     id: `E${i + 1}`,
@@ -210,6 +217,29 @@ export async function toEvidence(hits: readonly PassageHit[], getSource: AskDeps
     score: hit.score,
     rank: i + 1,
   }));
+}
+
+/**
+ * A source takes the retraction, expression of concern, update or correction that another
+ * version of its work records (the PubMed record of a PMC full text, a Europe PMC copy), and says
+ * where it came from: the full text of a retracted trial must never support an answer because its
+ * own file predates the retraction.
+ */
+async function inheritFromWork(source: EvidenceSource, full: Source, library: Required<Pick<AskDeps, 'getSource' | 'findSourceIds'>>): Promise<void> {
+  const refs = [full.ids.pmid, full.ids.doi].filter((ref): ref is string => ref !== undefined && ref !== '');
+  const siblingIds = new Set<string>();
+  for (const ref of refs) for (const id of await library.findSourceIds(ref)) if (id !== full.id) siblingIds.add(id);
+  const siblings: Source[] = [];
+  for (const id of siblingIds) {
+    const sibling = await library.getSource(id);
+    if (sibling) siblings.push(sibling);
+  }
+  const inherited = inheritedIntegrity(source.integrity, siblings.map((s) => s.integrity.status));
+  if (inherited === undefined) return;
+  const from = siblings.find((s) => s.integrity.status === inherited);
+  source.integrity = inherited;
+  const note = `${INTEGRITY_LABELS[inherited]}, as ${from ? from.id : 'another version of this work'} records`;
+  source.statusNote = source.statusNote ? `${source.statusNote}; ${note}` : note;
 }
 
 function evidenceSource(hit: PassageHit, full: Source | undefined): EvidenceSource {

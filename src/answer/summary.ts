@@ -2,6 +2,7 @@ import type { Disagreement, Evidence, EvidenceSummary, Reference, Statement } fr
 import { indexTokens } from '../retrieval/tokens.js';
 import { STOP_WORDS } from '../retrieval/query.js';
 import { verifyStatement } from './verify.js';
+import { workKey } from '../domain/source.js';
 
 /**
  * The evidence summary shown under an answer: how many sources of which levels back it, how
@@ -11,7 +12,12 @@ import { verifyStatement } from './verify.js';
 export function summarizeEvidence(references: readonly Reference[], retrieved: readonly Evidence[], statements: readonly Statement[]): EvidenceSummary {
   const byLevel: EvidenceSummary['byLevel'] = {};
   const years: number[] = [];
+  // Counted by work: the abstract and the full text of one trial are one trial, not two.
+  const works = new Set<string>();
   for (const { source } of references) {
+    const work = workKey(source.id, source.ids);
+    if (works.has(work)) continue;
+    works.add(work);
     byLevel[source.evidenceLevel] = (byLevel[source.evidenceLevel] ?? 0) + 1;
     if (source.year !== undefined) years.push(source.year);
   }
@@ -19,7 +25,7 @@ export function summarizeEvidence(references: readonly Reference[], retrieved: r
   for (const { source } of retrieved) {
     if (source.integrity !== 'ok' && !flagged.has(source.id)) flagged.set(source.id, { sourceId: source.id, title: source.title, status: source.integrity });
   }
-  const summary: EvidenceSummary = { byLevel, sources: references.length, flagged: [...flagged.values()], disagreements: findDisagreements(statements, retrieved) };
+  const summary: EvidenceSummary = { byLevel, sources: works.size, flagged: [...flagged.values()], disagreements: findDisagreements(statements, retrieved) };
   if (years.length > 0) {
     summary.newestYear = Math.max(...years);
     summary.oldestYear = Math.min(...years);
@@ -30,13 +36,13 @@ export function summarizeEvidence(references: readonly Reference[], retrieved: r
 const MIN_SHARED = 3;
 
 /**
- * Two statements from different sources that share their subject (at least three content words)
+ * Two statements from different sources (different works: not an abstract and its own full text) that share their subject (at least three content words)
  * and that the verifier's polarity check sets against each other — one says "reduced", the other
  * "did not reduce" — are shown side by side. A lexical test: it finds direct contradictions, not
  * subtler disagreements.
  */
 export function findDisagreements(statements: readonly Statement[], evidence: readonly Evidence[]): Disagreement[] {
-  const sourceOf = new Map(evidence.map((e) => [e.id, e.source.id]));
+  const sourceOf = new Map(evidence.map((e) => [e.id, workKey(e.source.id, e.source.ids)]));
   const facts = statements.map((statement) => ({
     statement,
     sources: new Set(statement.evidence.map((id) => sourceOf.get(id))),

@@ -126,8 +126,9 @@ export interface Reference {
 }
 
 export interface EvidenceSummary {
-  /** Sources cited, by evidence level. */
+  /** Works cited, by evidence level (an abstract and the full text of one article count once). */
   byLevel: Partial<Record<EvidenceLevel, number>>;
+  /** Works cited: sources that are versions of one work (domain/source.ts `workKey`) count once. */
   sources: number;
   newestYear?: number;
   oldestYear?: number;

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   deriveIntegrity,
+  inheritedIntegrity,
   INTEGRITY_LABELS,
   INTEGRITY_STATUSES,
   type CorrectionLink,
@@ -141,5 +142,24 @@ describe('most serious status wins', () => {
 describe('labels', () => {
   it('has a label for every status', () => {
     for (const s of INTEGRITY_STATUSES) expect(INTEGRITY_LABELS[s]).toMatch(/\S/);
+  });
+});
+
+describe('inheritedIntegrity', () => {
+  it('gives a source the most serious status that another source of its work records', () => {
+    expect(inheritedIntegrity('ok', ['retracted'])).toBe('retracted');
+    expect(inheritedIntegrity('ok', ['corrected', 'expression-of-concern', 'ok'])).toBe('expression-of-concern');
+    expect(inheritedIntegrity('corrected', ['superseded'])).toBe('superseded');
+  });
+
+  it('adds nothing when the siblings are no worse, or only notices', () => {
+    expect(inheritedIntegrity('ok', [])).toBeUndefined();
+    expect(inheritedIntegrity('ok', ['ok'])).toBeUndefined();
+    expect(inheritedIntegrity('retracted', ['corrected'])).toBeUndefined();
+    expect(inheritedIntegrity('ok', ['retraction-notice', 'correction-notice'])).toBeUndefined();
+  });
+
+  it('never turns a notice into the thing it gives notice of', () => {
+    expect(inheritedIntegrity('retraction-notice', ['retracted'])).toBeUndefined();
   });
 });

@@ -108,3 +108,19 @@ const NEVER_SUPPORTS: ReadonlySet<IntegrityStatus> = new Set(['retracted', 'retr
 export function canSupport(status: IntegrityStatus): boolean {
   return !NEVER_SUPPORTS.has(status);
 }
+
+/**
+ * What a source inherits from other sources of the same work (domain/source.ts `workKey`): a PMC
+ * full text whose MEDLINE record says "Retracted" is a retracted work, even if its own file does
+ * not say so. The most serious of the statuses that bear on a work wins; notices are documents of
+ * their own and pass nothing on. Undefined when the siblings add nothing to `own`.
+ */
+export function inheritedIntegrity(own: IntegrityStatus, siblings: readonly IntegrityStatus[]): IntegrityStatus | undefined {
+  if (own === 'retraction-notice' || own === 'correction-notice') return undefined;
+  const rank = (status: IntegrityStatus) => (WORK_STATUSES.includes(status) ? INTEGRITY_STATUSES.indexOf(status) : Infinity);
+  const worst = siblings.reduce<IntegrityStatus | undefined>((best, status) => (rank(status) < rank(best ?? own) ? status : best), undefined);
+  return worst !== undefined && rank(worst) < rank(own) ? worst : undefined;
+}
+
+/** The statuses that describe a work, whichever of its sources records them. */
+const WORK_STATUSES: readonly IntegrityStatus[] = ['retracted', 'expression-of-concern', 'superseded', 'corrected'];

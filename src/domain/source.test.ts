@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildSource, normalizeSourceRef, stableJson, type SourceInput } from './source.js';
+import { buildSource, normalizeSourceRef, stableJson, workKey, type SourceInput } from './source.js';
 
 /** A MEDLINE-like record; override what a test cares about. */
 function sourceInput(overrides: Partial<SourceInput> = {}): SourceInput {
@@ -224,5 +224,15 @@ describe('normalizeSourceRef', () => {
         expect(normalizeSourceRef(once)).toBe(once);
       }),
     );
+  });
+});
+
+describe('workKey', () => {
+  it('names the work by PMID, then DOI (any case), then the source itself', () => {
+    expect(workKey('pmc:PMC42', { pmid: '123', pmcid: 'PMC42', doi: '10.1/X' })).toBe('pmid:123');
+    expect(workKey('pmid:123', { pmid: '123' })).toBe('pmid:123');
+    expect(workKey('pmc:PMC42', { pmcid: 'PMC42', doi: '10.1/AbC' })).toBe('doi:10.1/abc');
+    expect(workKey('doi:10.1/abc', { doi: '10.1/ABC' })).toBe('doi:10.1/abc');
+    expect(workKey('doc:overview-gout', {})).toBe('doc:overview-gout');
   });
 });

@@ -195,6 +195,19 @@ function sortedKeys(value: object): string[] {
   return [...indices, ...keys.filter((key) => !isIndex(key))];
 }
 
+/**
+ * The published work a source is a version of: a MEDLINE abstract, the PMC full text of the same
+ * article and a Europe PMC copy are three sources of one work. The PMID when there is one (the
+ * MEDLINE, JATS and Europe PMC readers all record it), else the DOI (lower case: DOIs are
+ * case-insensitive), else the source's own id. Searches cap results per work and answers count
+ * works, so one study is neither shown nor counted twice.
+ */
+export function workKey(id: SourceId, ids: SourceIdentifiers): string {
+  if (ids.pmid !== undefined && ids.pmid !== '') return `pmid:${ids.pmid}`;
+  if (ids.doi !== undefined && ids.doi !== '') return `doi:${ids.doi.toLowerCase()}`;
+  return id;
+}
+
 /** Normalise a user-typed reference to a source id: "12345" → "pmid:12345", "PMC42" → "pmc:PMC42". */
 /**
  * A DOI without the resolver or "doi:" prefix that files and people add ("doi:10.1/x",

@@ -186,6 +186,11 @@ export interface SourceSummary {
   integrity: IntegrityStatus;
   reviewStatus?: Source['reviewStatus'];
   statusNote?: string;
+  /**
+   * The published work this source is a version of (domain/source.ts `workKey`), when that is not
+   * the source itself: the PMC full text of a PubMed article has work "pmid:<PMID>".
+   */
+  work?: string;
 }
 
 export interface PassageHit {

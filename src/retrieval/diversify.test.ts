@@ -30,6 +30,17 @@ describe('diversify', () => {
     expect(picked.map((h) => h.source.id)).toEqual(['a', 'c']);
   });
 
+  it('counts the abstract and the full text of one article as one source', () => {
+    const abstract = hit('pmid:1', 'colchicine reduced gout flares in adults', 10);
+    const fullText = { ...hit('pmc:PMC9', 'colchicine reduced flares over twelve weeks of treatment', 9.5) };
+    fullText.source = { ...fullText.source, work: 'pmid:1' };
+    const other = hit('pmid:2', 'allopurinol lowers urate over two years', 9);
+    expect(diversify([abstract, fullText, other], 10, { maxPerSource: 1, mmrLambda: 1 }).map((h) => h.source.id)).toEqual(['pmid:1', 'pmid:2']);
+    // Without the shared work they are two sources.
+    const unlinked = { ...fullText, source: { ...fullText.source, work: undefined } };
+    expect(diversify([abstract, unlinked, other], 10, { maxPerSource: 1, mmrLambda: 1 })).toHaveLength(3);
+  });
+
   it('returns every hit at most once and never more than asked', () => {
     for (const lambda of [0, 0.3, 0.7, 1]) {
       const picked = diversify(hits, 3, { maxPerSource: 5, mmrLambda: lambda });

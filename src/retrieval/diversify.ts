@@ -12,18 +12,19 @@ export interface DiversityOptions {
 }
 
 /**
- * Picks `limit` results from hits sorted best first: no more than `maxPerSource` per source, and
+ * Picks `limit` results from hits sorted best first: no more than `maxPerSource` per source (per
+ * work: a PubMed abstract and the PMC full text of the same article count as one source), and
  * each next pick maximising λ·relevance − (1−λ)·(greatest similarity to a pick so far), where
  * relevance is the score relative to the best and similarity is the Jaccard overlap of the
- * passages' words (passages of one source count as at least half alike). The words are not
+ * passages' words (passages of one work count as at least half alike). The words are not
  * stemmed: inflections barely move an overlap of a few hundred words, and stemming every word of
  * fifty passages was about 8% of a search at 1M passages.
  */
 export function diversify(hits: readonly RankedHit[], limit: number, options: DiversityOptions): RankedHit[] {
-  const perSource = new Map<string, number>();
+  const perWork = new Map<string, number>();
   const pool = hits.filter((hit) => {
-    const n = perSource.get(hit.source.id) ?? 0;
-    perSource.set(hit.source.id, n + 1);
+    const n = perWork.get(workOf(hit)) ?? 0;
+    perWork.set(workOf(hit), n + 1);
     return n < options.maxPerSource;
   });
   if (options.mmrLambda >= 1 || pool.length <= 1) return pool.slice(0, limit);
@@ -47,12 +48,17 @@ export function diversify(hits: readonly RankedHit[], limit: number, options: Di
     for (const i of remaining) {
       const similarity = Math.max(
         jaccard(words[i] as Set<string>, words[best] as Set<string>),
-        candidates[i]?.source.id === candidates[best]?.source.id ? 0.5 : 0,
+        workOf(candidates[i] as RankedHit) === workOf(candidates[best] as RankedHit) ? 0.5 : 0,
       );
       if (similarity > (maxSimilarity[i] ?? 0)) maxSimilarity[i] = similarity;
     }
   }
   return chosen.map((i) => candidates[i] as RankedHit);
+}
+
+/** The work a hit's source is a version of: the abstract and the full text of one article are one work. */
+function workOf(hit: RankedHit): string {
+  return hit.source.work ?? hit.source.id;
 }
 
 function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {

@@ -108,6 +108,20 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.findSourceIds('nothing')).toEqual([]);
     });
 
+    it('names the work of a source that is a version of another (the PMC full text of a PubMed article)', async () => {
+      await store.write({
+        ops: [
+          upsert(),
+          upsert({ id: 'pmc:PMC77', ids: { pmcid: 'PMC77', pmid: '1000001' }, paragraphsText: [[['Results'], 'The abscess resolved after drainage in most patients.']] }),
+          upsert({ id: 'pmc:PMC78', ids: { pmcid: 'PMC78', doi: '10.1000/AbC' }, paragraphsText: [[['Results'], 'A second abscess series.']] }),
+        ],
+        now,
+      });
+      const hits = await store.search({ phrases: [['abscess']], limit: 10, weights });
+      const works = Object.fromEntries(hits.map((h) => [h.source.id, h.source.work ?? null]));
+      expect(works).toEqual({ 'pmid:1000001': null, 'pmc:PMC77': 'pmid:1000001', 'pmc:PMC78': 'doi:10.1000/abc' });
+    });
+
     it('ranks a title match first and filters by evidence level and year', async () => {
       await store.write({
         ops: [

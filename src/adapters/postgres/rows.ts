@@ -57,7 +57,7 @@ export type HitRow = PassageRow & SummaryRow & { terms: string; score: number };
  * `score` from its ranking.
  */
 export const HIT_COLUMNS = `p.id, p.ordinal, p.section, p.start_offset, p.end_offset, p.text, s.id AS source_id,
-  s.title, s.journal, s.year, s.format, s.evidence_level, s.integrity, s.review_status, s.status_note, s.terms`;
+  s.title, s.journal, s.year, s.format, s.evidence_level, s.integrity, s.review_status, s.status_note, s.pmid, s.doi, s.terms`;
 
 export function rowToHit(row: HitRow): PassageHit {
   return {

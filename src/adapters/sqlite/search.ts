@@ -127,7 +127,7 @@ type FetchedRow = PassageRow & SummaryRow & { terms: string | null };
 const FETCH_SQL = `
   SELECT p.rowid, p.id, p.ordinal, p.section, p.start, p.end, p.text, s.id AS source_id,
          s.title, s.journal, s.year, s.format, s.evidence_level, s.integrity, s.review_status,
-         json_extract(s.data, '$.statusNote') AS status_note,
+         json_extract(s.data, '$.statusNote') AS status_note, s.pmid, s.doi,
          ${TERMS_FIELD_SQL} AS terms
   FROM passages p JOIN sources s ON s.rid = p.source_rid
   WHERE p.rowid IN (SELECT value FROM json_each(?))`;
