@@ -328,10 +328,17 @@ export const SettingsSchema = z
       .prefault({}),
     /**
      * Live literature services that `citemed fetch` searches and fetches records from, to add
-     * them to the library. Nothing contacts them unless a user runs that command.
+     * them to the library. Nothing contacts them unless a user runs that command, or, with
+     * `serverFetch`, an editor asks the server to (POST /api/v1/literature/fetch).
      */
     literature: z
       .object({
+        /**
+         * Whether `citemed serve` may search PubMed or Europe PMC itself when an editor (or an
+         * administrator) asks it to, from the web app's "Search PubMed for this question" or
+         * POST /api/v1/literature/fetch. Off: the server never reaches them, and the route answers 404.
+         */
+        serverFetch: z.boolean().default(false),
         /**
          * Where fetched records are saved before they are ingested, one folder per fetch. Empty: a
          * `fetched` folder beside the SQLite library (`data/fetched` with a PostgreSQL store).

@@ -1,8 +1,10 @@
 /**
  * The audit log: one entry per change of state (accounts, keys, sessions, articles, versions,
- * reviews, comments, flags), written in the same transaction as the change; and administrators'
+ * reviews, comments, flags), written in the same transaction as the change; administrators'
  * ingest jobs and postings index jobs started, cancelled and ended (written just after, as a job
- * is not an editorial record: see ingest/job-audit.ts and ingest/postings-jobs.ts). Append-only:
+ * is not an editorial record: see ingest/job-audit.ts and ingest/postings-jobs.ts); and fetches
+ * from PubMed or Europe PMC that an account asked the server for (ingest/fetch-into-library.ts,
+ * written when the fetch ends, however it ends). Append-only:
  * no route, command or port method edits or deletes an entry, and the SQLite schema refuses it too.
  */
 export interface AuditEntry {
@@ -24,9 +26,9 @@ export interface AuditEntry {
   after?: unknown;
 }
 
-export type AuditSubject = 'account' | 'api-key' | 'session' | 'article' | 'comment' | 'flag' | 'ingest-job' | 'postings-job';
+export type AuditSubject = 'account' | 'api-key' | 'session' | 'article' | 'comment' | 'flag' | 'ingest-job' | 'postings-job' | 'literature-fetch';
 
-export const AUDIT_SUBJECTS: readonly AuditSubject[] = ['account', 'api-key', 'session', 'article', 'comment', 'flag', 'ingest-job', 'postings-job'];
+export const AUDIT_SUBJECTS: readonly AuditSubject[] = ['account', 'api-key', 'session', 'article', 'comment', 'flag', 'ingest-job', 'postings-job', 'literature-fetch'];
 
 /** An entry as a change hands it over; the log numbers and keeps it. */
 export type AuditInput = Omit<AuditEntry, 'seq'>;

@@ -41,6 +41,13 @@ describe('policy', () => {
     expect(decide(account(['admin']), 'manage-library', closed)).toBe('allow');
   });
 
+  it('lets editors, and no other role but administrators, ask the server to fetch literature', () => {
+    expect(decide(account(['editor']), 'fetch-literature', closed)).toBe('allow');
+    expect(decide(account(['admin']), 'fetch-literature', closed)).toBe('allow');
+    for (const roles of [['reader'], ['reviewer']] as Role[][]) expect(decide(account(roles), 'fetch-literature', open)).toBe('forbidden');
+    expect(decide({ kind: 'anonymous' }, 'fetch-literature', open)).toBe('unauthenticated');
+  });
+
   it('treats a disabled account as nobody', () => {
     expect(decide(account(['admin'], true), 'read-audit', open)).toBe('unauthenticated');
     expect(decide(account(['reader'], true), 'ask', open)).toBe('allow');

@@ -29,6 +29,8 @@ export const ACTIONS = [
   'read-audit',
   // Ingest jobs on the server: files already on its disk, inside ingest.serverRoots
   'manage-library',
+  // Asking the server to search PubMed or Europe PMC and add what it finds (literature.serverFetch)
+  'fetch-literature',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -68,6 +70,9 @@ export const POLICY: Readonly<Record<Action, Rule>> = {
   'manage-all-keys': { roles: [] },
   'read-audit': { roles: [] },
   'manage-library': { roles: [] },
+  // It reaches the network on the service's behalf (NCBI limits requests per client) and changes
+  // the library: for the people who write articles, never anonymous.
+  'fetch-literature': { roles: ['editor'] },
 };
 
 /** `allow`, or why not: nobody is signed in (401) or the account lacks the role (403). */

@@ -23,6 +23,7 @@ import { sessionRoutes } from './routes/session.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestJobRoutes } from './routes/ingest-jobs.js';
 import { libraryRoutes } from './routes/library.js';
+import { literatureRoutes } from './routes/literature.js';
 import { searchRoutes } from './routes/search.js';
 import { sourceRoutes } from './routes/sources.js';
 import { threadRoutes } from './routes/threads.js';
@@ -105,7 +106,7 @@ export function createServer(container: ServerContainer, settings: ServerSetting
   void app.register(healthRoutes, deps);
   void app.register(pageRoutes, deps);
   void app.register(webAppRoutes(settings.webDir === '' ? fileURLToPath(new URL('../../web/dist', import.meta.url)) : settings.webDir), deps);
-  for (const routes of [searchRoutes, askRoutes, threadRoutes, sourceRoutes, sessionRoutes, accountRoutes, peopleRoutes, articleRoutes, auditRoutes, libraryRoutes, postingsIndexRoutes, ingestJobRoutes, articleReferenceRoutes]) {
+  for (const routes of [searchRoutes, askRoutes, threadRoutes, sourceRoutes, sessionRoutes, accountRoutes, peopleRoutes, articleRoutes, auditRoutes, libraryRoutes, postingsIndexRoutes, ingestJobRoutes, articleReferenceRoutes, literatureRoutes]) {
     void app.register(routes, { ...deps, prefix: API_PREFIX });
   }
   return app;

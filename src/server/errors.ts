@@ -70,12 +70,17 @@ const CITEMED_STATUS: Readonly<Record<ErrorCode, Mapping>> = {
   'database-too-new': { status: 500, safeMessage: DAMAGED },
   'database-readonly': { status: 500, safeMessage: DAMAGED },
   'cannot-write': { status: 500, safeMessage: 'the server could not save a file; its operator can see why in its log' },
+  // One wording for every outside service (the language model, the embedding server, PubMed or
+  // Europe PMC): which one, and at what address, is the operator's to read in the log.
   'service-unavailable': {
     status: 503,
-    safeMessage: 'a service the answer needs (the language model or embedding server) did not answer; try again later',
+    safeMessage: 'an outside service this request needs (the language model, the embedding server, or PubMed or Europe PMC) did not answer; try again later',
     retryAfter: 30,
   },
-  'service-failed': { status: 502, safeMessage: 'a service the answer needs (the language model or embedding server) answered with an error' },
+  'service-failed': {
+    status: 502,
+    safeMessage: 'an outside service this request needs (the language model, the embedding server, or PubMed or Europe PMC) answered with an error; its operator can see which in the log',
+  },
   interrupted: { status: 503, safeMessage: 'the request was interrupted before it finished; try again', retryAfter: 5 },
   conflict: { status: 409 },
   unauthenticated: { status: 401 },

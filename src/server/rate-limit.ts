@@ -102,8 +102,12 @@ const PASSWORD_CHECKS = new Set(['/api/v1/session', '/api/v1/me/password']);
  * Routes that compose an answer: asking, publishing an article, and making a version (a
  * regeneration asks again). Starting a thread counts too: threads are kept up to a number
  * (`server.threads.maxThreads`) and the oldest give way, so a client creating them at the
- * request rate could push everyone else's out within minutes.
+ * request rate could push everyone else's out within minutes. So does a fetch from PubMed or
+ * Europe PMC: seconds of the service's requests (which it limits per client) and an ingest.
  */
 function isAsk(method: string, route: string): boolean {
-  return method === 'POST' && (route.endsWith('/ask') || route.endsWith('/articles') || route.endsWith('/versions') || route === '/api/v1/threads');
+  return (
+    method === 'POST' &&
+    (route.endsWith('/ask') || route.endsWith('/articles') || route.endsWith('/versions') || route === '/api/v1/threads' || route === '/api/v1/literature/fetch')
+  );
 }

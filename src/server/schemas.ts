@@ -6,6 +6,7 @@ import { isCitemedError } from '../domain/errors.js';
 import { EVIDENCE_LEVELS } from '../domain/evidence-level.js';
 import { INTEGRITY_STATUSES } from '../domain/integrity.js';
 import { SOURCE_FORMATS } from '../domain/source.js';
+import type { LiteratureServiceName } from '../ports/literature.js';
 
 /**
  * Zod schemas shared by the routes. Requests are validated strictly (unknown body fields are
@@ -233,3 +234,41 @@ export const PostingsStateSchema = z
     newerLimit: z.number().int().describe('past this many newer passages, searches rank with the full-text index (FTS5) alone until a rebuild'),
   })
   .meta({ id: 'PostingsState', description: 'The postings index as built (`citemed stats` shows the same).' });
+
+/** The most records one request to the server may fetch: a few seconds' work, not a bulk download (`citemed fetch` takes up to 10,000). */
+export const SERVER_FETCH_MAX = 500;
+
+const fetchYear = z.number().int().min(1000).max(9999);
+const LITERATURE_SERVICES = ['pubmed', 'europepmc'] as const satisfies readonly LiteratureServiceName[];
+
+export const LiteratureFetchRequestSchema = z
+  .strictObject({
+    service: z.enum(LITERATURE_SERVICES).describe('PubMed (NCBI E-utilities) or Europe PMC'),
+    query: z.string().trim().min(1).max(1_000).describe("the search, in the service's own syntax; the web app sends the answer's searchedFor"),
+    max: z.number().int().min(1).max(SERVER_FETCH_MAX).default(50).describe('most records to fetch, the service\'s best matches first'),
+    fromYear: fetchYear.optional().describe('only records published in or after this year'),
+    toYear: fetchYear.optional().describe('only records published in or before this year'),
+  })
+  .meta({ id: 'LiteratureFetchRequest' });
+
+const fetchCount = z.number().int();
+
+export const LiteratureFetchSchema = z
+  .object({
+    service: z.enum(LITERATURE_SERVICES),
+    total: fetchCount.describe('records the service matched in all'),
+    found: fetchCount.describe('record ids taken from the search (at most max)'),
+    fetched: fetchCount.describe('records fetched by this request (0 when the same fetch earlier the same day saved them all)'),
+    added: fetchCount.describe('sources new to the library'),
+    updated: fetchCount.describe('sources replaced by a newer version'),
+    unchanged: fetchCount.describe('records already in the library as they are'),
+    skipped: fetchCount.describe('records not written for another reason (an older version, a malformed record)'),
+    failedParts: fetchCount.describe("saved parts that could not be read (the others were ingested); the server's log says why"),
+    recheck: z.object({ checked: fetchCount, raised: fetchCount }).optional().describe("the living articles' re-check, when the library changed"),
+    searchedAt: z.string(),
+    translation: z.string().nullable().describe('how the service read the query (PubMed\'s query translation), when it says'),
+    warnings: z.array(z.string()).describe("the service's warnings about the query (phrases not found, terms ignored)"),
+    resumed: z.boolean().describe('the same fetch was started earlier the same day: its search and saved parts were used again'),
+    fetchedAs: z.string().describe('the fetch\'s folder by name only, e.g. "pubmed-2026-12-05-3f9c0a1b2e"; each source\'s origin names its part file in it'),
+  })
+  .meta({ id: 'LiteratureFetch', description: 'What a fetch from PubMed or Europe PMC added to the library.' });

@@ -105,6 +105,7 @@ describe('HTTP API', () => {
           '/api/v1/library/postings-index/jobs',
           '/api/v1/library/postings-index/jobs/{id}',
           '/api/v1/library/postings-index/jobs/{id}/events',
+          '/api/v1/literature/fetch',
           '/api/v1/me',
           '/api/v1/me/password',
           '/api/v1/people',

@@ -107,6 +107,8 @@ const ROUTES: Record<string, Row> = {
   'POST /api/v1/library/postings-index/jobs': { access: () => ADMINS, request: () => ({ url: '/api/v1/library/postings-index/jobs', payload: { action: 'none' } }) },
   'GET /api/v1/library/postings-index/jobs/:id/events': { access: () => ADMINS, request: () => ({ url: '/api/v1/library/postings-index/jobs/none/events' }) },
   'DELETE /api/v1/library/postings-index/jobs/:id': { access: () => ADMINS, request: () => ({ url: '/api/v1/library/postings-index/jobs/none' }) },
+  // literature.serverFetch is off here: who may gets 404 (not enabled), nothing reaches the network.
+  'POST /api/v1/literature/fetch': { access: () => EDITORS, request: () => ({ url: '/api/v1/literature/fetch', payload: { service: 'pubmed', query: 'iliopsoas abscess' } }) },
 };
 
 describe('every route × every role', () => {

@@ -17,27 +17,43 @@ interface SessionState {
   loaded: boolean;
   /** True when the server refused a request (401) while the app was signed in: the session ended there. */
   ended: boolean;
+  /**
+   * Whether this account may ask the server to search PubMed or Europe PMC: the server allows it
+   * (literature.serverFetch) and the account's role does. The server decides; the app only asks.
+   */
+  literatureFetch: boolean;
   signIn(username: string, password: string): Promise<void>;
   signOut(): Promise<void>;
   has(role: Account['roles'][number]): boolean;
 }
 
-const SessionContext = createContext<SessionState>({ loaded: false, ended: false, signIn: async () => undefined, signOut: async () => undefined, has: () => false });
+const SessionContext = createContext<SessionState>({
+  loaded: false,
+  ended: false,
+  literatureFetch: false,
+  signIn: async () => undefined,
+  signOut: async () => undefined,
+  has: () => false,
+});
 
 interface SessionReply {
   signedIn: boolean;
   account?: Account;
   csrfToken?: string;
+  /** Absent from a server older than the feature: not offered. */
+  literatureFetch?: boolean;
 }
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [account, setAccount] = useState<Account | undefined>();
   const [loaded, setLoaded] = useState(false);
   const [ended, setEnded] = useState(false);
+  const [literatureFetch, setLiteratureFetch] = useState(false);
   const apply = (reply: SessionReply) => {
     setCsrfToken(reply.csrfToken);
     setSignedIn(reply.signedIn);
     setAccount(reply.signedIn ? reply.account : undefined);
+    setLiteratureFetch(reply.signedIn && reply.literatureFetch === true);
     setEnded(false);
     setLoaded(true);
   };
@@ -51,6 +67,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       onUnauthorized((sessionEnded) => {
         setCsrfToken(undefined);
         setAccount(undefined);
+        setLiteratureFetch(false);
         if (sessionEnded) setEnded(true);
       }),
     [],
@@ -67,7 +84,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
   // Administrators may do everything an editor or reviewer may (src/domain/policy.ts).
   const has = (role: Account['roles'][number]) => Boolean(account && (account.roles.includes(role) || account.roles.includes('admin')));
-  return <SessionContext.Provider value={{ ...(account ? { account } : {}), loaded, ended, signIn, signOut, has }}>{children}</SessionContext.Provider>;
+  return (
+    <SessionContext.Provider value={{ ...(account ? { account } : {}), loaded, ended, literatureFetch: Boolean(account) && literatureFetch, signIn, signOut, has }}>
+      {children}
+    </SessionContext.Provider>
+  );
 }
 
 export function useSession(): SessionState {

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { signIn, signOut } from '../../accounts/accounts.js';
-import type { Account } from '../../domain/accounts.js';
+import type { Account, Principal } from '../../domain/accounts.js';
+import { decide } from '../../domain/policy.js';
 import { clearSessionCookie, setSessionCookie } from '../auth.js';
 import type { RouteDeps } from '../context.js';
 import { AccountSchema, asResponse, ERROR_RESPONSES } from '../schemas.js';
@@ -12,6 +13,9 @@ const SessionResponse = z
     account: AccountSchema.optional(),
     csrfToken: z.string().optional().describe("send it back as X-CSRF-Token on every signed-in request that changes something"),
     expiresAt: z.string().optional(),
+    literatureFetch: z
+      .boolean()
+      .describe('whether this account may ask the server to search PubMed or Europe PMC (POST /api/v1/literature/fetch): the server allows it (literature.serverFetch) and the account\'s role does'),
   })
   .meta({ id: 'Session' });
 
@@ -24,7 +28,10 @@ export function accountView(account: Account) {
  * Browser sign-in: a username and password give a session cookie (HttpOnly, SameSite=Strict,
  * Secure over HTTPS) and the CSRF token the browser sends back on changes. Programs use API keys.
  */
-export const sessionRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { container: { accounts }, settings }) => {
+export const sessionRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { container: { accounts, settings: all }, settings }) => {
+  /** What the web app offers: a button the server would refuse is not shown. */
+  const literatureFetch = (principal: Principal) => all.literature.serverFetch && principal.kind === 'account' && decide(principal, 'fetch-literature', settings.anonymous) === 'allow';
+
   app.post(
     '/session',
     {
@@ -39,7 +46,8 @@ export const sessionRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { con
     async (request, reply) => {
       const { token, session, account } = await signIn(accounts, request.body.username, request.body.password);
       setSessionCookie(reply, request, settings, token, session.expiresAt);
-      return { signedIn: true, account: accountView(account), csrfToken: session.csrfToken, expiresAt: session.expiresAt };
+      const principal: Principal = { kind: 'account', via: 'session', account };
+      return { signedIn: true, account: accountView(account), csrfToken: session.csrfToken, expiresAt: session.expiresAt, literatureFetch: literatureFetch(principal) };
     },
   );
 
@@ -51,8 +59,13 @@ export const sessionRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { con
     },
     async (request) => {
       const { principal, browserSession } = request;
-      if (principal.kind !== 'account') return { signedIn: false };
-      return { signedIn: true, account: accountView(principal.account), ...(browserSession ? { csrfToken: browserSession.csrfToken } : {}) };
+      if (principal.kind !== 'account') return { signedIn: false, literatureFetch: false };
+      return {
+        signedIn: true,
+        account: accountView(principal.account),
+        ...(browserSession ? { csrfToken: browserSession.csrfToken } : {}),
+        literatureFetch: literatureFetch(principal),
+      };
     },
   );
 

@@ -7,6 +7,9 @@ import { askedIn, askUrl } from '../components/answer/askUrl';
 import { AudiencePicker, rememberAudience, rememberedAudience } from '../components/answer/AudiencePicker';
 import { ErrorMessage } from '../components/answer/ErrorMessage';
 import { FiltersPicker } from '../components/answer/FiltersPicker';
+import { LiteratureFetchOffer, LiteratureFetchStatus } from '../components/answer/LiteratureFetch';
+import type { LiteratureService } from '../components/answer/literatureFetch';
+import { useLiteratureFetch } from '../components/answer/useLiteratureFetch';
 import { PublishArticle } from '../components/answer/PublishArticle';
 import { QuestionBox } from '../components/answer/QuestionBox';
 import { useAskThread, type Turn } from '../components/answer/useAskThread';
@@ -19,7 +22,9 @@ const EMPTY_QUESTION = 'Type a question first: an empty question cannot be answe
 /**
  * Ask the library: a question, who it is for and optional filters; the answer streams in as a
  * draft and is replaced by the verified answer, whose citations can each be checked against their
- * passages. Follow-ups continue the same thread below; editors can publish an answer as an article.
+ * passages. Follow-ups continue the same thread below; editors can publish an answer as an article,
+ * and, where the server allows it, have an answer that found too little looked up in PubMed or
+ * Europe PMC and asked again (useLiteratureFetch.ts).
  *
  * The question, its audience and filters are in the URL (askUrl.ts), so a link or a reload opens
  * it again. What was answered is kept in this tab for its history entry (askHistory.ts): Back,
@@ -31,6 +36,8 @@ export function AskPage() {
   const { location, navigate, replace } = useRouter();
   const conversation = useAskThread();
   const { ask: askInThread, reset, restore, currentThreadId } = conversation;
+  const literature = useLiteratureFetch();
+  const { clear: clearLiterature } = literature;
   const history = useMemo(sessionAskHistory, []);
   /** The history entry whose conversation is on the page, and its URL. */
   const shown = useRef<{ key: string; url: string } | undefined>(undefined);
@@ -49,6 +56,7 @@ export function AskPage() {
   useEffect(() => {
     const entryKey = entryKeyOf(location.state);
     if (entryKey !== undefined && entryKey === shown.current?.key) return;
+    clearLiterature();
     const asked = askedIn(location.query, rememberedAudience());
     if (!asked) {
       if (shown.current) {
@@ -70,7 +78,7 @@ export function AskPage() {
     const saved = [entryKey !== undefined ? history.load(entryKey) : undefined, history.findByUrl(url)].find((c) => c?.url === url);
     if (saved) restore(saved);
     else void askInThread(asked.question, asked.audience, asked.filters, false);
-  }, [location, history, reset, restore, askInThread, replace]);
+  }, [location, history, reset, restore, askInThread, replace, clearLiterature]);
 
   // Every answer is kept for the entry it was asked in.
   useEffect(() => {
@@ -103,6 +111,7 @@ export function AskPage() {
       return;
     }
     setProblem(null);
+    clearLiterature();
     lastAskWasFollowUp.current = box === 'follow-up';
     if (box === 'question') {
       // A new question is a new history entry, with the question in its URL.
@@ -122,6 +131,18 @@ export function AskPage() {
     void send(turn.answer.question, index === 0 ? 'question' : 'follow-up', NO_FILTERS);
   };
   const activeFilters = describeAskFilters(toAskFilters(filterInput).filters);
+
+  /**
+   * For an answer that found too little: the service searched for the question as citemed searched
+   * for it, then the question asked again, in place (the same history entry). A first question is
+   * asked afresh; a follow-up is asked again as it was read against the thread, so it stands alone.
+   */
+  const fetchLiterature = (turn: Turn, index: number) => (service: LiteratureService) => {
+    const { answer } = turn;
+    void literature.run(service, answer.searchedFor, turn.filters, () =>
+      index === 0 ? askInThread(answer.question, answer.audience, turn.filters, false) : askInThread(answer.searchedFor, answer.audience, turn.filters, true),
+    );
+  };
 
   const onSubmit = (box: 'question' | 'follow-up') => (event?: FormEvent) => {
     event?.preventDefault();
@@ -172,9 +193,14 @@ export function AskPage() {
             ? { filtersLeftNothing: { filters: describeAskFilters(turn.filters), onAskWithout: askWithoutFilters(turn, index) } }
             : {})}
         >
+          {session.literatureFetch && turn.answer.status === 'insufficient' ? (
+            <LiteratureFetchOffer searchedFor={turn.answer.searchedFor} state={literature.state} asking={busy} onFetch={fetchLiterature(turn, index)} />
+          ) : null}
           {session.has('editor') ? <PublishArticle question={turn.answer.question} searchedFor={turn.answer.searchedFor} audience={turn.answer.audience} filters={turn.filters} answered={turn.answer.status === 'answered'} /> : null}
         </AnswerView>
       ))}
+
+      <LiteratureFetchStatus state={literature.state} />
 
       <AskProgress pending={conversation.pending} cancelled={conversation.cancelled} onCancel={cancel} />
       {conversation.error ? <ErrorMessage error={conversation.error} action="Asking" /> : null}
