@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeEutils, type FakeEutils } from '../support/fake-eutils.js';
-import { ask, axe, openPage, signIn, SKIP_REASON, startWorld, type World } from './support.js';
+import { ask, axe, openPage, screenshot, signIn, SKIP_REASON, startWorld, type World } from './support.js';
 
 /** Found too little in the starter library; matches PMID 90000001 of the fake E-utilities. */
 const QUESTION = 'oral rehydration in children with diarrhoea';
@@ -66,6 +66,7 @@ describe.skipIf(SKIP_REASON !== '')('fetching from PubMed on the ask page', () =
       await page.getByText(TOO_LITTLE, { exact: true }).waitFor({ timeout: 30_000 });
       const offer = page.getByRole('button', { name: SEARCH_PUBMED });
       expect(await page.getByRole('button', { name: 'Search Europe PMC instead' }).count()).toBe(1);
+      await screenshot(page, 'ask-fetch-offer-desktop');
 
       // PubMed takes its time: the page says it is working, and nothing can be fetched twice.
       fake.script({ delayMs: 1_500 });
@@ -80,6 +81,7 @@ describe.skipIf(SKIP_REASON !== '')('fetching from PubMed on the ask page', () =
       await answer.getByText('Synthetic test record one', { exact: false }).first().waitFor({ timeout: 30_000 });
       expect(await page.getByText(TOO_LITTLE, { exact: true }).count()).toBe(0);
       expect(await page.getByRole('button', { name: SEARCH_PUBMED }).count()).toBe(0);
+      await screenshot(page, 'ask-fetch-done-desktop');
       expect(fake.requests.some((r) => r.path.endsWith('esearch.fcgi') && r.params.term === QUESTION)).toBe(true);
       expect(problems).toEqual([]);
     } finally {
