@@ -4,7 +4,7 @@
  * without touching the network. Replies can be scripted to reproduce misbehaving servers.
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { clientGone, send, sendJson, startLoopbackServer, type ScriptedReply as BaseScriptedReply } from './http-server.js';
+import { sendJson, sendScripted, startLoopbackServer, type ScriptedReply as BaseScriptedReply } from './http-server.js';
 
 /** One canned reply for the next request (see ScriptedReply in http-server.ts). */
 export type ScriptedReply = BaseScriptedReply<EmbeddingsReply>;
@@ -120,11 +120,9 @@ interface Outcome {
 }
 
 function respond(response: ServerResponse, reply: ScriptedReply, normal: () => Outcome): void {
-  if (clientGone(response)) return;
+  if (sendScripted(response, reply, 'text/plain')) return;
   const status = reply.status ?? 200;
   const headers = { ...reply.headers };
-  if (reply.text !== undefined) return send(response, status, reply.text, { 'content-type': 'text/plain', ...headers });
-  if (reply.body !== undefined) return sendJson(response, status, reply.body, headers);
   if (status >= 200 && status < 300) {
     const outcome = normal();
     const body = reply.rewrite && outcome.status === 200 ? reply.rewrite(outcome.body as EmbeddingsReply) : outcome.body;

@@ -12,7 +12,7 @@
  * that say "(test fixture, not a real citation)". None describes a real paper.
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { clientGone, send, sendJson, startLoopbackServer, type ScriptedReply as BaseScriptedReply } from './http-server.js';
+import { send, sendJson, sendScripted, startLoopbackServer, type ScriptedReply as BaseScriptedReply } from './http-server.js';
 
 /** A record as Europe PMC's `core` result gives it; only `id` and `source` are always there. */
 export type EuropePmcRecord = { id: string; source: string } & Record<string, unknown>;
@@ -93,11 +93,9 @@ interface Outcome {
 }
 
 function respond(response: ServerResponse, reply: ScriptedReply, normal: () => Outcome): void {
-  if (clientGone(response)) return;
+  if (sendScripted(response, reply, 'text/plain')) return;
   const status = reply.status ?? 200;
   const headers = { ...reply.headers };
-  if (reply.text !== undefined) return send(response, status, reply.text, { 'content-type': reply.contentType ?? 'text/plain', ...headers });
-  if (reply.body !== undefined) return sendJson(response, status, reply.body, headers);
   if (status >= 200 && status < 300) {
     const outcome = normal();
     if (typeof outcome.body === 'string') return send(response, outcome.status, outcome.body, { 'content-type': 'text/html', ...headers });

@@ -10,7 +10,7 @@
  * that citemed's own MEDLINE reader accepts.
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { clientGone, send, sendJson, startLoopbackServer, type ScriptedReply as BaseScriptedReply } from './http-server.js';
+import { send, sendJson, sendScripted, startLoopbackServer, type ScriptedReply as BaseScriptedReply } from './http-server.js';
 
 /** One canned reply for the next request (see ScriptedReply in http-server.ts). */
 export type ScriptedReply = BaseScriptedReply<never>;
@@ -232,11 +232,9 @@ interface Outcome {
 }
 
 function respond(response: ServerResponse, reply: ScriptedReply, normal: () => Outcome): void {
-  if (clientGone(response)) return;
+  if (sendScripted(response, reply, 'text/html; charset=UTF-8')) return;
   const status = reply.status ?? 200;
   const headers = { ...reply.headers };
-  if (reply.text !== undefined) return send(response, status, reply.text, { 'content-type': 'text/html; charset=UTF-8', ...headers });
-  if (reply.body !== undefined) return sendJson(response, status, reply.body, headers);
   if (status === 429) return sendJson(response, status, { error: 'API rate limit exceeded', 'api-key': '127.0.0.1', count: '4', limit: '3' }, headers);
   if (status < 200 || status >= 300) {
     return send(response, status, `<html><body><h1>Scripted HTTP ${status}</h1></body></html>`, { 'content-type': 'text/html', ...headers });

@@ -104,3 +104,21 @@ export interface ScriptedReply<Normal = unknown> {
   /** Wait this long before answering, to provoke client timeouts. */
   delayMs?: number;
 }
+
+/**
+ * Sends what a scripted reply fixes by itself (its `text` or its `body`), or nothing when the
+ * client has gone; returns false when the fake must answer in its own way (normal or error reply).
+ */
+export function sendScripted(response: ServerResponse, reply: Omit<ScriptedReply, 'rewrite'>, textType: string): boolean {
+  if (clientGone(response)) return true;
+  const status = reply.status ?? 200;
+  if (reply.text !== undefined) {
+    send(response, status, reply.text, { 'content-type': reply.contentType ?? textType, ...reply.headers });
+    return true;
+  }
+  if (reply.body !== undefined) {
+    sendJson(response, status, reply.body, { ...reply.headers });
+    return true;
+  }
+  return false;
+}
