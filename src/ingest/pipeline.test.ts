@@ -83,11 +83,13 @@ describe('ingest pipeline', () => {
   it('in folders, ignores paperwork and unknown files but reads the rest', async () => {
     writeFileSync(path.join(dir, 'README.md'), '# read me');
     writeFileSync(path.join(dir, 'notes.docx'), 'x');
+    writeFileSync(path.join(dir, 'manifest.json'), '{"ids": []}');
     writeFileSync(path.join(dir, 'a.md'), 'doc:a|A|Alpha body.');
     const planned = await planIngest([dir], deps.files);
     const read = planned.filter((p) => p.format).map((p) => path.basename(p.entry.path));
     expect(read).toEqual(['a.md']);
-    expect(planned.filter((p) => p.ignored).map((p) => path.basename(p.entry.path)).sort()).toEqual(['README.md', 'notes.docx']);
+    expect(planned.filter((p) => p.ignored).map((p) => path.basename(p.entry.path)).sort()).toEqual(['README.md', 'manifest.json', 'notes.docx']);
+    expect(planned.find((p) => p.entry.path.endsWith('manifest.json'))?.ignored).toMatch(/^the manifest of a `citemed fetch`/);
   });
 
   it('counts added, updated, deleted and skipped records, with reasons', async () => {
