@@ -1,8 +1,9 @@
 /**
- * One POST with retries and a timeout that covers the whole reply, shared by the adapters that
- * call model servers (embeddings, chat). The adapters supply the URL, headers, body and how to
- * read a 2xx reply; this file decides what is retried (see retry.ts) and turns every other
- * outcome into a CitemedError (see errors.ts). The API key never appears in a message.
+ * One POST or GET with retries and a timeout that covers the whole reply, shared by the adapters
+ * that call model servers (embeddings, chat) and literature services. The adapters supply the URL,
+ * headers, body and how to read a 2xx reply; this file decides what is retried (see retry.ts) and
+ * turns every other outcome into a CitemedError (see errors.ts). The API key never appears in a
+ * message. Both methods go through one `request`, so they retry, time out and fail alike.
  */
 import { CitemedError } from '../../domain/errors.js';
 import { describeNetworkError, HttpFailures, type FailedAttempt, type FailureWording, type HttpEndpoint } from './errors.js';
@@ -57,6 +58,9 @@ export function deliver(progress: ReplyProgress, onText: (delta: string) => void
 /** What one attempt came to, before deciding whether to retry. */
 type Attempt<T> = { kind: 'done'; value: T } | FailedAttempt;
 
+/** What is sent: the method, and a body for POST only. */
+type Outgoing = { method: 'POST'; headers: Record<string, string>; body: string } | { method: 'GET'; headers: Record<string, string> };
+
 /** One endpoint and its retry policy. */
 export class HttpClient {
   private readonly fetch: typeof fetch;
@@ -75,9 +79,26 @@ export class HttpClient {
 
   /** POSTs `body` until a 2xx reply has been read by `read`, or throws a CitemedError. */
   async post<T>(headers: Record<string, string>, body: string, signal: AbortSignal | undefined, read: ReplyReader<T>): Promise<T> {
+    return this.request({ method: 'POST', headers, body }, signal, read);
+  }
+
+  /**
+   * GETs the endpoint's URL until a 2xx reply has been read by `read`, or throws a CitemedError.
+   * With `notFound`, a 404 is an answer ("there is no such thing"), not a failure: it is not
+   * retried and resolves to what `notFound` gives.
+   */
+  async get<T>(headers: Record<string, string>, signal: AbortSignal | undefined, read: ReplyReader<T>): Promise<T>;
+  async get<T, M>(headers: Record<string, string>, signal: AbortSignal | undefined, read: ReplyReader<T>, notFound: () => M): Promise<T | M>;
+  async get<T, M>(headers: Record<string, string>, signal: AbortSignal | undefined, read: ReplyReader<T>, notFound?: () => M): Promise<T | M> {
+    return this.request({ method: 'GET', headers }, signal, read, notFound);
+  }
+
+  /** Sends until a reply is read, a final status comes, or the retries are spent. */
+  private async request<T, M>(outgoing: Outgoing, signal: AbortSignal | undefined, read: ReplyReader<T>, notFound?: () => M): Promise<T | M> {
     for (let attempt = 0; ; attempt++) {
-      const outcome = await this.send(headers, body, signal, read);
+      const outcome = await this.send(outgoing, signal, read);
       if (outcome.kind === 'done') return outcome.value;
+      if (outcome.kind === 'answered' && outcome.status === 404 && notFound) return notFound();
       if (outcome.kind === 'answered' && !isRetryableStatus(outcome.status)) throw this.failures.rejected(outcome.status, outcome.text);
       if (attempt >= this.options.maxRetries) throw this.failures.gaveUp(outcome, attempt + 1);
       await pause(retryDelay(attempt, outcome.kind === 'answered' ? outcome.retryAfter : null), this.sleep, signal);
@@ -86,7 +107,7 @@ export class HttpClient {
   }
 
   /** One request; its own timer covers reading the reply, streamed or not. */
-  private async send<T>(headers: Record<string, string>, body: string, signal: AbortSignal | undefined, read: ReplyReader<T>): Promise<Attempt<T>> {
+  private async send<T>(outgoing: Outgoing, signal: AbortSignal | undefined, read: ReplyReader<T>): Promise<Attempt<T>> {
     if (signal?.aborted) throw this.failures.interrupted(signal);
     const controller = new AbortController();
     let timedOut = false;
@@ -98,7 +119,7 @@ export class HttpClient {
     signal?.addEventListener('abort', forwardAbort, { once: true });
     const progress: ReplyProgress = { started: false };
     try {
-      const response = await this.fetch(this.endpoint.url, { method: 'POST', headers, body, signal: controller.signal });
+      const response = await this.fetch(this.endpoint.url, { ...outgoing, signal: controller.signal });
       if (response.status < 200 || response.status >= 300) {
         const text = await response.text();
         return { kind: 'answered', status: response.status, retryAfter: response.headers.get('retry-after'), text };
