@@ -329,6 +329,7 @@ export async function createLiteratureService(name: LiteratureServiceName, setti
   return createEuropePmcService({
     baseUrl: europepmc.baseUrl,
     ...(europepmc.email ? { email: europepmc.email } : {}),
+    fullText: europepmc.fullText,
     timeoutMs: europepmc.timeoutMs,
     maxRetries: europepmc.maxRetries,
   });

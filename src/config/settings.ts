@@ -367,6 +367,8 @@ export const SettingsSchema = z
             baseUrl: text().default('https://www.ebi.ac.uk/europepmc/webservices/rest'),
             /** A contact address, sent with each request as Europe PMC suggests; optional. */
             email: text().default(''),
+            /** Also fetch the open-access full text (JATS) of the records that have one (`citemed fetch --full-text`). */
+            fullText: z.boolean().default(false),
             timeoutMs: z.number().int().min(100).max(600_000).default(30_000),
             maxRetries: z.number().int().min(0).max(20).default(3),
           })

@@ -75,7 +75,7 @@ export async function fetchIntoLibrary(request: FetchIntoLibraryRequest, deps: F
   // Nothing was started for a request given up before its turn came: nothing to audit.
   if (signal?.aborted) throw stopped();
   const audit = auditor(request, query, deps);
-  let folderName = fetchFolderName(request.service.name, query, deps.fetch.now());
+  let folderName = fetchFolderName(request.service.name, query, deps.fetch.now(), request.service.variant);
 
   let outcome: FetchOutcome;
   let resumed = false;

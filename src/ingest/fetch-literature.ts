@@ -14,9 +14,14 @@ import type { LiteratureQuery, LiteratureService, LiteratureServiceName } from '
  *   same command run again on the same day finds it. Its `manifest.json` holds the search's result
  *   (the record ids, in the service's order), written before anything is fetched, so a second run
  *   fetches the same records rather than a newer result list.
- * - Records are fetched `IDS_PER_PART` at a time into `part-0001<ext>`, `part-0002<ext>` … Each
- *   part is written whole or not at all (SavedFiles), so a part on disk is a complete reply, and a
- *   run after an interruption fetches only the parts that are missing.
+ * - Records are fetched `IDS_PER_PART` at a time, a chunk of ids. A service may answer a chunk in
+ *   several pieces (Europe PMC's core JSON, then a JATS full text per open-access article), saved
+ *   as `part-0001<ext>`, `part-0001-2<ext>` … Each piece is written whole or not at all
+ *   (SavedFiles), and after a chunk's last piece its marker `part-0001.done` lists them. Only the
+ *   marker proves a chunk complete: a run after an interruption fetches again every chunk without
+ *   one, its pieces overwritten. A folder saved before markers existed has none, so its chunks
+ *   are fetched again once (the same records, from the same manifest): safer than guessing from
+ *   the first piece whether the pieces after it were all saved.
  * - A new day is a new fetch: services add records daily, and a fetch is a snapshot of one search.
  */
 
@@ -27,6 +32,14 @@ export const IDS_PER_PART = 100;
 export const MAX_RECORDS = 10_000;
 
 export const MANIFEST_NAME = 'manifest.json';
+
+/** A chunk's marker: `part-0001.done`, JSON naming its pieces; bookkeeping, never ingested. */
+export const PART_MARKER_EXTENSION = '.done';
+
+/** Whether a file in a fetch folder is its bookkeeping (the manifest, a chunk's marker) rather than records. */
+export function isFetchBookkeeping(fileName: string): boolean {
+  return fileName === MANIFEST_NAME || /^part-\d{4,}\.done$/.test(fileName);
+}
 
 /** What a fetch folder's manifest records. */
 export interface FetchManifest {
@@ -47,6 +60,8 @@ export type FetchEvent =
 
 export interface FetchedPart {
   path: string;
+  /** The chunk of ids it answers (0-based; `IDS_PER_PART` ids each); a chunk may have several pieces. */
+  chunk: number;
   /** Records in the part; undefined for a part saved by an earlier run (not read again here). */
   records: number | undefined;
   reused: boolean;
@@ -87,9 +102,14 @@ export function checkQuery(query: LiteratureQuery): void {
   }
 }
 
-/** The folder of one fetch: service, UTC day, and 10 hex digits of the query and its options. */
-export function fetchFolderName(service: LiteratureServiceName, query: LiteratureQuery, now: Date): string {
-  const key = JSON.stringify([service, query.query.trim(), query.max, query.fromYear ?? null, query.toYear ?? null]);
+/**
+ * The folder of one fetch: service, UTC day, and 10 hex digits of the query and its options. The
+ * service's variant (Europe PMC with full text) is hashed in only when there is one, so the
+ * folders of plain fetches keep their names.
+ */
+export function fetchFolderName(service: LiteratureServiceName, query: LiteratureQuery, now: Date, variant?: string): string {
+  const options = [service, query.query.trim(), query.max, query.fromYear ?? null, query.toYear ?? null];
+  const key = JSON.stringify(variant === undefined ? options : [...options, variant]);
   const digest = createHash('sha256').update(key).digest('hex').slice(0, 10);
   return `${service}-${now.toISOString().slice(0, 10)}-${digest}`;
 }
@@ -104,7 +124,7 @@ export async function countRecords(service: LiteratureService, query: Literature
 export async function fetchLiterature(service: LiteratureService, query: LiteratureQuery, deps: FetchDeps, options: FetchOptions = {}): Promise<FetchOutcome> {
   checkQuery(query);
   const normalized: LiteratureQuery = { ...query, query: query.query.trim() };
-  const folder = path.join(deps.root, fetchFolderName(service.name, normalized, deps.now()));
+  const folder = path.join(deps.root, fetchFolderName(service.name, normalized, deps.now(), service.variant));
   const manifestPath = path.join(folder, MANIFEST_NAME);
 
   let manifest = readManifest(await deps.saved.readText(manifestPath), manifestPath);
@@ -130,21 +150,27 @@ export async function fetchLiterature(service: LiteratureService, query: Literat
   let fetched = 0;
   for (const [index, ids] of pieces.entries()) {
     if (options.signal?.aborted) return { folder, manifest, parts, fetched, interrupted: true };
-    const saved = await savedPart(deps.saved, folder, index);
+    const marker = path.join(folder, markerName(index));
+    const saved = await savedPieces(deps.saved, folder, marker);
     if (saved) {
-      parts.push({ path: saved, records: undefined, reused: true });
-      options.onEvent?.({ kind: 'part', index, parts: pieces.length, path: saved, records: undefined, reused: true });
+      for (const file of saved) {
+        parts.push({ path: file, chunk: index, records: undefined, reused: true });
+        options.onEvent?.({ kind: 'part', index, parts: pieces.length, path: file, records: undefined, reused: true });
+      }
       continue;
     }
-    let piece = 0;
+    const names: string[] = [];
     for await (const reply of service.fetch(ids, options.signal)) {
-      const file = path.join(folder, partName(index, piece, reply.extension));
+      const name = partName(index, names.length, reply.extension);
+      const file = path.join(folder, name);
       await deps.saved.write(file, reply.bytes);
-      parts.push({ path: file, records: reply.records, reused: false });
+      names.push(name);
+      parts.push({ path: file, chunk: index, records: reply.records, reused: false });
       fetched += reply.records;
       options.onEvent?.({ kind: 'part', index, parts: pieces.length, path: file, records: reply.records, reused: false });
-      piece++;
     }
+    // Written even for a chunk of no pieces (every id gone), so it is not asked for again.
+    await deps.saved.write(marker, `${JSON.stringify({ pieces: names })}\n`);
   }
   return { folder, manifest, parts, fetched, interrupted: false };
 }
@@ -154,14 +180,29 @@ function partName(index: number, piece: number, extension: string): string {
   return `part-${String(index + 1).padStart(4, '0')}${piece === 0 ? '' : `-${piece + 1}`}${extension}`;
 }
 
-const PART_EXTENSIONS = ['.xml', '.europepmc.json'];
+function markerName(index: number): string {
+  return `part-${String(index + 1).padStart(4, '0')}${PART_MARKER_EXTENSION}`;
+}
 
-async function savedPart(saved: SavedFiles, folder: string, index: number): Promise<string | undefined> {
-  for (const extension of PART_EXTENSIONS) {
-    const file = path.join(folder, partName(index, 0, extension));
-    if (await saved.exists(file)) return file;
+/**
+ * The pieces of a chunk its marker lists, when it has a marker and every piece is there; else
+ * undefined, and the chunk is fetched again (a marker unreadable or naming a missing file
+ * included: the pieces cannot be trusted to be the whole chunk).
+ */
+async function savedPieces(saved: SavedFiles, folder: string, marker: string): Promise<string[] | undefined> {
+  const text = await saved.readText(marker);
+  if (text === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
   }
-  return undefined;
+  const names = (value as { pieces?: unknown } | null)?.pieces;
+  if (!Array.isArray(names) || !names.every((name): name is string => typeof name === 'string' && /^part-[\w.-]+$/.test(name))) return undefined;
+  const files = names.map((name) => path.join(folder, name));
+  for (const file of files) if (!(await saved.exists(file))) return undefined;
+  return files;
 }
 
 function readManifest(text: string | undefined, where: string): FetchManifest | undefined {

@@ -84,12 +84,13 @@ describe('ingest pipeline', () => {
     writeFileSync(path.join(dir, 'README.md'), '# read me');
     writeFileSync(path.join(dir, 'notes.docx'), 'x');
     writeFileSync(path.join(dir, 'manifest.json'), '{"ids": []}');
+    writeFileSync(path.join(dir, 'part-0001.done'), '{"pieces": []}');
     writeFileSync(path.join(dir, 'a.md'), 'doc:a|A|Alpha body.');
     const planned = await planIngest([dir], deps.files);
     const read = planned.filter((p) => p.format).map((p) => path.basename(p.entry.path));
     expect(read).toEqual(['a.md']);
-    expect(planned.filter((p) => p.ignored).map((p) => path.basename(p.entry.path)).sort()).toEqual(['README.md', 'manifest.json', 'notes.docx']);
-    expect(planned.find((p) => p.entry.path.endsWith('manifest.json'))?.ignored).toMatch(/^the manifest of a `citemed fetch`/);
+    expect(planned.filter((p) => p.ignored).map((p) => path.basename(p.entry.path)).sort()).toEqual(['README.md', 'manifest.json', 'notes.docx', 'part-0001.done']);
+    expect(planned.find((p) => p.entry.path.endsWith('manifest.json'))?.ignored).toMatch(/^a `citemed fetch` bookkeeping file/);
   });
 
   it('counts added, updated, deleted and skipped records, with reasons', async () => {

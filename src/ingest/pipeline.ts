@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { MANIFEST_NAME } from './fetch-literature.js';
+import { isFetchBookkeeping } from './fetch-literature.js';
 import { CitemedError, isCitemedError } from '../domain/errors.js';
 import {
   addCounts,
@@ -124,8 +124,8 @@ export async function planIngest(args: readonly string[], files: FileSystem): Pr
       planned.push({ entry, ignored: 'project paperwork (README, LICENSE, …); name it directly to ingest it' });
       continue;
     }
-    if (!entry.explicit && path.basename(entry.path) === MANIFEST_NAME) {
-      planned.push({ entry, ignored: 'the manifest of a `citemed fetch`: the search that found the records beside it, not a record' });
+    if (!entry.explicit && isFetchBookkeeping(path.basename(entry.path))) {
+      planned.push({ entry, ignored: "a `citemed fetch` bookkeeping file (the search's manifest, or a part's marker), not a record" });
       continue;
     }
     const detection = detectFormat(path.basename(entry.path), await files.head(entry, SNIFF_BYTES));

@@ -13,12 +13,17 @@ export interface LiteratureService {
   readonly name: LiteratureServiceName;
   /** For messages: "PubMed (NCBI E-utilities, https://eutils.ncbi.nlm.nih.gov/entrez/eutils)". */
   readonly description: string;
+  /**
+   * What the service saves beyond the query's records, when it can save more ("full-text": Europe
+   * PMC's open-access JATS). A fetch with a variant is another fetch, in a folder of its own.
+   */
+  readonly variant?: string;
   /** The records matching a query, best first in the service's own order; at most `query.max` ids. */
   search(query: LiteratureQuery, signal?: AbortSignal): Promise<LiteratureSearch>;
   /**
    * The records of `ids` (as `search` gave them), in pieces of at most the service's own limit per
-   * request. Each piece is one whole file in a format citemed reads. Ids the service no longer
-   * has are left out, not errors.
+   * request. Each piece is one whole file in a format citemed reads (Europe PMC's full texts are
+   * further pieces, one article each). Ids the service no longer has are left out, not errors.
    */
   fetch(ids: readonly string[], signal?: AbortSignal): AsyncIterable<FetchedPiece>;
 }
@@ -51,7 +56,7 @@ export interface FetchedPiece {
   ids: string[];
   /** The whole reply, as the service sent it. */
   bytes: Uint8Array;
-  /** The file name extension that citemed's format detection reads it by: ".xml" or ".europepmc.json". */
+  /** The file name extension that citemed's format detection reads it by: ".xml", ".europepmc.json" or ".nxml" (JATS). */
   extension: string;
   /** How many records the piece holds (fewer than `ids` when some are gone). */
   records: number;

@@ -49,7 +49,7 @@ describe('citemed fetch pubmed', () => {
     expect(folders).toHaveLength(1);
     expect(folders[0]).toMatch(/^pubmed-\d{4}-\d{2}-\d{2}-[0-9a-f]{10}$/);
     const folder = path.join(dir, 'fetched', folders[0] ?? '');
-    expect(readdirSync(folder).sort()).toEqual(['manifest.json', 'part-0001.xml']);
+    expect(readdirSync(folder).sort()).toEqual(['manifest.json', 'part-0001.done', 'part-0001.xml']);
     const manifest = JSON.parse(readFileSync(path.join(folder, 'manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({ service: 'pubmed', total: 2, query: { query: 'children', max: 10 } });
     expect(readFileSync(path.join(folder, 'part-0001.xml'), 'utf8')).toContain('<PubmedArticleSet>');
@@ -105,6 +105,7 @@ describe('citemed fetch pubmed', () => {
       [['fetch', 'pubmed', 'x', '--from', '2020', '--to', '2019'], /--from 2020 is after --to 2019/],
       [['fetch', 'pubmed', 'x', '--from', '20'], /--from must be a four-digit year/],
       [['fetch', 'pubmed', '  '], /the query is empty/],
+      [['fetch', 'pubmed', 'x', '--full-text'], /--full-text is for Europe PMC only: PubMed serves no full text/],
     ];
     for (const [args, message] of cases) {
       const result = await cli(path.join(dir, 'bad.db'), ...args);
@@ -210,5 +211,33 @@ describe('citemed fetch europepmc', () => {
     const sources = search.hits.map((h: { source: { statusNote?: string; integrity: string } }) => h.source);
     expect(sources.some((source: { statusNote?: string }) => source.statusNote === 'Preprint: not peer reviewed')).toBe(true);
     expect(sources.some((source: { integrity: string }) => source.integrity === 'retracted')).toBe(true);
+  });
+
+  it('with --full-text, saves and ingests the open-access JATS beside the records, as the same work as the abstract', async () => {
+    const db = path.join(dir, 'full-text.db');
+    const result = await runCli(['--db', db, '--config', config, 'fetch', 'europepmc', 'fixturol', '--full-text', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout);
+    // Only the data files are parts, and only they are ingested: the chunk's marker is bookkeeping.
+    expect(report.parts.map((p: { path: string }) => path.basename(p.path))).toEqual(['part-0001.europepmc.json', 'part-0001-2.nxml']);
+    expect(report.ingest.files.map((f: { path: string }) => path.basename(f.path))).toEqual(['part-0001.europepmc.json', 'part-0001-2.nxml']);
+    expect(readdirSync(report.folder).sort()).toEqual(['manifest.json', 'part-0001-2.nxml', 'part-0001.done', 'part-0001.europepmc.json']);
+    expect(server.requests.filter((r) => r.method === 'GET').map((r) => r.path.split('/').slice(-2).join('/'))).toEqual([
+      'PMC9000101/fullTextXML',
+      'PMC9000106/fullTextXML',
+    ]);
+
+    const fullText = JSON.parse((await runCli(['--db', db, 'sources', 'show', 'pmc:PMC9000101', '--json'])).stdout).source;
+    expect(fullText).toMatchObject({ id: 'pmc:PMC9000101', origin: { format: 'jats' } });
+    const search = JSON.parse((await runCli(['--db', db, 'search', 'fixturol full-text discussion dosing', '-n', '20', '--json'])).stdout);
+    const hit = search.hits.find((h: { source: { id: string } }) => h.source.id === 'pmc:PMC9000101');
+    expect(hit?.source.work).toBe('pmid:90000101');
+
+    // Run again the same day: the chunk has its marker, so nothing is asked for again.
+    const before = server.requests.length;
+    const again = await runCli(['--db', db, '--config', config, 'fetch', 'europepmc', 'fixturol', '--full-text', '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(server.requests.length).toBe(before);
+    expect(JSON.parse(again.stdout).parts.map((p: { reused: boolean }) => p.reused)).toEqual([true, true]);
   });
 });

@@ -1,4 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readJats } from '../../src/ingest/readers/jats/jats.js';
+import type { ReaderItem } from '../../src/ingest/reader.js';
+import { workKey } from '../../src/domain/source.js';
 import { FIXTURE_RECORDS, parseQuery, startFakeEuropePmc, syntheticRecords, type FakeEuropePmc } from './fake-europepmc.js';
 
 let server: FakeEuropePmc;
@@ -58,5 +61,29 @@ describe('the fake Europe PMC', () => {
     const missing = await fetch(`${server.baseUrl}/nowhere`);
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toBe('text/html');
+  });
+
+  it('serves the JATS full text of an open-access record, which the JATS reader reads as the same work', async () => {
+    const response = await fetch(`${server.baseUrl}/PMC9000101/fullTextXML`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/xml');
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const items: ReaderItem[] = [];
+    async function* chunks() {
+      yield bytes;
+    }
+    for await (const item of readJats({ bytes: chunks(), path: '/fetched/part-0001-2.nxml' })) items.push(item);
+    expect(items).toHaveLength(1);
+    const source = items[0]?.kind === 'source' ? items[0].source : undefined;
+    expect(source).toMatchObject({
+      id: 'pmc:PMC9000101',
+      ids: { pmid: '90000101', pmcid: 'PMC9000101', doi: '10.5555/citemed.fixture.90000101' },
+      title: expect.stringContaining('(test fixture, not a real citation)'),
+    });
+    expect(source?.sections.map((section) => section.path.at(-1))).toEqual(expect.arrayContaining(['Methods', 'Discussion']));
+    expect(source && workKey(source.id, source.ids)).toBe('pmid:90000101');
+
+    expect((await fetch(`${server.baseUrl}/PMC9000106/fullTextXML`)).status).toBe(404);
+    expect((await fetch(`${server.baseUrl}/PMC9000101/fullTextXML`, { method: 'POST' })).status).toBe(405);
   });
 });

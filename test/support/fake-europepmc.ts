@@ -6,6 +6,9 @@
  * `PUB_YEAR:[a TO b]`, `EXT_ID:… AND SRC:…`, a few text fields, and plain words matched against a
  * record's title, abstract, keywords, MeSH and authors. Replies can be scripted to reproduce a
  * misbehaving service (statuses, Retry-After, HTML pages, broken JSON, slow answers).
+ * `GET <base>/<PMCID>/fullTextXML` serves the open-access full text (JATS) of the records in
+ * `fullTexts` (by default MED:90000101's, PMC9000101) and answers 404 for every other PMCID, as
+ * Europe PMC does for open-access records it holds no XML for (PMC9000106 here).
  *
  * The records are synthetic test data written for citemed's tests: invented ids (MED:9000xxxx,
  * PPR:PPR9000xx), a made-up drug ("fixturol"), the journal "Citemed Test Fixtures", and titles
@@ -49,6 +52,8 @@ export interface FakeEuropePmc {
 export interface FakeEuropePmcOptions {
   /** The records searched, best first for every query; default FIXTURE_RECORDS. */
   records?: readonly EuropePmcRecord[];
+  /** Full texts by PMCID, served at `<base>/<PMCID>/fullTextXML`; default FIXTURE_FULL_TEXTS. */
+  fullTexts?: Readonly<Record<string, string>>;
 }
 
 const BASE_PATH = '/europepmc/webservices/rest';
@@ -58,6 +63,7 @@ const DEFAULT_PAGE_SIZE = 25;
 /** Starts the fake on a random free port of 127.0.0.1. */
 export async function startFakeEuropePmc(options: FakeEuropePmcOptions = {}): Promise<FakeEuropePmc> {
   const records = options.records ?? FIXTURE_RECORDS;
+  const fullTexts = options.fullTexts ?? FIXTURE_FULL_TEXTS;
   const requests: SeenRequest[] = [];
   const queue: ScriptedReply[] = [];
 
@@ -66,7 +72,7 @@ export async function startFakeEuropePmc(options: FakeEuropePmcOptions = {}): Pr
     const params = requestParams(request, search, body);
     requests.push({ method: request.method ?? '', path, headers: request.headers, params: params ?? {} });
     const reply = queue.shift() ?? {};
-    const answer = () => respond(response, reply, () => handle(request.method ?? '', path, params, records));
+    const answer = () => respond(response, reply, () => handle(request.method ?? '', path, params, records, fullTexts));
     if (reply.delayMs) later(reply.delayMs, answer);
     else answer();
   });
@@ -89,7 +95,9 @@ function requestParams(request: IncomingMessage, search: string, body: unknown):
 
 interface Outcome {
   status: number;
+  /** JSON, or text (an HTML page unless `contentType` says otherwise). */
   body: unknown;
+  contentType?: string;
 }
 
 function respond(response: ServerResponse, reply: ScriptedReply, normal: () => Outcome): void {
@@ -98,14 +106,27 @@ function respond(response: ServerResponse, reply: ScriptedReply, normal: () => O
   const headers = { ...reply.headers };
   if (status >= 200 && status < 300) {
     const outcome = normal();
-    if (typeof outcome.body === 'string') return send(response, outcome.status, outcome.body, { 'content-type': 'text/html', ...headers });
+    if (typeof outcome.body === 'string') return send(response, outcome.status, outcome.body, { 'content-type': outcome.contentType ?? 'text/html', ...headers });
     const body = reply.rewrite && outcome.status === 200 ? reply.rewrite(outcome.body as SearchReply) : outcome.body;
     return sendJson(response, reply.status ?? outcome.status, body, headers);
   }
   sendJson(response, status, errorBody(status, `scripted HTTP ${status}`), headers);
 }
 
-function handle(method: string, path: string, params: Record<string, string> | undefined, records: readonly EuropePmcRecord[]): Outcome {
+function handle(
+  method: string,
+  path: string,
+  params: Record<string, string> | undefined,
+  records: readonly EuropePmcRecord[],
+  fullTexts: Readonly<Record<string, string>>,
+): Outcome {
+  const fullText = new RegExp(`^${BASE_PATH}/(PMC\\d+)/fullTextXML$`).exec(path);
+  if (fullText) {
+    if (method !== 'GET') return { status: 405, body: errorBody(405, `use GET on ${path}`) };
+    const xml = fullTexts[fullText[1] ?? ''];
+    // Europe PMC's 404 for a record without XML is an empty body.
+    return xml === undefined ? { status: 404, body: '', contentType: 'text/plain' } : { status: 200, body: xml, contentType: 'application/xml' };
+  }
   const route = path === `${BASE_PATH}/search` ? 'GET' : path === `${BASE_PATH}/searchPOST` ? 'POST' : undefined;
   if (route === undefined) return { status: 404, body: `<!DOCTYPE html><html><head><title>404 Not Found</title></head><body>No resource at ${path}</body></html>` };
   if (method !== route) return { status: 405, body: errorBody(405, `use ${route} on ${path}`) };
@@ -373,6 +394,7 @@ export function fixtureRecord(parts: RecordParts): EuropePmcRecord {
   if (parts.keywords) record.keywordList = { keyword: parts.keywords };
   if (parts.corrections) record.commentCorrectionList = { commentCorrection: parts.corrections.map((c, i) => ({ ...c, orderIn: i + 1 })) };
   record.isOpenAccess = parts.openAccess ? 'Y' : 'N';
+  record.inEPMC = parts.openAccess ? 'Y' : 'N';
   if (parts.openAccess) record.license = 'cc by';
   record.firstPublicationDate = `${parts.year}-01-01`;
   if (parts.revised) record.dateOfRevision = parts.revised;
@@ -490,3 +512,38 @@ export function syntheticRecords(count: number, firstYear = 2000): EuropePmcReco
     }),
   );
 }
+
+/**
+ * A small JATS article for a fixture record: ids, title, an abstract and a body of two sections,
+ * all synthetic ("test fixture, not a real citation").
+ */
+export function fixtureFullText(record: EuropePmcRecord): string {
+  const ids = [
+    record.pmid ? `<article-id pub-id-type="pmid">${String(record.pmid)}</article-id>` : '',
+    record.pmcid ? `<article-id pub-id-type="pmcid">${String(record.pmcid)}</article-id>` : '',
+    record.doi ? `<article-id pub-id-type="doi">${String(record.doi)}</article-id>` : '',
+  ].join('');
+  const title = stripTags(String(record.title ?? 'Untitled')).replace(/\s+/g, ' ').trim().replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<!DOCTYPE article PUBLIC "-//NLM//DTD JATS (Z39.96) Journal Archiving and Interchange DTD v1.2 20190208//EN" "JATS-archivearticle1.dtd">',
+    '<article xmlns:xlink="http://www.w3.org/1999/xlink" article-type="research-article">',
+    '<front><journal-meta><journal-title-group><journal-title>Citemed Test Fixtures</journal-title></journal-title-group></journal-meta>',
+    `<article-meta>${ids}<title-group><article-title>${title}</article-title></title-group>`,
+    '<contrib-group><contrib contrib-type="author"><name><surname>Fixture</surname><given-names>Alpha</given-names></name></contrib></contrib-group>',
+    `<pub-date pub-type="epub"><year>${String(record.pubYear)}</year></pub-date>`,
+    '<abstract><p>Full text of a test fixture, not a real citation: fixturol and imaginary fever are invented for software tests.</p></abstract>',
+    '</article-meta></front>',
+    '<body>',
+    '<sec><title>Methods</title><p>Made-up participants with imaginary fever received fixturol in a trial that never happened (test fixture, not a real citation).</p></sec>',
+    '<sec><title>Discussion</title><p>The full-text discussion of fixturol dosing is synthetic test data and supports no clinical claim.</p></sec>',
+    '</body>',
+    '</article>',
+    '',
+  ].join('\n');
+}
+
+/** The default full texts: MED:90000101's (PMC9000101); PMC9000106, also open access, has none. */
+export const FIXTURE_FULL_TEXTS: Readonly<Record<string, string>> = Object.fromEntries(
+  FIXTURE_RECORDS.filter((record) => record.pmcid === 'PMC9000101').map((record) => [String(record.pmcid), fixtureFullText(record)]),
+);

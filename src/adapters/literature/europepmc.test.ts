@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { failure } from '../../../test/support/failure.js';
 import {
+  FIXTURE_FULL_TEXTS,
   FIXTURE_RECORDS,
   startFakeEuropePmc,
   syntheticRecords,
@@ -9,6 +10,7 @@ import {
 } from '../../../test/support/fake-europepmc.js';
 import type { FetchedPiece, LiteratureService } from '../../ports/literature.js';
 import { createEuropePmcService, EUROPEPMC_FETCH_PIECE_IDS, idQuery, searchText, type EuropePmcServiceOptions } from './europepmc.js';
+import { notJats, openAccessRecords } from './europepmc-fulltext.js';
 
 let server: FakeEuropePmc | undefined;
 let sleeps: number[];
@@ -202,6 +204,82 @@ describe('createEuropePmcService: fetch', () => {
     const fake = await start();
     expect(await collect(service(fake).fetch([]))).toEqual([]);
     expect(fake.requests).toHaveLength(0);
+  });
+});
+
+describe('createEuropePmcService: open-access full text', () => {
+  const text = (piece: FetchedPiece | undefined) => new TextDecoder().decode(piece?.bytes);
+
+  it('is off by default: no GET, one piece per chunk', async () => {
+    const fake = await start();
+    const pieces = await collect(service(fake).fetch(['MED:90000101', 'PMC:PMC9000106']));
+    expect(pieces.map((piece) => piece.extension)).toEqual(['.europepmc.json']);
+    expect(fake.requests.map((request) => request.method)).toEqual(['POST']);
+  });
+
+  it('follows the core piece with the JATS of each open-access record, byte for byte, and skips a 404', async () => {
+    const fake = await start();
+    const europepmc = service(fake, { fullText: true });
+    expect(europepmc.variant).toBe('full-text');
+    expect(europepmc.description).toBe(`Europe PMC (REST API, ${fake.baseUrl}, with open-access full text)`);
+    const pieces = await collect(europepmc.fetch(['MED:90000101', 'MED:90000102', 'PMC:PMC9000106']));
+
+    expect(pieces.map((piece) => [piece.extension, piece.ids, piece.records])).toEqual([
+      ['.europepmc.json', ['MED:90000101', 'MED:90000102', 'PMC:PMC9000106'], 3],
+      ['.nxml', ['MED:90000101'], 1],
+    ]);
+    expect(text(pieces[1])).toBe(FIXTURE_FULL_TEXTS.PMC9000101);
+    // MED:90000102 is not open access: never asked for. PMC9000106 is, but has no XML (404).
+    expect(fake.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+      'POST /europepmc/webservices/rest/searchPOST',
+      'GET /europepmc/webservices/rest/PMC9000101/fullTextXML',
+      'GET /europepmc/webservices/rest/PMC9000106/fullTextXML',
+    ]);
+    expect(sleeps).toEqual([]); // a 404 is an answer, not retried
+  });
+
+  it('asks only for records open access and in Europe PMC, each PMCID once', () => {
+    const results = [
+      { id: '1', source: 'MED', pmcid: 'PMC1', isOpenAccess: 'Y', inEPMC: 'Y' },
+      { id: '2', source: 'MED', pmcid: 'PMC2', isOpenAccess: 'Y', inEPMC: 'N' },
+      { id: '3', source: 'MED', pmcid: 'PMC3', isOpenAccess: 'N' },
+      { id: '4', source: 'MED', isOpenAccess: 'Y' },
+      { id: 'PMC5', source: 'PMC', pmcid: 'pmc5', isOpenAccess: 'Y' },
+      { id: '6', source: 'MED', pmcid: 'PMC1', isOpenAccess: 'Y' },
+    ];
+    expect(openAccessRecords(results)).toEqual([
+      { key: 'MED:1', pmcid: 'PMC1' },
+      { key: 'PMC:PMC5', pmcid: 'PMC5' },
+    ]);
+  });
+
+  it('retries a full text that fails with 500, and fails as usual when the retries are spent', async () => {
+    const fake = await start();
+    fake.script({}, { status: 500 });
+    const pieces = await collect(service(fake, { fullText: true }).fetch(['MED:90000101']));
+    expect(pieces.map((piece) => piece.extension)).toEqual(['.europepmc.json', '.nxml']);
+    expect(sleeps).toEqual([500]);
+
+    fake.script({}, { status: 502 }, { status: 502 }, { status: 502 });
+    const error = await failure(collect(service(fake, { fullText: true }).fetch(['MED:90000101'])), 'service-unavailable');
+    expect(error.message).toMatch(/^Europe PMC at http:\/\/127\.0\.0\.1:\d+\/europepmc\/webservices\/rest\/PMC9000101\/fullTextXML answered HTTP 502 after 3 attempts/);
+  });
+
+  it('refuses a reply that is not a JATS article, naming what came', async () => {
+    const fake = await start();
+    const cases: [string, string][] = [
+      ['<?xml version="1.0"?>\n<responseWrapper><error>none</error></responseWrapper>', 'XML with root element <responseWrapper>, not a JATS <article>'],
+      ['<!DOCTYPE html><html><head><title>Maintenance</title></head></html>', 'an HTML page ("Maintenance") instead of a JATS article'],
+      ['{"error": "no"}', 'no XML root element at its start'],
+    ];
+    for (const [reply, message] of cases) {
+      fake.script({}, { text: reply, contentType: 'application/xml' });
+      const error = await failure(collect(service(fake, { fullText: true }).fetch(['MED:90000101'])), 'service-failed');
+      expect(error.message).toMatch(/^Europe PMC at http:\/\/127\.0\.0\.1:\d+\/europepmc\/webservices\/rest\/PMC9000101\/fullTextXML sent an unusable reply: /);
+      expect(error.message).toContain(message);
+    }
+    expect(notJats(new TextEncoder().encode('\uFEFF<?xml version="1.0"?><!-- c --><!DOCTYPE article SYSTEM "x.dtd"><article/>'))).toBeUndefined();
+    expect(notJats(new TextEncoder().encode('<pmc:article xmlns:pmc="x"/>'))).toBeUndefined();
   });
 });
 

@@ -12,6 +12,10 @@
  * `"resultList":{"result":[]}`); such an incomplete reply is retried like a dropped connection,
  * and only a reply that is wrong in itself fails at once.
  *
+ * With `fullText`, each `core` reply is followed by the open-access full text of its records
+ * (`GET <base>/<PMCID>/fullTextXML`, JATS, see europepmc-fulltext.ts), one piece per article, so an
+ * abstract and its full text are saved, and ingested, side by side.
+ *
  * Ids are Europe PMC's own keys, "SOURCE:id": "MED:12345678" (a PubMed record), "PMC:PMC1234567"
  * (PMC without a PMID), "PPR:PPR123456" (a preprint), and likewise AGR, CBA, CTX, ETH, HIR, PAT.
  */
@@ -21,6 +25,7 @@ import type { FailureWording } from '../http/errors.js';
 import { isRecord, parseJson } from '../http/json.js';
 import { HttpClient, type HttpClientOptions } from '../http/post.js';
 import { endpointProblems, isWholeNumber, rejectBadSettings, retryProblems, trimTrailingSlashes } from '../http/settings.js';
+import { JATS_EXTENSION, notJats, openAccessRecords } from './europepmc-fulltext.js';
 
 /** EMBL-EBI's own service; callers use it unless a mirror or a test server is configured. */
 export const EUROPEPMC_BASE_URL = 'https://www.ebi.ac.uk/europepmc/webservices/rest';
@@ -52,6 +57,8 @@ export interface EuropePmcServiceOptions extends Omit<HttpClientOptions, 'apiKey
   baseUrl: string;
   /** Sent as `email`, the contact address Europe PMC asks heavy users for; optional. */
   email?: string;
+  /** Also fetch the open-access full text (JATS) of the records that have one; default false. */
+  fullText?: boolean;
 }
 
 /** A record key, split: "MED:123" → { source: "MED", id: "123" }. */
@@ -64,12 +71,13 @@ interface RecordKey {
 export function createEuropePmcService(options: EuropePmcServiceOptions): LiteratureService {
   checkOptions(options);
   const base = trimTrailingSlashes(options.baseUrl).replace(/\/searchPOST$/, '');
-  const endpoint = new SearchEndpoint(`${base}/searchPOST`, options);
+  const endpoint = new Endpoint(`${base}/searchPOST`, options);
   const common: [string, string][] = options.email ? [['email', options.email]] : [];
 
   return {
     name: 'europepmc',
-    description: `Europe PMC (REST API, ${base})`,
+    description: `Europe PMC (REST API, ${base}${options.fullText ? ', with open-access full text' : ''})`,
+    ...(options.fullText ? { variant: 'full-text' } : {}),
     async search(query, signal) {
       const text = searchText(query);
       const ids: string[] = [];
@@ -121,12 +129,17 @@ export function createEuropePmcService(options: EuropePmcServiceOptions): Litera
           ['cursorMark', '*'],
           ...common,
         ];
-        const { bytes, records } = await endpoint.post(fields, signal, async (response) => {
+        const { bytes, results } = await endpoint.post(fields, signal, async (response) => {
           const body = new Uint8Array(await response.arrayBuffer());
-          return { bytes: body, records: countCoreResults(body, endpoint) };
+          return { bytes: body, results: coreResults(body, endpoint) };
         });
-        const fetched: FetchedPiece = { ids: piece.map((entry) => entry.given), bytes, extension: EUROPEPMC_EXTENSION, records };
+        const fetched: FetchedPiece = { ids: piece.map((entry) => entry.given), bytes, extension: EUROPEPMC_EXTENSION, records: results.length };
         yield fetched;
+        if (!options.fullText) continue;
+        for (const { key, pmcid } of openAccessRecords(results)) {
+          const article = await fetchFullText(new Endpoint(`${base}/${pmcid}/fullTextXML`, options), signal);
+          if (article !== undefined) yield { ids: [key], bytes: article, extension: JATS_EXTENSION, records: 1 };
+        }
       }
     },
   };
@@ -198,8 +211,21 @@ function usage(message: string, hint: string): CitemedError {
   return new CitemedError('usage', message, { hint });
 }
 
-/** The `searchPOST` resource: its client, and the errors that name it. */
-class SearchEndpoint {
+/**
+ * One full text, byte for byte, or undefined when Europe PMC has none (404: not every open-access
+ * record has XML). A reply that is not a JATS article is an error, never saved as one.
+ */
+async function fetchFullText(endpoint: Endpoint, signal: AbortSignal | undefined): Promise<Uint8Array | undefined> {
+  return endpoint.get(signal, async (response) => {
+    const body = new Uint8Array(await response.arrayBuffer());
+    const problem = notJats(body);
+    if (problem !== undefined) throw endpoint.malformed(problem);
+    return body;
+  });
+}
+
+/** One resource of the REST API (`searchPOST`, a full text): its client, and the errors that name it. */
+class Endpoint {
   private readonly http: HttpClient;
 
   constructor(
@@ -212,6 +238,11 @@ class SearchEndpoint {
   post<T>(fields: [string, string][], signal: AbortSignal | undefined, read: (response: Response) => Promise<T>): Promise<T> {
     const headers = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
     return this.http.post(headers, new URLSearchParams(fields).toString(), signal, read);
+  }
+
+  /** GETs the resource; a 404 resolves to undefined. */
+  get<T>(signal: AbortSignal | undefined, read: (response: Response) => Promise<T>): Promise<T | undefined> {
+    return this.http.get({ accept: 'application/xml' }, signal, read, () => undefined);
   }
 
   /** A 2xx reply that cannot be read as what was asked for. */
@@ -256,7 +287,7 @@ interface IdPage {
 }
 
 /** The JSON of an idlist page, checked field by field: a malformed reply must never read as "no records". */
-function parseIdPage(text: string, endpoint: SearchEndpoint): IdPage {
+function parseIdPage(text: string, endpoint: Endpoint): IdPage {
   const { parsed, results } = replyResults(parseBody(text, endpoint), endpoint);
   const fail = (problem: string) => endpoint.malformed(problem);
   const total = parsed.hitCount;
@@ -274,7 +305,7 @@ function parseIdPage(text: string, endpoint: SearchEndpoint): IdPage {
 class IncompleteReply extends Error {}
 
 /** The reply as an object and its `resultList.result`, or the error it reported, or why it is unusable. */
-function replyResults(parsed: unknown, endpoint: SearchEndpoint): { parsed: Record<string, unknown>; results: unknown[] } {
+function replyResults(parsed: unknown, endpoint: Endpoint): { parsed: Record<string, unknown>; results: unknown[] } {
   if (!isRecord(parsed)) throw endpoint.malformed('the body is not a JSON object');
   const resultList = parsed.resultList;
   if (resultList === undefined) {
@@ -297,15 +328,15 @@ function recordKey(result: unknown, position: number, fail: (problem: string) =>
   return `${source}:${id}`;
 }
 
-/** Checks that a core reply is a whole Europe PMC result list and counts its records. */
-function countCoreResults(bytes: Uint8Array, endpoint: SearchEndpoint): number {
+/** Checks that a core reply is a whole Europe PMC result list, and returns its results. */
+function coreResults(bytes: Uint8Array, endpoint: Endpoint): unknown[] {
   const { results } = replyResults(parseBody(new TextDecoder('utf-8').decode(bytes), endpoint), endpoint);
   results.forEach((result, position) => recordKey(result, position, (problem) => endpoint.malformed(problem)));
-  return results.length;
+  return results;
 }
 
 /** JSON, or an error saying what came instead: an HTML page (a proxy's, a maintenance notice) is named by its title. */
-function parseBody(text: string, endpoint: SearchEndpoint): unknown {
+function parseBody(text: string, endpoint: Endpoint): unknown {
   const start = text.replace(/^\uFEFF/, '').trimStart();
   if (/^<(!DOCTYPE\s+html|html)\b/i.test(start)) {
     const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(start.slice(0, 16 * 1024))?.[1]?.replace(/\s+/g, ' ').trim();

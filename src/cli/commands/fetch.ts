@@ -17,6 +17,7 @@ interface FetchCommandOptions {
   from?: string;
   to?: string;
   count?: boolean;
+  fullText?: boolean;
   ingest: boolean;
   json?: boolean;
   quiet?: boolean;
@@ -37,6 +38,7 @@ export function registerFetch(program: Command, io: Io, setExitCode: (code: numb
     .option('--from <year>', 'only records published in or after this year')
     .option('--to <year>', 'only records published in or before this year')
     .option('--count', 'only say how many records match, and how the service read the query; fetch nothing')
+    .option('--full-text', 'Europe PMC only: also fetch the open-access full text (JATS) of the records that have one')
     .option('--no-ingest', 'save the records but do not add them to the library (`citemed ingest <folder>` later)')
     .option('--json', 'print what was fetched (and the ingest summary) as JSON on stdout')
     .option('-q, --quiet', 'no progress output')
@@ -46,7 +48,8 @@ export function registerFetch(program: Command, io: Io, setExitCode: (code: numb
         '',
         'Records are saved as the service sent them (MEDLINE XML from PubMed, JSON from Europe PMC), one',
         'folder per fetch under literature.folder (default: "fetched" beside the library), with a',
-        'manifest of the search. Interrupted, the same command on the same day goes on where it',
+        'manifest of the search. With --full-text, Europe PMC\'s open-access full texts (JATS) are saved',
+        'beside the records as part-0001-2.nxml …. Interrupted, the same command on the same day goes on where it',
         'stopped. This is the only command that reaches the network; set literature.pubmed.apiKey',
         '(NCBI allows 10 requests a second with one, 3 without) and literature.pubmed.email.',
       ].join('\n'),
@@ -54,9 +57,16 @@ export function registerFetch(program: Command, io: Io, setExitCode: (code: numb
     .action(async (service: string, words: string[], options: FetchCommandOptions, command: Command) => {
       const name = serviceName(service);
       const query = queryOf(words, options);
+      if (options.fullText && name !== 'europepmc') {
+        throw new CitemedError('usage', `--full-text is for Europe PMC only: ${SERVICES[name]} serves no full text`, {
+          hint: 'fetch the same search from europepmc to get the open-access full text with the records',
+        });
+      }
       const globals = command.optsWithGlobals<GlobalOptions>();
+      const settings = commandSettings(globals).literature;
+      const literatureSettings = options.fullText ? { ...settings, europepmc: { ...settings.europepmc, fullText: true } } : settings;
       // Built before the library is opened, so bad settings make no library; --count needs none.
-      const literature = await createLiteratureService(name, commandSettings(globals).literature);
+      const literature = await createLiteratureService(name, literatureSettings);
       if (options.count) {
         const found = await countRecords(literature, query);
         if (options.json) printJson(io, { service: name, query, total: found.total, translation: found.translation ?? null, warnings: found.warnings });
@@ -68,7 +78,8 @@ export function registerFetch(program: Command, io: Io, setExitCode: (code: numb
         const files = outcome.parts.map((part) => part.path);
         if (outcome.interrupted) {
           if (options.json) printJson(io, fetchJson(name, outcome, undefined));
-          io.err(`citemed: fetch interrupted after ${files.length} of ${partsOf(outcome)} part(s); run the same command again to go on`);
+          const done = new Set(outcome.parts.map((part) => part.chunk)).size;
+          io.err(`citemed: fetch interrupted after ${done} of ${partsOf(outcome)} part(s); run the same command again to go on`);
           return 130;
         }
         if (files.length === 0) {
