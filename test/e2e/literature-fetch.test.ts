@@ -66,6 +66,8 @@ describe.skipIf(SKIP_REASON !== '')('fetching from PubMed on the ask page', () =
       await page.getByText(TOO_LITTLE, { exact: true }).waitFor({ timeout: 30_000 });
       const offer = page.getByRole('button', { name: SEARCH_PUBMED });
       expect(await page.getByRole('button', { name: 'Search Europe PMC instead' }).count()).toBe(1);
+      // Before anything leaves the service, the page says where the words go.
+      expect(await page.locator('.literature-fetch').textContent()).toContain('These words are sent outside this service (to NCBI for PubMed, to EMBL-EBI for Europe PMC)');
       await screenshot(page, 'ask-fetch-offer-desktop');
 
       // PubMed takes its time: the page says it is working, and nothing can be fetched twice.

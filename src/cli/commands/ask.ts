@@ -33,7 +33,7 @@ export function registerAsk(program: Command, io: Io): void {
     .option('-a, --audience <who>', `who the answer is for: ${AUDIENCES.join(', ')}`, 'clinician')
     .option('--thread <file>', 'a JSON file holding the conversation so far: a follow-up ("and in children?") is read against it, and this turn is added')
     .option('--evidence <n>', 'how many passages to retrieve as evidence (default from settings: 20)')
-    .option('--fetch <service>', 'when the library holds too little: search pubmed or europepmc for the question, add what it finds, and answer again (reaches the network)')
+    .option('--fetch <service>', "when the library holds too little: search pubmed or europepmc for the question, add what it finds, and answer again (the question's words go to NCBI or EMBL-EBI: leave patient details out)")
     .option('--fetch-max <n>', 'with --fetch: most records to fetch', '50')
     .option('--markdown', 'print the answer as a Markdown page')
     .option('--json', 'print the answer as JSON (statements, verdicts, evidence, references)')

@@ -50,8 +50,9 @@ export function registerFetch(program: Command, io: Io, setExitCode: (code: numb
         'folder per fetch under literature.folder (default: "fetched" beside the library), with a',
         'manifest of the search. With --full-text, Europe PMC\'s open-access full texts (JATS) are saved',
         'beside the records as part-0001-2.nxml …. Interrupted, the same command on the same day goes on where it',
-        'stopped. This is the only command that reaches the network; set literature.pubmed.apiKey',
-        '(NCBI allows 10 requests a second with one, 3 without) and literature.pubmed.email.',
+        'stopped. This command reaches the network: the query goes to NCBI (PubMed) or EMBL-EBI (Europe',
+        'PMC), so keep patient details out of it. Set literature.pubmed.apiKey (NCBI allows 10 requests',
+        'a second with one, 3 without) and literature.pubmed.email.',
       ].join('\n'),
     )
     .action(async (service: string, words: string[], options: FetchCommandOptions, command: Command) => {

@@ -28,7 +28,9 @@ export function LiteratureFetchOffer({
     <div className="answer-actions literature-fetch noprint">
       <p id={explanationId} className="small muted">
         The server can search a literature database for “{searchedFor}”, add its best matches to the library, and ask again. What it adds is
-        checked like everything else: nothing is said without a cited passage.
+        checked like everything else: nothing is said without a cited passage.{' '}
+        <strong>These words are sent outside this service</strong> (to NCBI for PubMed, to EMBL-EBI for Europe PMC): search only if they hold
+        nothing that identifies a patient.
       </p>
       <div className="form-actions">
         <button type="button" className="secondary" onClick={() => onFetch('pubmed')} disabled={busy} aria-describedby={explanationId}>
