@@ -1,5 +1,5 @@
 import { workKey, type Source } from '../domain/source.js';
-import type { SourceSummary } from '../ports/store.js';
+import type { SourceSummary, SourceVersion } from '../ports/store.js';
 
 /**
  * A source's summary as a search hit carries it, from the columns both database adapters select
@@ -35,4 +35,19 @@ export function rowToSummary(row: SummaryRow): SourceSummary {
   const work = workKey(row.source_id, { ...(row.pmid === null ? {} : { pmid: row.pmid }), ...(row.doi === null ? {} : { doi: row.doi }) });
   if (work !== row.source_id) summary.work = work;
   return summary;
+}
+
+/** A row of the versions of works (`Store.versionsOf`), as both database adapters select it. */
+export interface VersionRow {
+  id: string;
+  pmid: string | null;
+  doi: string | null;
+  integrity: Source['integrity']['status'];
+}
+
+export function rowToVersion(row: VersionRow): SourceVersion {
+  const version: SourceVersion = { id: row.id, integrity: row.integrity };
+  if (row.pmid !== null) version.pmid = row.pmid;
+  if (row.doi !== null) version.doi = row.doi;
+  return version;
 }

@@ -75,7 +75,7 @@ describe('ask', () => {
       ],
     });
     const composer = scripted(() => ({ bottomLine: [], sections: [], followUps: [] }));
-    const answer = await ask({ ...deps(composer), findSourceIds: (ref) => store.findSourceIds(ref) }, { question: 'colchicine for gout flares', audience: 'clinician' });
+    const answer = await ask({ ...deps(composer), versionsOf: (works) => store.versionsOf(works) }, { question: 'colchicine for gout flares', audience: 'clinician' });
     const fullText = answer.evidence.find((e) => e.source.id === 'pmc:PMC3');
     expect(fullText?.source.integrity).toBe('retracted');
     expect(fullText?.source.statusNote).toBe('Retracted, as pmid:3 records');

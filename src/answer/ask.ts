@@ -4,7 +4,7 @@ import { describeFilters } from '../domain/filter-words.js';
 import { canSupport, inheritedIntegrity, INTEGRITY_LABELS } from '../domain/integrity.js';
 import type { Source } from '../domain/source.js';
 import type { Composer, Draft, ThreadTurn } from '../ports/composer.js';
-import type { PassageHit, SearchFilters } from '../ports/store.js';
+import type { PassageHit, SearchFilters, Store } from '../ports/store.js';
 import type { RetrievalResult } from '../retrieval/retrieve.js';
 import { audienceNotices, glossaryFor, hasDosing } from './audience.js';
 import { buildReferences } from './references.js';
@@ -28,10 +28,11 @@ export interface AskDeps {
   search(text: string, request: { limit: number; filters?: SearchFilters }): Promise<RetrievalResult>;
   getSource(id: string): Promise<Source | undefined>;
   /**
-   * Source ids holding a PMID or a DOI (Store.findSourceIds): the other versions of a cited work,
-   * whose retraction or correction the answer must not miss. Without it, each source stands alone.
+   * The sources holding these PMIDs or DOIs (Store.versionsOf): the other versions of the works
+   * retrieved, whose retraction or correction the answer must not miss. Without it, each source
+   * stands alone.
    */
-  findSourceIds?(ref: string): Promise<string[]>;
+  versionsOf?: Store['versionsOf'];
   composer: Composer;
   now: () => Date;
   /**
@@ -199,15 +200,13 @@ function notices(
 }
 
 /** Retrieved passages as evidence E1, E2, … with the citation details of their sources. */
-export async function toEvidence(hits: readonly PassageHit[], library: Pick<AskDeps, 'getSource' | 'findSourceIds'>): Promise<Evidence[]> {
+export async function toEvidence(hits: readonly PassageHit[], library: Pick<AskDeps, 'getSource' | 'versionsOf'>): Promise<Evidence[]> {
   const sources = new Map<string, EvidenceSource>();
   for (const hit of hits) {
     if (sources.has(hit.source.id)) continue;
-    const full = await library.getSource(hit.source.id);
-    const source = evidenceSource(hit, full);
-    if (full && library.findSourceIds) await inheritFromWork(source, full, library as Required<typeof library>);
-    sources.set(hit.source.id, source);
+    sources.set(hit.source.id, evidenceSource(hit, await library.getSource(hit.source.id)));
   }
+  if (library.versionsOf) await inheritFromWorks([...sources.values()], library.versionsOf);
   return hits.map((hit, i) => ({
     id: `E${i + 1}`,
     passageId: hit.passage.id,
@@ -223,23 +222,27 @@ export async function toEvidence(hits: readonly PassageHit[], library: Pick<AskD
  * A source takes the retraction, expression of concern, update or correction that another
  * version of its work records (the PubMed record of a PMC full text, a Europe PMC copy), and says
  * where it came from: the full text of a retracted trial must never support an answer because its
- * own file predates the retraction.
+ * own file predates the retraction. One store call for all the sources.
  */
-async function inheritFromWork(source: EvidenceSource, full: Source, library: Required<Pick<AskDeps, 'getSource' | 'findSourceIds'>>): Promise<void> {
-  const refs = [full.ids.pmid, full.ids.doi].filter((ref): ref is string => ref !== undefined && ref !== '');
-  const siblingIds = new Set<string>();
-  for (const ref of refs) for (const id of await library.findSourceIds(ref)) if (id !== full.id) siblingIds.add(id);
-  const siblings: Source[] = [];
-  for (const id of siblingIds) {
-    const sibling = await library.getSource(id);
-    if (sibling) siblings.push(sibling);
+async function inheritFromWorks(sources: readonly EvidenceSource[], versionsOf: NonNullable<AskDeps['versionsOf']>): Promise<void> {
+  const pmids = new Set<string>();
+  const dois = new Set<string>();
+  for (const { ids } of sources) {
+    if (ids.pmid) pmids.add(ids.pmid);
+    if (ids.doi) dois.add(ids.doi.toLowerCase());
   }
-  const inherited = inheritedIntegrity(source.integrity, siblings.map((s) => s.integrity.status));
-  if (inherited === undefined) return;
-  const from = siblings.find((s) => s.integrity.status === inherited);
-  source.integrity = inherited;
-  const note = `${INTEGRITY_LABELS[inherited]}, as ${from ? from.id : 'another version of this work'} records`;
-  source.statusNote = source.statusNote ? `${source.statusNote}; ${note}` : note;
+  if (pmids.size === 0 && dois.size === 0) return;
+  const versions = await versionsOf({ pmids: [...pmids], dois: [...dois] });
+  for (const source of sources) {
+    const doi = source.ids.doi?.toLowerCase();
+    const siblings = versions.filter((v) => v.id !== source.id && ((source.ids.pmid && v.pmid === source.ids.pmid) || (doi && v.doi?.toLowerCase() === doi)));
+    const inherited = inheritedIntegrity(source.integrity, siblings.map((v) => v.integrity));
+    if (inherited === undefined) continue;
+    const from = siblings.find((v) => v.integrity === inherited);
+    source.integrity = inherited;
+    const note = `${INTEGRITY_LABELS[inherited]}, as ${from ? from.id : 'another version of this work'} records`;
+    source.statusNote = source.statusNote ? `${source.statusNote}; ${note}` : note;
+  }
 }
 
 function evidenceSource(hit: PassageHit, full: Source | undefined): EvidenceSource {

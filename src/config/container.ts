@@ -234,7 +234,7 @@ export function createContainer(settings: Settings, options: ContainerOptions = 
       findSources: async (question, limit) => {
         const result = await container.search(question, { limit });
         const seen = new Set<string>();
-        return (await toEvidence(result.hits, { getSource: (id) => store.getSource(id), findSourceIds: (ref) => store.findSourceIds(ref) }))
+        return (await toEvidence(result.hits, { getSource: (id) => store.getSource(id), versionsOf: (works) => store.versionsOf(works) }))
           .map((e) => e.source)
           .filter((source) => !seen.has(source.id) && seen.add(source.id));
       },
@@ -270,7 +270,7 @@ export function createContainer(settings: Settings, options: ContainerOptions = 
               adjust: (o) => ({ ...o, diversity: { ...o.diversity, maxPerSource: settings.answer.perSource } }),
             }),
           getSource: (id) => store.getSource(id),
-          findSourceIds: (ref) => store.findSourceIds(ref),
+          versionsOf: (works) => store.versionsOf(works),
           composer: (composer ??= createComposer(settings.answer)),
           now: () => new Date(),
           library: libraryProvenance(settings.store),

@@ -20,6 +20,12 @@ export interface Store {
   getSource(id: SourceId): Promise<Source | undefined>;
   /** Source ids matching an id, a PMID, a PMCID or a DOI (case-insensitive). */
   findSourceIds(ref: string): Promise<SourceId[]>;
+  /**
+   * Every source holding one of these PMIDs or DOIs (DOIs case-insensitively), with its integrity
+   * status: the versions of the works an answer cites, in one round trip (domain/source.ts
+   * `workKey`). Empty lists find nothing.
+   */
+  versionsOf(works: { pmids: readonly string[]; dois: readonly string[] }): Promise<SourceVersion[]>;
   listPassages(sourceId: SourceId): Promise<Passage[]>;
   /** First-stage retrieval: passages holding any of the phrases, best first by the index's BM25. */
   search(query: PassageQuery): Promise<PassageHit[]>;
@@ -191,6 +197,14 @@ export interface SourceSummary {
    * the source itself: the PMC full text of a PubMed article has work "pmid:<PMID>".
    */
   work?: string;
+}
+
+/** One source of a work, as `versionsOf` finds it. */
+export interface SourceVersion {
+  id: SourceId;
+  pmid?: string;
+  doi?: string;
+  integrity: IntegrityStatus;
 }
 
 export interface PassageHit {

@@ -122,6 +122,25 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(works).toEqual({ 'pmid:1000001': null, 'pmc:PMC77': 'pmid:1000001', 'pmc:PMC78': 'doi:10.1000/abc' });
     });
 
+    it('finds the versions of works by PMID and by DOI (any case), with their integrity, in one call', async () => {
+      await store.write({
+        ops: [
+          upsert({ publicationTypes: ['Retracted Publication'], ids: { pmid: '1000001', doi: '10.1000/XyZ' } }),
+          upsert({ id: 'pmc:PMC77', ids: { pmcid: 'PMC77', pmid: '1000001' } }),
+          upsert({ id: 'pmc:PMC78', ids: { pmcid: 'PMC78', doi: '10.1000/xyz' } }),
+          upsert({ id: 'pmid:5', ids: { pmid: '5' } }),
+        ],
+        now,
+      });
+      expect(await store.versionsOf({ pmids: ['1000001'], dois: ['10.1000/XYZ'] })).toEqual([
+        { id: 'pmc:PMC77', pmid: '1000001', integrity: 'ok' },
+        { id: 'pmc:PMC78', doi: '10.1000/xyz', integrity: 'ok' },
+        { id: 'pmid:1000001', pmid: '1000001', doi: '10.1000/XyZ', integrity: 'retracted' },
+      ]);
+      expect(await store.versionsOf({ pmids: ['5', '404'], dois: [] })).toEqual([{ id: 'pmid:5', pmid: '5', integrity: 'ok' }]);
+      expect(await store.versionsOf({ pmids: [], dois: [] })).toEqual([]);
+    });
+
     it('ranks a title match first and filters by evidence level and year', async () => {
       await store.write({
         ops: [

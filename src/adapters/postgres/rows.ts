@@ -47,7 +47,7 @@ export function rowToPassage(row: PassageRow): Passage {
   };
 }
 
-export { rowToSummary, type SummaryRow } from '../summary-rows.js';
+export { rowToSummary, rowToVersion, type SummaryRow, type VersionRow } from '../summary-rows.js';
 
 /** What `hitColumns` selects: a passage, its source's summary, its other fields and a score. */
 export type HitRow = PassageRow & SummaryRow & { terms: string; score: number };

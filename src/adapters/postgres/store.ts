@@ -3,7 +3,7 @@ import { normalizeSourceRef, type Source, type SourceId } from '../../domain/sou
 import type { FileProgress, LibraryStats, Store } from '../../ports/store.js';
 import { describe, openPostgres, type PostgresDatabase, type PostgresOptions } from './connection.js';
 import { guard } from './errors.js';
-import { rowToPassage, rowToSource, type PassageRow } from './rows.js';
+import { rowToPassage, rowToSource, rowToVersion, type PassageRow, type VersionRow } from './rows.js';
 import { createSearch } from './search.js';
 import { createVectors } from './vectors.js';
 import { createWriter } from './writer.js';
@@ -60,6 +60,15 @@ export function createPostgresStore(db: PostgresDatabase): Store {
           [trimmed, `pmid:${trimmed}`, `pmc:${trimmed.toUpperCase()}`, normalizeSourceRef(trimmed)],
         );
         return rows.map((r) => r.id);
+      }),
+    versionsOf: ({ pmids, dois }) =>
+      run(async () => {
+        if (pmids.length === 0 && dois.length === 0) return [];
+        const { rows } = await db.pool.query<VersionRow>(
+          'SELECT id, pmid, doi, integrity FROM sources WHERE pmid = ANY($1::text[]) OR lower(doi) = ANY($2::text[]) ORDER BY id',
+          [pmids, dois.map((doi) => doi.toLowerCase())],
+        );
+        return rows.map(rowToVersion);
       }),
     listPassages: (sourceId) =>
       run(async (): Promise<Passage[]> => {

@@ -44,4 +44,4 @@ export function rowToPassage(row: PassageRow): Passage {
   };
 }
 
-export { rowToSummary, type SummaryRow } from '../summary-rows.js';
+export { rowToSummary, rowToVersion, type SummaryRow, type VersionRow } from '../summary-rows.js';

@@ -29,7 +29,7 @@ import { createSearch } from './search.js';
 import { createSqliteThreads } from './threads.js';
 import { createVectors } from './vectors.js';
 import { createWriter } from './writer.js';
-import { rowToPassage, rowToSource, type PassageRow, type SourceRow } from './rows.js';
+import { rowToPassage, rowToSource, rowToVersion, type PassageRow, type SourceRow, type VersionRow } from './rows.js';
 
 export interface SqliteStoreOptions {
   /** Database file; ":memory:" for a throwaway library. */
@@ -106,6 +106,11 @@ function createSqliteStore(db: Database.Database, file: string, options: SqliteS
       `SELECT p.*, s.id AS source_id FROM passages p JOIN sources s ON s.rid = p.source_rid
        WHERE s.id = ? ORDER BY p.ordinal`,
     ),
+    // doi is COLLATE NOCASE, so the IN list compares case-insensitively, through sources_doi.
+    versions: db.prepare(
+      `SELECT id, pmid, doi, integrity FROM sources
+       WHERE pmid IN (SELECT value FROM json_each(?)) OR doi IN (SELECT value FROM json_each(?)) ORDER BY id`,
+    ),
   };
 
   return {
@@ -130,6 +135,11 @@ function createSqliteStore(db: Database.Database, file: string, options: SqliteS
       const params = { ref: trimmed, pmid: `pmid:${trimmed}`, pmc: `pmc:${trimmed.toUpperCase()}`, normalized: normalizeSourceRef(trimmed) };
       const rows = guard(file, () => statements.findIds.all(params)) as { id: string }[];
       return rows.map((r) => r.id);
+    },
+    async versionsOf({ pmids, dois }) {
+      if (pmids.length === 0 && dois.length === 0) return [];
+      const rows = guard(file, () => statements.versions.all(JSON.stringify(pmids), JSON.stringify(dois))) as VersionRow[];
+      return rows.map(rowToVersion);
     },
     async listPassages(sourceId: SourceId): Promise<Passage[]> {
       const rows = guard(file, () => statements.passages.all(sourceId)) as PassageRow[];
