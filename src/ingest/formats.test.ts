@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { detectFormat, xmlRootElement } from './formats.js';
+import { xmlRootElement } from '../domain/markup.js';
+import { detectFormat } from './formats.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 

@@ -1,3 +1,4 @@
+import { xmlRootElement } from '../domain/markup.js';
 import type { SourceFormat } from '../domain/source.js';
 
 /**
@@ -54,17 +55,6 @@ export function detectFormat(fileName: string, head: Uint8Array): Detection {
   return {
     error: `XML with root element <${root}>: citemed reads MEDLINE/PubMed (<PubmedArticleSet>, <MedlineCitationSet>) and PMC JATS (<article>, <pmc-articleset>)`,
   };
-}
-
-/** The name of the first element, skipping the XML declaration, comments, DOCTYPE and PIs. */
-export function xmlRootElement(text: string): string | undefined {
-  const withoutBom = text.replace(/^\uFEFF/, '');
-  const stripped = withoutBom
-    .replace(/<\?[\s\S]*?\?>/g, '')
-    .replace(/<!--[\s\S]*?-->/g, '')
-    .replace(/<!DOCTYPE[^[>]*(\[[\s\S]*?\])?\s*>/i, '');
-  const match = /^\s*<([A-Za-z_][\w.:-]*)/.exec(stripped);
-  return match?.[1];
 }
 
 /**

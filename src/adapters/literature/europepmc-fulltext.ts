@@ -4,6 +4,7 @@
  * full text only for the open-access subset it holds itself (`isOpenAccess` and `inEPMC` "Y");
  * even then some records have none, and it answers 404 (europepmc.ts skips those).
  */
+import { describeHtmlPage, isHtmlPage, xmlRootElement } from '../../domain/markup.js';
 import { isRecord } from '../http/json.js';
 
 /** The extension full texts are saved under: PMC's own for JATS, read by citemed's JATS reader. */
@@ -39,15 +40,8 @@ export function openAccessRecords(results: readonly unknown[]): OpenAccessRecord
 /** Why a reply is not a JATS article (its root element is not `<article>`), or undefined when it is. */
 export function notJats(bytes: Uint8Array): string | undefined {
   const head = new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(0, HEAD_BYTES)).replace(/^\uFEFF/, '');
-  if (/^\s*<(!DOCTYPE\s+html|html)\b/i.test(head)) {
-    const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(head)?.[1]?.replace(/\s+/g, ' ').trim();
-    return `an HTML page${title ? ` ("${title.slice(0, 120)}")` : ''} instead of a JATS article`;
-  }
-  const stripped = head
-    .replace(/<\?[\s\S]*?\?>/g, '')
-    .replace(/<!--[\s\S]*?-->/g, '')
-    .replace(/<!DOCTYPE[^[>]*(\[[\s\S]*?\])?\s*>/i, '');
-  const root = /^\s*<([A-Za-z_][\w.:-]*)/.exec(stripped)?.[1];
+  if (isHtmlPage(head)) return `${describeHtmlPage(head)} instead of a JATS article`;
+  const root = xmlRootElement(head);
   if (root === 'article' || root?.endsWith(':article')) return undefined;
   if (root === undefined) return `no XML root element at its start (${JSON.stringify(head.trim().slice(0, 60))}), not a JATS article`;
   return `XML with root element <${root}>, not a JATS <article>`;
