@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { CitemedError } from '../domain/errors.js';
+import { inPieces } from '../domain/pieces.js';
 import type { SavedFiles } from '../ports/files.js';
 import type { LiteratureQuery, LiteratureService, LiteratureServiceName } from '../ports/literature.js';
 
@@ -145,7 +146,7 @@ export async function fetchLiterature(service: LiteratureService, query: Literat
   }
   options.onEvent?.({ kind: 'searched', manifest, folder, reused });
 
-  const pieces = chunk(manifest.ids, IDS_PER_PART);
+  const pieces = [...inPieces(manifest.ids, IDS_PER_PART)];
   const parts: FetchedPart[] = [];
   let fetched = 0;
   for (const [index, ids] of pieces.entries()) {
@@ -222,8 +223,3 @@ function readManifest(text: string | undefined, where: string): FetchManifest | 
   return { ...(manifest as FetchManifest), warnings: Array.isArray(manifest.warnings) ? manifest.warnings : [] };
 }
 
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}

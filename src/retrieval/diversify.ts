@@ -23,8 +23,9 @@ export interface DiversityOptions {
 export function diversify(hits: readonly RankedHit[], limit: number, options: DiversityOptions): RankedHit[] {
   const perWork = new Map<string, number>();
   const pool = hits.filter((hit) => {
-    const n = perWork.get(workOf(hit)) ?? 0;
-    perWork.set(workOf(hit), n + 1);
+    const work = workOf(hit);
+    const n = perWork.get(work) ?? 0;
+    perWork.set(work, n + 1);
     return n < options.maxPerSource;
   });
   if (options.mmrLambda >= 1 || pool.length <= 1) return pool.slice(0, limit);

@@ -6,6 +6,7 @@
  * silently would poison search without any visible failure.
  */
 import { CitemedError } from '../../domain/errors.js';
+import { inPieces } from '../../domain/pieces.js';
 import type { Embedder, EmbeddingPurpose } from '../../ports/embedder.js';
 import type { FailureWording } from '../http/errors.js';
 import { isRecord, parseJson } from '../http/json.js';
@@ -46,7 +47,7 @@ export function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Embedder {
       if (texts.length === 0) return [];
       const prefix = prefixes[purpose];
       const vectors: Float32Array[] = [];
-      for (const batch of batches(texts, options.batchSize)) {
+      for (const batch of inPieces(texts, options.batchSize)) {
         vectors.push(...(await client.embedBatch(batch.map((text) => prefix + text), signal)));
       }
       return vectors;
@@ -70,9 +71,6 @@ function checkOptions(options: OpenAiEmbedderOptions): void {
   rejectBadSettings('embedder', problems);
 }
 
-function* batches<T>(items: readonly T[], size: number): Generator<T[]> {
-  for (let start = 0; start < items.length; start += size) yield items.slice(start, start + size);
-}
 
 /** The embedder's own words in failure messages: the embedder settings to check. */
 function embedderWording(url: string): FailureWording {

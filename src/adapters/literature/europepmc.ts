@@ -20,6 +20,8 @@
  * (PMC without a PMID), "PPR:PPR123456" (a preprint), and likewise AGR, CBA, CTX, ETH, HIR, PAT.
  */
 import { CitemedError } from '../../domain/errors.js';
+import { describeHtmlPage, isHtmlPage } from '../../domain/markup.js';
+import { inPieces } from '../../domain/pieces.js';
 import type { FetchedPiece, LiteratureQuery, LiteratureSearch, LiteratureService } from '../../ports/literature.js';
 import type { FailureWording } from '../http/errors.js';
 import { isRecord, parseJson } from '../http/json.js';
@@ -119,8 +121,7 @@ export function createEuropePmcService(options: EuropePmcServiceOptions): Litera
     },
     async *fetch(ids, signal) {
       const keys = uniqueKeys(ids);
-      for (let start = 0; start < keys.length; start += EUROPEPMC_FETCH_PIECE_IDS) {
-        const piece = keys.slice(start, start + EUROPEPMC_FETCH_PIECE_IDS);
+      for (const piece of inPieces(keys, EUROPEPMC_FETCH_PIECE_IDS)) {
         const fields: [string, string][] = [
           ['query', idQuery(piece.map((entry) => entry.key))],
           ['format', 'json'],
@@ -337,10 +338,7 @@ function coreResults(bytes: Uint8Array, endpoint: Endpoint): unknown[] {
 
 /** JSON, or an error saying what came instead: an HTML page (a proxy's, a maintenance notice) is named by its title. */
 function parseBody(text: string, endpoint: Endpoint): unknown {
-  const start = text.replace(/^\uFEFF/, '').trimStart();
-  if (/^<(!DOCTYPE\s+html|html)\b/i.test(start)) {
-    const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(start.slice(0, 16 * 1024))?.[1]?.replace(/\s+/g, ' ').trim();
-    throw endpoint.malformed(`an HTML page${title ? ` ("${title.slice(0, 120)}")` : ''} instead of JSON`);
-  }
+  const head = text.slice(0, 16 * 1024);
+  if (isHtmlPage(head)) throw endpoint.malformed(`${describeHtmlPage(head)} instead of JSON`);
   return parseJson(text, (problem) => endpoint.malformed(problem));
 }

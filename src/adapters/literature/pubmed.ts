@@ -9,6 +9,8 @@
  * `{"error": …}`) and a failure taken for "no records" would silently lose evidence.
  */
 import { CitemedError } from '../../domain/errors.js';
+import { describeHtmlPage, isHtmlPage, xmlRootElement } from '../../domain/markup.js';
+import { inPieces } from '../../domain/pieces.js';
 import type { FetchedPiece, LiteratureQuery, LiteratureSearch, LiteratureService } from '../../ports/literature.js';
 import type { FailureWording } from '../http/errors.js';
 import { isRecord, parseJson } from '../http/json.js';
@@ -96,8 +98,7 @@ export function createPubmedService(options: PubmedServiceOptions): LiteratureSe
     },
     async *fetch(ids, signal) {
       checkIds(ids);
-      for (let start = 0; start < ids.length; start += PUBMED_FETCH_PIECE_IDS) {
-        const piece = ids.slice(start, start + PUBMED_FETCH_PIECE_IDS);
+      for (const piece of inPieces(ids, PUBMED_FETCH_PIECE_IDS)) {
         const fields: [string, string][] = [['db', 'pubmed'], ['id', piece.join(',')], ['retmode', 'xml'], ['rettype', 'abstract'], ...common];
         const bytes = await efetch.post(fields, 'application/xml', signal, async (response) => new Uint8Array(await response.arrayBuffer()));
         const fetched: FetchedPiece = { ids: piece, bytes, extension: '.xml', records: countMedlineRecords(bytes, efetch) };
@@ -333,10 +334,10 @@ const HEAD_CHARS = 16 * 1024;
  */
 function countMedlineRecords(bytes: Uint8Array, endpoint: Endpoint): number {
   const text = new TextDecoder('utf-8').decode(bytes);
-  const body = withoutProlog(text.slice(0, HEAD_CHARS));
-  const root = /^<([A-Za-z_][\w.:-]*)/.exec(body)?.[1];
+  const head = text.slice(0, HEAD_CHARS);
+  const root = xmlRootElement(head);
   if (root === 'PubmedArticleSet') {
-    const whole = /<\/PubmedArticleSet>\s*$/.test(text) || /^<PubmedArticleSet\b[^>]*\/>\s*$/.test(body);
+    const whole = /<\/PubmedArticleSet>\s*$/.test(text) || /^<PubmedArticleSet\b[^>]*\/>\s*$/.test(text.slice(text.indexOf('<PubmedArticleSet')));
     if (!whole) throw endpoint.malformed('the MEDLINE XML ends before </PubmedArticleSet>; the reply was cut short');
     return text.match(/<(?:PubmedArticle|PubmedBookArticle)[\s>]/g)?.length ?? 0;
   }
@@ -345,24 +346,14 @@ function countMedlineRecords(bytes: Uint8Array, endpoint: Endpoint): number {
     if (error === undefined) throw endpoint.malformed('an <eFetchResult> without records or an <ERROR>');
     throw endpoint.reported(decodeEntities(error), 'check the ids; PubMed ids are PMIDs');
   }
-  if (root?.toLowerCase() === 'html') {
-    const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(body)?.[1]?.replace(/\s+/g, ' ').trim();
-    throw endpoint.malformed(`an HTML page${title ? ` ("${title.slice(0, 120)}")` : ''} instead of MEDLINE XML`);
-  }
-  if (body.startsWith('{')) {
+  if (isHtmlPage(head)) throw endpoint.malformed(`${describeHtmlPage(head)} instead of MEDLINE XML`);
+  if (head.replace(/^\uFEFF/, '').trimStart().startsWith('{')) {
     const parsed = parseJson(text, (problem) => endpoint.malformed(problem));
     if (isRecord(parsed) && typeof parsed.error === 'string') throw endpoint.reported(parsed.error, 'check the ids; PubMed ids are PMIDs');
     throw endpoint.malformed('JSON instead of MEDLINE XML');
   }
   if (root !== undefined) throw endpoint.malformed(`XML with root <${root}> instead of <PubmedArticleSet>`);
   throw endpoint.malformed(`not MEDLINE XML (starts ${JSON.stringify(text.slice(0, 80))})`);
-}
-
-/** The text from the root element on: without a BOM, XML declaration, comments and DOCTYPE. */
-function withoutProlog(text: string): string {
-  return text
-    .replace(/^\uFEFF/, '')
-    .replace(/^(\s*(<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^[>]*(\[[\s\S]*?\])?\s*>))*\s*/i, '');
 }
 
 function decodeEntities(text: string): string {

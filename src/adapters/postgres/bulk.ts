@@ -1,3 +1,4 @@
+import { inPieces } from '../../domain/pieces.js';
 /**
  * Many rows in one statement: each column travels as one array parameter and `unnest` turns the
  * arrays back into rows. One round trip per statement instead of one per row; 1,000-row
@@ -26,6 +27,6 @@ export function unnestFrom<R>(columns: readonly Column<R>[], rows: readonly R[],
 }
 
 /** `rows` in slices of BULK_ROWS. */
-export function* slices<R>(rows: readonly R[], size = BULK_ROWS): Generator<readonly R[]> {
-  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
+export function slices<R>(rows: readonly R[], size = BULK_ROWS): Generator<readonly R[]> {
+  return inPieces(rows, size);
 }
