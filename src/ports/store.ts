@@ -68,11 +68,22 @@ export interface Store {
   nearest(query: VectorQuery): Promise<PassageHit[]>;
   stats(): Promise<LibraryStats>;
   /**
+   * At most `limit` passages spread evenly over the library (every k-th in storage order), with
+   * their sources' titles: what word associations are learned from (retrieval/associations.ts).
+   */
+  samplePassages(limit: number): Promise<SampledPassage[]>;
+  /**
    * The postings index, a faster first stage for large libraries (`citemed index`), where the
    * store has one (SQLite). Searches give the same results with or without it.
    */
   readonly postings?: PostingsIndex;
   close(): Promise<void>;
+}
+
+export interface SampledPassage {
+  title: string;
+  section: string;
+  text: string;
 }
 
 export interface PostingsIndex {

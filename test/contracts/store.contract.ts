@@ -309,6 +309,79 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
     });
 
+    describe('samplePassages', () => {
+      /** Five sources of two passages each, written one by one: ten passages (`prefix` starts each text). */
+      const writeFive = async (prefix = '') => {
+        for (let i = 1; i <= 5; i++) {
+          const op = upsert({
+            id: `pmid:${i}`,
+            ids: { pmid: String(i) },
+            title: `Source ${i} title`,
+            paragraphsText: [
+              [['Background'], `${prefix}First paragraph of source ${i}.`],
+              [['Results'], `${prefix}Second paragraph of source ${i}.`],
+            ],
+          });
+          await store.write({ ops: [op], now });
+        }
+      };
+      const fiveSources = async () => {
+        await writeFive();
+        const all = [];
+        for (let i = 1; i <= 5; i++) {
+          for (const p of await store.listPassages(`pmid:${i}`)) all.push({ title: `Source ${i} title`, section: p.section, text: p.text });
+        }
+        return all;
+      };
+      const key = (p: { title: string; section: string; text: string }) => `${p.title}|${p.section}|${p.text}`;
+
+      it('returns every passage, with its source title and section, when the limit exceeds the library', async () => {
+        const all = await fiveSources();
+        expect(all).toHaveLength(10);
+        for (const limit of [10, 11, 1000]) {
+          const sample = await store.samplePassages(limit);
+          expect(sample).toHaveLength(10);
+          expect(new Set(sample.map(key))).toEqual(new Set(all.map(key)));
+        }
+        expect((await store.samplePassages(10)).find((p) => p.text === 'Second paragraph of source 3.')).toEqual({
+          title: 'Source 3 title',
+          section: all.find((p) => p.text === 'Second paragraph of source 3.')!.section,
+          text: 'Second paragraph of source 3.',
+        });
+      });
+
+      it('returns at most limit passages, spread over the library rather than its first ones', async () => {
+        const all = await fiveSources();
+        const known = new Set(all.map(key));
+        for (const limit of [1, 3, 5, 9]) {
+          const sample = await store.samplePassages(limit);
+          expect(sample.length).toBeGreaterThan(0);
+          expect(sample.length).toBeLessThanOrEqual(limit);
+          expect(new Set(sample.map(key)).size).toBe(sample.length);
+          for (const p of sample) expect(known.has(key(p))).toBe(true);
+        }
+        const three = await store.samplePassages(3);
+        expect(three.some((p) => p.title !== 'Source 1 title')).toBe(true);
+        expect(new Set(three.map((p) => p.title)).size).toBeGreaterThan(1);
+        // Half the library: from at least three of the five sources.
+        expect(new Set((await store.samplePassages(5)).map((p) => p.title)).size).toBeGreaterThanOrEqual(3);
+      });
+
+      it('counts by position, so passages of replaced sources (gaps in row ids) do not shrink the sample', async () => {
+        await writeFive();
+        await writeFive('Revised. ');
+        expect((await store.listPassages('pmid:1')).map((p) => p.text)).toContain('Revised. First paragraph of source 1.');
+        expect(await store.samplePassages(10)).toHaveLength(10);
+        expect(await store.samplePassages(5)).toHaveLength(5);
+        expect((await store.samplePassages(10)).every((p) => p.text.startsWith('Revised'))).toBe(true);
+      });
+
+      it('returns nothing from an empty library', async () => {
+        expect(await store.samplePassages(10)).toEqual([]);
+        expect(await store.samplePassages(1)).toEqual([]);
+      });
+    });
+
     it('reports what it holds', async () => {
       await store.write({ ops: [upsert(), upsert({ id: 'pmid:3', ids: { pmid: '3' }, publicationTypes: ['Retracted Publication'] })], now });
       const stats = await store.stats();

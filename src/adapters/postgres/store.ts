@@ -1,6 +1,6 @@
 import type { Passage } from '../../domain/passage.js';
 import { normalizeSourceRef, type Source, type SourceId } from '../../domain/source.js';
-import type { FileProgress, LibraryStats, Store } from '../../ports/store.js';
+import type { FileProgress, LibraryStats, SampledPassage, Store } from '../../ports/store.js';
 import { describe, openPostgres, type PostgresDatabase, type PostgresOptions } from './connection.js';
 import { guard } from './errors.js';
 import { rowToPassage, rowToSource, rowToVersion, type PassageRow, type VersionRow } from './rows.js';
@@ -88,6 +88,19 @@ export function createPostgresStore(db: PostgresDatabase): Store {
     dropVectors: (model) => run(() => vectors.dropVectors(model)),
     vectorStats: (model) => run(() => vectors.vectorStats(model)),
     nearest: (query) => run(() => vectors.nearest(query)),
+    samplePassages: (limit) =>
+      run(async () => {
+        // Every k-th id, k from the number of passages (not the largest id, which runs ahead of
+        // it once sources are replaced): about `limit` rows.
+        const { rows: counts } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM passages');
+        const step = Math.max(1, Math.ceil((counts[0]?.n ?? 0) / Math.max(limit, 1)));
+        const { rows } = await db.pool.query<SampledPassage>(
+          `SELECT s.title, p.section, p.text FROM passages p JOIN sources s ON s.rid = p.source_rid
+           WHERE p.rid % $1::bigint = 0 ORDER BY p.rid LIMIT $2`,
+          [step, limit],
+        );
+        return rows;
+      }),
     stats: () => run(async () => ({ ...(await readStats(db)), vectors: await vectors.models() })),
     close() {
       closed ??= db.close();

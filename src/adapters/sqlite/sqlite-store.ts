@@ -11,6 +11,7 @@ import type {
   PassageHit,
   PassageQuery,
   PassageToEmbed,
+  SampledPassage,
   Store,
   VectorQuery,
   VectorStats,
@@ -178,6 +179,20 @@ function createSqliteStore(db: Database.Database, file: string, options: SqliteS
     },
     async nearest(query: VectorQuery): Promise<PassageHit[]> {
       return guard(file, () => vectors.nearest(query));
+    },
+    async samplePassages(limit: number): Promise<SampledPassage[]> {
+      return guard(file, () => {
+        // Every k-th row id, k from the number of passages (not the largest row id, which runs
+        // ahead of it once sources are replaced): about `limit` rows, read without sorting.
+        const count = (db.prepare('SELECT count(*) AS n FROM passages').get() as { n: number }).n;
+        const step = Math.max(1, Math.ceil(count / Math.max(limit, 1)));
+        return db
+          .prepare(
+            `SELECT s.title, p.section, p.text FROM passages p JOIN sources s ON s.rid = p.source_rid
+             WHERE p.rowid % @step = 0 ORDER BY p.rowid LIMIT @limit`,
+          )
+          .all({ step, limit }) as SampledPassage[];
+      });
     },
     async stats(): Promise<LibraryStats> {
       return guard(file, () => {
