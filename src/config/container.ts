@@ -37,6 +37,7 @@ import type { ThreadStore } from '../ports/threads.js';
 import { buildExpansionIndex, type ExpansionIndex } from '../retrieval/expansion/build-index.js';
 import { expansionClauses } from '../retrieval/expansion-clauses.js';
 import { DEFAULT_EXPANSION_OPTIONS, type ExpansionSettings } from '../retrieval/expansion/options.js';
+import { createAssociationCache } from '../retrieval/associations.js';
 import { createRetriever, type Expander, type RetrievalOptions, type RetrievalResult } from '../retrieval/retrieve.js';
 import { libraryProvenance, openLibrary } from './backends.js';
 import type { Settings } from './settings.js';
@@ -60,6 +61,11 @@ export interface Container {
   ingestDeps(): IngestDeps;
   /** Finds the passages that best answer a question (analysis, expansion, ranking, diversity). */
   search(text: string, request?: SearchRequest): Promise<RetrievalResult>;
+  /**
+   * Reads now what the first search would otherwise stop for: the store's warm-up and the library's
+   * word associations (when the top of the ranking is rescored). `citemed serve` calls it before it listens.
+   */
+  warmSearch(): Promise<void>;
   /** Answers a question from the library: evidence, a composed draft, every statement verified. */
   ask(request: AskRequest): Promise<Answer>;
   /** Gives the library's passages vectors from the configured embedder, for hybrid search. */
@@ -99,6 +105,7 @@ export function retrievalOptions(search: Settings['search'], now: Date = new Dat
     phraseWeight: search.phraseWeight,
     partWeight: search.partWeight,
     ranking: { ...search.ranking, currentYear: now.getUTCFullYear() },
+    rescore: search.rescore,
     diversity: search.diversity,
     feedback: search.feedback,
     hybrid: search.hybrid,
@@ -208,10 +215,12 @@ export function createContainer(settings: Settings, options: ContainerOptions = 
   const files = createNodeFileSystem(options.cwd);
   const embedder = createEmbedder(settings.embedder);
   let composer: Composer | undefined;
+  const associations = createAssociationCache(store, settings.search.rescore.samplePassages);
   const retrieve = createRetriever({
     store,
     expander: createExpander(settings.search.expansion, options.cwd),
     ...(embedder ? { embedder } : {}),
+    associations,
   });
   const container: Container = {
     settings,
@@ -250,6 +259,10 @@ export function createContainer(settings: Settings, options: ContainerOptions = 
       elapsedMs: () => performance.now(),
       settings: { batchSize: settings.ingest.batchSize, chunk: settings.ingest.chunk },
     }),
+    warmSearch: async () => {
+      await store.warm?.();
+      if (settings.search.rescore.depth > 0) await associations();
+    },
     search: (text, request = {}) => {
       let configured = retrievalOptions(settings.search);
       if (request.limit !== undefined) configured.limit = request.limit;

@@ -194,6 +194,26 @@ export const SettingsSchema = z
           })
           .strict()
           .prefault({}),
+        rescore: z
+          .object({
+            /**
+             * Top passages ordered again by the question's coverage with associated words; 0 (the
+             * default) is off. 20 measured best on the train splits; off by default because every
+             * process learns the associations on its first search (about 1 s for a small library,
+             * 4–5 s at a million passages), which a one-shot CLI search pays each time.
+             */
+            depth: z.number().int().min(0).max(1_000).default(0),
+            /** Weight of the query likelihood (mean log-likelihood ratio per question word), × the best score. */
+            likelihood: z.number().min(0).max(100).default(0),
+            /** Weight of question words credited through an associated word the passage holds, × the best score. */
+            associated: z.number().min(0).max(100).default(0.5),
+            /** Dirichlet smoothing of the query likelihood, in words. */
+            mu: z.number().min(1).max(100_000).default(1_000),
+            /** Most passages word associations are learned from, spread evenly over the library. */
+            samplePassages: z.number().int().min(100).max(10_000_000).default(50_000),
+          })
+          .strict()
+          .prefault({}),
         diversity: z
           .object({
             /** Most passages of one source among the results. */

@@ -6,6 +6,7 @@ import { openSqliteStore } from '../adapters/sqlite/sqlite-store.js';
 import { embedLibrary } from '../ingest/embed.js';
 import type { Embedder } from '../ports/embedder.js';
 import type { Store, WriteOp } from '../ports/store.js';
+import { createAssociationCache } from './associations.js';
 import { expansionClause } from './plan.js';
 import { candidatePhrases, createRetriever, type RetrievalOptions } from './retrieve.js';
 
@@ -26,6 +27,7 @@ const options = (patch: Partial<RetrievalOptions> = {}): RetrievalOptions => ({
     priors: { evidence: 0, recency: 0, halfLifeYears: 8, retracted: 0.2 },
     currentYear: 2026,
   },
+  rescore: { depth: 0, likelihood: 0.2, associated: 2, mu: 1_000 },
   diversity: { maxPerSource: 2, mmrLambda: 1 },
   feedback: { documents: 5, terms: 0, weight: 0.3 },
   expand: true,
@@ -102,6 +104,33 @@ describe('retrieve', () => {
     expect(withPriors.hits[0]?.source.id).toBe('pmid:5');
     expect(withPriors.hits[0]?.explanation.priors.evidence).toBeGreaterThan(1);
     expect(plain.hits.find((h) => h.source.id === 'pmid:3')?.explanation.priors.evidence).toBe(1);
+  });
+
+  it('with the third stage on, lifts a source that says the lacking word in other words (associations learned from the library)', async () => {
+    // Twelve abstracts that spell out "N-acetylcysteine (NAC)": "acetylcystein" comes with "nac".
+    await store.write({
+      now: '2026-01-01T00:00:00.000Z',
+      ops: Array.from({ length: 12 }, (_, i) => op(`${100 + i}`, `Study ${i}`, [`N-acetylcysteine (NAC) in cohort ${i} of poisoning.`])),
+    });
+    await store.write({
+      now: '2026-01-01T00:00:00.000Z',
+      ops: [
+        op('200', 'Hepatic outcomes', ['Liver injury fell after acetylcysteine was given early.']),
+        op('201', 'Hepatic outcomes', ['Liver injury fell after charcoal was given early.']),
+      ],
+    });
+    const retrieve = createRetriever({ store, associations: createAssociationCache(store, 1_000) });
+    const query = 'NAC liver injury';
+    const off = await retrieve(query, options());
+    const on = await retrieve(query, options({ rescore: { depth: 20, likelihood: 0, associated: 0.5, mu: 1_000 } }));
+    const rank = (hits: readonly { source: { id: string } }[], id: string) => hits.findIndex((h) => h.source.id === id);
+    // Off, the two hepatic abstracts tie on "liver injury"; on, the one saying "acetylcysteine" leads them.
+    expect(off.hits.every((h) => h.explanation.secondStage === undefined)).toBe(true);
+    expect(rank(on.hits, 'pmid:200')).toBeLessThan(rank(on.hits, 'pmid:201'));
+    const lifted = on.hits.find((h) => h.source.id === 'pmid:200');
+    // 12 of the 13 passages holding "acetylcystein" also hold "nac".
+    expect(lifted?.explanation.secondStage?.associated).toEqual([{ term: 'NAC', via: 'acetylcystein', share: 12 / 13 }]);
+    expect(lifted?.explanation.secondStage?.bonus).toBeGreaterThan(on.hits.find((h) => h.source.id === 'pmid:201')?.explanation.secondStage?.bonus ?? Infinity);
   });
 
   it('adds expansions below the user terms, with their reason', async () => {

@@ -6,7 +6,9 @@ import { feedbackClauses, type FeedbackOptions } from './feedback.js';
 import { fuseRankings, type HybridOptions } from './fuse.js';
 import { clauseFromTerm, partClauses, phraseClauses, withClauses, type QueryClause, type QueryPlan } from './plan.js';
 import { analyzeQuery, STOP_WORDS, type QueryTerm } from './query.js';
+import type { TermAssociations } from './associations.js';
 import { rankCandidates, type ClauseStats, type RankedHit, type RankingOptions } from './rank.js';
+import { rescoreTop, type RescoreOptions } from './rescore.js';
 
 /**
  * The retrieval use case: analyse the question, expand it, fetch candidates from the index,
@@ -26,6 +28,8 @@ export interface RetrievalOptions {
   /** Most postings (summed passage frequencies) the candidate query may touch; rarest terms first. */
   maxPostings: number;
   ranking: RankingOptions;
+  /** The top of the ranking ordered again by query likelihood and associated words; depth 0 is off. */
+  rescore: RescoreOptions;
   diversity: DiversityOptions;
   feedback: FeedbackOptions;
   /** Weight of the single words of compound terms ("7-day-old" → "day", "old"); 0 turns them off. */
@@ -59,6 +63,8 @@ export interface RetrieverDeps {
   expander?: Expander;
   /** For hybrid search; without one, hybrid searches are lexical and say so. */
   embedder?: Embedder;
+  /** The library's word associations (associations.ts `createAssociationCache`); without them the top is not rescored. */
+  associations?: () => Promise<TermAssociations>;
 }
 
 interface VectorHits {
@@ -66,7 +72,7 @@ interface VectorHits {
   notes: string[];
 }
 
-export function createRetriever({ store, expander, embedder }: RetrieverDeps) {
+export function createRetriever({ store, expander, embedder, associations }: RetrieverDeps) {
   /**
    * The passages nearest the question by embedding. A search still answers, lexically, when the
    * embedding server fails or the library has no vectors; the notes say so.
@@ -127,7 +133,10 @@ export function createRetriever({ store, expander, embedder }: RetrieverDeps) {
     const seen = new Set(lexical.map((hit) => hit.passage.id));
     const extra = byVector.filter((hit) => !seen.has(hit.passage.id)).map((hit) => ({ ...hit, score: 0 }));
     const hits = [...lexical, ...extra];
-    return { ranked: rankCandidates(hits, matched, stats, options.ranking), candidates: hits.length };
+    const ranked = rankCandidates(hits, matched, stats, options.ranking);
+    const { depth, likelihood, associated } = options.rescore;
+    if (!associations || depth === 0 || (likelihood === 0 && associated === 0)) return { ranked, candidates: hits.length };
+    return { ranked: rescoreTop(ranked, matched, stats, await associations(), options.rescore), candidates: hits.length };
   }
 
   return async function retrieve(text: string, options: RetrievalOptions): Promise<RetrievalResult> {

@@ -35,7 +35,7 @@ export function registerServe(program: Command, io: Io): void {
         // or a search does not carry it in memory.
         const [{ createServer }, { listen }] = await Promise.all([import('../../server/app.js'), import('../../server/listen.js')]);
         // Before listening: what the first search would otherwise read while requests wait behind it.
-        await container.store.warm?.();
+        await container.warmSearch();
         const running = await listen(createServer(container, settings, { log }), settings);
         io.out(`citemed: serving ${container.store.description} at ${running.url}`);
         io.out(`  API ${running.url}/api/v1 · OpenAPI ${running.url}/openapi.json · Ctrl-C to stop`);

@@ -1,0 +1,171 @@
+import type { SampledPassage, Store } from '../ports/store.js';
+import { indexTokens } from './tokens.js';
+
+/**
+ * Word associations learned from the library itself: for a word q, the words w whose passages
+ * mostly also hold q, with that share, P(q | w). A passage that lacks a question word but holds
+ * one of its strong associates ("acetylcystein" for "nac") is probably about it all the same.
+ * This is global analysis of the corpus (Xu & Croft, SIGIR 1996), read from the passages rather
+ * than from a vocabulary, and used only to re-order the top of a ranking (rescore.ts), never to
+ * find candidates.
+ *
+ * Built from a sample of passages, so its cost is bounded however large the library: every word w
+ * in at least `minPassages` sampled passages gives up to `perWordSample` of them, spread over its
+ * list, and counts the words they hold. Each word q keeps its `perTerm` strongest associates.
+ */
+export interface AssociationOptions {
+  /** A word is an associate only if at least this many sampled passages hold it. */
+  minPassages: number;
+  /** Passages of each word counted, spread evenly over its list. */
+  perWordSample: number;
+  /** Shares below this are not kept. */
+  minShare: number;
+  /** Strongest associates kept per word. */
+  perTerm: number;
+}
+
+export const ASSOCIATION_DEFAULTS: AssociationOptions = { minPassages: 10, perWordSample: 64, minShare: 0.05, perTerm: 32 };
+
+export interface Associate {
+  /** The word found in the passage. */
+  term: string;
+  /** P(the question's word | this word), over the sampled passages that hold this word. */
+  share: number;
+}
+
+export interface TermAssociations {
+  /** Passages the associations were learned from. */
+  readonly passages: number;
+  /** Mean number of distinct words per sampled passage. */
+  readonly meanDistinctTerms: number;
+  /** The strongest associates of `term` (a stemmed index token), strongest first. */
+  associates(term: string): readonly Associate[];
+}
+
+/** Learns associations from passages given as their stemmed index tokens (title, section, text). */
+export function buildAssociations(passages: Iterable<readonly string[]>, options: AssociationOptions = ASSOCIATION_DEFAULTS): TermAssociations {
+  const ids = new Map<string, number>();
+  const words: string[] = [];
+  const forward: Int32Array[] = [];
+  let distinct = 0;
+  for (const tokens of passages) {
+    const seen = new Set<number>();
+    for (const token of tokens) {
+      let id = ids.get(token);
+      if (id === undefined) {
+        id = words.length;
+        ids.set(token, id);
+        words.push(token);
+      }
+      seen.add(id);
+    }
+    forward.push(Int32Array.from(seen));
+    distinct += seen.size;
+  }
+
+  // Which passages hold each word, as one flat array cut by offsets.
+  const df = new Int32Array(words.length);
+  for (const row of forward) for (const id of row) df[id] = (df[id] ?? 0) + 1;
+  const start = new Int32Array(words.length + 1);
+  for (let id = 0; id < words.length; id++) start[id + 1] = (start[id] ?? 0) + (df[id] ?? 0);
+  const holders = new Int32Array(start[words.length] ?? 0);
+  const fill = start.slice(0, words.length);
+  forward.forEach((row, p) => {
+    for (const id of row) holders[fill[id]!++] = p;
+  });
+
+  const best = new Map<number, Kept>();
+  const counts = new Int32Array(words.length);
+  const touched: number[] = [];
+  for (let w = 0; w < words.length; w++) {
+    const n = df[w] ?? 0;
+    if (n < options.minPassages) continue;
+    const take = Math.min(n, options.perWordSample);
+    const from = start[w] ?? 0;
+    for (let i = 0; i < take; i++) {
+      const row = forward[holders[from + Math.floor((i * n) / take)] ?? 0] as Int32Array;
+      for (const q of row) {
+        if (q === w) continue;
+        if (counts[q] === 0) touched.push(q);
+        counts[q] = (counts[q] ?? 0) + 1;
+      }
+    }
+    for (const q of touched) {
+      const share = (counts[q] ?? 0) / take;
+      counts[q] = 0;
+      if (share >= options.minShare) keep(best, q, w, share, options.perTerm);
+    }
+    touched.length = 0;
+  }
+
+  // Kept packed (a word id and a share per associate) and turned into objects when asked for:
+  // a large library has a hundred thousand words or more with up to `perTerm` associates each.
+  const table = new Map<string, { terms: Int32Array; shares: Float64Array }>();
+  for (const [q, { terms, shares }] of best) {
+    const order = terms.map((_, i) => i).sort((a, b) => (shares[b] ?? 0) - (shares[a] ?? 0) || ((words[terms[a] ?? 0] ?? '') < (words[terms[b] ?? 0] ?? '') ? -1 : 1));
+    table.set(words[q] ?? '', { terms: Int32Array.from(order, (i) => terms[i] ?? 0), shares: Float64Array.from(order, (i) => shares[i] ?? 0) });
+  }
+  return {
+    passages: forward.length,
+    meanDistinctTerms: forward.length > 0 ? distinct / forward.length : 0,
+    associates: (term) => {
+      const entry = table.get(term);
+      if (!entry) return [];
+      return Array.from(entry.terms, (w, i) => ({ term: words[w] ?? '', share: entry.shares[i] ?? 0 }));
+    },
+  };
+}
+
+interface Kept {
+  terms: number[];
+  shares: number[];
+  /** Where the smallest share is, once the list is full. */
+  weakest: number;
+}
+
+/** Keeps the `limit` largest shares for q, replacing the weakest when full. */
+function keep(best: Map<number, Kept>, q: number, w: number, share: number, limit: number): void {
+  let entry = best.get(q);
+  if (!entry) best.set(q, (entry = { terms: [], shares: [], weakest: 0 }));
+  if (entry.terms.length < limit) {
+    entry.terms.push(w);
+    entry.shares.push(share);
+    if (entry.terms.length === limit) entry.weakest = weakestOf(entry.shares);
+    return;
+  }
+  if (share <= (entry.shares[entry.weakest] ?? 0)) return;
+  entry.terms[entry.weakest] = w;
+  entry.shares[entry.weakest] = share;
+  entry.weakest = weakestOf(entry.shares);
+}
+
+function weakestOf(shares: readonly number[]): number {
+  let weakest = 0;
+  for (let i = 1; i < shares.length; i++) if ((shares[i] ?? 0) < (shares[weakest] ?? 0)) weakest = i;
+  return weakest;
+}
+
+/**
+ * The library's associations, learned on the first search that needs them from at most `sample`
+ * passages spread evenly over the library (about a second for 50,000), and learned again once the
+ * library's passage count has moved by more than a tenth since. Concurrent searches share one build.
+ */
+export function createAssociationCache(store: Pick<Store, 'corpusStats' | 'samplePassages'>, sample: number): () => Promise<TermAssociations> {
+  let built: { passages: number; associations: Promise<TermAssociations> } | undefined;
+  return async () => {
+    const { passages } = await store.corpusStats();
+    if (!built || Math.abs(passages - built.passages) > 0.1 * built.passages) {
+      // Tokenised one passage at a time, so only one passage's tokens are held at once.
+      const associations = store.samplePassages(sample).then((rows) => buildAssociations(tokenised(rows)));
+      built = { passages, associations };
+      associations.catch(() => {
+        if (built?.associations === associations) built = undefined;
+      });
+    }
+    return built.associations;
+  };
+}
+
+function* tokenised(rows: readonly SampledPassage[]): Generator<string[]> {
+  for (const row of rows) yield indexTokens(`${row.title}\n${row.section}\n${row.text}`);
+}

@@ -1,0 +1,123 @@
+import type { CorpusStats } from '../ports/store.js';
+import type { TermAssociations } from './associations.js';
+import type { ClauseStats, RankedHit } from './rank.js';
+import { countPhrase } from './rank.js';
+import { indexTokens } from './tokens.js';
+
+/**
+ * The third stage: the top of the ranking is ordered again, per source (its title and every
+ * candidate passage of it), with scores that BM25F does not give, added in proportion to the best
+ * hit's score.
+ *
+ * - **Associated words** (on by default; associations.ts): the idf-weighted share of the question
+ *   the source covers, where a word it holds counts 1 and a word it lacks counts P(word | w) for
+ *   the strongest associate w that it holds. A source that says "acetylcysteine" then covers most
+ *   of "NAC"; it never covers a word more than a source that holds the word.
+ * - **Query likelihood** (off by default; Dirichlet smoothing as in Zhai & Lafferty, SIGIR 2001;
+ *   μ `mu`): how likely the source's words are to produce the question's, against the
+ *   library's background (a word's passage frequency over the library's total of distinct words
+ *   per passage). It helped SciFact's claims and hurt MedQuAD's questions (docs/retrieval.md).
+ *
+ * Only the first `depth` hits are scored, and every bonus is ≥ 0 (likelihoods are taken from the
+ * lowest among them), so these hits are re-ordered among themselves and stay above the rest.
+ */
+export interface RescoreOptions {
+  /** Hits scored again; 0 turns the stage off. */
+  depth: number;
+  /** Weight of the query likelihood (per question word), × the best hit's score. */
+  likelihood: number;
+  /** Weight of the question's coverage with associated words (0–1), × the best hit's score. */
+  associated: number;
+  /** Dirichlet smoothing μ, in words. */
+  mu: number;
+}
+
+export interface SecondStage {
+  /** Mean log-likelihood ratio per question word, against the background. */
+  likelihood: number;
+  /** Idf-weighted share of the question the source covers, associated words included (0–1). */
+  coverage: number;
+  /** Question words the source lacks, credited through a word it holds. */
+  associated: { term: string; via: string; share: number }[];
+  /** What was added to the score. */
+  bonus: number;
+}
+
+interface Word {
+  label: string;
+  forms: readonly string[][];
+  /** The single stem associations are kept under, when the word is one token. */
+  stem?: string;
+  idf: number;
+  background: number;
+}
+
+export function rescoreTop(
+  ranked: readonly RankedHit[],
+  clauses: readonly ClauseStats[],
+  stats: CorpusStats,
+  associations: TermAssociations | undefined,
+  options: RescoreOptions,
+): RankedHit[] {
+  const top = ranked[0]?.score ?? 0;
+  const depth = Math.min(options.depth, ranked.filter((hit) => hit.score > 0).length);
+  if (depth < 2 || top <= 0 || !associations || associations.passages === 0) return [...ranked];
+  const n = Math.max(stats.passages, 1);
+  const distinctTotal = n * Math.max(associations.meanDistinctTerms, 1);
+  const words: Word[] = clauses
+    .filter(({ clause, df }) => clause.origin === 'query' && df > 0)
+    .map(({ clause, df }) => {
+      const word: Word = {
+        label: clause.label,
+        forms: clause.stems,
+        idf: Math.log(1 + (n - df + 0.5) / (df + 0.5)),
+        background: (df + 0.5) / distinctTotal,
+      };
+      const only = clause.stems.length === 1 && clause.stems[0]?.length === 1 ? clause.stems[0][0] : undefined;
+      if (only !== undefined) word.stem = only;
+      return word;
+    });
+  if (words.length === 0) return [...ranked];
+  const idfSum = words.reduce((sum, w) => sum + w.idf, 0) || 1;
+
+  // Scored per source, over its title and every candidate passage of it: a passage that is half an
+  // abstract should not be charged for the question words its other half holds.
+  const texts = new Map<string, string[]>();
+  for (const hit of ranked) {
+    const parts = texts.get(hit.source.id);
+    if (parts) parts.push(hit.fields.section, hit.passage.text);
+    else texts.set(hit.source.id, [hit.fields.title, hit.fields.section, hit.passage.text]);
+  }
+  const bySource = new Map<string, { likelihood: number; credit: number; associated: SecondStage['associated'] }>();
+  const scoreSource = (id: string) => {
+    const tokens = indexTokens((texts.get(id) ?? []).join('\n'));
+    const present = new Set(tokens);
+    let likelihood = 0;
+    let credit = 0;
+    const associated: SecondStage['associated'] = [];
+    for (const word of words) {
+      let tf = 0;
+      for (const form of word.forms) tf += countPhrase(tokens, form);
+      likelihood += Math.log((tf + options.mu * word.background) / (tokens.length + options.mu)) - Math.log(word.background);
+      if (tf > 0) credit += word.idf;
+      if (tf > 0 || word.stem === undefined || options.associated === 0) continue;
+      const via = associations.associates(word.stem).find((a) => present.has(a.term));
+      if (!via) continue;
+      credit += word.idf * via.share;
+      associated.push({ term: word.label, via: via.term, share: via.share });
+    }
+    const scores = { likelihood: likelihood / words.length, credit: credit / idfSum, associated };
+    bySource.set(id, scores);
+    return scores;
+  };
+  const scored = ranked.slice(0, depth).map((hit) => ({ hit, ...(bySource.get(hit.source.id) ?? scoreSource(hit.source.id)) }));
+  const floor = Math.min(...scored.map((s) => s.likelihood));
+  const rescored = scored
+    .map(({ hit, likelihood, credit, associated }) => {
+      const bonus = top * (options.likelihood * (likelihood - floor) + options.associated * credit);
+      const secondStage: SecondStage = { likelihood, coverage: credit, associated, bonus };
+      return { ...hit, score: hit.score + bonus, explanation: { ...hit.explanation, secondStage } };
+    })
+    .sort((a, b) => b.score - a.score);
+  return [...rescored, ...ranked.slice(depth)];
+}
