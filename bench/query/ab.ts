@@ -7,7 +7,8 @@
  *   npx tsx bench/query/ab.ts "$PWD"  <library.db> bench/out/query/p1000000-seed1/queries.jsonl 600
  *
  * Run the two alternately, more than once. A fifth argument `--fts5` ranks with FTS5 alone in a
- * library that has a postings index (`citemed index`), for the same A/B within one checkout. An older checkout refuses a library of a newer schema:
+ * library that has a postings index (`citemed index`), for the same A/B within one checkout;
+ * `--rescore` turns on the third ranking stage (search.rescore.depth 20). An older checkout refuses a library of a newer schema:
  * give it a copy brought back to its schema (for schema 1: drop passage_vectors, user_version 1).
  */
 import { readFileSync } from 'node:fs';
@@ -18,7 +19,9 @@ const [root, library, queriesFile, n, ...flags] = process.argv.slice(2);
 const store = { path: library, ...(flags.includes('--fts5') ? { usePostings: false } : {}) };
 const { createContainer } = await import(path.join(root!, 'src/config/container.ts'));
 const { loadSettings } = await import(path.join(root!, 'src/config/load-settings.ts'));
-const settings = loadSettings({ preset: 'embedded', overrides: { store }, env: {} }).settings;
+// `--rescore`: the third ranking stage on (search.rescore.depth 20), for checkouts that have it.
+const search = flags.includes('--rescore') ? { search: { rescore: { depth: 20 } } } : {};
+const settings = loadSettings({ preset: 'embedded', overrides: { store, ...search }, env: {} }).settings;
 const container = createContainer(settings, { create: false });
 const queries = readFileSync(queriesFile!, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { text: string; warmup?: boolean });
 for (const q of queries.filter((q) => q.warmup)) await container.search(q.text, { limit: 10 });

@@ -6,6 +6,7 @@ import { loadSettings } from '../../src/config/load-settings.js';
 import type { Judgments } from '../../src/domain/qrels.js';
 import { ndcgAt } from '../../src/eval/metrics.js';
 import { indexDataset } from '../../src/eval/retrieval-eval.js';
+import { buildAssociations } from '../../src/retrieval/associations.js';
 import { analyzeQuery, STOP_WORDS } from '../../src/retrieval/query.js';
 import { indexTokens } from '../../src/retrieval/tokens.js';
 import { sharedDataDir } from '../../test/shared-data.js';
@@ -16,7 +17,8 @@ import { sharedDataDir } from '../../test/shared-data.js';
  *
  *   npx tsx bench/retrieval/fusion-cv.ts
  *
- * SciFact's training claims only. citemed's top 100 sources per claim (default settings) are
+ * SciFact's training claims only. citemed's top 100 sources per claim (default settings, without
+ * the third stage `search.rescore`, whose scores are among those tried here) are
  * scored again as `citemed + w · feature`; w is fitted by coordinate ascent on four fifths of the
  * claims and measured on the fifth, five folds, four shuffles. Claims that share a judged abstract
  * stay in one fold: SciFact wrote several claims from one abstract, and splitting them lets a
@@ -27,7 +29,7 @@ import { sharedDataDir } from '../../test/shared-data.js';
 type Doc = { all: string[]; title: Set<string>; tf: Map<string, number> };
 type Ranked = { id: string; score: number }[];
 
-const FEATURES = ['query likelihood', 'BM25, one field', 'idf coverage', 'title coverage', 'ordered word pairs'] as const;
+const FEATURES = ['query likelihood', 'BM25, one field', 'idf coverage', 'title coverage', 'ordered word pairs', 'associated words', 'query likelihood, df background', 'idf coverage with associated words'] as const;
 const GRID = [0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3];
 
 async function main(): Promise<void> {
@@ -65,6 +67,11 @@ async function main(): Promise<void> {
   // citemed's ranking of each training claim.
   const runs = await citemedRuns(dataset, claims, texts);
   const stemsOf = (claim: string) => [...new Set(analyzeQuery(texts.get(claim) ?? '').flatMap((t) => t.stems[0] ?? []).filter((s) => !STOP_WORDS.has(s)))];
+  // Word associations learned from the abstracts (src/retrieval/associations.ts, its defaults), and
+  // the total of distinct words per abstract, the background of the df-based query likelihood.
+  const associations = buildAssociations([...docs.values()].map((d) => [...d.tf.keys()]));
+  let distinctTotal = 0;
+  for (const d of docs.values()) distinctTotal += d.tf.size;
 
   const bm25 = (d: Doc, stems: string[], weight: (s: string) => number) => {
     let score = 0;
@@ -93,7 +100,24 @@ async function main(): Promise<void> {
           if (f > 0) covered += idf(t);
           if (d.title.has(t)) inTitle += idf(t);
         }
-        return [likelihood / Math.max(stems.length, 1), bm25(d, stems, () => 1) / idfSum, covered / idfSum, inTitle / idfSum, pairs(d, sequence, idf) / idfSum];
+        let associated = 0;
+        let likelihoodDf = 0;
+        for (const t of stems) {
+          const f = d.tf.get(t) ?? 0;
+          const background = ((df.get(t) ?? 0) + 0.5) / distinctTotal;
+          likelihoodDf += Math.log((f + 1000 * background) / (d.all.length + 1000)) - Math.log(background);
+          if (f === 0) associated += idf(t) * (associations.associates(t).find((a) => d.tf.has(a.term))?.share ?? 0);
+        }
+        return [
+          likelihood / Math.max(stems.length, 1),
+          bm25(d, stems, () => 1) / idfSum,
+          covered / idfSum,
+          inTitle / idfSum,
+          pairs(d, sequence, idf) / idfSum,
+          associated / idfSum,
+          likelihoodDf / Math.max(stems.length, 1),
+          (covered + associated) / idfSum,
+        ];
       }),
     );
   }
@@ -110,7 +134,8 @@ async function main(): Promise<void> {
     console.log(`| ${label} | ${signed(mean(gains))} | ${signed(Math.min(...gains))} | ${signed(Math.max(...gains))} |`);
   };
   FEATURES.forEach((name, f) => tryFeatures(name, [f]));
-  tryFeatures('all of them', FEATURES.map((_, f) => f));
+  tryFeatures('the first five', [0, 1, 2, 3, 4]);
+  tryFeatures('query likelihood (df background) + associated words', [5, 6]);
 
   // Weights per word, learned from which query words the judged abstracts hold.
   const weighted = (learned: boolean) => (fit: string[], held: string[]) => {
@@ -138,7 +163,7 @@ async function citemedRuns(dataset: Awaited<ReturnType<typeof openRetrievalDatas
     await indexDataset(dataset, container.store, { chunk: settings.ingest.chunk, batchSize: settings.ingest.batchSize, originPath: 'scifact', now: () => new Date() });
     const runs = new Map<string, Ranked>();
     for (const claim of claims) {
-      const result = await container.search(texts.get(claim) ?? '', { adjust: (o) => ({ ...o, limit: 100, diversity: { maxPerSource: 1, mmrLambda: 1 } }) });
+      const result = await container.search(texts.get(claim) ?? '', { adjust: (o) => ({ ...o, limit: 100, diversity: { maxPerSource: 1, mmrLambda: 1 }, rescore: { ...o.rescore, depth: 0 } }) });
       const best = result.hits[0]?.score ?? 1;
       runs.set(claim, result.hits.map((hit) => ({ id: hit.source.id.replace(/^jsonl:/, ''), score: hit.score / best })));
     }
