@@ -181,6 +181,18 @@ describe('rescoreTop', () => {
     for (const h of out) expect(h.score).toBeCloseTo(([s1, t, s2].find((x) => x.passage.id === h.passage.id)!.score) + h.explanation.secondStage!.bonus, 10);
   });
 
+  it('scales a bonus by the hit\'s priors, so a retracted source gains a fifth as much', () => {
+    const clauses = [word('nac', 10, 0), word('liver', 50, 1)];
+    const retracted = hit('r', 10, 'Liver injury after acetylcysteine.');
+    retracted.explanation.priors = { evidence: 1, recency: 1, integrity: 0.2 };
+    const sound = hit('s', 10, 'Liver injury after acetylcysteine.');
+    const out = rescoreTop([retracted, sound], clauses, stats, nacAssociations(), { ...options, likelihood: 0 });
+    const by = Object.fromEntries(out.map((h) => [h.passage.id, h.explanation.secondStage!]));
+    expect(by.s!.bonus).toBeGreaterThan(0);
+    expect(by.r!.bonus).toBeCloseTo(by.s!.bonus * 0.2, 10);
+    expect(ids(out)).toEqual(['s', 'r']);
+  });
+
   it('credits a lacking word through its strongest associate the passage holds, and turns credit off at weight 0', () => {
     const associations: TermAssociations = {
       passages: 100,

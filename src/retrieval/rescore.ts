@@ -19,7 +19,8 @@ import { indexTokens } from './tokens.js';
  *   per passage). It helped SciFact's claims and hurt MedQuAD's questions (docs/retrieval.md).
  *
  * Only the first `depth` hits are scored, and every bonus is ≥ 0 (likelihoods are taken from the
- * lowest among them), so these hits are re-ordered among themselves and stay above the rest.
+ * lowest among them), so these hits are re-ordered among themselves and stay above the rest. A
+ * bonus is multiplied by the hit's priors (evidence level, recency, retraction), as its score was.
  */
 export interface RescoreOptions {
   /** Hits scored again; 0 turns the stage off. */
@@ -114,7 +115,9 @@ export function rescoreTop(
   const floor = Math.min(...scored.map((s) => s.likelihood));
   const rescored = scored
     .map(({ hit, likelihood, credit, associated }) => {
-      const bonus = top * (options.likelihood * (likelihood - floor) + options.associated * credit);
+      // The priors scale the bonus as they scale the score: a retracted source gains a fifth as much.
+      const { evidence, recency, integrity } = hit.explanation.priors;
+      const bonus = top * (options.likelihood * (likelihood - floor) + options.associated * credit) * evidence * recency * integrity;
       const secondStage: SecondStage = { likelihood, coverage: credit, associated, bonus };
       return { ...hit, score: hit.score + bonus, explanation: { ...hit.explanation, secondStage } };
     })

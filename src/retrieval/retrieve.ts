@@ -28,7 +28,7 @@ export interface RetrievalOptions {
   /** Most postings (summed passage frequencies) the candidate query may touch; rarest terms first. */
   maxPostings: number;
   ranking: RankingOptions;
-  /** The top of the ranking ordered again by query likelihood and associated words; depth 0 is off. */
+  /** The top of the ranking ordered again by the question's coverage with associated words (rescore.ts); depth 0 is off. */
   rescore: RescoreOptions;
   diversity: DiversityOptions;
   feedback: FeedbackOptions;
