@@ -49,6 +49,8 @@ export function openLibrary(
       // Likewise optional, and PostgreSQL has nothing to read ahead before a server listens.
       warm: undefined,
       checkIntegrity: undefined,
+      // Word associations are learned per process on PostgreSQL (retrieval/associations.ts).
+      associations: undefined,
       // Closing a library that never opened has nothing to close; the opening's error was reported by the calls.
       close: () => store.then((s) => s.close(), () => undefined),
     }),

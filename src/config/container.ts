@@ -37,7 +37,7 @@ import type { ThreadStore } from '../ports/threads.js';
 import { buildExpansionIndex, type ExpansionIndex } from '../retrieval/expansion/build-index.js';
 import { expansionClauses } from '../retrieval/expansion-clauses.js';
 import { DEFAULT_EXPANSION_OPTIONS, type ExpansionSettings } from '../retrieval/expansion/options.js';
-import { createAssociationCache } from '../retrieval/associations.js';
+import { createAssociationSource } from '../retrieval/associations.js';
 import { createRetriever, type Expander, type RetrievalOptions, type RetrievalResult } from '../retrieval/retrieve.js';
 import { libraryProvenance, openLibrary } from './backends.js';
 import type { Settings } from './settings.js';
@@ -215,7 +215,7 @@ export function createContainer(settings: Settings, options: ContainerOptions = 
   const files = createNodeFileSystem(options.cwd);
   const embedder = createEmbedder(settings.embedder);
   let composer: Composer | undefined;
-  const associations = createAssociationCache(store, settings.search.rescore.samplePassages);
+  const associations = createAssociationSource(store, settings.search.rescore.samplePassages);
   const retrieve = createRetriever({
     store,
     expander: createExpander(settings.search.expansion, options.cwd),
@@ -261,7 +261,7 @@ export function createContainer(settings: Settings, options: ContainerOptions = 
     }),
     warmSearch: async () => {
       await store.warm?.();
-      if (settings.search.rescore.depth > 0) await associations();
+      if (settings.search.rescore.depth > 0) await associations([]);
     },
     search: (text, request = {}) => {
       let configured = retrievalOptions(settings.search);

@@ -197,12 +197,11 @@ export const SettingsSchema = z
         rescore: z
           .object({
             /**
-             * Top passages ordered again by the question's coverage with associated words; 0 (the
-             * default) is off. 20 measured best on the train splits; off by default because every
-             * process learns the associations on its first search (about 1 s for a small library,
-             * 4–5 s at a million passages), which a one-shot CLI search pays each time.
+             * Top passages ordered again by the question's coverage with associated words; 0 turns
+             * it off. 20 measured best on the train splits (docs/retrieval.md). The associations
+             * are learned on the first search after the library changed by a tenth, and saved.
              */
-            depth: z.number().int().min(0).max(1_000).default(0),
+            depth: z.number().int().min(0).max(1_000).default(20),
             /** Weight of the query likelihood (mean log-likelihood ratio per question word), × the best score. */
             likelihood: z.number().min(0).max(100).default(0),
             /** Weight of question words credited through an associated word the passage holds, × the best score. */

@@ -77,7 +77,38 @@ export interface Store {
    * store has one (SQLite). Searches give the same results with or without it.
    */
   readonly postings?: PostingsIndex;
+  /**
+   * Word associations learned from this library (retrieval/associations.ts), saved so that the
+   * next process reads a few rows instead of learning them again. Optional: without it (the
+   * PostgreSQL store) each process learns its own.
+   */
+  readonly associations?: SavedAssociations;
   close(): Promise<void>;
+}
+
+/** A word found with a question word, and P(question word | this word) over the passages holding it. */
+export interface WordAssociate {
+  term: string;
+  share: number;
+}
+
+/** What saved word associations were learned from. */
+export interface AssociationsLearned {
+  /** Passages in the library when they were learned. */
+  passages: number;
+  /** The sample they were learned from, at most (settings: search.rescore.samplePassages). */
+  sample: number;
+  /** Mean number of distinct words per sampled passage. */
+  meanDistinctTerms: number;
+}
+
+export interface SavedAssociations {
+  /** What the saved associations were learned from; undefined when none are saved. */
+  learned(): Promise<AssociationsLearned | undefined>;
+  /** The saved associates of these words (stemmed index tokens), strongest first; absent words are left out. */
+  of(terms: readonly string[]): Promise<Map<string, WordAssociate[]>>;
+  /** Replaces whatever was saved, in one transaction; fails at once, rather than wait, when the library is busy. */
+  save(learned: AssociationsLearned, entries: Iterable<[string, readonly WordAssociate[]]>): Promise<void>;
 }
 
 export interface SampledPassage {

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { CorpusStats, SampledPassage } from '../ports/store.js';
-import { ASSOCIATION_DEFAULTS, buildAssociations, createAssociationCache, type AssociationOptions } from './associations.js';
+import type { AssociationsLearned, CorpusStats, SampledPassage, WordAssociate } from '../ports/store.js';
+import { ASSOCIATION_DEFAULTS, buildAssociations, createAssociationSource, type AssociationOptions } from './associations.js';
 
 const open: AssociationOptions = { minPassages: 10, perWordSample: 64, minShare: 0, perTerm: 32 };
 
@@ -147,7 +147,7 @@ describe('buildAssociations', () => {
   });
 });
 
-describe('createAssociationCache', () => {
+describe('createAssociationSource', () => {
   const row = (title: string, section: string, text: string): SampledPassage => ({ title, section, text });
   /** 12 passages whose titles say "Acetylcysteine" and whose texts say "NAC". */
   const rows = (): SampledPassage[] => Array.from({ length: 12 }, (_, i) => row('Acetylcysteine trial', 'Results', `NAC was given to patient ${i}.`));
@@ -167,7 +167,7 @@ describe('createAssociationCache', () => {
 
   it('learns from the sampled passages, tokenised as the index does (title, section, text, stemmed)', async () => {
     const store = fakeStore(12);
-    const associations = await createAssociationCache(store, 100)();
+    const associations = await createAssociationSource(store, 100)([]);
     expect(store.samplePassages).toHaveBeenCalledWith(100);
     expect(associations.passages).toBe(12);
     // "Acetylcysteine" in the title is stemmed to 'acetylcystein'; "NAC" is folded to 'nac'.
@@ -178,35 +178,35 @@ describe('createAssociationCache', () => {
 
   it('builds once for concurrent callers and reuses the build while the count holds', async () => {
     const store = fakeStore(1000);
-    const get = createAssociationCache(store, 500);
-    const [a, b, c] = await Promise.all([get(), get(), get()]);
+    const get = createAssociationSource(store, 500);
+    const [a, b, c] = await Promise.all([get([]), get([]), get([])]);
     expect(store.samplePassages).toHaveBeenCalledTimes(1);
     expect(b).toBe(a);
     expect(c).toBe(a);
-    expect(await get()).toBe(a);
+    expect(await get([])).toBe(a);
     // A growth of exactly a tenth is not more than a tenth.
     store.setCount(1100);
-    expect(await get()).toBe(a);
+    expect(await get([])).toBe(a);
     store.setCount(900);
-    expect(await get()).toBe(a);
+    expect(await get([])).toBe(a);
     expect(store.samplePassages).toHaveBeenCalledTimes(1);
   });
 
   it('learns again once the passage count moved by more than a tenth since the build', async () => {
     const store = fakeStore(1000);
-    const get = createAssociationCache(store, 500);
-    const first = await get();
+    const get = createAssociationSource(store, 500);
+    const first = await get([]);
     store.setCount(1101);
-    const second = await get();
+    const second = await get([]);
     expect(store.samplePassages).toHaveBeenCalledTimes(2);
     expect(second).not.toBe(first);
     // Measured from the new build's count (1101), not the first one's.
     store.setCount(1200);
-    expect(await get()).toBe(second);
+    expect(await get([])).toBe(second);
     expect(store.samplePassages).toHaveBeenCalledTimes(2);
     // Shrinking counts too.
     store.setCount(900);
-    const third = await get();
+    const third = await get([]);
     expect(third).not.toBe(second);
     expect(store.samplePassages).toHaveBeenCalledTimes(3);
   });
@@ -214,33 +214,98 @@ describe('createAssociationCache', () => {
   it('builds again after an empty library gains passages', async () => {
     const store = fakeStore(0);
     store.samplePassages.mockResolvedValueOnce([]);
-    const get = createAssociationCache(store, 500);
-    expect((await get()).passages).toBe(0);
+    const get = createAssociationSource(store, 500);
+    expect((await get([])).passages).toBe(0);
     store.setCount(12);
-    expect((await get()).passages).toBe(12);
+    expect((await get([])).passages).toBe(12);
     expect(store.samplePassages).toHaveBeenCalledTimes(2);
   });
 
   it('forgets a failed build: the next call tries again', async () => {
     const store = fakeStore(1000);
     store.samplePassages.mockRejectedValueOnce(new Error('database is locked'));
-    const get = createAssociationCache(store, 500);
-    await expect(get()).rejects.toThrow('database is locked');
-    const again = await get();
+    const get = createAssociationSource(store, 500);
+    await expect(get([])).rejects.toThrow('database is locked');
+    const again = await get([]);
     expect(again.passages).toBe(12);
     expect(store.samplePassages).toHaveBeenCalledTimes(2);
-    expect(await get()).toBe(again);
+    expect(await get([])).toBe(again);
     expect(store.samplePassages).toHaveBeenCalledTimes(2);
   });
 
   it('concurrent callers of a failing build all see the failure, and none keeps it', async () => {
     const store = fakeStore(1000);
     store.samplePassages.mockRejectedValueOnce(new Error('boom'));
-    const get = createAssociationCache(store, 500);
-    const results = await Promise.allSettled([get(), get()]);
+    const get = createAssociationSource(store, 500);
+    const results = await Promise.allSettled([get([]), get([])]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect(store.samplePassages).toHaveBeenCalledTimes(1);
-    expect((await get()).passages).toBe(12);
+    expect((await get([])).passages).toBe(12);
     expect(store.samplePassages).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('createAssociationSource with saved associations', () => {
+  const rows = (): SampledPassage[] => Array.from({ length: 12 }, (_, i) => ({ title: 'Acetylcysteine trial', section: 'Results', text: `NAC was given to patient ${i}.` }));
+
+  /** A store whose saved associations live in memory, like a library file between processes. */
+  function savingStore(count: number, saved: { learned?: AssociationsLearned; table: Map<string, WordAssociate[]> } = { table: new Map() }) {
+    const store = {
+      corpusStats: vi.fn(async (): Promise<CorpusStats> => ({ passages: count, sources: count, meanTokens: { title: 5, section: 1, body: 20, terms: 3 } })),
+      samplePassages: vi.fn(async (limit: number) => rows().slice(0, limit)),
+      associations: {
+        learned: vi.fn(async () => saved.learned),
+        of: vi.fn(async (terms: readonly string[]) => new Map(terms.flatMap((t) => (saved.table.has(t) ? [[t, saved.table.get(t)!] as const] : [])))),
+        save: vi.fn(async (learned: AssociationsLearned, entries: Iterable<[string, readonly WordAssociate[]]>) => {
+          saved.learned = learned;
+          saved.table = new Map([...entries].map(([t, a]) => [t, [...a]]));
+        }),
+      },
+    };
+    return { store, saved };
+  }
+
+  it('learns and saves when nothing is saved; the next process reads the saved rows for its words only', async () => {
+    const { store, saved } = savingStore(12);
+    const first = await createAssociationSource(store, 500)(['nac']);
+    expect(store.samplePassages).toHaveBeenCalledTimes(1);
+    expect(store.associations.save).toHaveBeenCalledTimes(1);
+    expect(saved.learned).toEqual({ passages: 12, sample: 500, meanDistinctTerms: first.meanDistinctTerms });
+    expect(saved.table.get('nac')).toEqual(first.associates('nac'));
+
+    const next = savingStore(12, saved);
+    const read = await createAssociationSource(next.store, 500)(['nac', 'unknown']);
+    expect(next.store.samplePassages).not.toHaveBeenCalled();
+    expect(next.store.associations.of).toHaveBeenCalledWith(['nac', 'unknown']);
+    expect(read.associates('nac')).toEqual(first.associates('nac'));
+    expect(read.associates('unknown')).toEqual([]);
+    expect(read).toMatchObject({ passages: 12, meanDistinctTerms: first.meanDistinctTerms });
+  });
+
+  it('learns again, and saves, when the saved ones came from another sample size or a library more than a tenth smaller or larger', async () => {
+    for (const learned of [
+      { passages: 12, sample: 100, meanDistinctTerms: 5 },
+      { passages: 10, sample: 500, meanDistinctTerms: 5 },
+      { passages: 14, sample: 500, meanDistinctTerms: 5 },
+    ]) {
+      const { store, saved } = savingStore(12, { learned, table: new Map() });
+      await createAssociationSource(store, 500)(['nac']);
+      expect(store.samplePassages).toHaveBeenCalledTimes(1);
+      expect(saved.learned).toMatchObject({ passages: 12, sample: 500 });
+    }
+    // Within a tenth (12 → 13 passages) the saved ones still hold.
+    const { store } = savingStore(13, { learned: { passages: 12, sample: 500, meanDistinctTerms: 5 }, table: new Map() });
+    await createAssociationSource(store, 500)(['nac']);
+    expect(store.samplePassages).not.toHaveBeenCalled();
+  });
+
+  it('uses what it learned when saving fails (a read-only library)', async () => {
+    const { store } = savingStore(12);
+    store.associations.save.mockRejectedValueOnce(new Error('attempt to write a readonly database'));
+    const get = createAssociationSource(store, 500);
+    const learned = await get(['nac']);
+    expect(learned.associates('nac')).toContainEqual({ term: 'acetylcystein', share: 1 });
+    expect(await get(['nac'])).toBe(learned);
+    expect(store.samplePassages).toHaveBeenCalledTimes(1);
   });
 });

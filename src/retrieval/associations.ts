@@ -1,4 +1,4 @@
-import type { SampledPassage, Store } from '../ports/store.js';
+import type { AssociationsLearned, SampledPassage, Store, WordAssociate } from '../ports/store.js';
 import { indexTokens } from './tokens.js';
 
 /**
@@ -26,12 +26,8 @@ export interface AssociationOptions {
 
 export const ASSOCIATION_DEFAULTS: AssociationOptions = { minPassages: 10, perWordSample: 64, minShare: 0.05, perTerm: 32 };
 
-export interface Associate {
-  /** The word found in the passage. */
-  term: string;
-  /** P(the question's word | this word), over the sampled passages that hold this word. */
-  share: number;
-}
+/** A word found in the passage, and P(the question's word | this word) over the passages holding it. */
+export type Associate = WordAssociate;
 
 export interface TermAssociations {
   /** Passages the associations were learned from. */
@@ -42,8 +38,13 @@ export interface TermAssociations {
   associates(term: string): readonly Associate[];
 }
 
+/** Associations just learned: they can also list themselves, to be saved. */
+export interface LearnedAssociations extends TermAssociations {
+  entries(): Iterable<[string, readonly Associate[]]>;
+}
+
 /** Learns associations from passages given as their stemmed index tokens (title, section, text). */
-export function buildAssociations(passages: Iterable<readonly string[]>, options: AssociationOptions = ASSOCIATION_DEFAULTS): TermAssociations {
+export function buildAssociations(passages: Iterable<readonly string[]>, options: AssociationOptions = ASSOCIATION_DEFAULTS): LearnedAssociations {
   const ids = new Map<string, number>();
   const words: string[] = [];
   const forward: Int32Array[] = [];
@@ -105,13 +106,17 @@ export function buildAssociations(passages: Iterable<readonly string[]>, options
     const order = terms.map((_, i) => i).sort((a, b) => (shares[b] ?? 0) - (shares[a] ?? 0) || ((words[terms[a] ?? 0] ?? '') < (words[terms[b] ?? 0] ?? '') ? -1 : 1));
     table.set(words[q] ?? '', { terms: Int32Array.from(order, (i) => terms[i] ?? 0), shares: Float64Array.from(order, (i) => shares[i] ?? 0) });
   }
+  const associates = (term: string): Associate[] => {
+    const entry = table.get(term);
+    if (!entry) return [];
+    return Array.from(entry.terms, (w, i) => ({ term: words[w] ?? '', share: entry.shares[i] ?? 0 }));
+  };
   return {
     passages: forward.length,
     meanDistinctTerms: forward.length > 0 ? distinct / forward.length : 0,
-    associates: (term) => {
-      const entry = table.get(term);
-      if (!entry) return [];
-      return Array.from(entry.terms, (w, i) => ({ term: words[w] ?? '', share: entry.shares[i] ?? 0 }));
+    associates,
+    *entries() {
+      for (const term of table.keys()) yield [term, associates(term)];
     },
   };
 }
@@ -146,23 +151,45 @@ function weakestOf(shares: readonly number[]): number {
 }
 
 /**
- * The library's associations, learned on the first search that needs them from at most `sample`
- * passages spread evenly over the library (about a second for 50,000), and learned again once the
- * library's passage count has moved by more than a tenth since. Concurrent searches share one build.
+ * The library's associations for a search's words. Saved ones (`Store.associations`) are read when
+ * they were learned with this sample size from a library within a tenth of its present passage
+ * count; otherwise they are learned from at most `sample` passages spread evenly over the library
+ * (about a second for a small library, 5 s at a million passages), kept for this process, and
+ * saved for the next. A library that cannot be written (read-only, or busy past the timeout) is
+ * searched all the same: the associations are then only kept in memory. Concurrent searches
+ * share one learning; a failed one is forgotten.
  */
-export function createAssociationCache(store: Pick<Store, 'corpusStats' | 'samplePassages'>, sample: number): () => Promise<TermAssociations> {
-  let built: { passages: number; associations: Promise<TermAssociations> } | undefined;
-  return async () => {
+export function createAssociationSource(
+  store: Pick<Store, 'corpusStats' | 'samplePassages' | 'associations'>,
+  sample: number,
+): (terms: readonly string[]) => Promise<TermAssociations> {
+  type Resolved = { learned: TermAssociations } | { saved: AssociationsLearned };
+  let current: { passages: number; resolved: Promise<Resolved> } | undefined;
+  const fresh = (learnedAt: number, now: number) => Math.abs(now - learnedAt) <= 0.1 * learnedAt;
+  const resolve = async (passages: number): Promise<Resolved> => {
+    const saved = await store.associations?.learned();
+    if (saved && saved.sample === sample && fresh(saved.passages, passages)) return { saved };
+    const learned = buildAssociations(tokenised(await store.samplePassages(sample)));
+    try {
+      await store.associations?.save({ passages, sample, meanDistinctTerms: learned.meanDistinctTerms }, learned.entries());
+    } catch {
+      // Not saved (a read-only or busy library): this process still uses what it learned.
+    }
+    return { learned };
+  };
+  return async (terms) => {
     const { passages } = await store.corpusStats();
-    if (!built || Math.abs(passages - built.passages) > 0.1 * built.passages) {
-      // Tokenised one passage at a time, so only one passage's tokens are held at once.
-      const associations = store.samplePassages(sample).then((rows) => buildAssociations(tokenised(rows)));
-      built = { passages, associations };
-      associations.catch(() => {
-        if (built?.associations === associations) built = undefined;
+    if (!current || !fresh(current.passages, passages)) {
+      const resolved = resolve(passages);
+      current = { passages, resolved };
+      resolved.catch(() => {
+        if (current?.resolved === resolved) current = undefined;
       });
     }
-    return built.associations;
+    const resolved = await current.resolved;
+    if ('learned' in resolved) return resolved.learned;
+    const found = (await store.associations?.of(terms)) ?? new Map<string, Associate[]>();
+    return { passages: resolved.saved.passages, meanDistinctTerms: resolved.saved.meanDistinctTerms, associates: (term) => found.get(term) ?? [] };
   };
 }
 

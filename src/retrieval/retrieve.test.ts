@@ -6,7 +6,7 @@ import { openSqliteStore } from '../adapters/sqlite/sqlite-store.js';
 import { embedLibrary } from '../ingest/embed.js';
 import type { Embedder } from '../ports/embedder.js';
 import type { Store, WriteOp } from '../ports/store.js';
-import { createAssociationCache } from './associations.js';
+import { createAssociationSource } from './associations.js';
 import { expansionClause } from './plan.js';
 import { candidatePhrases, createRetriever, type RetrievalOptions } from './retrieve.js';
 
@@ -119,7 +119,7 @@ describe('retrieve', () => {
         op('201', 'Hepatic outcomes', ['Liver injury fell after charcoal was given early.']),
       ],
     });
-    const retrieve = createRetriever({ store, associations: createAssociationCache(store, 1_000) });
+    const retrieve = createRetriever({ store, associations: createAssociationSource(store, 1_000) });
     const query = 'NAC liver injury';
     const off = await retrieve(query, options());
     const on = await retrieve(query, options({ rescore: { depth: 20, likelihood: 0, associated: 0.5, mu: 1_000 } }));

@@ -63,8 +63,8 @@ export interface RetrieverDeps {
   expander?: Expander;
   /** For hybrid search; without one, hybrid searches are lexical and say so. */
   embedder?: Embedder;
-  /** The library's word associations (associations.ts `createAssociationCache`); without them the top is not rescored. */
-  associations?: () => Promise<TermAssociations>;
+  /** The library's associations for these words (associations.ts `createAssociationSource`); without them the top is not rescored. */
+  associations?: (terms: readonly string[]) => Promise<TermAssociations>;
 }
 
 interface VectorHits {
@@ -136,7 +136,8 @@ export function createRetriever({ store, expander, embedder, associations }: Ret
     const ranked = rankCandidates(hits, matched, stats, options.ranking);
     const { depth, likelihood, associated } = options.rescore;
     if (!associations || depth === 0 || (likelihood === 0 && associated === 0)) return { ranked, candidates: hits.length };
-    return { ranked: rescoreTop(ranked, matched, stats, await associations(), options.rescore), candidates: hits.length };
+    const words = matched.flatMap(({ clause }) => (clause.origin === 'query' && clause.stems.length === 1 && clause.stems[0]?.length === 1 ? clause.stems[0] : []));
+    return { ranked: rescoreTop(ranked, matched, stats, await associations(words), options.rescore), candidates: hits.length };
   }
 
   return async function retrieve(text: string, options: RetrievalOptions): Promise<RetrievalResult> {

@@ -9,6 +9,8 @@ import { dropPostingsSchema, POSTINGS_TABLES } from '../../../test/support/sqlit
 import { SCHEMA_VERSION } from './schema.js';
 import { openSqliteLibrary } from './sqlite-store.js';
 
+const WORD_ASSOCIATION_TABLES = ['word_associations', 'word_associations_meta'];
+
 const tempFile = (prefix: string) => path.join(mkdtempSync(path.join(tmpdir(), prefix)), 'lib.db');
 const open = (file: string, create = true) => openSqliteLibrary({ path: file, busyTimeoutMs: 1000, cacheMiB: 8, create });
 const asContract = async (file: string) => {
@@ -96,14 +98,15 @@ describe('schema upgrade to 3', () => {
       name: string;
     }[]).map((r) => r.name);
     // threads came with schema 4 (threads.test.ts tests that upgrade), the postings index with 5
-    // (postings.test.ts); a schema-2 file has neither.
-    const later = new Set(['threads', ...POSTINGS_TABLES]);
+    // (postings.test.ts), saved word associations with 6 (sqlite-store.test.ts); a schema-2 file has none.
+    const later = new Set(['threads', ...POSTINGS_TABLES, ...WORD_ASSOCIATION_TABLES]);
     const editorialTables = tables.filter((t) => !schema2.has(t) && !later.has(t)).sort();
     expect(editorialTables).toEqual(
       ['accounts', 'api_keys', 'article_citations', 'article_flags', 'article_versions', 'articles', 'audit_log', 'review_decisions', 'sessions', 'statement_comments'],
     );
     for (const table of [...editorialTables, 'threads']) raw.exec(`DROP TABLE ${table}`);
     dropPostingsSchema(raw);
+    for (const table of WORD_ASSOCIATION_TABLES) raw.exec(`DROP TABLE ${table}`);
     raw.pragma('user_version = 2');
     expect(raw.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name = 'audit_log_no_delete'").get()).toEqual({ n: 0 });
     raw.close();

@@ -3,7 +3,7 @@ import { CitemedError } from '../../domain/errors.js';
 
 /** "CTMD": marks a SQLite file as a citemed library (PRAGMA application_id). */
 export const APPLICATION_ID = 0x43544d44;
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 /**
  * Page size of new libraries, in bytes. FTS5 stores its index as large segment blobs; 16 KiB
  * pages made ingest writes ~25% faster than SQLite's 4 KiB default (bench/ingest, 2026-11-23).
@@ -322,12 +322,29 @@ BEGIN
 END;
 `;
 
+/**
+ * Schema 6: word associations learned from the library (retrieval/associations.ts), saved by the
+ * first process that learns them, read by the next: one row per word, its associates as JSON
+ * ([[word, share], …], strongest first), and one row saying what they were learned from.
+ */
+const SCHEMA_V6 = `
+CREATE TABLE IF NOT EXISTS word_associations (term TEXT PRIMARY KEY, associates TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS word_associations_meta (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  passages INTEGER NOT NULL,
+  sample INTEGER NOT NULL,
+  mean_distinct_terms REAL NOT NULL,
+  learned_at TEXT NOT NULL
+);
+`;
+
 /** What each schema version adds to the one before; a library is brought up to date in one step. */
 const UPGRADES: readonly { version: number; sql: string }[] = [
   { version: 2, sql: SCHEMA_V2 },
   { version: 3, sql: SCHEMA_V3 },
   { version: 4, sql: SCHEMA_V4 },
   { version: 5, sql: SCHEMA_V5 },
+  { version: 6, sql: SCHEMA_V6 },
 ];
 
 /**

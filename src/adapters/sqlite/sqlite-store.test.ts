@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { describeStoreContract } from '../../../test/contracts/store.contract.js';
 import { sourceWithPassages } from '../../../test/factories/sources.js';
 import type { WriteOp } from '../../ports/store.js';
+import Database from 'better-sqlite3';
+import { SCHEMA_VERSION } from './schema.js';
 import { openSqliteStore } from './sqlite-store.js';
 
 describeStoreContract('SQLite (file)', async () =>
@@ -35,5 +37,64 @@ describe('a library opened read-only (a shared mount, another user\'s file)', ()
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('saved word associations (schema 6)', () => {
+  const learned = { passages: 1200, sample: 50_000, meanDistinctTerms: 61.5 };
+
+  it('saves, reads back what was learned, and gives the rows of the words asked for only; a save replaces the last', async () => {
+    const store = openSqliteStore({ path: ':memory:', busyTimeoutMs: 1000, cacheMiB: 8 });
+    try {
+      const saved = store.associations!;
+      expect(await saved.learned()).toBeUndefined();
+      expect(await saved.of(['nac'])).toEqual(new Map());
+      await saved.save(learned, [
+        ['nac', [{ term: 'acetylcystein', share: 0.92 }, { term: 'overdos', share: 0.4 }]],
+        ['liver', [{ term: 'hepat', share: 0.6 }]],
+      ]);
+      expect(await saved.learned()).toEqual(learned);
+      expect(await saved.of(['nac', 'absent'])).toEqual(new Map([['nac', [{ term: 'acetylcystein', share: 0.92 }, { term: 'overdos', share: 0.4 }]]]));
+      await saved.save({ ...learned, passages: 2000 }, [['liver', [{ term: 'hepat', share: 0.7 }]]]);
+      expect(await saved.learned()).toEqual({ ...learned, passages: 2000 });
+      expect(await saved.of(['nac', 'liver'])).toEqual(new Map([['liver', [{ term: 'hepat', share: 0.7 }]]]));
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a library opened read-only reads them, and refuses to save', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'citemed-associations-')), 'lib.db');
+    const writer = openSqliteStore({ path: file, busyTimeoutMs: 1000, cacheMiB: 8 });
+    await writer.associations!.save(learned, [['nac', [{ term: 'acetylcystein', share: 0.92 }]]]);
+    await writer.close();
+    const store = openSqliteStore({ path: file, busyTimeoutMs: 1000, cacheMiB: 8, create: false, readOnly: true });
+    try {
+      expect(await store.associations!.learned()).toEqual(learned);
+      expect((await store.associations!.of(['nac'])).get('nac')).toEqual([{ term: 'acetylcystein', share: 0.92 }]);
+      await expect(store.associations!.save(learned, [])).rejects.toMatchObject({ code: 'database-readonly' });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a schema-5 library gains the tables on open', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'citemed-associations-')), 'lib.db');
+    await openSqliteStore({ path: file, busyTimeoutMs: 1000, cacheMiB: 8 }).close();
+    const raw = new Database(file);
+    raw.exec('DROP TABLE word_associations; DROP TABLE word_associations_meta;');
+    raw.pragma('user_version = 5');
+    raw.close();
+    const store = openSqliteStore({ path: file, busyTimeoutMs: 1000, cacheMiB: 8 });
+    try {
+      await store.associations!.save(learned, [['nac', [{ term: 'acetylcystein', share: 0.92 }]]]);
+      expect(await store.associations!.learned()).toEqual(learned);
+    } finally {
+      await store.close();
+    }
+    const check = new Database(file);
+    expect(check.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(SCHEMA_VERSION).toBeGreaterThanOrEqual(6);
+    check.close();
   });
 });

@@ -21,6 +21,7 @@ import type {
 import type { EditorialStore } from '../../ports/editorial.js';
 import type { ThreadStore } from '../../ports/threads.js';
 import type { ThreadTableOptions } from '../threads/rows.js';
+import { createAssociationRows } from './associations.js';
 import { createSqliteEditorial } from './editorial.js';
 import { guard, SYNC_BUSY_WAIT_MS, whileBusy, withSyncBusyWait } from './errors.js';
 import { buildPostings, dropPostings, readPostingsState } from './postings-build.js';
@@ -92,6 +93,7 @@ function createSqliteStore(db: Database.Database, file: string, options: SqliteS
   const writer = createWriter(db);
   const search = createSearch(db, { usePostings: options.usePostings ?? true });
   const vectors = createVectors(db);
+  const associationRows = createAssociationRows(db);
   /** Writes wait for another process's lock between tries (errors.ts), never on the thread. */
   const write = <T>(fn: () => T): Promise<T> => whileBusy(options.busyTimeoutMs, () => guard(file, fn));
   /** Postings work on this connection blocks the thread anyway (`citemed index`), so SQLite may wait in it. */
@@ -199,6 +201,19 @@ function createSqliteStore(db: Database.Database, file: string, options: SqliteS
         const postings = readPostingsState(db);
         return { ...readStats(db, file), vectors: vectors.models(), ...(postings ? { postings } : {}) };
       });
+    },
+    associations: {
+      async learned() {
+        return guard(file, () => associationRows.learned());
+      },
+      async of(terms) {
+        return guard(file, () => associationRows.of(terms));
+      },
+      async save(learned, entries) {
+        // Tried once, never waited for: a search that learned them must not stall behind an
+        // ingest's lock. Busy or read-only, it fails, and the next process that learns saves.
+        return guard(file, () => associationRows.save(learned, entries));
+      },
     },
     postings: {
       async build(onProgress, run = {}) {
