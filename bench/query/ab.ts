@@ -8,7 +8,7 @@
  *
  * Run the two alternately, more than once. A fifth argument `--fts5` ranks with FTS5 alone in a
  * library that has a postings index (`citemed index`), for the same A/B within one checkout;
- * `--rescore` turns on the third ranking stage (search.rescore.depth 20). An older checkout refuses a library of a newer schema:
+ * `--rescore` / `--no-rescore` turn the third ranking stage (search.rescore.depth 20) on or off. An older checkout refuses a library of a newer schema:
  * give it a copy brought back to its schema (for schema 1: drop passage_vectors, user_version 1).
  */
 import { readFileSync } from 'node:fs';
@@ -19,8 +19,9 @@ const [root, library, queriesFile, n, ...flags] = process.argv.slice(2);
 const store = { path: library, ...(flags.includes('--fts5') ? { usePostings: false } : {}) };
 const { createContainer } = await import(path.join(root!, 'src/config/container.ts'));
 const { loadSettings } = await import(path.join(root!, 'src/config/load-settings.ts'));
-// `--rescore`: the third ranking stage on (search.rescore.depth 20), for checkouts that have it.
-const search = flags.includes('--rescore') ? { search: { rescore: { depth: 20 } } } : {};
+// `--rescore` / `--no-rescore`: the third ranking stage on (search.rescore.depth 20) or off (0), for checkouts that have it.
+const depth = flags.includes('--no-rescore') ? 0 : flags.includes('--rescore') ? 20 : undefined;
+const search = depth === undefined ? {} : { search: { rescore: { depth } } };
 const settings = loadSettings({ preset: 'embedded', overrides: { store, ...search }, env: {} }).settings;
 const container = createContainer(settings, { create: false });
 const queries = readFileSync(queriesFile!, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { text: string; warmup?: boolean });

@@ -13,6 +13,7 @@ import { evaluateRun, type RunEvaluation, type ScoredDoc } from '../../src/eval/
 import { evaluateRetrieval, indexDataset } from '../../src/eval/retrieval-eval.js';
 import type { RetrievalDataset } from '../../src/ports/dataset.js';
 import type { PassageHit, Store } from '../../src/ports/store.js';
+import { createAssociationSource } from '../../src/retrieval/associations.js';
 import { createRetriever } from '../../src/retrieval/retrieve.js';
 import { sharedDataDir } from '../../test/shared-data.js';
 import { vacuumAnalyze } from '../query/postgres.js';
@@ -90,7 +91,8 @@ async function measure(
     // The candidates of the last first-stage search of each query, in the index's order.
     let candidates: PassageHit[] = [];
     const recording: Store = { ...store, search: async (query) => (candidates = await store.search(query)) };
-    const retrieve = createRetriever({ store: recording });
+    // As the container wires it: the third stage's word associations come from the same store.
+    const retrieve = createRetriever({ store: recording, associations: createAssociationSource(store, settings.search.rescore.samplePassages) });
     const options = { ...retrievalOptions(settings.search), limit: 100, diversity: { maxPerSource: 1, mmrLambda: 1 } };
     const firstStage = new Map<string, ScoredDoc[]>();
     const queryIds = new Map((await dataset.queries()).map((q) => [q.text, q.id]));
