@@ -155,8 +155,9 @@ function weakestOf(shares: readonly number[]): number {
  * they were learned with this sample size from a library within a tenth of its present passage
  * count; otherwise they are learned from at most `sample` passages spread evenly over the library
  * (about a second for a small library, 5 s at a million passages), kept for this process, and
- * saved for the next. A library that cannot be written (read-only, or busy past the timeout) is
- * searched all the same: the associations are then only kept in memory. Concurrent searches
+ * saved for the next. A library that cannot be written at that moment (read-only, or another
+ * process holding its write lock: the save does not wait) is searched all the same, with the
+ * associations kept in this process only. Concurrent searches
  * share one learning; a failed one is forgotten.
  */
 export function createAssociationSource(
