@@ -62,10 +62,16 @@ export interface Container {
   /** Finds the passages that best answer a question (analysis, expansion, ranking, diversity). */
   search(text: string, request?: SearchRequest): Promise<RetrievalResult>;
   /**
-   * Reads now what the first search would otherwise stop for: the store's warm-up and the library's
-   * word associations (when the top of the ranking is rescored). `citemed serve` calls it before it listens.
+   * Reads now what the first search would otherwise stop for: the store's warm-up and the ranking's
+   * word associations (`prepareRanking`). `citemed serve` calls it before it listens.
    */
   warmSearch(): Promise<void>;
+  /**
+   * When the top of the ranking is rescored, makes sure the library's word associations are saved
+   * or kept for this library, learning them if it changed by a tenth; `beforeLearning` is called
+   * first then, with the passage count. `citemed ingest` calls it after it wrote.
+   */
+  prepareRanking(beforeLearning?: (passages: number) => void): Promise<void>;
   /** Answers a question from the library: evidence, a composed draft, every statement verified. */
   ask(request: AskRequest): Promise<Answer>;
   /** Gives the library's passages vectors from the configured embedder, for hybrid search. */
@@ -261,7 +267,10 @@ export function createContainer(settings: Settings, options: ContainerOptions = 
     }),
     warmSearch: async () => {
       await store.warm?.();
-      if (settings.search.rescore.depth > 0) await associations([]);
+      await container.prepareRanking();
+    },
+    prepareRanking: async (beforeLearning) => {
+      if (settings.search.rescore.depth > 0) await associations.prepare(beforeLearning);
     },
     search: (text, request = {}) => {
       let configured = retrievalOptions(settings.search);

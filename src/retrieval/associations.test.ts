@@ -299,6 +299,19 @@ describe('createAssociationSource with saved associations', () => {
     expect(store.samplePassages).not.toHaveBeenCalled();
   });
 
+  it('prepare() learns only when it must, and says so first, with the passage count', async () => {
+    const { store, saved } = savingStore(12);
+    const told: number[] = [];
+    await createAssociationSource(store, 500).prepare((n) => told.push(n));
+    expect(told).toEqual([12]);
+    expect(saved.learned?.passages).toBe(12);
+    // A new process on the same library: saved ones are fresh, nothing to learn or say.
+    const next = savingStore(12, saved);
+    await createAssociationSource(next.store, 500).prepare((n) => told.push(n));
+    expect(told).toEqual([12]);
+    expect(next.store.samplePassages).not.toHaveBeenCalled();
+  });
+
   it('uses what it learned when saving fails (a read-only library)', async () => {
     const { store } = savingStore(12);
     store.associations.save.mockRejectedValueOnce(new Error('attempt to write a readonly database'));

@@ -160,16 +160,25 @@ function weakestOf(shares: readonly number[]): number {
  * associations kept in this process only. Concurrent searches
  * share one learning; a failed one is forgotten.
  */
-export function createAssociationSource(
-  store: Pick<Store, 'corpusStats' | 'samplePassages' | 'associations'>,
-  sample: number,
-): (terms: readonly string[]) => Promise<TermAssociations> {
+export interface AssociationSource {
+  /** The associations for these words (stemmed index tokens). */
+  (terms: readonly string[]): Promise<TermAssociations>;
+  /**
+   * Makes sure they are learned or saved now (`citemed serve` before it listens, `citemed ingest`
+   * after it wrote); `beforeLearning` is called, with the library's passage count, only when
+   * they must be learned.
+   */
+  prepare(beforeLearning?: (passages: number) => void): Promise<void>;
+}
+
+export function createAssociationSource(store: Pick<Store, 'corpusStats' | 'samplePassages' | 'associations'>, sample: number): AssociationSource {
   type Resolved = { learned: TermAssociations } | { saved: AssociationsLearned };
   let current: { passages: number; resolved: Promise<Resolved> } | undefined;
   const fresh = (learnedAt: number, now: number) => Math.abs(now - learnedAt) <= 0.1 * learnedAt;
-  const resolve = async (passages: number): Promise<Resolved> => {
+  const resolve = async (passages: number, beforeLearning?: (passages: number) => void): Promise<Resolved> => {
     const saved = await store.associations?.learned();
     if (saved && saved.sample === sample && fresh(saved.passages, passages)) return { saved };
+    beforeLearning?.(passages);
     const learned = buildAssociations(tokenised(await store.samplePassages(sample)));
     try {
       await store.associations?.save({ passages, sample, meanDistinctTerms: learned.meanDistinctTerms }, learned.entries());
@@ -178,20 +187,28 @@ export function createAssociationSource(
     }
     return { learned };
   };
-  return async (terms) => {
+  const settle = async (beforeLearning?: (passages: number) => void): Promise<Resolved> => {
     const { passages } = await store.corpusStats();
     if (!current || !fresh(current.passages, passages)) {
-      const resolved = resolve(passages);
+      const resolved = resolve(passages, beforeLearning);
       current = { passages, resolved };
       resolved.catch(() => {
         if (current?.resolved === resolved) current = undefined;
       });
     }
-    const resolved = await current.resolved;
+    return current.resolved;
+  };
+  const source = async (terms: readonly string[]): Promise<TermAssociations> => {
+    const resolved = await settle();
     if ('learned' in resolved) return resolved.learned;
     const found = (await store.associations?.of(terms)) ?? new Map<string, Associate[]>();
     return { passages: resolved.saved.passages, meanDistinctTerms: resolved.saved.meanDistinctTerms, associates: (term) => found.get(term) ?? [] };
   };
+  return Object.assign(source, {
+    prepare: async (beforeLearning?: (passages: number) => void) => {
+      await settle(beforeLearning);
+    },
+  });
 }
 
 function* tokenised(rows: readonly SampledPassage[]): Generator<string[]> {

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { medlineFile, medlineRange, medlineRecord, SYNTHETIC_PMID_BASE } from '../factories/medline.js';
 import { runCli } from './run-cli.js';
@@ -93,6 +94,26 @@ describe('citemed commands', () => {
     expect(search.hits.every((h) => h.source.evidenceLevel === 'guideline' && /hyperkalaemia/.test(h.source.title))).toBe(true);
     const none = JSON.parse((await runCli(['--db', db, 'search', 'gout', '--level', 'guideline', '--json'])).stdout) as { hits: unknown[] };
     expect(none.hits).toEqual([]);
+  });
+
+  it('ingest learns the ranking\'s word associations and saves them in the library, again only after a change of a tenth', async () => {
+    const learned = () => {
+      const raw = new Database(db, { readonly: true });
+      try {
+        return raw.prepare('SELECT passages, learned_at AS at FROM word_associations_meta').get() as { passages: number; at: string } | undefined;
+      } finally {
+        raw.close();
+      }
+    };
+    expect((await runCli(['--db', db, 'ingest', file('a.xml', medlineFile(medlineRange(1, 30))), '--quiet'])).code).toBe(0);
+    const first = learned();
+    expect(first?.passages).toBe(90);
+    // Three more records (+10%, not more): the saved ones still hold.
+    expect((await runCli(['--db', db, 'ingest', file('b.xml', medlineFile(medlineRange(31, 3))), '--quiet'])).code).toBe(0);
+    expect(learned()).toEqual(first);
+    // Five more (99 → 114 passages, +15% on the 90 they were learned from): learned again.
+    expect((await runCli(['--db', db, 'ingest', file('c.xml', medlineFile(medlineRange(34, 5))), '--quiet'])).code).toBe(0);
+    expect(learned()?.passages).toBe(114);
   });
 
   it('index builds the postings index, searches give the same results, stats follows it, --drop removes it', async () => {

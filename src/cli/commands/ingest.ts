@@ -45,6 +45,9 @@ export async function ingestPaths(paths: string[], options: IngestCommandOptions
  * The ingest of `paths` into an open library, with progress, the summary and the articles'
  * re-check. `printReport` replaces the summary on stdout (a command that prints one JSON document of its own).
  */
+/** Below this many passages learning the ranking's word associations takes about a second or less: nothing is said. */
+const LEARNING_NOTICE_PASSAGES = 50_000;
+
 export async function ingestInto(
   container: Container,
   paths: string[],
@@ -86,6 +89,15 @@ export async function ingestInto(
     });
     const advice = options.quiet ? undefined : await postingsAdvice(container.store);
     if (advice) io.err(advice);
+    // The ranking's word associations, learned now if this ingest changed the library by a tenth,
+    // so that the next search does not stop for them (seconds in a large library; said there).
+    if (!controller.signal.aborted) {
+      await container.prepareRanking((passages) => {
+        if (!options.quiet && !options.json && passages >= LEARNING_NOTICE_PASSAGES) {
+          io.err(`citemed: learning word associations for ranking from ${passages.toLocaleString('en-US')} passages (once per change of a tenth)…`);
+        }
+      });
+    }
     return report;
   } finally {
     view.stop();
