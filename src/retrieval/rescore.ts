@@ -36,7 +36,10 @@ export interface RescoreOptions {
 export interface SecondStage {
   /** Mean log-likelihood ratio per question word, against the background. */
   likelihood: number;
-  /** Idf-weighted share of the question the source covers, associated words included (0–1). */
+  /**
+   * Idf-weighted share of the question the source covers, associated words included (0–1), over
+   * the question's words that some passage of the library holds (the others cannot be covered).
+   */
   coverage: number;
   /** Question words the source lacks, credited through a word it holds. */
   associated: { term: string; via: string; share: number }[];

@@ -41,6 +41,9 @@ describe('citemed commands', () => {
     const parsed = JSON.parse(hematoma.stdout) as { hits: { source: { id: string; reviewStatus: string } }[] };
     expect(parsed.hits[0]?.source.id).toBe('doc:overview-iliopsoas-hematoma');
     expect(parsed.hits.every((h) => h.source.reviewStatus === 'not-reviewed')).toBe(true);
+    // --explain says what the third stage added, over the words the library holds ("zzqx" is in none).
+    const explained = await runCli(['--db', db, 'search', 'iliopsoas hematoma zzqx', '--explain', '--limit', '2']);
+    expect(explained.stdout).toMatch(/│ top of the ranking: source covers 100% of the question's words the library holds → \+\d+\.\d\d/);
     const shown = await runCli(['--db', db, 'sources', 'show', 'doc:overview-iliopsoas-abscess']);
     expect(shown.stdout).toMatch(/Evidence level: In-house overview/);
     expect(shown.stdout).toMatch(/⚠ Sample content — not medically reviewed \(review status: not-reviewed\)/);

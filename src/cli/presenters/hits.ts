@@ -84,7 +84,7 @@ function explainLines(e: Explanation): string[] {
   if (e.secondStage) {
     const s = e.secondStage;
     const via = s.associated.map((a) => `"${a.term}" via "${a.via}" ${a.share.toFixed(2)}`).join(', ');
-    lines.push(`top of the ranking: source covers ${(s.coverage * 100).toFixed(0)}% of the question${via ? ` (${via})` : ''} → +${s.bonus.toFixed(2)}`);
+    lines.push(`top of the ranking: source covers ${(s.coverage * 100).toFixed(0)}% of the question's words the library holds${via ? ` (${via})` : ''} → +${s.bonus.toFixed(2)}`);
   }
   if (e.fusion) {
     const f = e.fusion;
