@@ -3,7 +3,7 @@ import type { CorpusStats, FieldWeights, PassageHit } from '../ports/store.js';
 import type { ClauseOrigin, QueryClause } from './plan.js';
 import { indexTokensFor } from './tokens.js';
 import type { FusionExplanation } from './fuse.js';
-import type { SecondStage } from './rescore.js';
+import type { TopRescore } from './rescore.js';
 
 /**
  * The second stage: candidates from the index are scored again here, with parameters the index
@@ -80,8 +80,8 @@ export interface Explanation {
   priors: { evidence: number; recency: number; integrity: number };
   /** Hybrid search only: the lexical and vector ranks the score was fused from. */
   fusion?: FusionExplanation;
-  /** The top of the ranking only: query likelihood and associated words (rescore.ts). */
-  secondStage?: SecondStage;
+  /** The third stage, on the top of the ranking only: the coverage with associated words (rescore.ts). */
+  rescore?: TopRescore;
 }
 
 export interface RankedHit extends PassageHit {

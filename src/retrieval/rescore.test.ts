@@ -46,7 +46,7 @@ describe('rescoreTop', () => {
       const out = rescoreTop(ranked, clauses, stats, nacAssociations(), { ...options, depth });
       expect(out).toEqual(ranked);
       expect(out).not.toBe(ranked);
-      expect(out.every((h) => h.explanation.secondStage === undefined)).toBe(true);
+      expect(out.every((h) => h.explanation.rescore === undefined)).toBe(true);
     }
   });
 
@@ -77,15 +77,15 @@ describe('rescoreTop', () => {
     // a and b have equal likelihoods, so their bonuses are top × associated × coverage, where
     // coverage is the idf-weighted share of the question held (1 each) or associated (its share).
     const sum = idf(10) + idf(50);
-    expect(first!.explanation.secondStage?.associated).toEqual([{ term: 'NAC', via: 'acetylcystein', share: 1 }]);
-    expect(first!.explanation.secondStage?.coverage).toBeCloseTo(1, 12);
-    expect(first!.explanation.secondStage?.bonus).toBeCloseTo(10 * 2 * 1, 10);
+    expect(first!.explanation.rescore?.associated).toEqual([{ term: 'NAC', via: 'acetylcystein', share: 1 }]);
+    expect(first!.explanation.rescore?.coverage).toBeCloseTo(1, 12);
+    expect(first!.explanation.rescore?.bonus).toBeCloseTo(10 * 2 * 1, 10);
     expect(first!.score).toBeCloseTo(10 + 10 * 2, 10);
-    expect(first!.explanation.secondStage?.likelihood).toBeCloseTo(second!.explanation.secondStage!.likelihood, 12);
+    expect(first!.explanation.rescore?.likelihood).toBeCloseTo(second!.explanation.rescore!.likelihood, 12);
     const held = idf(50) / sum;
-    expect(second!.explanation.secondStage).toMatchObject({ associated: [] });
-    expect(second!.explanation.secondStage?.coverage).toBeCloseTo(held, 12);
-    expect(second!.explanation.secondStage?.bonus).toBeCloseTo(10 * 2 * held, 10);
+    expect(second!.explanation.rescore).toMatchObject({ associated: [] });
+    expect(second!.explanation.rescore?.coverage).toBeCloseTo(held, 12);
+    expect(second!.explanation.rescore?.bonus).toBeCloseTo(10 * 2 * held, 10);
     expect(second!.score).toBeCloseTo(10 + 10 * 2 * held, 10);
     // The rest of the hit is kept.
     expect(first!.explanation.firstStage).toBe(10);
@@ -103,26 +103,26 @@ describe('rescoreTop', () => {
     expect(new Set(ids(out.slice(0, 3)))).toEqual(new Set(['h0', 'h1', 'h2']));
     // …and the rest come after them untouched, in their order.
     expect(out.slice(3)).toEqual(ranked.slice(3));
-    for (const h of out.slice(3)) expect(h.explanation.secondStage).toBeUndefined();
+    for (const h of out.slice(3)) expect(h.explanation.rescore).toBeUndefined();
     const lowestInBlock = Math.min(...out.slice(0, 3).map((h) => h.score));
     expect(lowestInBlock).toBeGreaterThanOrEqual(Math.max(...out.slice(3).map((h) => h.score)));
     // The block is sorted, every bonus ≥ 0 and added to the hit's own score.
     for (let i = 1; i < 3; i++) expect(out[i - 1]!.score).toBeGreaterThanOrEqual(out[i]!.score);
     for (const h of out.slice(0, 3)) {
       const before = ranked.find((r) => r.passage.id === h.passage.id)!;
-      const stage = h.explanation.secondStage!;
+      const stage = h.explanation.rescore!;
       expect(stage.bonus).toBeGreaterThanOrEqual(0);
       expect(h.score).toBeCloseTo(before.score + stage.bonus, 10);
     }
     // The hit with the lowest likelihood in the block (h2, holding neither word) gets no
     // likelihood bonus: only the credit for 'nac' through 'acetylcysteine'.
-    const floor = Math.min(...out.slice(0, 3).map((h) => h.explanation.secondStage!.likelihood));
-    const lowest = out.slice(0, 3).find((h) => h.explanation.secondStage!.likelihood === floor)!;
+    const floor = Math.min(...out.slice(0, 3).map((h) => h.explanation.rescore!.likelihood));
+    const lowest = out.slice(0, 3).find((h) => h.explanation.rescore!.likelihood === floor)!;
     expect(lowest.passage.id).toBe('h2');
-    expect(lowest.explanation.secondStage!.associated).toEqual([{ term: 'nac', via: 'acetylcystein', share: 1 }]);
-    expect(lowest.explanation.secondStage!.bonus).toBeCloseTo((20 * 50 * idf(10)) / (idf(10) + idf(50)), 10);
+    expect(lowest.explanation.rescore!.associated).toEqual([{ term: 'nac', via: 'acetylcystein', share: 1 }]);
+    expect(lowest.explanation.rescore!.bonus).toBeCloseTo((20 * 50 * idf(10)) / (idf(10) + idf(50)), 10);
     // h0 holds both words: the best likelihood and the whole question covered, no association needed.
-    const h0 = out.find((h) => h.passage.id === 'h0')!.explanation.secondStage!;
+    const h0 = out.find((h) => h.passage.id === 'h0')!.explanation.rescore!;
     expect(h0.associated).toEqual([]);
     expect(h0.coverage).toBeCloseTo(1, 12);
     expect(h0.likelihood).toBeGreaterThan(floor);
@@ -130,7 +130,7 @@ describe('rescoreTop', () => {
     // 'nac' through its associate) passes h1 (the common 'liver' itself) at this weight.
     expect(ids(out.slice(0, 3))).toEqual(['h0', 'h2', 'h1']);
     // Nothing was changed in place.
-    expect(ranked[0]!.explanation.secondStage).toBeUndefined();
+    expect(ranked[0]!.explanation.rescore).toBeUndefined();
     expect(ranked.map((h) => h.score)).toEqual([20, 17, 14, 11, 8, 5]);
   });
 
@@ -138,11 +138,11 @@ describe('rescoreTop', () => {
     const ranked = [hit('a', 5, 'liver'), hit('b', 3, 'acetylcysteine'), hit('v1', 0, 'nac liver'), hit('v2', 0, 'acetylcysteine liver')];
     const out = rescoreTop(ranked, [word('nac', 10, 0), word('liver', 50, 1)], stats, nacAssociations(), options);
     expect(ids(out.slice(2))).toEqual(['v1', 'v2']);
-    expect(out.slice(2).map((h) => [h.score, h.explanation.secondStage])).toEqual([
+    expect(out.slice(2).map((h) => [h.score, h.explanation.rescore])).toEqual([
       [0, undefined],
       [0, undefined],
     ]);
-    expect(out.slice(0, 2).every((h) => h.explanation.secondStage !== undefined)).toBe(true);
+    expect(out.slice(0, 2).every((h) => h.explanation.rescore !== undefined)).toBe(true);
   });
 
   it('with equal BM25 scores, prefers by query likelihood a source holding the rare question word over one holding only the common one', () => {
@@ -152,7 +152,7 @@ describe('rescoreTop', () => {
     const rare = hit('rare', 7, 'Zygomycosis in adults.');
     const out = rescoreTop([common, rare], clauses, stats, noAssociates(), { ...options, associated: 0 });
     expect(ids(out)).toEqual(['rare', 'common']);
-    const [r, c] = out.map((h) => h.explanation.secondStage!);
+    const [r, c] = out.map((h) => h.explanation.rescore!);
     // Dirichlet-smoothed log-likelihood ratio, by hand: 4 tokens each (the title 'Report' and
     // 'in' count too), background (df + 0.5) / (1000 passages × 50 distinct words), μ 1000.
     const bg = (df: number) => (df + 0.5) / (1000 * 50);
@@ -172,13 +172,13 @@ describe('rescoreTop', () => {
     const clauses = [word('nac', 10, 0), word('liver', 50, 1)];
     const out = rescoreTop([s1, t, s2], clauses, stats, nacAssociations(), options);
 
-    const by = Object.fromEntries(out.map((h) => [h.passage.id, h.explanation.secondStage!]));
+    const by = Object.fromEntries(out.map((h) => [h.passage.id, h.explanation.rescore!]));
     expect(by.s1).toEqual(by.s2);
     // S holds 'nac' (in s1): s2's 'acetylcysteine' earns nothing more for it.
     expect(by.s2!.associated).toEqual([]);
     // T lacks 'nac' and holds its associate.
     expect(by.t!.associated).toEqual([{ term: 'nac', via: 'acetylcystein', share: 1 }]);
-    for (const h of out) expect(h.score).toBeCloseTo(([s1, t, s2].find((x) => x.passage.id === h.passage.id)!.score) + h.explanation.secondStage!.bonus, 10);
+    for (const h of out) expect(h.score).toBeCloseTo(([s1, t, s2].find((x) => x.passage.id === h.passage.id)!.score) + h.explanation.rescore!.bonus, 10);
   });
 
   it('scales a bonus by the hit\'s priors, so a retracted source gains a fifth as much', () => {
@@ -187,7 +187,7 @@ describe('rescoreTop', () => {
     retracted.explanation.priors = { evidence: 1, recency: 1, integrity: 0.2 };
     const sound = hit('s', 10, 'Liver injury after acetylcysteine.');
     const out = rescoreTop([retracted, sound], clauses, stats, nacAssociations(), { ...options, likelihood: 0 });
-    const by = Object.fromEntries(out.map((h) => [h.passage.id, h.explanation.secondStage!]));
+    const by = Object.fromEntries(out.map((h) => [h.passage.id, h.explanation.rescore!]));
     expect(by.s!.bonus).toBeGreaterThan(0);
     expect(by.r!.bonus).toBeCloseTo(by.s!.bonus * 0.2, 10);
     expect(ids(out)).toEqual(['s', 'r']);
@@ -208,7 +208,7 @@ describe('rescoreTop', () => {
     const clauses = [word('nac', 10, 0), word('liver', 50, 1)];
     const ranked = [hit('weak', 10, 'Liver overdose cases.'), hit('strong', 10, 'Liver overdose acetylcysteine.'), hit('none', 10, 'Liver failure cases.')];
     const out = rescoreTop(ranked, clauses, stats, associations, { ...options, likelihood: 0 });
-    const by = Object.fromEntries(out.map((h) => [h.passage.id, h.explanation.secondStage!]));
+    const by = Object.fromEntries(out.map((h) => [h.passage.id, h.explanation.rescore!]));
     expect(by.strong!.associated).toEqual([{ term: 'nac', via: 'acetylcystein', share: 0.9 }]);
     expect(by.weak!.associated).toEqual([{ term: 'nac', via: 'overdos', share: 0.4 }]);
     expect(by.none!.associated).toEqual([]);
@@ -221,6 +221,6 @@ describe('rescoreTop', () => {
 
     const off = rescoreTop(ranked, clauses, stats, associations, { ...options, likelihood: 0, associated: 0 });
     expect(ids(off)).toEqual(['weak', 'strong', 'none']);
-    for (const h of off) expect(h.explanation.secondStage).toMatchObject({ associated: [], bonus: 0 });
+    for (const h of off) expect(h.explanation.rescore).toMatchObject({ associated: [], bonus: 0 });
   });
 });

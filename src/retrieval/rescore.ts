@@ -33,7 +33,7 @@ export interface RescoreOptions {
   mu: number;
 }
 
-export interface SecondStage {
+export interface TopRescore {
   /** Mean log-likelihood ratio per question word, against the background. */
   likelihood: number;
   /**
@@ -92,13 +92,13 @@ export function rescoreTop(
     if (parts) parts.push(hit.fields.section, hit.passage.text);
     else texts.set(hit.source.id, [hit.fields.title, hit.fields.section, hit.passage.text]);
   }
-  const bySource = new Map<string, { likelihood: number; credit: number; associated: SecondStage['associated'] }>();
+  const bySource = new Map<string, { likelihood: number; credit: number; associated: TopRescore['associated'] }>();
   const scoreSource = (id: string) => {
     const tokens = indexTokens((texts.get(id) ?? []).join('\n'));
     const present = new Set(tokens);
     let likelihood = 0;
     let credit = 0;
-    const associated: SecondStage['associated'] = [];
+    const associated: TopRescore['associated'] = [];
     for (const word of words) {
       let tf = 0;
       for (const form of word.forms) tf += countPhrase(tokens, form);
@@ -121,8 +121,8 @@ export function rescoreTop(
       // The priors scale the bonus as they scale the score: a retracted source gains a fifth as much.
       const { evidence, recency, integrity } = hit.explanation.priors;
       const bonus = top * (options.likelihood * (likelihood - floor) + options.associated * credit) * evidence * recency * integrity;
-      const secondStage: SecondStage = { likelihood, coverage: credit, associated, bonus };
-      return { ...hit, score: hit.score + bonus, explanation: { ...hit.explanation, secondStage } };
+      const rescore: TopRescore = { likelihood, coverage: credit, associated, bonus };
+      return { ...hit, score: hit.score + bonus, explanation: { ...hit.explanation, rescore } };
     })
     .sort((a, b) => b.score - a.score);
   return [...rescored, ...ranked.slice(depth)];

@@ -125,12 +125,12 @@ describe('retrieve', () => {
     const on = await retrieve(query, options({ rescore: { depth: 20, likelihood: 0, associated: 0.5, mu: 1_000 } }));
     const rank = (hits: readonly { source: { id: string } }[], id: string) => hits.findIndex((h) => h.source.id === id);
     // Off, the two hepatic abstracts tie on "liver injury"; on, the one saying "acetylcysteine" leads them.
-    expect(off.hits.every((h) => h.explanation.secondStage === undefined)).toBe(true);
+    expect(off.hits.every((h) => h.explanation.rescore === undefined)).toBe(true);
     expect(rank(on.hits, 'pmid:200')).toBeLessThan(rank(on.hits, 'pmid:201'));
     const lifted = on.hits.find((h) => h.source.id === 'pmid:200');
     // 12 of the 13 passages holding "acetylcystein" also hold "nac".
-    expect(lifted?.explanation.secondStage?.associated).toEqual([{ term: 'NAC', via: 'acetylcystein', share: 12 / 13 }]);
-    expect(lifted?.explanation.secondStage?.bonus).toBeGreaterThan(on.hits.find((h) => h.source.id === 'pmid:201')?.explanation.secondStage?.bonus ?? Infinity);
+    expect(lifted?.explanation.rescore?.associated).toEqual([{ term: 'NAC', via: 'acetylcystein', share: 12 / 13 }]);
+    expect(lifted?.explanation.rescore?.bonus).toBeGreaterThan(on.hits.find((h) => h.source.id === 'pmid:201')?.explanation.rescore?.bonus ?? Infinity);
   });
 
   it('adds expansions below the user terms, with their reason', async () => {

@@ -81,8 +81,8 @@ function explainLines(e: Explanation): string[] {
   if (e.priors.integrity !== 1) priors.push(`retracted ×${e.priors.integrity.toFixed(2)}`);
   if (e.coverage !== 1) priors.push(`terms covered ×${e.coverage.toFixed(2)}`);
   lines.push(`${priors.join(', ')}; index BM25 ${e.firstStage.toFixed(2)}`);
-  if (e.secondStage) {
-    const s = e.secondStage;
+  if (e.rescore) {
+    const s = e.rescore;
     const via = s.associated.map((a) => `"${a.term}" via "${a.via}" ${a.share.toFixed(2)}`).join(', ');
     lines.push(`top of the ranking: source covers ${(s.coverage * 100).toFixed(0)}% of the question's words the library holds${via ? ` (${via})` : ''} → +${s.bonus.toFixed(2)}`);
   }
