@@ -1,5 +1,6 @@
 import type { CorpusStats } from '../ports/store.js';
 import type { TermAssociations } from './associations.js';
+import type { QueryClause } from './plan.js';
 import type { ClauseStats, RankedHit } from './rank.js';
 import { countPhrase } from './rank.js';
 import { indexTokens } from './tokens.js';
@@ -56,6 +57,11 @@ interface Word {
   background: number;
 }
 
+/** The stem a question word's associations are kept under: only a word of one form and one token has one. */
+export function singleStem(clause: QueryClause): string | undefined {
+  return clause.stems.length === 1 && clause.stems[0]?.length === 1 ? clause.stems[0][0] : undefined;
+}
+
 export function rescoreTop(
   ranked: readonly RankedHit[],
   clauses: readonly ClauseStats[],
@@ -77,7 +83,7 @@ export function rescoreTop(
         idf: Math.log(1 + (n - df + 0.5) / (df + 0.5)),
         background: (df + 0.5) / distinctTotal,
       };
-      const only = clause.stems.length === 1 && clause.stems[0]?.length === 1 ? clause.stems[0][0] : undefined;
+      const only = singleStem(clause);
       if (only !== undefined) word.stem = only;
       return word;
     });

@@ -8,7 +8,7 @@ import { clauseFromTerm, partClauses, phraseClauses, withClauses, type QueryClau
 import { analyzeQuery, STOP_WORDS, type QueryTerm } from './query.js';
 import type { TermAssociations } from './associations.js';
 import { rankCandidates, type ClauseStats, type RankedHit, type RankingOptions } from './rank.js';
-import { rescoreTop, type RescoreOptions } from './rescore.js';
+import { rescoreTop, singleStem, type RescoreOptions } from './rescore.js';
 
 /**
  * The retrieval use case: analyse the question, expand it, fetch candidates from the index,
@@ -136,7 +136,7 @@ export function createRetriever({ store, expander, embedder, associations }: Ret
     const ranked = rankCandidates(hits, matched, stats, options.ranking);
     const { depth, likelihood, associated } = options.rescore;
     if (!associations || depth === 0 || (likelihood === 0 && associated === 0)) return { ranked, candidates: hits.length };
-    const words = matched.flatMap(({ clause }) => (clause.origin === 'query' && clause.stems.length === 1 && clause.stems[0]?.length === 1 ? clause.stems[0] : []));
+    const words = matched.flatMap(({ clause }) => (clause.origin === 'query' ? (singleStem(clause) ?? []) : []));
     return { ranked: rescoreTop(ranked, matched, stats, await associations(words), options.rescore), candidates: hits.length };
   }
 
