@@ -3,7 +3,8 @@ import type { AssociationsLearned, WordAssociate } from '../../ports/store.js';
 
 /**
  * Saved word associations (schema 6): a row per word, read only for the words a search asks
- * about. The caller (sqlite-store.ts) runs `save` as a write, with the busy handling writes get.
+ * about. `save` is one immediate transaction; the caller (sqlite-store.ts) tries it once, without
+ * waiting for a busy library.
  */
 export function createAssociationRows(db: Database.Database) {
   const q = {

@@ -41,13 +41,13 @@ export async function ingestPaths(paths: string[], options: IngestCommandOptions
   return withContainer(globals, { create: true }, (container) => ingestInto(container, paths, options, io));
 }
 
+/** Below this many passages learning the ranking's word associations takes about a second or less: nothing is said. */
+const LEARNING_NOTICE_PASSAGES = 50_000;
+
 /**
  * The ingest of `paths` into an open library, with progress, the summary and the articles'
  * re-check. `printReport` replaces the summary on stdout (a command that prints one JSON document of its own).
  */
-/** Below this many passages learning the ranking's word associations takes about a second or less: nothing is said. */
-const LEARNING_NOTICE_PASSAGES = 50_000;
-
 export async function ingestInto(
   container: Container,
   paths: string[],
