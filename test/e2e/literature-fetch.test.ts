@@ -7,6 +7,13 @@ const QUESTION = 'oral rehydration in children with diarrhoea';
 const TOO_LITTLE = 'The library does not hold enough evidence to answer this question.';
 const SEARCH_PUBMED = 'Search PubMed for this question';
 
+/** Signs in as `role` and asks `question`, up to the answer that says the library holds too little. */
+async function askForTooLittle(page: Parameters<typeof ask>[0], url: string, role: Parameters<typeof signIn>[2], question: string): Promise<void> {
+  await signIn(page, url, role);
+  await ask(page, question);
+  await page.getByText(TOO_LITTLE, { exact: true }).waitFor({ timeout: 30_000 });
+}
+
 /**
  * "Search PubMed for this question" in a real browser, against `citemed serve` with
  * `literature.serverFetch` on and PubMed played by the fake E-utilities on 127.0.0.1: offered to
@@ -30,9 +37,7 @@ describe.skipIf(SKIP_REASON !== '')('fetching from PubMed on the ask page', () =
   it('is not offered to a reader', async () => {
     const { page, context, problems } = await openPage(world, 'desktop');
     try {
-      await signIn(page, world.url, 'reader');
-      await ask(page, QUESTION);
-      await page.getByText(TOO_LITTLE, { exact: true }).waitFor({ timeout: 30_000 });
+      await askForTooLittle(page, world.url, 'reader', QUESTION);
       expect(await page.getByRole('button', { name: SEARCH_PUBMED }).count()).toBe(0);
       expect(problems).toEqual([]);
     } finally {
@@ -43,9 +48,7 @@ describe.skipIf(SKIP_REASON !== '')('fetching from PubMed on the ask page', () =
   it("says the server's message when PubMed does not answer", async () => {
     const { page, context } = await openPage(world, 'desktop');
     try {
-      await signIn(page, world.url, 'editor');
-      await ask(page, 'zebra migration patterns in winter');
-      await page.getByText(TOO_LITTLE, { exact: true }).waitFor({ timeout: 30_000 });
+      await askForTooLittle(page, world.url, 'editor', 'zebra migration patterns in winter');
       fake.script({ status: 503 }, { status: 503 });
       await page.getByRole('button', { name: SEARCH_PUBMED }).click();
       const alert = page.getByRole('alert');
@@ -61,9 +64,7 @@ describe.skipIf(SKIP_REASON !== '')('fetching from PubMed on the ask page', () =
   it('fetches for an editor, shows that it is busy, then the new answer and what was added', async () => {
     const { page, context, problems } = await openPage(world, 'desktop');
     try {
-      await signIn(page, world.url, 'editor');
-      await ask(page, QUESTION);
-      await page.getByText(TOO_LITTLE, { exact: true }).waitFor({ timeout: 30_000 });
+      await askForTooLittle(page, world.url, 'editor', QUESTION);
       const offer = page.getByRole('button', { name: SEARCH_PUBMED });
       expect(await page.getByRole('button', { name: 'Search Europe PMC instead' }).count()).toBe(1);
       // Before anything leaves the service, the page says where the words go.
