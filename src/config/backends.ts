@@ -4,7 +4,7 @@ import { openSqliteLibrary } from '../adapters/sqlite/sqlite-store.js';
 import type { EditorialStore } from '../ports/editorial.js';
 import type { IngestJobRecords } from '../ports/ingest-jobs.js';
 import type { RateLimiter } from '../ports/rate-limiter.js';
-import type { Store } from '../ports/store.js';
+import type { SavedAssociations, Store } from '../ports/store.js';
 import type { ThreadStore } from '../ports/threads.js';
 import { deferred } from './deferred.js';
 import type { Settings } from './settings.js';
@@ -49,8 +49,8 @@ export function openLibrary(
       // Likewise optional, and PostgreSQL has nothing to read ahead before a server listens.
       warm: undefined,
       checkIntegrity: undefined,
-      // Word associations are learned per process on PostgreSQL (retrieval/associations.ts).
-      associations: undefined,
+      // Saved in the library on both backends; a property, so deferred on its own.
+      associations: deferred<SavedAssociations>(opening.then((backend) => backend.store.associations)),
       // Closing a library that never opened has nothing to close; the opening's error was reported by the calls.
       close: () => store.then((s) => s.close(), () => undefined),
     }),

@@ -43,7 +43,7 @@ export interface IngestJobsOptions {
   log?: (line: string) => void;
 }
 
-export type IngestJobsContainer = Pick<Container, 'settings' | 'ingestDeps' | 'articles' | 'workQueue' | 'ingestJobRecords' | 'editorial'>;
+export type IngestJobsContainer = Pick<Container, 'settings' | 'ingestDeps' | 'articles' | 'workQueue' | 'ingestJobRecords' | 'editorial' | 'prepareRanking'>;
 
 /** How long a closing server waits for the queue's handlers after its own runs handed their jobs back, in ms. */
 const QUEUE_STOP_MS = 60_000;
@@ -67,7 +67,7 @@ export function ingestJobsFor(container: IngestJobsContainer, options: IngestJob
  * folders as the servers' (jobs carry their paths absolute, as the server resolved them).
  */
 export function ingestJobWorkerFor(
-  container: Pick<Container, 'settings' | 'ingestJobRecords' | 'editorial'>,
+  container: Pick<Container, 'settings' | 'ingestJobRecords' | 'editorial' | 'prepareRanking'>,
   options: Pick<IngestJobsOptions, 'cwd' | 'onServerError'> = {},
 ): Omit<JobWorkerDeps, 'queue' | 'signal' | 'log' | 'ingestDeps' | 'recheck'> {
   const records = container.ingestJobRecords;
@@ -80,6 +80,7 @@ export function ingestJobWorkerFor(
     wait,
     audit: jobAudit(container, options),
     elapsedMs: () => performance.now(),
+    prepareSearch: () => container.prepareRanking(),
     heartbeatMs: container.settings.jobs.heartbeatMs,
     staleSeconds: container.settings.jobs.staleSeconds,
     ...(options.onServerError ? { onServerError: options.onServerError } : {}),
@@ -138,7 +139,7 @@ function queuedIngestJobs(container: IngestJobsContainer, records: IngestJobReco
 }
 
 /** The collaborators of a job's run, wherever it runs (failures are reported by each caller's own way). */
-function runDeps(container: Pick<Container, 'settings' | 'ingestDeps' | 'articles'>, options: IngestJobsOptions): Omit<JobRunDeps, 'onServerError'> {
+function runDeps(container: Pick<Container, 'settings' | 'ingestDeps' | 'articles' | 'prepareRanking'>, options: IngestJobsOptions): Omit<JobRunDeps, 'onServerError'> {
   return {
     roots: roots(container, options),
     ingestDeps: () => container.ingestDeps(),
@@ -147,6 +148,7 @@ function runDeps(container: Pick<Container, 'settings' | 'ingestDeps' | 'article
       return { checked: report.checked, raised: report.raised.length };
     },
     elapsedMs: () => performance.now(),
+    prepareSearch: () => container.prepareRanking(),
   };
 }
 

@@ -8,7 +8,7 @@ describe('jobs.heartbeatMs and jobs.staleSeconds', () => {
   it('come from the environment and reach the ingest-job worker', () => {
     const { settings } = loadSettings({ env: { CITEMED__JOBS__HEARTBEAT_MS: '250', CITEMED__JOBS__STALE_SECONDS: '5' } });
     expect(settings.jobs).toMatchObject({ heartbeatMs: 250, staleSeconds: 5 });
-    const worker = ingestJobWorkerFor({ settings, ingestJobRecords: {} as IngestJobRecords, editorial: {} as EditorialStore });
+    const worker = ingestJobWorkerFor({ settings, ingestJobRecords: {} as IngestJobRecords, editorial: {} as EditorialStore, prepareRanking: async () => undefined });
     expect(worker).toMatchObject({ heartbeatMs: 250, staleSeconds: 5 });
   });
 

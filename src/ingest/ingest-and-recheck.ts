@@ -10,6 +10,12 @@ import { runIngest, type IngestDeps, type IngestOptions, type IngestReport, type
 export interface IngestAndRecheckOptions<R> extends IngestOptions {
   /** Called with the ingest's report before any re-check starts, so a caller can show it first. */
   onReport?: (report: IngestReport) => void;
+  /**
+   * Readies what searches need from the library as it now is (the ranking's word associations,
+   * learned when the library has changed by a tenth), after an ingest that ran to its end and
+   * before any re-check, so that neither the re-check's searches nor the next reader's wait for it.
+   */
+  prepareSearch?: () => Promise<void>;
   /** The re-check; its result (undefined: nothing checked) is returned beside the report. */
   recheck?: () => Promise<R | undefined>;
   /**
@@ -30,9 +36,10 @@ export async function ingestAndRecheck<R>(
   deps: IngestDeps,
   options: IngestAndRecheckOptions<R> = {},
 ): Promise<IngestAndRecheckResult<R>> {
-  const { onReport, recheck, changedBefore, ...ingestOptions } = options;
+  const { onReport, prepareSearch, recheck, changedBefore, ...ingestOptions } = options;
   const report = await runIngest(planned, deps, ingestOptions);
   onReport?.(report);
+  if (!report.interrupted) await prepareSearch?.();
   const changed = changedLibrary(report) || (changedBefore === true && !report.interrupted);
   if (!recheck || !changed) return { report };
   const result = await recheck();

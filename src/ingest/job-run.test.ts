@@ -65,6 +65,37 @@ describe('an ingest job run', () => {
     expect(rechecks).toHaveLength(2);
   });
 
+  it('readies searches for the library it wrote before the re-check; a failure to do so is the server\'s, and the job is still done', async () => {
+    const order: string[] = [];
+    const serverErrors: unknown[] = [];
+    const recheck = deps.recheck;
+    const run = (prepareSearch: () => Promise<void>) =>
+      runIngestJob(
+        { paths: ['inbox'], force: true, startedBy: 'admin-1' },
+        {
+          ...deps,
+          prepareSearch,
+          recheck: async (actor) => {
+            order.push('recheck');
+            return recheck(actor);
+          },
+          onServerError: (error) => serverErrors.push(error),
+        },
+        hooks(),
+      );
+    const ready = await run(async () => {
+      order.push(`prepare after ${(await container.store.stats()).sources} sources`);
+      await container.prepareRanking();
+    });
+    expect(ready).toMatchObject({ status: 'done', totals: { added: 2 } });
+    expect(order).toEqual(['prepare after 2 sources', 'recheck']);
+    expect(await container.store.associations?.learned()).toMatchObject({ passages: 2 });
+
+    const failing = await run(() => Promise.reject(new Error('disk gone')));
+    expect(failing.status).toBe('done');
+    expect(serverErrors).toEqual([new Error('disk gone')]);
+  });
+
   it('a run aborted before it reads anything is cancelled, with nothing counted', async () => {
     const stop = new AbortController();
     stop.abort();

@@ -32,6 +32,12 @@ export interface JobRunDeps {
   ingestDeps: () => IngestDeps;
   /** The living-article re-check, on behalf of `actor` (an account id). */
   recheck: (actor: string) => Promise<RecheckCounts>;
+  /**
+   * Readies searches for the library as the run left it (the ranking's word associations), so
+   * that the next reader does not wait for them; a failure is the server's, reported, and the job
+   * still ends as its ingest did.
+   */
+  prepareSearch?: () => Promise<void>;
   /** Monotonic milliseconds, for rates. */
   elapsedMs: () => number;
   /** Told of failures that are the server's, not the job's input; the job shows a safe sentence. */
@@ -86,11 +92,13 @@ async function run(input: JobRunInput, deps: JobRunDeps, hooks: JobRunHooks, ser
 
   const carried = input.force ? emptyTotals() : (input.carried ?? emptyTotals());
   const tracker = trackProgress(deps.elapsedMs());
+  const prepare = deps.prepareSearch;
   let recheckFailure: unknown;
   const { report, recheck } = await ingestAndRecheck(planned, ingest, {
     force: input.force,
     signal: hooks.signal,
     changedBefore: changedAnything(carried),
+    ...(prepare ? { prepareSearch: () => prepare().catch(serverError) } : {}),
     onEvent: (event) => {
       hooks.onProgress(tracker.update(event, deps.elapsedMs()));
       if (event.type === 'file-end' && event.report.status === 'done') hooks.onFileDone?.(jobTotals(event.report.counts));

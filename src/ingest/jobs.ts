@@ -37,6 +37,8 @@ export interface IngestJobsDeps {
   ingestDeps: () => IngestDeps;
   /** The living-article re-check, on behalf of `actor` (an account id). */
   recheck: (actor: string) => Promise<RecheckCounts>;
+  /** Readies searches after each job's ingest (job-run.ts `JobRunDeps.prepareSearch`). */
+  prepareSearch?: () => Promise<void>;
   now: () => Date;
   /** Monotonic milliseconds, for rates and throttling. */
   elapsedMs: () => number;

@@ -79,8 +79,8 @@ export interface Store {
   readonly postings?: PostingsIndex;
   /**
    * Word associations learned from this library (retrieval/associations.ts), saved so that the
-   * next process reads a few rows instead of learning them again. Optional: without it (the
-   * PostgreSQL store) each process learns its own.
+   * next process reads a few rows instead of learning them again. Optional: a store without it
+   * has each process learn its own (both of citemed's stores have it).
    */
   readonly associations?: SavedAssociations;
   close(): Promise<void>;

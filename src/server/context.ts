@@ -13,7 +13,7 @@ import type { ServerMetrics } from './metrics.js';
  */
 export type ServerContainer = Pick<
   Container,
-  'search' | 'ask' | 'store' | 'threads' | 'editorial' | 'accounts' | 'articles' | 'settings' | 'ingestDeps' | 'rateLimiter' | 'workQueue' | 'ingestJobRecords' | 'fetchDeps'
+  'search' | 'ask' | 'store' | 'threads' | 'editorial' | 'accounts' | 'articles' | 'settings' | 'ingestDeps' | 'rateLimiter' | 'workQueue' | 'ingestJobRecords' | 'fetchDeps' | 'prepareRanking'
 > & {
   /** The ingest job queue to use; by default each server makes its own (config/ingest-jobs.ts). Tests bring one to watch it. */
   ingestJobs?: IngestJobs;

@@ -382,6 +382,43 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
     });
 
+    describe('saved word associations', () => {
+      const learned = { passages: 1200, sample: 50_000, meanDistinctTerms: 61.5 };
+
+      it('saves, reads back what was learned, and gives the rows of the words asked for only; a save replaces the last', async () => {
+        const saved = store.associations;
+        expect(saved, "citemed's stores keep word associations").toBeDefined();
+        expect(await saved!.learned()).toBeUndefined();
+        expect(await saved!.of(['nac'])).toEqual(new Map());
+        await saved!.save(learned, [
+          ['nac', [{ term: 'acetylcystein', share: 0.92 }, { term: 'overdos', share: 0.4 }]],
+          ['liver', [{ term: 'hepat', share: 0.6 }]],
+        ]);
+        expect(await saved!.learned()).toEqual(learned);
+        expect(await saved!.of(['nac', 'absent'])).toEqual(new Map([['nac', [{ term: 'acetylcystein', share: 0.92 }, { term: 'overdos', share: 0.4 }]]]));
+        expect(await saved!.of([])).toEqual(new Map());
+        await saved!.save({ ...learned, passages: 2000 }, [['liver', [{ term: 'hepat', share: 0.7 }]]]);
+        expect(await saved!.learned()).toEqual({ ...learned, passages: 2000 });
+        expect(await saved!.of(['nac', 'liver'])).toEqual(new Map([['liver', [{ term: 'hepat', share: 0.7 }]]]));
+      });
+
+      it('keeps thousands of words, with terms in any script and shares as written', async () => {
+        const entries: [string, { term: string; share: number }[]][] = Array.from({ length: 2_500 }, (_, i) => [
+          `w${i}`,
+          [{ term: `a${i}`, share: 1 / (i + 3) }, { term: 'β-lactam', share: 0.05 }],
+        ]);
+        entries.push(["o'brien", [{ term: 'naïve', share: 0.123456789 }]]);
+        await store.associations!.save(learned, entries);
+        const found = await store.associations!.of(['w0', 'w1234', 'w2499', "o'brien", 'w2500']);
+        expect(found).toEqual(new Map([
+          ['w0', [{ term: 'a0', share: 1 / 3 }, { term: 'β-lactam', share: 0.05 }]],
+          ['w1234', [{ term: 'a1234', share: 1 / 1237 }, { term: 'β-lactam', share: 0.05 }]],
+          ['w2499', [{ term: 'a2499', share: 1 / 2502 }, { term: 'β-lactam', share: 0.05 }]],
+          ["o'brien", [{ term: 'naïve', share: 0.123456789 }]],
+        ]));
+      });
+    });
+
     it('reports what it holds', async () => {
       await store.write({ ops: [upsert(), upsert({ id: 'pmid:3', ids: { pmid: '3' }, publicationTypes: ['Retracted Publication'] })], now });
       const stats = await store.stats();

@@ -228,5 +228,32 @@ describe.skipIf(POSTGRES_SKIP_REASON !== '')('PostgreSQL store', () => {
         await store.close();
       }
     });
+
+    it('a save of word associations while another process saves fails at once, and what was saved stays', async () => {
+      const schema = shared();
+      const store = await open(schema);
+      const learned = { passages: 100, sample: 50_000, meanDistinctTerms: 40 };
+      const holder = new pg.Client({ connectionString: POSTGRES_URL });
+      await holder.connect();
+      try {
+        await store.associations!.save(learned, [['nac', [{ term: 'acetylcystein', share: 0.9 }]]]);
+        // The other process: inside its saving transaction, holding the same advisory lock.
+        await holder.query('BEGIN');
+        await holder.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`citemed.associations.${schema}`]);
+        const started = Date.now();
+        await expect(store.associations!.save({ ...learned, passages: 200 }, [['liver', [{ term: 'hepat', share: 0.5 }]]])).rejects.toMatchObject({
+          code: 'database-locked',
+        });
+        expect(Date.now() - started).toBeLessThan(5_000);
+        expect(await store.associations!.learned()).toEqual(learned);
+        expect((await store.associations!.of(['nac', 'liver'])).size).toBe(1);
+        await holder.query('ROLLBACK');
+        await store.associations!.save({ ...learned, passages: 200 }, [['liver', [{ term: 'hepat', share: 0.5 }]]]);
+        expect((await store.associations!.learned())?.passages).toBe(200);
+      } finally {
+        await holder.end();
+        await store.close();
+      }
+    });
   });
 });

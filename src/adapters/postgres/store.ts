@@ -1,6 +1,7 @@
 import type { Passage } from '../../domain/passage.js';
 import { normalizeSourceRef, type Source, type SourceId } from '../../domain/source.js';
-import type { FileProgress, LibraryStats, SampledPassage, Store } from '../../ports/store.js';
+import type { FileProgress, LibraryStats, SampledPassage, SavedAssociations, Store } from '../../ports/store.js';
+import { createAssociationRows } from './associations.js';
 import { describe, openPostgres, type PostgresDatabase, type PostgresOptions } from './connection.js';
 import { guard } from './errors.js';
 import { rowToPassage, rowToSource, rowToVersion, type PassageRow, type VersionRow } from './rows.js';
@@ -22,11 +23,12 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
  * The Store on an opened database, so that another adapter (the editorial records) can share its
  * pool. Closing the store ends that pool, once, for both.
  */
-export function createPostgresStore(db: PostgresDatabase): Store {
+export function createPostgresStore(db: PostgresDatabase): Store & { associations: SavedAssociations } {
   const where = db.description;
   const writer = createWriter(db);
   const search = createSearch(db);
   const vectors = createVectors(db);
+  const associations = createAssociationRows(db);
   const run = <T>(work: () => Promise<T>): Promise<T> => guard(where, work);
   let closed: Promise<void> | undefined;
 
@@ -102,6 +104,11 @@ export function createPostgresStore(db: PostgresDatabase): Store {
         return rows;
       }),
     stats: () => run(async () => ({ ...(await readStats(db)), vectors: await vectors.models() })),
+    associations: {
+      learned: () => run(() => associations.learned()),
+      of: (terms) => run(() => associations.of(terms)),
+      save: (learned, entries) => run(() => associations.save(learned, entries)),
+    },
     close() {
       closed ??= db.close();
       return closed;

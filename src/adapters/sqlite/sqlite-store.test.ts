@@ -40,28 +40,8 @@ describe('a library opened read-only (a shared mount, another user\'s file)', ()
   });
 });
 
-describe('saved word associations (schema 6)', () => {
+describe('saved word associations (schema 6; the rest is in the store contract)', () => {
   const learned = { passages: 1200, sample: 50_000, meanDistinctTerms: 61.5 };
-
-  it('saves, reads back what was learned, and gives the rows of the words asked for only; a save replaces the last', async () => {
-    const store = openSqliteStore({ path: ':memory:', busyTimeoutMs: 1000, cacheMiB: 8 });
-    try {
-      const saved = store.associations!;
-      expect(await saved.learned()).toBeUndefined();
-      expect(await saved.of(['nac'])).toEqual(new Map());
-      await saved.save(learned, [
-        ['nac', [{ term: 'acetylcystein', share: 0.92 }, { term: 'overdos', share: 0.4 }]],
-        ['liver', [{ term: 'hepat', share: 0.6 }]],
-      ]);
-      expect(await saved.learned()).toEqual(learned);
-      expect(await saved.of(['nac', 'absent'])).toEqual(new Map([['nac', [{ term: 'acetylcystein', share: 0.92 }, { term: 'overdos', share: 0.4 }]]]));
-      await saved.save({ ...learned, passages: 2000 }, [['liver', [{ term: 'hepat', share: 0.7 }]]]);
-      expect(await saved.learned()).toEqual({ ...learned, passages: 2000 });
-      expect(await saved.of(['nac', 'liver'])).toEqual(new Map([['liver', [{ term: 'hepat', share: 0.7 }]]]));
-    } finally {
-      await store.close();
-    }
-  });
 
   it('a library opened read-only reads them, and refuses to save', async () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'citemed-associations-')), 'lib.db');

@@ -79,6 +79,14 @@ export async function ingestInto(
         else if (options.json) printJson(io, done);
         else io.out(presentIngestSummary(done));
       },
+      // The ranking's word associations, learned now if this ingest changed the library by a
+      // tenth, so that the next search does not stop for them (seconds in a large library; said).
+      prepareSearch: () =>
+        container.prepareRanking((passages) => {
+          if (!options.quiet && !options.json && passages >= LEARNING_NOTICE_PASSAGES) {
+            io.err(`citemed: learning word associations for ranking from ${passages.toLocaleString('en-US')} passages (once per change of a tenth)…`);
+          }
+        }),
       // Living articles: what this ingest changed may touch what published articles cite.
       recheck: async () => {
         if ((await container.editorial.articles.citations()).length === 0) return undefined;
@@ -89,15 +97,6 @@ export async function ingestInto(
     });
     const advice = options.quiet ? undefined : await postingsAdvice(container.store);
     if (advice) io.err(advice);
-    // The ranking's word associations, learned now if this ingest changed the library by a tenth,
-    // so that the next search does not stop for them (seconds in a large library; said there).
-    if (!controller.signal.aborted) {
-      await container.prepareRanking((passages) => {
-        if (!options.quiet && !options.json && passages >= LEARNING_NOTICE_PASSAGES) {
-          io.err(`citemed: learning word associations for ranking from ${passages.toLocaleString('en-US')} passages (once per change of a tenth)…`);
-        }
-      });
-    }
     return report;
   } finally {
     view.stop();
