@@ -26,10 +26,13 @@ import { sharedDataDir } from '../../test/shared-data.js';
  * learned-weights experiment with random folds, to show how much that leak is worth.
  */
 
-type Doc = { all: string[]; title: Set<string>; tf: Map<string, number> };
+type Doc = { all: string[]; title: Set<string>; tf: Map<string, number>; sentences: Set<string>[] };
 type Ranked = { id: string; score: number }[];
 
-const FEATURES = ['query likelihood', 'BM25, one field', 'idf coverage', 'title coverage', 'ordered word pairs', 'associated words', 'query likelihood, df background', 'idf coverage with associated words'] as const;
+const FEATURES = ['query likelihood', 'BM25, one field', 'idf coverage', 'title coverage', 'ordered word pairs', 'associated words', 'query likelihood, df background', 'idf coverage with associated words',
+  'best sentence: idf share of the query words one sentence holds',
+  'neighbours: mean citemed score of the 5 most similar abstracts',
+  'neighbours: the same, cosine-weighted, 10 abstracts'] as const;
 const GRID = [0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3];
 
 async function main(): Promise<void> {
@@ -58,7 +61,8 @@ async function main(): Promise<void> {
       cf.set(t, (cf.get(t) ?? 0) + n);
     }
     tokens += all.length;
-    docs.set(doc.id, { all, title: new Set(title), tf });
+    const sentences = [doc.title, ...doc.text.split(/(?<=[.!?])\s+(?=[A-Z(])/)].map((x) => new Set(indexTokens(x)));
+    docs.set(doc.id, { all, title: new Set(title), tf, sentences });
   }
   const n = docs.size;
   const meanLength = tokens / n;
@@ -72,6 +76,7 @@ async function main(): Promise<void> {
   const associations = buildAssociations([...docs.values()].map((d) => [...d.tf.keys()]));
   let distinctTotal = 0;
   for (const d of docs.values()) distinctTotal += d.tf.size;
+  const neighbours = nearestAbstracts(docs, df, idf);
 
   const bm25 = (d: Doc, stems: string[], weight: (s: string) => number) => {
     let score = 0;
@@ -86,6 +91,7 @@ async function main(): Promise<void> {
     const stems = stemsOf(claim);
     const sequence = analyzeQuery(texts.get(claim) ?? '').map((t) => t.stems[0] ?? []);
     const idfSum = stems.reduce((s, t) => s + idf(t), 0) || 1;
+    const runScore = new Map((runs.get(claim) ?? []).map((hit) => [hit.id, hit.score]));
     features.set(
       claim,
       (runs.get(claim) ?? []).map(({ id }) => {
@@ -117,6 +123,9 @@ async function main(): Promise<void> {
           associated / idfSum,
           likelihoodDf / Math.max(stems.length, 1),
           (covered + associated) / idfSum,
+          Math.max(0, ...d.sentences.map((set) => stems.reduce((sum, t) => sum + (set.has(t) ? idf(t) : 0), 0))) / idfSum,
+          mean((neighbours.get(id) ?? []).slice(0, 5).map((x) => runScore.get(x.id) ?? 0)),
+          mean((neighbours.get(id) ?? []).map((x) => x.similarity * (runScore.get(x.id) ?? 0))),
         ];
       }),
     );
@@ -136,6 +145,7 @@ async function main(): Promise<void> {
   FEATURES.forEach((name, f) => tryFeatures(name, [f]));
   tryFeatures('the first five', [0, 1, 2, 3, 4]);
   tryFeatures('query likelihood (df background) + associated words', [5, 6]);
+  tryFeatures('best sentence + idf coverage with associated words', [7, 8]);
 
   // Weights per word, learned from which query words the judged abstracts hold.
   const weighted = (learned: boolean) => (fit: string[], held: string[]) => {
@@ -172,6 +182,38 @@ async function citemedRuns(dataset: Awaited<ReturnType<typeof openRetrievalDatas
     await container.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Each abstract's 10 most similar abstracts: cosine of tf-idf vectors (1 + ln tf) over the words in
+ * at most 5% of abstracts (LexBoost's corpus graph, Kulkarni et al., DocEng 2024, built lexically).
+ */
+function nearestAbstracts(docs: Map<string, Doc>, df: Map<string, number>, idf: (t: string) => number): Map<string, { id: string; similarity: number }[]> {
+  const vectors = new Map<string, Map<string, number>>();
+  const postings = new Map<string, { id: string; weight: number }[]>();
+  for (const [id, d] of docs) {
+    const vector = new Map<string, number>();
+    let norm = 0;
+    for (const [t, f] of d.tf) {
+      if ((df.get(t) ?? 0) > docs.size * 0.05 || STOP_WORDS.has(t)) continue;
+      const weight = (1 + Math.log(f)) * idf(t);
+      vector.set(t, weight);
+      norm += weight * weight;
+    }
+    norm = Math.sqrt(norm) || 1;
+    for (const [t, weight] of vector) {
+      vector.set(t, weight / norm);
+      postings.set(t, [...(postings.get(t) ?? []), { id, weight: weight / norm }]);
+    }
+    vectors.set(id, vector);
+  }
+  const nearest = new Map<string, { id: string; similarity: number }[]>();
+  for (const [id, vector] of vectors) {
+    const sums = new Map<string, number>();
+    for (const [t, weight] of vector) for (const p of postings.get(t) ?? []) if (p.id !== id) sums.set(p.id, (sums.get(p.id) ?? 0) + weight * p.weight);
+    nearest.set(id, [...sums].map(([other, similarity]) => ({ id: other, similarity })).sort((a, b) => b.similarity - a.similarity).slice(0, 10));
+  }
+  return nearest;
 }
 
 /** nDCG@10 of citemed's list re-ordered by its score plus `extra(rank)`. */

@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { diversify } from './diversify.js';
 import type { RankedHit } from './rank.js';
+import { wordTokens } from './tokens.js';
 
 function hit(sourceId: string, text: string, score: number): RankedHit {
   return {
@@ -48,5 +50,55 @@ describe('diversify', () => {
       expect(new Set(picked).size).toBe(3);
     }
     expect(diversify([], 5, { maxPerSource: 1, mmrLambda: 0.5 })).toEqual([]);
+  });
+  it('picks what maximal marginal relevance over word sets picks (property, against a plain reference)', () => {
+    /** The rule as documented, written plainly: word sets as Sets of strings, one pass per pick. */
+    const reference = (all: RankedHit[], limit: number, lambda: number, maxPerSource: number): string[] => {
+      const count = new Map<string, number>();
+      const pool = all.filter((h) => (count.set(h.source.id, (count.get(h.source.id) ?? 0) + 1).get(h.source.id) ?? 0) <= maxPerSource).slice(0, Math.max(limit * 5, 50));
+      if (lambda >= 1 || pool.length <= 1) return pool.slice(0, limit).map((h) => h.passage.id);
+      const top = Math.max(pool[0]?.score ?? 0, Number.MIN_VALUE);
+      const sets = pool.map((h) => new Set(wordTokens(h.passage.text)));
+      const overlap = (a: Set<string>, b: Set<string>) => {
+        const shared = [...a].filter((w) => b.has(w)).length;
+        return a.size + b.size === 0 ? 0 : shared / (a.size + b.size - shared);
+      };
+      const chosen: number[] = [];
+      while (chosen.length < limit && chosen.length < pool.length) {
+        let best = -1;
+        let bestValue = -Infinity;
+        pool.forEach((h, i) => {
+          if (chosen.includes(i)) return;
+          const similar = Math.max(0, ...chosen.map((c) => Math.max(overlap(sets[i]!, sets[c]!), pool[c]!.source.id === h.source.id ? 0.5 : 0)));
+          const value = lambda * (h.score / top) - (1 - lambda) * similar;
+          if (value > bestValue) [best, bestValue] = [i, value];
+        });
+        chosen.push(best);
+      }
+      return chosen.map((i) => pool[i]!.passage.id);
+    };
+    const words = ['gout', 'colchicine', 'flares', 'urate', 'renal', 'dose', 'adults', 'trial', 'risk', 'pain'];
+    const arbitraryHits = fc.array(
+      fc.record({
+        source: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'),
+        text: fc.array(fc.constantFrom(...words), { maxLength: 8 }).map((w) => w.join(' ')),
+        // How far below the previous hit this one scores: wide gaps leave hits no pick can reach.
+        gap: fc.integer({ min: 1, max: 400 }),
+      }),
+      { minLength: 1, maxLength: 60 },
+    );
+    fc.assert(
+      fc.property(arbitraryHits, fc.integer({ min: 1, max: 8 }), fc.constantFrom(0, 0.3, 0.5, 0.85, 0.97), fc.integer({ min: 1, max: 3 }), (specs, limit, lambda, maxPerSource) => {
+        // Distinct scores, best first, so that ties do not decide.
+        let score = 10_000;
+        const all = specs.map((spec, i) => {
+          score -= spec.gap;
+          const base = hit(spec.source, spec.text, score);
+          return { ...base, passage: { ...base.passage, id: `p${i}` } };
+        });
+        expect(diversify(all, limit, { maxPerSource, mmrLambda: lambda }).map((h) => h.passage.id)).toEqual(reference(all, limit, lambda, maxPerSource));
+      }),
+      { numRuns: 500 },
+    );
   });
 });

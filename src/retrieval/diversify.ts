@@ -32,25 +32,33 @@ export function diversify(hits: readonly RankedHit[], limit: number, options: Di
 
   const top = Math.max(pool[0]?.score ?? 0, Number.MIN_VALUE);
   // MMR is quadratic in the pool; past a few times the limit, candidates cannot win anyway.
-  const candidates = pool.slice(0, Math.max(limit * 5, 50));
-  const words = candidates.map((hit) => new Set(wordTokens(hit.passage.text)));
+  const considered = pool.slice(0, Math.max(limit * 5, 50));
+  // Nor can one whose score is too far below the limit-th: some hit at least that good is left
+  // in every round, and a similarity (at most 1) costs it at most 1 − λ. Those are left out,
+  // which changes nothing chosen and spares cutting their words.
+  const floor = ((considered[Math.min(limit, considered.length) - 1]?.score ?? 0) / top) * options.mmrLambda - (1 - options.mmrLambda);
+  const candidates = considered.filter((hit) => (hit.score / top) * options.mmrLambda >= floor - 1e-12);
+  const words = distinctWordIds(candidates.map((hit) => hit.passage.text));
+  const works = candidates.map(workOf);
   const chosen: number[] = [];
-  const maxSimilarity = candidates.map(() => 0);
-  const remaining = new Set(candidates.keys());
-  while (chosen.length < limit && remaining.size > 0) {
+  const maxSimilarity = new Float64Array(candidates.length);
+  const taken = new Uint8Array(candidates.length);
+  while (chosen.length < limit && chosen.length < candidates.length) {
     let best = -1;
     let bestValue = -Infinity;
-    for (const i of remaining) {
+    for (let i = 0; i < candidates.length; i++) {
+      if (taken[i]) continue;
       const value = options.mmrLambda * ((candidates[i]?.score ?? 0) / top) - (1 - options.mmrLambda) * (maxSimilarity[i] ?? 0);
-      if (value > bestValue) [best, bestValue] = [i, value];
+      if (value > bestValue) {
+        best = i;
+        bestValue = value;
+      }
     }
     chosen.push(best);
-    remaining.delete(best);
-    for (const i of remaining) {
-      const similarity = Math.max(
-        jaccard(words[i] as Set<string>, words[best] as Set<string>),
-        workOf(candidates[i] as RankedHit) === workOf(candidates[best] as RankedHit) ? 0.5 : 0,
-      );
+    taken[best] = 1;
+    for (let i = 0; i < candidates.length; i++) {
+      if (taken[i]) continue;
+      const similarity = Math.max(jaccard(words[i] as Int32Array, words[best] as Int32Array), works[i] === works[best] ? 0.5 : 0);
       if (similarity > (maxSimilarity[i] ?? 0)) maxSimilarity[i] = similarity;
     }
   }
@@ -62,10 +70,44 @@ function workOf(hit: RankedHit): string {
   return hit.source.work ?? hit.source.id;
 }
 
-function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
-  if (a.size === 0 && b.size === 0) return 0;
+/**
+ * Each text's distinct words as ascending ids, numbered in the order first seen across the texts,
+ * so that an overlap is a merge of two sorted arrays rather than a string lookup per word.
+ */
+function distinctWordIds(texts: readonly string[]): Int32Array[] {
+  const ids = new Map<string, number>();
+  // lastText[id]: the last text the word was found in, so that each text counts it once.
+  const lastText: number[] = [];
+  return texts.map((text, t) => {
+    const found: number[] = [];
+    for (const word of wordTokens(text)) {
+      let id = ids.get(word);
+      if (id === undefined) {
+        id = ids.size;
+        ids.set(word, id);
+        lastText.push(-1);
+      }
+      if (lastText[id] === t) continue;
+      lastText[id] = t;
+      found.push(id);
+    }
+    return Int32Array.from(found).sort();
+  });
+}
+
+/** Jaccard overlap of two sets given as ascending ids. */
+function jaccard(a: Int32Array, b: Int32Array): number {
+  if (a.length === 0 && b.length === 0) return 0;
   let shared = 0;
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
-  for (const word of small) if (large.has(word)) shared++;
-  return shared / (a.size + b.size - shared);
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    const x = a[i] as number;
+    const y = b[j] as number;
+    if (x === y) {
+      shared++;
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
+  }
+  return shared / (a.length + b.length - shared);
 }

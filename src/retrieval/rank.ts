@@ -1,7 +1,7 @@
 import type { EvidenceLevel } from '../domain/evidence-level.js';
 import type { CorpusStats, FieldWeights, PassageHit } from '../ports/store.js';
 import type { ClauseOrigin, QueryClause } from './plan.js';
-import { indexTokensFor } from './tokens.js';
+import { indexTokensFor, stemFilter, stemsFor, wordTokens } from './tokens.js';
 import type { FusionExplanation } from './fuse.js';
 import type { TopRescore } from './rescore.js';
 
@@ -94,33 +94,63 @@ export interface ClauseStats {
   df: number;
 }
 
-interface FieldTokens {
+/** A candidate's fields as index tokens (cutCandidates). */
+export interface FieldTokens {
   title: string[];
   section: string[];
   body: string[];
   terms: string[];
+  /** The title's, section's and body's word tokens, unstemmed (tokens.ts `wordTokens`): the third stage stems others from them. */
+  words: { title: readonly string[]; section: readonly string[]; body: readonly string[] };
 }
 
 const FIELDS = ['title', 'section', 'body', 'terms'] as const;
 
+/**
+ * Each candidate's fields cut into index tokens, of which only those that can equal one of
+ * `stems` are stemmed; every other position holds '' (tokens.ts `indexTokensFor`). A source's
+ * title is cut once. The third stage (rescore.ts) counts the question's words in the same tokens,
+ * and stems other words from the same word tokens.
+ */
+export function cutCandidates(candidates: readonly PassageHit[], stems: Iterable<string>): FieldTokens[] {
+  const could = stemFilter(stems);
+  const cut = (text: string) => {
+    const words = wordTokens(text);
+    return { words, stems: stemsFor(words, could) };
+  };
+  const titles = new Map<string, { words: string[]; stems: string[] }>();
+  return candidates.map((hit) => {
+    let title = titles.get(hit.source.id);
+    if (!title) titles.set(hit.source.id, (title = cut(hit.fields.title)));
+    const section = cut(hit.fields.section);
+    const body = cut(hit.passage.text);
+    return {
+      title: title.stems,
+      section: section.stems,
+      body: body.stems,
+      terms: indexTokensFor(hit.fields.terms, could),
+      words: { title: title.words, section: section.words, body: body.words },
+    };
+  });
+}
+
+/** The stems of the clauses' forms: what the re-ranker must find in a candidate. */
+export function clauseStems(clauses: readonly ClauseStats[]): string[] {
+  return clauses.flatMap(({ clause }) => clause.stems.flat());
+}
+
+/** `tokens` are the candidates' fields as cutCandidates gives them, for at least the clauses' stems. */
 export function rankCandidates(
   candidates: readonly PassageHit[],
   clauses: readonly ClauseStats[],
   stats: CorpusStats,
   options: RankingOptions,
+  tokens: readonly FieldTokens[] = cutCandidates(candidates, clauseStems(clauses)),
 ): RankedHit[] {
   // With no matched clause every candidate scores 0 (hybrid search still ranks them by vector).
   if (candidates.length === 0) return [];
   const n = Math.max(stats.passages, 1);
   const idf = clauses.map(({ df }) => Math.log(1 + (n - df + 0.5) / (df + 0.5)));
-  const firstChars = new Set(clauses.flatMap(({ clause }) => clause.stems.flat().map((t) => t.charCodeAt(0))));
-  const cut = (text: string): string[] => indexTokensFor(text, firstChars);
-  const titles = new Map<string, string[]>();
-  const tokens: FieldTokens[] = candidates.map((hit) => {
-    let title = titles.get(hit.source.id);
-    if (!title) titles.set(hit.source.id, (title = cut(hit.fields.title)));
-    return { title, section: cut(hit.fields.section), body: cut(hit.passage.text), terms: cut(hit.fields.terms) };
-  });
   const counts = tokens.map((fields) => clauses.map(({ clause }) => countFields(fields, clause)));
 
   const mean = stats.meanTokens;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CorpusStats } from '../ports/store.js';
 import { buildAssociations, type TermAssociations } from './associations.js';
 import type { QueryClause } from './plan.js';
-import type { ClauseStats, RankedHit } from './rank.js';
+import { clauseStems, cutCandidates, type ClauseStats, type RankedHit } from './rank.js';
 import { rescoreTop, type RescoreOptions } from './rescore.js';
 import { indexTokens } from './tokens.js';
 
@@ -222,5 +222,23 @@ describe('rescoreTop', () => {
     const off = rescoreTop(ranked, clauses, stats, associations, { ...options, likelihood: 0, associated: 0 });
     expect(ids(off)).toEqual(['weak', 'strong', 'none']);
     for (const h of off) expect(h.explanation.rescore).toMatchObject({ associated: [], bonus: 0 });
+  });
+  it("scores the same from the re-ranker's cut tokens (the question's stems only) as from the texts", () => {
+    const associations = nacAssociations();
+    const phrase: ClauseStats = { clause: { label: 'COVID-19', forms: [['covid', '19']], stems: [['covid', '19']], weight: 1, origin: 'query', position: 2 }, df: 30 };
+    const clauses = [word('nac', 10, 0), word('liver', 50, 1), phrase];
+    const two = (id: string, score: number, text: string, section: string) => ({ ...hit(id, score, text, 's-shared', 'Acetylcysteine in COVID-19'), fields: { title: 'Acetylcysteine in COVID-19', section, terms: 'Liver' } });
+    const ranked = [
+      two('p1', 12, 'Overdose and liver injury were rare.', 'Results'),
+      hit('q', 11, 'Acetylcysteine, covid 19 and the Liver.'),
+      two('p2', 10, 'NAC was given for 21 days to adults with COVID 19.', 'Methods'),
+      hit('r', 9, 'Filler text about overdoses, acetylcysteines and a liver.', 's-r', 'NAC, liver'),
+    ];
+    const tokens = cutCandidates(ranked, clauseStems(clauses));
+    const byPassage = new Map(ranked.map((h, i) => [h.passage.id, tokens[i]]));
+    const fromTexts = rescoreTop(ranked, clauses, stats, associations, options);
+    const fromCut = rescoreTop(ranked, clauses, stats, associations, options, (h) => byPassage.get(h.passage.id));
+    expect(fromCut).toEqual(fromTexts);
+    expect(fromTexts.map((h) => h.explanation.rescore?.associated)).toContainEqual([{ term: 'nac', via: 'acetylcystein', share: 1 }]);
   });
 });

@@ -1,9 +1,9 @@
 import type { CorpusStats } from '../ports/store.js';
-import type { TermAssociations } from './associations.js';
+import type { Associate, TermAssociations } from './associations.js';
 import type { QueryClause } from './plan.js';
-import type { ClauseStats, RankedHit } from './rank.js';
+import type { ClauseStats, FieldTokens, RankedHit } from './rank.js';
 import { countPhrase } from './rank.js';
-import { indexTokens } from './tokens.js';
+import { stem, stemFilter, stemsFor, wordTokens } from './tokens.js';
 
 /**
  * The third stage: the top of the ranking is ordered again, per source (its title and every
@@ -62,12 +62,17 @@ export function singleStem(clause: QueryClause): string | undefined {
   return clause.stems.length === 1 && clause.stems[0]?.length === 1 ? clause.stems[0][0] : undefined;
 }
 
+/**
+ * `tokensOf` gives a hit's fields as the re-ranker cut them (rank.ts `cutCandidates`), for the
+ * question's stems at least; without it the sources' texts are cut here.
+ */
 export function rescoreTop(
   ranked: readonly RankedHit[],
   clauses: readonly ClauseStats[],
   stats: CorpusStats,
   associations: TermAssociations | undefined,
   options: RescoreOptions,
+  tokensOf?: (hit: RankedHit) => FieldTokens | undefined,
 ): RankedHit[] {
   const top = ranked[0]?.score ?? 0;
   const depth = Math.min(options.depth, ranked.filter((hit) => hit.score > 0).length);
@@ -92,26 +97,52 @@ export function rescoreTop(
 
   // Scored per source, over its title and every candidate passage of it: a passage that is half an
   // abstract should not be charged for the question words its other half holds.
-  const texts = new Map<string, string[]>();
+  const members = new Map<string, RankedHit[]>();
   for (const hit of ranked) {
-    const parts = texts.get(hit.source.id);
-    if (parts) parts.push(hit.fields.section, hit.passage.text);
-    else texts.set(hit.source.id, [hit.fields.title, hit.fields.section, hit.passage.text]);
+    const hits = members.get(hit.source.id);
+    if (hits) hits.push(hit);
+    else members.set(hit.source.id, [hit]);
   }
+  // A source's fields: its title, then each candidate passage's section and text, as word tokens
+  // and as stems where one can be a question word's (the rest are ''). A phrase is counted within
+  // a field, never across two.
+  const questionFilter = stemFilter(words.flatMap((word) => word.forms.flat()));
+  const sourceFields = (hits: readonly RankedHit[]): { words: readonly string[]; tokens: readonly string[] }[] => {
+    const cut = hits.map((hit) => tokensOf?.(hit));
+    if (cut.every((fields) => fields !== undefined) && cut[0]) {
+      const title = { words: cut[0].words.title, tokens: cut[0].title };
+      return [title, ...cut.flatMap((fields) => [{ words: fields.words.section, tokens: fields.section }, { words: fields.words.body, tokens: fields.body }])];
+    }
+    const cutText = (text: string) => {
+      const split = wordTokens(text);
+      return { words: split, tokens: stemsFor(split, questionFilter) };
+    };
+    return [cutText(hits[0]?.fields.title ?? ''), ...hits.flatMap((hit) => [cutText(hit.fields.section), cutText(hit.passage.text)])];
+  };
   const bySource = new Map<string, { likelihood: number; credit: number; associated: TopRescore['associated'] }>();
   const scoreSource = (id: string) => {
-    const tokens = indexTokens((texts.get(id) ?? []).join('\n'));
-    const present = new Set(tokens);
+    const fields = sourceFields(members.get(id) ?? []);
+    let length = 0;
+    for (const field of fields) length += field.tokens.length;
     let likelihood = 0;
     let credit = 0;
-    const associated: TopRescore['associated'] = [];
+    const lacking: { word: Word; associates: readonly Associate[] }[] = [];
     for (const word of words) {
       let tf = 0;
-      for (const form of word.forms) tf += countPhrase(tokens, form);
-      likelihood += Math.log((tf + options.mu * word.background) / (tokens.length + options.mu)) - Math.log(word.background);
+      for (const field of fields) for (const form of word.forms) tf += countPhrase(field.tokens, form);
+      likelihood += Math.log((tf + options.mu * word.background) / (length + options.mu)) - Math.log(word.background);
       if (tf > 0) credit += word.idf;
-      if (tf > 0 || word.stem === undefined || options.associated === 0) continue;
-      const via = associations.associates(word.stem).find((a) => present.has(a.term));
+      else if (word.stem !== undefined && options.associated > 0) lacking.push({ word, associates: associations.associates(word.stem) });
+    }
+    // Only for a word it lacks are the source's other words stemmed, and only those that may be its associates.
+    const associated: TopRescore['associated'] = [];
+    const present = new Set<string>();
+    if (lacking.length > 0) {
+      const could = stemFilter(lacking.flatMap(({ associates }) => associates.map((a) => a.term)));
+      for (const field of fields) for (const word of field.words) if (could(word)) present.add(stem(word));
+    }
+    for (const { word, associates } of lacking) {
+      const via = associates.find((a) => present.has(a.term));
       if (!via) continue;
       credit += word.idf * via.share;
       associated.push({ term: word.label, via: via.term, share: via.share });

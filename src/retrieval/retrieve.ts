@@ -7,7 +7,7 @@ import { fuseRankings, type HybridOptions } from './fuse.js';
 import { clauseFromTerm, partClauses, phraseClauses, withClauses, type QueryClause, type QueryPlan } from './plan.js';
 import { analyzeQuery, STOP_WORDS, type QueryTerm } from './query.js';
 import type { TermAssociations } from './associations.js';
-import { rankCandidates, type ClauseStats, type RankedHit, type RankingOptions } from './rank.js';
+import { clauseStems, cutCandidates, rankCandidates, type ClauseStats, type RankedHit, type RankingOptions } from './rank.js';
 import { rescoreTop, singleStem, type RescoreOptions } from './rescore.js';
 
 /**
@@ -119,6 +119,11 @@ export function createRetriever({ store, expander, embedder, associations }: Ret
       return { clause, df: Math.min(df, stats.passages) };
     });
     const matched = clauseStats.filter((c) => c.df > 0);
+    // The third stage's associations are read while the index finds candidates.
+    const { depth, likelihood, associated } = options.rescore;
+    const words = matched.flatMap(({ clause }) => (clause.origin === 'query' ? (singleStem(clause) ?? []) : []));
+    const lookup = associations && depth > 0 && (likelihood > 0 || associated > 0) && matched.length > 0 ? associations(words) : undefined;
+    lookup?.catch(() => {}); // awaited below; this only keeps a rejection during the search from going unhandled
     const lexical =
       matched.length === 0
         ? []
@@ -133,11 +138,12 @@ export function createRetriever({ store, expander, embedder, associations }: Ret
     const seen = new Set(lexical.map((hit) => hit.passage.id));
     const extra = byVector.filter((hit) => !seen.has(hit.passage.id)).map((hit) => ({ ...hit, score: 0 }));
     const hits = [...lexical, ...extra];
-    const ranked = rankCandidates(hits, matched, stats, options.ranking);
-    const { depth, likelihood, associated } = options.rescore;
-    if (!associations || depth === 0 || (likelihood === 0 && associated === 0)) return { ranked, candidates: hits.length };
-    const words = matched.flatMap(({ clause }) => (clause.origin === 'query' ? (singleStem(clause) ?? []) : []));
-    return { ranked: rescoreTop(ranked, matched, stats, await associations(words), options.rescore), candidates: hits.length };
+    const tokens = cutCandidates(hits, clauseStems(matched));
+    const ranked = rankCandidates(hits, matched, stats, options.ranking, tokens);
+    const found = await lookup;
+    if (!found) return { ranked, candidates: hits.length };
+    const byPassage = new Map(hits.map((hit, i) => [hit.passage.id, tokens[i]]));
+    return { ranked: rescoreTop(ranked, matched, stats, found, options.rescore, (hit) => byPassage.get(hit.passage.id)), candidates: hits.length };
   }
 
   return async function retrieve(text: string, options: RetrievalOptions): Promise<RetrievalResult> {
