@@ -104,6 +104,42 @@ describe('distributed ingest', () => {
     expect(log.at(-1)).toMatch(/already ingested/);
   });
 
+  it('readies searches for the changed library before the re-check the files asked for; a failure to is logged, and the re-check runs', async () => {
+    const { queue, runNext } = memoryQueue();
+    const order: string[] = [];
+    const log: string[] = [];
+    let failing = false;
+    await startWorker({
+      queue,
+      files: container.files,
+      ingestDeps: () => container.ingestDeps(),
+      prepareSearch: async () => {
+        order.push('prepare');
+        if (failing) throw new Error('disk gone');
+        await container.prepareRanking();
+      },
+      recheck: async () => {
+        order.push('recheck');
+        return { checked: 0, raised: 0 };
+      },
+      log: (line) => log.push(line),
+      signal: new AbortController().signal,
+    });
+    await submitIngest(queue, container.files, [dir], false);
+    await runNext('ingest-file');
+    await runNext('ingest-file');
+    expect(order).toEqual([]);
+    await runNext('recheck-articles');
+    expect(order).toEqual(['prepare', 'recheck']);
+    expect(await container.store.associations?.learned()).toMatchObject({ passages: (await container.store.stats()).passages });
+
+    failing = true;
+    await queue.submit('recheck-articles', { actor: 'system' }, { key: 'library' });
+    await runNext('recheck-articles');
+    expect(order).toEqual(['prepare', 'recheck', 'prepare', 'recheck']);
+    expect(log.at(-2)).toMatch(/could not ready searches \(disk gone\)/);
+  });
+
   it('a worker told to stop leaves its job to be retried, and the retry finishes the file', async () => {
     const { queue, runNext } = memoryQueue();
     const stop = new AbortController();

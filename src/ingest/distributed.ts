@@ -12,7 +12,8 @@ import { planIngest, runIngest, type IngestDeps, type IngestReport } from './pip
  * database, takes jobs one at a time. A job is the ordinary resumable ingest of one file, so a
  * worker killed mid-file leaves committed batches and a checkpoint; the retry, wherever it runs,
  * goes on from there, and content-hash ids mean nothing is written twice. A file that changed the
- * library asks for one living-article re-check (deduplicated: a hundred files make one). Workers
+ * library asks for one living-article re-check (deduplicated: a hundred files make one), which
+ * first readies searches for the changed library (the ranking's word associations). Workers
  * also run the administrators' ingest jobs started in the web app (job-worker.ts).
  */
 export interface SubmitReport {
@@ -45,6 +46,12 @@ export interface WorkerDeps {
   ingestDeps: () => IngestDeps;
   /** The living-article re-check; returns how many articles were checked and flags raised. */
   recheck: (actor: string) => Promise<{ checked: number; raised: number }>;
+  /**
+   * Readies searches for the library as the files left it (the ranking's word associations,
+   * learned when it has changed by a tenth), before each re-check that files asked for: one per
+   * burst of files, however many workers wrote them. A failure is logged and the re-check runs.
+   */
+  prepareSearch?: () => Promise<void>;
   /** One line per job started and finished, for the worker's log. */
   log: (line: string) => void;
   /** Aborted when the worker is told to stop: the running ingest finishes its batch and its job is retried later. */
@@ -63,6 +70,9 @@ export interface WorkerDeps {
 export async function startWorker(deps: WorkerDeps): Promise<JobWorker> {
   await deps.queue.work('ingest-file', (job) => ingestJob(deps, job));
   await deps.queue.work('recheck-articles', async (job) => {
+    await deps.prepareSearch?.().catch((error: unknown) => {
+      deps.log(`recheck-articles ${job.id}: could not ready searches (${error instanceof Error ? error.message : String(error)}); the first search will`);
+    });
     const result = await deps.recheck(job.data.actor);
     deps.log(`recheck-articles ${job.id}: checked ${result.checked} article(s), ${result.raised} new flag(s)`);
   });

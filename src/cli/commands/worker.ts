@@ -26,6 +26,7 @@ export function registerWorker(program: Command, io: Io): void {
             queue,
             files: container.files,
             ingestDeps: () => container.ingestDeps(),
+            prepareSearch: () => container.prepareRanking(),
             recheck: async (actor) => {
               const report = await recheck(container.articles, actor);
               return { checked: report.checked, raised: report.raised.length };
