@@ -96,23 +96,20 @@ async function main(): Promise<void> {
       claim,
       (runs.get(claim) ?? []).map(({ id }) => {
         const d = docs.get(id) as Doc;
+        // Dirichlet-smoothed log-likelihood ratio (μ 1,000) of a word found f times, against a background.
+        const dirichlet = (f: number, background: number) => Math.log((f + 1000 * background) / (d.all.length + 1000)) - Math.log(background);
         let likelihood = 0;
+        let likelihoodDf = 0;
         let covered = 0;
         let inTitle = 0;
-        for (const t of stems) {
-          const f = d.tf.get(t) ?? 0;
-          const background = ((cf.get(t) ?? 0) + 0.5) / tokens;
-          likelihood += Math.log((f + 1000 * background) / (d.all.length + 1000)) - Math.log(background);
-          if (f > 0) covered += idf(t);
-          if (d.title.has(t)) inTitle += idf(t);
-        }
         let associated = 0;
-        let likelihoodDf = 0;
         for (const t of stems) {
           const f = d.tf.get(t) ?? 0;
-          const background = ((df.get(t) ?? 0) + 0.5) / distinctTotal;
-          likelihoodDf += Math.log((f + 1000 * background) / (d.all.length + 1000)) - Math.log(background);
-          if (f === 0) associated += idf(t) * (associations.associates(t).find((a) => d.tf.has(a.term))?.share ?? 0);
+          likelihood += dirichlet(f, ((cf.get(t) ?? 0) + 0.5) / tokens);
+          likelihoodDf += dirichlet(f, ((df.get(t) ?? 0) + 0.5) / distinctTotal);
+          if (f > 0) covered += idf(t);
+          else associated += idf(t) * (associations.associates(t).find((a) => d.tf.has(a.term))?.share ?? 0);
+          if (d.title.has(t)) inTitle += idf(t);
         }
         return [
           likelihood / Math.max(stems.length, 1),

@@ -2,8 +2,8 @@ import type { CorpusStats } from '../ports/store.js';
 import type { Associate, TermAssociations } from './associations.js';
 import type { QueryClause } from './plan.js';
 import type { ClauseStats, FieldTokens, RankedHit } from './rank.js';
-import { countPhrase } from './rank.js';
-import { stem, stemFilter, stemsFor, wordTokens } from './tokens.js';
+import { countPhrase, cutCandidates } from './rank.js';
+import { stem, stemFilter } from './tokens.js';
 
 /**
  * The third stage: the top of the ranking is ordered again, per source (its title and every
@@ -64,7 +64,7 @@ export function singleStem(clause: QueryClause): string | undefined {
 
 /**
  * `tokensOf` gives a hit's fields as the re-ranker cut them (rank.ts `cutCandidates`), for the
- * question's stems at least; without it the sources' texts are cut here.
+ * question's stems at least; without it they are cut here, with the same function.
  */
 export function rescoreTop(
   ranked: readonly RankedHit[],
@@ -104,20 +104,19 @@ export function rescoreTop(
     else members.set(hit.source.id, [hit]);
   }
   // A source's fields: its title, then each candidate passage's section and text, as word tokens
-  // and as stems where one can be a question word's (the rest are ''). A phrase is counted within
-  // a field, never across two.
-  const questionFilter = stemFilter(words.flatMap((word) => word.forms.flat()));
+  // and as stems where one can be a question word's (the rest are ''), as the re-ranker cut them
+  // or, without `tokensOf`, cut here the same way. A phrase is counted within a field, never across two.
+  let cutHere: Map<string, FieldTokens> | undefined;
+  const fieldsOf = (hit: RankedHit): FieldTokens => {
+    const given = tokensOf?.(hit);
+    if (given) return given;
+    cutHere ??= new Map(cutCandidates(ranked, words.flatMap((word) => word.forms.flat())).map((fields, i) => [ranked[i]?.passage.id ?? '', fields]));
+    return cutHere.get(hit.passage.id) as FieldTokens;
+  };
   const sourceFields = (hits: readonly RankedHit[]): { words: readonly string[]; tokens: readonly string[] }[] => {
-    const cut = hits.map((hit) => tokensOf?.(hit));
-    if (cut.every((fields) => fields !== undefined) && cut[0]) {
-      const title = { words: cut[0].words.title, tokens: cut[0].title };
-      return [title, ...cut.flatMap((fields) => [{ words: fields.words.section, tokens: fields.section }, { words: fields.words.body, tokens: fields.body }])];
-    }
-    const cutText = (text: string) => {
-      const split = wordTokens(text);
-      return { words: split, tokens: stemsFor(split, questionFilter) };
-    };
-    return [cutText(hits[0]?.fields.title ?? ''), ...hits.flatMap((hit) => [cutText(hit.fields.section), cutText(hit.passage.text)])];
+    const cut = hits.map(fieldsOf);
+    const title = cut[0] ? [{ words: cut[0].words.title, tokens: cut[0].title }] : [];
+    return [...title, ...cut.flatMap((fields) => [{ words: fields.words.section, tokens: fields.section }, { words: fields.words.body, tokens: fields.body }])];
   };
   const bySource = new Map<string, { likelihood: number; credit: number; associated: TopRescore['associated'] }>();
   const scoreSource = (id: string) => {
