@@ -110,6 +110,7 @@ export function retrievalOptions(search: Settings['search'], now: Date = new Dat
     maxPostings: search.maxPostings,
     phraseWeight: search.phraseWeight,
     partWeight: search.partWeight,
+    respellWeight: search.respellWeight,
     ranking: { ...search.ranking, currentYear: now.getUTCFullYear() },
     rescore: search.rescore,
     diversity: search.diversity,

@@ -151,6 +151,11 @@ export const SettingsSchema = z
         partWeight: z.number().min(0).max(1).default(0.6),
         /** Weight of neighbouring question words as phrases, relative to single words; 0 is off. */
         phraseWeight: z.number().min(0).max(1).default(0),
+        /**
+         * Weight of a question word searched as the library spells it when no passage holds it as
+         * typed ("amoxicilin" → "amoxicillin", "drain" → "drainage"); 0 is off.
+         */
+        respellWeight: z.number().min(0).max(1).default(1),
         /** Terms in more than this share of passages do not choose candidates when rarer terms exist. */
         maxCommonShare: z.number().min(0).max(1).default(0.2),
         /**

@@ -33,8 +33,11 @@ export interface QueryPlan {
  * A user's term. A term the question repeats counts once: weighting repeats (BM25's query term
  * frequency) measured lower on SciFact's training claims (docs/retrieval.md).
  */
-export function clauseFromTerm(term: QueryTerm): QueryClause {
-  return { label: term.text, forms: term.forms, stems: term.stems, weight: 1, origin: 'query', position: term.position };
+export function clauseFromTerm(term: QueryTerm, respellWeight = 1): QueryClause {
+  const clause: QueryClause = { label: term.text, forms: term.forms, stems: term.stems, weight: 1, origin: 'query', position: term.position };
+  if (!term.respelled) return clause;
+  // Still the user's word (it counts for proximity, coverage and the third stage), as the library spells it.
+  return { ...clause, label: term.respelled.to.join(' '), weight: respellWeight, reason: `for "${term.respelled.from}", which no passage holds` };
 }
 
 /** An expansion clause from plain text ("myocardial infarction"), tokenised as the index does. */

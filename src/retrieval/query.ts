@@ -1,4 +1,5 @@
 import { removeControlCharacters } from '../domain/control-characters.js';
+import type { Respelling } from './respell.js';
 import { stem, wordTokens } from './tokens.js';
 
 /**
@@ -26,6 +27,8 @@ export interface QueryTerm {
   position: number;
   /** The words as typed (original case), for abbreviation look-up. */
   words: string[];
+  /** Set when the library holds no passage with the typed word, and this term is how it spells it (respell.ts). */
+  respelled?: Respelling;
 }
 
 export const STOP_WORDS: ReadonlySet<string> = new Set(

@@ -34,6 +34,7 @@ const options = (patch: Partial<RetrievalOptions> = {}): RetrievalOptions => ({
   hybrid: { enabled: false, candidates: 100, minSimilarity: 0, rrfK: 60, lexicalWeight: 1, vectorWeight: 1 },
   phraseWeight: 0.3,
   partWeight: 0.5,
+  respellWeight: 1,
   ...patch,
 });
 
@@ -166,6 +167,34 @@ describe('retrieve', () => {
     const keywords = await retrieve('best treatment acute gout flares colchicine', options());
     expect(question.hits.map((h) => [h.passage.id, h.score])).toEqual(keywords.hits.map((h) => [h.passage.id, h.score]));
     expect(question.hits[0]?.source.id).toBe('pmid:1');
+  });
+
+  it('searches a word no passage holds as the library spells it, and says so', async () => {
+    await store.write({ now: '2026-01-02T00:00:00.000Z', ops: [op('6', 'Drainage of iliopsoas abscess', ['Percutaneous drainage treated most psoas abscesses.'])] });
+    const retrieve = createRetriever({ store });
+
+    const slip = await retrieve('allopurinl dose escalation', options());
+    expect(slip.hits[0]?.source.id).toBe('pmid:2');
+    expect(slip.notes).toContain('no passage holds "allopurinl": searched "allopurinol" instead (the nearest spelling the library holds)');
+    const clause = slip.plan.clauses.find((c) => c.label === 'allopurinol');
+    expect(clause).toMatchObject({ origin: 'query', weight: 1, reason: 'for "allopurinl", which no passage holds', position: 0 });
+    expect(slip.hits[0]?.explanation.clauses.map((c) => c.label)).toContain('allopurinol');
+
+    // Porter leaves "drain" and "drainage" apart; "drain" is five letters, so no slip ("brain") is tried.
+    const form = await retrieve('how to drain a psoas abscess', options());
+    expect(form.notes).toEqual(['no passage holds "drain": searched "drainage" instead (the form the library uses)']);
+    expect(form.hits[0]?.explanation.clauses.find((c) => c.label === 'drainage')?.matches).toMatchObject({ title: 1, body: 1 });
+
+    const joined = await retrieve('goutflares', options());
+    expect(joined.notes[0]).toContain('searched "gout flares" instead');
+    expect(joined.hits[0]?.source.id).toBe('pmid:1');
+
+    // A word the library holds is never respelled, and respelling can be turned off.
+    expect((await retrieve('colchicine for gout', options())).notes).toEqual([]);
+    const off = await retrieve('allopurinl', options({ respellWeight: 0 }));
+    expect(off).toMatchObject({ hits: [], notes: [] });
+    const lower = await retrieve('allopurinl', options({ respellWeight: 0.5 }));
+    expect(lower.plan.clauses[0]?.weight).toBe(0.5);
   });
 
   it('returns nothing, without error, for words the library does not hold or only syntax', async () => {

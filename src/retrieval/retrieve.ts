@@ -6,6 +6,8 @@ import { feedbackClauses, type FeedbackOptions } from './feedback.js';
 import { fuseRankings, type HybridOptions } from './fuse.js';
 import { clauseFromTerm, partClauses, phraseClauses, withClauses, type QueryClause, type QueryPlan } from './plan.js';
 import { analyzeQuery, STOP_WORDS, type QueryTerm } from './query.js';
+import { respellable, respelledTerm, respellingNote, respellWords } from './respell.js';
+import { stem } from './tokens.js';
 import type { TermAssociations } from './associations.js';
 import { clauseStems, cutCandidates, rankCandidates, type ClauseStats, type RankedHit, type RankingOptions } from './rank.js';
 import { rescoreTop, singleStem, type RescoreOptions } from './rescore.js';
@@ -36,6 +38,11 @@ export interface RetrievalOptions {
   partWeight: number;
   /** Weight of neighbouring-term phrases relative to single terms; 0 turns them off. */
   phraseWeight: number;
+  /**
+   * Weight of a question word searched as the library spells it, when no passage holds it as typed
+   * ("amoxicilin" → "amoxicillin"; respell.ts); 0 turns respelling off.
+   */
+  respellWeight: number;
   /** Use the expander (abbreviations, MeSH, drug names), when there is one. */
   expand: boolean;
   /** Lexical ranking fused with nearest passages by embedding (needs an embedder). */
@@ -146,11 +153,33 @@ export function createRetriever({ store, expander, embedder, associations }: Ret
     return { ranked: rescoreTop(ranked, matched, stats, found, options.rescore, (hit) => byPassage.get(hit.passage.id)), candidates: hits.length };
   }
 
+  /**
+   * The question's terms, each plain word that no passage holds replaced by how the library spells
+   * it, when it spells it somehow (respell.ts). The words' frequencies asked here are the ones
+   * rankPlan asks for again, from the store's cache.
+   */
+  async function respelled(terms: QueryTerm[], notes: string[]): Promise<QueryTerm[]> {
+    const words = terms.map(respellable);
+    const asked = words.filter((word): word is string => word !== undefined);
+    if (asked.length === 0) return terms;
+    const counts = await store.frequencies(asked.map((word) => ({ tokens: [word], stems: [stem(word)] })));
+    const absent = asked.filter((_, i) => (counts[i] ?? 0) === 0);
+    if (absent.length === 0) return terms;
+    const found = await respellWords(absent, (phrases) => store.frequencies(phrases), (w) => STOP_WORDS.has(w));
+    return terms.map((term, i) => {
+      const respelling = found.get(words[i] ?? '');
+      if (!respelling) return term;
+      notes.push(respellingNote(respelling));
+      return respelledTerm(term, respelling);
+    });
+  }
+
   return async function retrieve(text: string, options: RetrievalOptions): Promise<RetrievalResult> {
-    const terms = analyzeQuery(text);
-    let plan: QueryPlan = { text, clauses: terms.map(clauseFromTerm) };
-    plan = withClauses(plan, [...partClauses(terms, options.partWeight, (w) => STOP_WORDS.has(w)), ...phraseClauses(terms, options.phraseWeight)]);
     const notes: string[] = [];
+    const typed = analyzeQuery(text);
+    const terms = options.respellWeight > 0 ? await respelled(typed, notes) : typed;
+    let plan: QueryPlan = { text, clauses: terms.map((term) => clauseFromTerm(term, options.respellWeight)) };
+    plan = withClauses(plan, [...partClauses(terms, options.partWeight, (w) => STOP_WORDS.has(w)), ...phraseClauses(terms, options.phraseWeight)]);
     if (expander && terms.length > 0 && options.expand) {
       const expansion = await expander(terms);
       plan = withClauses(plan, expansion.clauses);

@@ -44,6 +44,10 @@ describe('citemed commands', () => {
     // --explain says what the third stage added, over the words the library holds ("zzqx" is in none).
     const explained = await runCli(['--db', db, 'search', 'iliopsoas hematoma zzqx', '--explain', '--limit', '2']);
     expect(explained.stdout).toMatch(/│ top of the ranking: source covers 100% of the question's words the library holds → \+\d+\.\d\d/);
+    // A word no passage holds is searched as the library spells it, and both the notes and --explain say so.
+    const respelled = await runCli(['--db', db, 'search', 'how to drain a psoas abscess', '--explain', '--limit', '1']);
+    expect(respelled.stdout).toMatch(/^Searched for: drainage · psoas · abscess\nNote: no passage holds "drain": searched "drainage" instead \(the form the library uses\)/);
+    expect(respelled.stdout).toMatch(/│ drainage: [^\n]*\[for "drain", which no passage holds\]/);
     const shown = await runCli(['--db', db, 'sources', 'show', 'doc:overview-iliopsoas-abscess']);
     expect(shown.stdout).toMatch(/Evidence level: In-house overview/);
     expect(shown.stdout).toMatch(/⚠ Sample content — not medically reviewed \(review status: not-reviewed\)/);

@@ -72,7 +72,8 @@ function planLines(plan: QueryPlan): string[] {
 function explainLines(e: Explanation): string[] {
   const lines = e.clauses.map((c) => {
     const fields = Object.entries(c.matches).map(([field, n]) => `${field}×${n}`).join(' ');
-    const why = c.origin === 'query' ? '' : ` [${c.reason ?? c.origin}]`;
+    // A question word has a reason only when it was respelled ("for "drain", which no passage holds").
+    const why = c.reason ? ` [${c.reason}]` : c.origin === 'query' ? '' : ` [${c.origin}]`;
     return `${c.label}: ${fields} → ${c.score.toFixed(2)}${why}`;
   });
   if (e.source > 0) lines.push(`source as a whole → ${e.source.toFixed(2)}`);

@@ -1,0 +1,123 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { STOP_WORDS } from './query.js';
+import { otherForms, respellingNote, respellWords, splits, typingNeighbours, type PhraseFrequencies } from './respell.js';
+
+/** Optimal string alignment distance (Levenshtein with adjacent swaps), the plain way. */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const row = d[i] as number[];
+      const above = d[i - 1] as number[];
+      row[j] = Math.min((above[j] as number) + 1, (row[j - 1] as number) + 1, (above[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j] as number, ((d[i - 2] as number[])[j - 2] as number) + 1);
+    }
+  }
+  return (d[a.length] as number[])[b.length] as number;
+}
+
+/** A library as a table of stems (and stem pairs, for phrases) to passage counts; counts the calls. */
+function library(counts: Record<string, number>): PhraseFrequencies & { calls: number } {
+  const lookup = Object.assign(
+    async (phrases: readonly { tokens: string[]; stems: string[] }[]) => {
+      lookup.calls++;
+      return phrases.map((p) => counts[p.stems.join(' ')] ?? 0);
+    },
+    { calls: 0 },
+  );
+  return lookup;
+}
+
+const isStop = (word: string) => STOP_WORDS.has(word);
+const word = fc.stringMatching(/^[a-z]{6,12}$/);
+
+describe('typing slips', () => {
+  it('are exactly one letter left out, added, swapped or replaced, never the first replaced', () => {
+    fc.assert(
+      fc.property(word, (w) => {
+        for (const n of typingNeighbours(w)) {
+          expect(distance(w, n)).toBe(1);
+          const firstReplaced = n.length === w.length && n[0] !== w[0] && n.slice(1) === w.slice(1);
+          expect(firstReplaced).toBe(false);
+        }
+      }),
+    );
+  });
+
+  it('include every such slip', () => {
+    const edit = fc.record({ at: fc.nat(), letter: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz'), kind: fc.constantFrom('out', 'added', 'swapped', 'replaced') });
+    fc.assert(
+      fc.property(word, edit, (w, { at, letter, kind }) => {
+        const i = at % w.length;
+        const slipped =
+          kind === 'out'
+            ? w.slice(0, i) + w.slice(i + 1)
+            : kind === 'added'
+              ? w.slice(0, i) + letter + w.slice(i)
+              : kind === 'swapped'
+                ? i + 1 < w.length
+                  ? w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2)
+                  : w
+                : i > 0
+                  ? w.slice(0, i) + letter + w.slice(i + 1)
+                  : w;
+        if (slipped !== w) expect(typingNeighbours(w)).toContain(slipped);
+      }),
+    );
+  });
+
+  it('are not tried in words under six letters, where a slip makes another word ("drain" → "brain")', () => {
+    expect(typingNeighbours('drain')).toEqual([]);
+    expect(typingNeighbours('reatment')).toContain('treatment');
+  });
+});
+
+describe('other forms and splits', () => {
+  it('add, take off or exchange derivational endings', () => {
+    expect(otherForms('drain')).toContain('drainage');
+    expect(otherForms('drainage')).toContain('drain');
+    expect(otherForms('asthmatic')).toContain('asthma');
+    expect(otherForms('ventilate')).toContain('ventilation');
+    expect(otherForms('drain')).not.toContain('drain');
+  });
+
+  it('cut a word in two, each part of three letters or more', () => {
+    expect(splits('panicprone')).toContainEqual(['panic', 'prone']);
+    expect(splits('panicprone').every(([a, b]) => a.length >= 3 && b.length >= 3 && a + b === 'panicprone')).toBe(true);
+    expect(splits('abcde')).toEqual([]);
+  });
+});
+
+describe('respellWords', () => {
+  it('finds a form before a slip, and the commonest candidate within a kind', async () => {
+    // "draine": "drainage" is another form; "drained" (stem "drain") is one slip away and commoner.
+    const lookup = library({ drainag: 2, drain: 40, coatom: 3, coatmen: 1, treatment: 10 });
+    const found = await respellWords(['draine', 'coatmer', 'reatment'], lookup, isStop);
+    expect(found.get('draine')).toEqual({ from: 'draine', to: ['drainage'], kind: 'form' });
+    expect(found.get('coatmer')).toEqual({ from: 'coatmer', to: ['coatomer'], kind: 'typing' });
+    expect(found.get('reatment')).toEqual({ from: 'reatment', to: ['treatment'], kind: 'typing' });
+    expect(lookup.calls).toBe(1); // one look-up for every word's forms and slips
+  });
+
+  it('splits run-together words only into a pair some passage holds side by side', async () => {
+    const lookup = library({ panic: 30, prone: 20, 'panic prone': 2, coat: 9, mer: 4 });
+    const found = await respellWords(['panicprone', 'coatmer'], lookup, isStop);
+    expect(found.get('panicprone')).toEqual({ from: 'panicprone', to: ['panic', 'prone'], kind: 'split' });
+    expect(found.has('coatmer')).toBe(false); // "coat" and "mer" are held, but never together
+    expect(lookup.calls).toBe(2);
+  });
+
+  it('leaves a word alone when the library holds nothing like it, and never offers a stop word', async () => {
+    const lookup = library({ their: 500, there: 400 });
+    expect(await respellWords(['theyre', 'xylophone'], lookup, isStop)).toEqual(new Map());
+    expect(await respellWords([], lookup, isStop)).toEqual(new Map());
+  });
+
+  it('says what was searched instead, and why', () => {
+    expect(respellingNote({ from: 'amoxicilin', to: ['amoxicillin'], kind: 'typing' })).toBe(
+      'no passage holds "amoxicilin": searched "amoxicillin" instead (the nearest spelling the library holds)',
+    );
+    expect(respellingNote({ from: 'drain', to: ['drainage'], kind: 'form' })).toContain('the form the library uses');
+  });
+});

@@ -1,0 +1,168 @@
+import type { QueryTerm } from './query.js';
+import { stem } from './tokens.js';
+
+/**
+ * A question word that no passage of the library holds scores nothing, and the search goes on
+ * without it: "amoxicilin dose in children" would search "dose" and "children". So such a word
+ * is looked for as the library spells it, in this order, and the first kind that finds one wins:
+ *
+ *   1. another form of the word ("drain" → "drainage", "asthmatic" → "asthma"): Porter's stemmer
+ *      leaves some derived forms apart (drain/drainag);
+ *   2. one typing slip ("amoxicilin" → "amoxicillin", "reatment" → "treatment", "casues" →
+ *      "causes"): a letter left out, added, swapped with its neighbour or replaced, except the
+ *      first letter replaced (a slip there makes another word: "tegmental" → "segmental"), and
+ *      only in words of six letters or more (in shorter ones a slip makes another word too:
+ *      "drain" → "brain");
+ *   3. two words run together ("panicprone" → "panic prone"), found side by side in some passage.
+ *
+ * Among the candidates of one kind, the one most passages hold wins. Candidates are only ever
+ * words the library holds, so a correction never searches for nothing; the user is told what was
+ * searched instead (retrieve.ts), and the corrected word is weighted like the user's own, times
+ * `search.respellWeight`.
+ */
+export interface Respelling {
+  /** The word as typed. */
+  from: string;
+  /** What was searched instead: one word, or two for a run-together pair. */
+  to: string[];
+  kind: 'form' | 'typing' | 'split';
+}
+
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+/** Shortest word respelled at all, and shortest whose typing slips are tried. */
+export const MIN_RESPELL_LENGTH = 5;
+const MIN_TYPING_LENGTH = 6;
+/** Derivational endings tried on a word without its own ending, or taken off it. */
+const ENDINGS = ['age', 'ation', 'ion', 'al', 'ic', 'ical', 'ity', 'ment', 'ia', 'ism', 'ive', 'ure'];
+
+/** Whether a term is one plain word that respelling may try (letters only, long enough). */
+export function respellable(term: QueryTerm): string | undefined {
+  if (term.forms.length !== 1) return undefined;
+  const form = term.forms[0];
+  if (!form || form.length !== 1) return undefined;
+  const word = form[0] ?? '';
+  return word.length >= MIN_RESPELL_LENGTH && /^[a-z]+$/.test(word) ? word : undefined;
+}
+
+/** Other forms of a word, by derivational endings added, taken off or exchanged. */
+export function otherForms(word: string): string[] {
+  const out = new Set<string>();
+  const bases = new Set<string>([word]);
+  for (const ending of ENDINGS) {
+    if (word.endsWith(ending) && word.length - ending.length >= 4) bases.add(word.slice(0, -ending.length));
+  }
+  // "asthmatic" → "asthma": an ending that brings its own consonant ("-tic") after a vowel.
+  if (/[aeiou]tic$/.test(word) && word.length >= 7) bases.add(word.slice(0, -3));
+  // "septic" → "sepsis"-like pairs are left to the library's associations; a final e is dropped before a vowel.
+  for (const base of bases) {
+    out.add(base);
+    const stemless = base.endsWith('e') ? base.slice(0, -1) : base;
+    for (const ending of ENDINGS) out.add(stemless + ending);
+  }
+  out.delete(word);
+  return [...out];
+}
+
+/** Words one typing slip away (never the first letter replaced), for words of six letters or more. */
+export function typingNeighbours(word: string): string[] {
+  if (word.length < MIN_TYPING_LENGTH) return [];
+  const out = new Set<string>();
+  for (let i = 0; i <= word.length; i++) {
+    const head = word.slice(0, i);
+    const tail = word.slice(i);
+    if (i < word.length) out.add(head + tail.slice(1)); // left out
+    if (i + 1 < word.length) out.add(head + (tail[1] ?? '') + (tail[0] ?? '') + tail.slice(2)); // neighbours swapped
+    for (const letter of LETTERS) {
+      out.add(head + letter + tail); // added
+      if (i > 0 && i < word.length) out.add(head + letter + tail.slice(1)); // replaced, not the first
+    }
+  }
+  out.delete(word);
+  return [...out];
+}
+
+/** The two words a run-together pair might be, each of three letters or more. */
+export function splits(word: string): [string, string][] {
+  const out: [string, string][] = [];
+  for (let i = 3; i <= word.length - 3; i++) out.push([word.slice(0, i), word.slice(i)]);
+  return out;
+}
+
+/** How many passages hold each phrase (Store.frequencies, phrases as index tokens). */
+export type PhraseFrequencies = (phrases: readonly { tokens: string[]; stems: string[] }[]) => Promise<number[]>;
+
+/**
+ * The respelling of each word (as typed, unstemmed, lower case) that the library does not hold,
+ * from at most three rounds of frequency look-ups whatever the number of words: forms and slips
+ * together, then the splits of words still not found.
+ */
+export async function respellWords(words: readonly string[], frequencies: PhraseFrequencies, isStopWord: (word: string) => boolean): Promise<Map<string, Respelling>> {
+  const found = new Map<string, Respelling>();
+  if (words.length === 0) return found;
+  // One candidate word per stem: the index counts stems, so other spellings of one stem add nothing.
+  const byStem = new Map<string, string>();
+  const kinds = words.map((word) => ({
+    word,
+    forms: distinctStems(otherForms(word), byStem, isStopWord),
+    typing: distinctStems(typingNeighbours(word), byStem, isStopWord),
+  }));
+  const stems = [...byStem.keys()];
+  const counts = await frequencies(stems.map((s) => ({ tokens: [byStem.get(s) ?? s], stems: [s] })));
+  const df = new Map(stems.map((s, i) => [s, counts[i] ?? 0]));
+  const best = (candidates: readonly string[]): string | undefined => {
+    let chosen: string | undefined;
+    let most = 0;
+    for (const s of candidates) {
+      const n = df.get(s) ?? 0;
+      if (n > most) [chosen, most] = [s, n];
+    }
+    return chosen === undefined ? undefined : byStem.get(chosen);
+  };
+  const rest: string[] = [];
+  for (const { word, forms, typing } of kinds) {
+    const form = best(forms);
+    const slip = form === undefined ? best(typing) : undefined;
+    if (form !== undefined) found.set(word, { from: word, to: [form], kind: 'form' });
+    else if (slip !== undefined) found.set(word, { from: word, to: [slip], kind: 'typing' });
+    else rest.push(word);
+  }
+
+  const pairs = rest.flatMap((word) => splits(word).filter(([a, b]) => !isStopWord(a) && !isStopWord(b)).map((pair) => ({ word, pair })));
+  if (pairs.length === 0) return found;
+  const together = await frequencies(pairs.map(({ pair }) => ({ tokens: pair, stems: pair.map(stem) })));
+  const most = new Map<string, { pair: [string, string]; n: number }>();
+  pairs.forEach(({ word, pair }, i) => {
+    const n = together[i] ?? 0;
+    if (n > (most.get(word)?.n ?? 0)) most.set(word, { pair, n });
+  });
+  for (const [word, { pair }] of most) found.set(word, { from: word, to: pair, kind: 'split' });
+  return found;
+}
+
+/**
+ * The candidates' stems, each stem shown as the first candidate word that has it (forms, then
+ * slips left out and swapped before added and replaced: "suppresss" → "suppress"). Only the stem is
+ * searched; the word shown may be a spelling the library does not use ("adventitia" →
+ * "adventiti", the stem of "adventitial"). Stop words are never candidates.
+ */
+function distinctStems(candidates: readonly string[], byStem: Map<string, string>, isStopWord: (word: string) => boolean): string[] {
+  const out = new Set<string>();
+  for (const word of candidates) {
+    const s = stem(word);
+    if (isStopWord(word) || isStopWord(s)) continue;
+    if (!byStem.has(s)) byStem.set(s, word);
+    out.add(s);
+  }
+  return [...out];
+}
+
+/** A term as the library spells it: the corrected words stand where the typed one stood. */
+export function respelledTerm(term: QueryTerm, respelling: Respelling): QueryTerm {
+  return { ...term, forms: [respelling.to], stems: [respelling.to.map(stem)], words: respelling.to, respelled: respelling };
+}
+
+/** The note a user reads about one respelled word. */
+export function respellingNote({ from, to, kind }: Respelling): string {
+  const why = kind === 'form' ? 'the form the library uses' : kind === 'typing' ? 'the nearest spelling the library holds' : 'two words the library holds side by side';
+  return `no passage holds "${from}": searched "${to.join(' ')}" instead (${why})`;
+}
