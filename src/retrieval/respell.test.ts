@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { STOP_WORDS } from './query.js';
-import { otherForms, respellingNote, respellWords, splits, typingNeighbours, type PhraseFrequencies } from './respell.js';
+import { analyzeQuery, STOP_WORDS, type QueryTerm } from './query.js';
+import { otherForms, respellable, respellingNote, respellWords, splits, typingNeighbours, type PhraseFrequencies } from './respell.js';
 
 /** Optimal string alignment distance (Levenshtein with adjacent swaps), the plain way. */
 function distance(a: string, b: string): number {
@@ -119,5 +119,18 @@ describe('respellWords', () => {
       'no passage holds "amoxicilin": searched "amoxicillin" instead (the nearest spelling the library holds)',
     );
     expect(respellingNote({ from: 'drain', to: ['drainage'], kind: 'form' })).toContain('the form the library uses');
+  });
+});
+
+describe('respellable', () => {
+  const term = (text: string) => analyzeQuery(text)[0] as QueryTerm;
+  it('is a plain word of five letters or more, not typed as a symbol', () => {
+    expect(respellable(term('Amoxicilin'))).toBe('amoxicilin');
+    expect(respellable(term('AMOXICILIN'))).toBeUndefined();
+    expect(respellable(term('PtdIns'))).toBeUndefined();
+    expect(respellable(term('drain'))).toBe('drain');
+    expect(respellable(term('gout'))).toBeUndefined();
+    expect(respellable(term('covid19'))).toBeUndefined();
+    expect(respellable(term('TNF-α'))).toBeUndefined();
   });
 });

@@ -35,11 +35,15 @@ const MIN_TYPING_LENGTH = 6;
 /** Derivational endings tried on a word without its own ending, or taken off it. */
 const ENDINGS = ['age', 'ation', 'ion', 'al', 'ic', 'ical', 'ity', 'ment', 'ia', 'ism', 'ive', 'ure'];
 
-/** Whether a term is one plain word that respelling may try (letters only, long enough). */
+/**
+ * Whether a term is one plain word that respelling may try: letters only, long enough, and not
+ * typed with a capital after its first letter. Such a word is a symbol whose spelling was chosen
+ * ("PtdIns", "ComYMV", "BRCA"): gene, protein and organism names, which a library may simply lack.
+ */
 export function respellable(term: QueryTerm): string | undefined {
   if (term.forms.length !== 1) return undefined;
   const form = term.forms[0];
-  if (!form || form.length !== 1) return undefined;
+  if (!form || form.length !== 1 || term.words.some((typed) => /\p{Lu}/u.test(typed.slice(1)))) return undefined;
   const word = form[0] ?? '';
   return word.length >= MIN_RESPELL_LENGTH && /^[a-z]+$/.test(word) ? word : undefined;
 }
