@@ -163,6 +163,15 @@ describe('ask', () => {
     expect(answer.followUps).toEqual([]);
   });
 
+  it('says, as a sentence among its notices, when a word of the question was searched as the library spells it', async () => {
+    const answer = await ask(deps(createExtractiveComposer()), { question: 'colchicin for gout flares', audience: 'clinician' });
+    // "colchicin" is Porter's stem of "colchicine", so it is found as typed.
+    expect(answer.notices.join(' ')).not.toMatch(/No passage holds/);
+    const slipped = await ask(deps(createExtractiveComposer()), { question: 'naproxne for gout flares', audience: 'clinician' });
+    expect(slipped.notices).toContain('No passage holds "naproxne": searched "naproxen" instead (the nearest spelling the library holds).');
+    expect(slipped.references.map((r) => r.source.id)).toContain('pmid:2');
+  });
+
   it('says that nothing matched the filters, naming them, rather than that the library holds nothing', async () => {
     const filters = { evidenceLevels: ['randomized-trial' as const] };
     const answer = await ask(deps(createExtractiveComposer()), { question: 'colchicine for gout flares', audience: 'clinician', filters });

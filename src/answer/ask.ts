@@ -195,8 +195,14 @@ function notices(
   if (retracted.length > 0) out.push(`${new Set(retracted.map((e) => e.source.id)).size} retrieved source(s) are retracted and were not used as support.`);
   const noticeSources = evidence.filter((e) => e.source.integrity === 'retraction-notice' || e.source.integrity === 'correction-notice');
   if (noticeSources.length > 0) out.push(`${new Set(noticeSources.map((e) => e.source.id)).size} retrieved source(s) are retraction or correction notices, listed but not used as support.`);
-  out.push(...retrievalNotes);
+  // The search's notes are clauses ("no passage holds …"); among the notices they read as sentences.
+  out.push(...retrievalNotes.map(asSentence));
   return out;
+}
+
+function asSentence(note: string): string {
+  const capital = note.charAt(0).toUpperCase() + note.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
 }
 
 /** Retrieved passages as evidence E1, E2, … with the citation details of their sources. */

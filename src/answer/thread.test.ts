@@ -18,6 +18,7 @@ describe('follow-up threads', () => {
 
   it('suggests three questions on the same topic that were not asked', () => {
     expect(topicOf('What is the management for an iliopsoas abscess?')).toBe('iliopsoas abscess');
+    expect(topicOf('how to drain a psoas abscess')).toBe('psoas abscess');
     const suggestions = suggestFollowUps('What is the management for an iliopsoas abscess?');
     expect(suggestions).toEqual([
       'How is iliopsoas abscess diagnosed?',
