@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyzeQuery, STOP_WORDS, type QueryTerm } from './query.js';
-import { otherForms, respellable, respellingNote, respellWords, splits, typingNeighbours, type PhraseFrequencies } from './respell.js';
+import { oneSlipApart, otherForms, respellable, respellingNote, respellWords, splits, typingNeighbours, type PhraseFrequencies } from './respell.js';
 
 /** Optimal string alignment distance (Levenshtein with adjacent swaps), the plain way. */
 function distance(a: string, b: string): number {
@@ -67,6 +67,20 @@ describe('typing slips', () => {
     );
   });
 
+  it('are told apart from other words by the same measure', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-d]{0,6}$/), fc.stringMatching(/^[a-d]{0,6}$/), (a, b) => {
+        expect(oneSlipApart(a, b)).toBe(distance(a, b) <= 1);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('move the stem by one slip at most: "statins" is not "statings" (stem "state")', async () => {
+    const found = await respellWords(['statins'], library({ state: 900, statin: 0 }), isStop);
+    expect(found.has('statins')).toBe(false);
+  });
+
   it('are not tried in words under six letters, where a slip makes another word ("drain" → "brain")', () => {
     expect(typingNeighbours('drain')).toEqual([]);
     expect(typingNeighbours('reatment')).toContain('treatment');
@@ -82,20 +96,21 @@ describe('other forms and splits', () => {
     expect(otherForms('drain')).not.toContain('drain');
   });
 
-  it('cut a word in two, each part of three letters or more', () => {
+  it('cut a word in two, each part of four letters or more', () => {
     expect(splits('panicprone')).toContainEqual(['panic', 'prone']);
-    expect(splits('panicprone').every(([a, b]) => a.length >= 3 && b.length >= 3 && a + b === 'panicprone')).toBe(true);
-    expect(splits('abcde')).toEqual([]);
+    expect(splits('panicprone').every(([a, b]) => a.length >= 4 && b.length >= 4 && a + b === 'panicprone')).toBe(true);
+    expect(splits('overexpressors')).not.toContainEqual(['overexpress', 'ors']);
+    expect(splits('abcdefg')).toEqual([]);
   });
 });
 
 describe('respellWords', () => {
   it('finds a form before a slip, and the commonest candidate within a kind', async () => {
     // "draine": "drainage" is another form; "drained" (stem "drain") is one slip away and commoner.
-    const lookup = library({ drainag: 2, drain: 40, coatom: 3, coatmen: 1, treatment: 10 });
-    const found = await respellWords(['draine', 'coatmer', 'reatment'], lookup, isStop);
+    // "reatment": "treatment" and "reament" are both one slip away; more passages hold "treatment".
+    const lookup = library({ drainag: 2, drain: 40, reament: 3, treatment: 10 });
+    const found = await respellWords(['draine', 'reatment'], lookup, isStop);
     expect(found.get('draine')).toEqual({ from: 'draine', to: ['drainage'], kind: 'form' });
-    expect(found.get('coatmer')).toEqual({ from: 'coatmer', to: ['coatomer'], kind: 'typing' });
     expect(found.get('reatment')).toEqual({ from: 'reatment', to: ['treatment'], kind: 'typing' });
     expect(lookup.calls).toBe(1); // one look-up for every word's forms and slips
   });

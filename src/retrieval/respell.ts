@@ -12,7 +12,7 @@ import { stem } from './tokens.js';
  *      "causes"): a letter left out, added, swapped with its neighbour or replaced, except the
  *      first letter replaced (a slip there makes another word: "tegmental" → "segmental"), and
  *      only in words of six letters or more (in shorter ones a slip makes another word too:
- *      "drain" → "brain");
+ *      "drain" → "brain"); the stem must move by one slip at most as well;
  *   3. two words run together ("panicprone" → "panic prone"), found side by side in some passage.
  *
  * Among the candidates of one kind, the one most passages hold wins. Candidates are only ever
@@ -29,9 +29,10 @@ export interface Respelling {
 }
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
-/** Shortest word respelled at all, and shortest whose typing slips are tried. */
-export const MIN_RESPELL_LENGTH = 5;
+/** Shortest word respelled at all, shortest whose typing slips are tried, shortest part of a split. */
+const MIN_RESPELL_LENGTH = 5;
 const MIN_TYPING_LENGTH = 6;
+const MIN_PART_LENGTH = 4;
 /** Derivational endings tried on a word without its own ending, or taken off it. */
 const ENDINGS = ['age', 'ation', 'ion', 'al', 'ic', 'ical', 'ity', 'ment', 'ia', 'ism', 'ive', 'ure'];
 
@@ -57,7 +58,7 @@ export function otherForms(word: string): string[] {
   }
   // "asthmatic" → "asthma": an ending that brings its own consonant ("-tic") after a vowel.
   if (/[aeiou]tic$/.test(word) && word.length >= 7) bases.add(word.slice(0, -3));
-  // "septic" → "sepsis"-like pairs are left to the library's associations; a final e is dropped before a vowel.
+  // A final e goes before an ending: "ventilate" → "ventilation".
   for (const base of bases) {
     out.add(base);
     const stemless = base.endsWith('e') ? base.slice(0, -1) : base;
@@ -85,10 +86,26 @@ export function typingNeighbours(word: string): string[] {
   return [...out];
 }
 
-/** The two words a run-together pair might be, each of three letters or more. */
+/** Whether two words are at most one typing slip apart (left out, added, swapped or replaced). */
+export function oneSlipApart(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) {
+    const rest = (k: number) => a.slice(k) === b.slice(k);
+    return i >= a.length || rest(i + 1) || (a[i] === b[i + 1] && a[i + 1] === b[i] && rest(i + 2));
+  }
+  const [short, long] = a.length < b.length ? [a, b] : [b, a];
+  return short.slice(i) === long.slice(i + 1);
+}
+
+/**
+ * The two words a run-together pair might be, each of four letters or more (a part of three is
+ * as often an abbreviation: "overexpressors" is not "overexpress ORs").
+ */
 export function splits(word: string): [string, string][] {
   const out: [string, string][] = [];
-  for (let i = 3; i <= word.length - 3; i++) out.push([word.slice(0, i), word.slice(i)]);
+  for (let i = MIN_PART_LENGTH; i <= word.length - MIN_PART_LENGTH; i++) out.push([word.slice(0, i), word.slice(i)]);
   return out;
 }
 
@@ -108,7 +125,9 @@ export async function respellWords(words: readonly string[], frequencies: Phrase
   const kinds = words.map((word) => ({
     word,
     forms: distinctStems(otherForms(word), byStem, isStopWord),
-    typing: distinctStems(typingNeighbours(word), byStem, isStopWord),
+    // A slip in the word is a slip in its stem too; one that moves the stem further is another
+    // word ("statins" → "statings", whose stem is "state").
+    typing: distinctStems(typingNeighbours(word), byStem, isStopWord).filter((s) => oneSlipApart(stem(word), s)),
   }));
   const stems = [...byStem.keys()];
   const counts = await frequencies(stems.map((s) => ({ tokens: [byStem.get(s) ?? s], stems: [s] })));
