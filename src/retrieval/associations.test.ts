@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { AssociationsLearned, CorpusStats, SampledPassage, WordAssociate } from '../ports/store.js';
-import { ASSOCIATION_DEFAULTS, buildAssociations, createAssociationSource, type AssociationOptions } from './associations.js';
+import { ASSOCIATION_DEFAULTS, buildAssociations, createAssociationSource, learnAssociations, type AssociationOptions } from './associations.js';
 
 const open: AssociationOptions = { minPassages: 10, perWordSample: 64, minShare: 0, perTerm: 32 };
 
@@ -144,6 +144,39 @@ describe('buildAssociations', () => {
     // times, 9–12 ('faint') twice. 6/64 is kept; 2/64 is below 0.05 and dropped.
     expect(table.associates('rare')).toEqual([{ term: 'nac', share: 6 / 64 }]);
     expect(table.associates('faint')).toEqual([]);
+  });
+});
+
+describe('learnAssociations', () => {
+  /** 2,000 passages of words drawn unevenly from 300, so that many words qualify. */
+  function randomCorpus(): string[][] {
+    let seed = 7;
+    const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    return Array.from({ length: 2_000 }, () => Array.from({ length: 30 }, () => `w${Math.floor(300 * next() ** 2)}`));
+  }
+
+  it('learns what buildAssociations learns', async () => {
+    const corpus = randomCorpus();
+    const learned = await learnAssociations(corpus, open, 0);
+    const built = buildAssociations(corpus, open);
+    expect([...learned.entries()]).toEqual([...built.entries()]);
+    expect([learned.passages, learned.meanDistinctTerms]).toEqual([built.passages, built.meanDistinctTerms]);
+    expect([...learned.entries()].length).toBeGreaterThan(200);
+  });
+
+  it('gives the event loop turns while it learns', async () => {
+    let turns = 0;
+    let learning = true;
+    const spin = () => {
+      if (!learning) return;
+      turns++;
+      setImmediate(spin);
+    };
+    setImmediate(spin);
+    await learnAssociations(randomCorpus(), open, 0);
+    learning = false;
+    // 2,000 passages and 300 words: a pause every 256 passages and every 64 words, each a turn.
+    expect(turns).toBeGreaterThanOrEqual(10);
   });
 });
 

@@ -45,11 +45,49 @@ export interface LearnedAssociations extends TermAssociations {
 
 /** Learns associations from passages given as their stemmed index tokens (title, section, text). */
 export function buildAssociations(passages: Iterable<readonly string[]>, options: AssociationOptions = ASSOCIATION_DEFAULTS): LearnedAssociations {
+  const steps = learning(passages, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The same, giving the event loop a turn whenever `sliceMs` of work has gone by: a server that
+ * learns (after an ingest job, or for its first search) keeps answering its other requests
+ * meanwhile, where learning at a million passages held its event loop for about 5 s.
+ */
+export async function learnAssociations(
+  passages: Iterable<readonly string[]>,
+  options: AssociationOptions = ASSOCIATION_DEFAULTS,
+  sliceMs = LEARNING_SLICE_MS,
+): Promise<LearnedAssociations> {
+  const steps = learning(passages, options);
+  let sliceStart = performance.now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (performance.now() - sliceStart >= sliceMs) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  }
+}
+
+/** Longest stretch of learning between two turns of the event loop. */
+const LEARNING_SLICE_MS = 20;
+/** Passages tokenised, and words counted, between two checks of the time. */
+const PASSAGES_PER_STEP = 256;
+const WORDS_PER_STEP = 64;
+
+/** The learning itself, pausing (yielding) every few passages and words so that a driver can let other work run. */
+function* learning(passages: Iterable<readonly string[]>, options: AssociationOptions): Generator<void, LearnedAssociations> {
   const ids = new Map<string, number>();
   const words: string[] = [];
   const forward: Int32Array[] = [];
   let distinct = 0;
   for (const tokens of passages) {
+    if (forward.length % PASSAGES_PER_STEP === PASSAGES_PER_STEP - 1) yield;
     const seen = new Set<number>();
     for (const token of tokens) {
       let id = ids.get(token);
@@ -71,14 +109,16 @@ export function buildAssociations(passages: Iterable<readonly string[]>, options
   for (let id = 0; id < words.length; id++) start[id + 1] = (start[id] ?? 0) + (df[id] ?? 0);
   const holders = new Int32Array(start[words.length] ?? 0);
   const fill = start.slice(0, words.length);
-  forward.forEach((row, p) => {
-    for (const id of row) holders[fill[id]!++] = p;
-  });
+  for (let p = 0; p < forward.length; p++) {
+    if (p % PASSAGES_PER_STEP === PASSAGES_PER_STEP - 1) yield;
+    for (const id of forward[p] as Int32Array) holders[fill[id]!++] = p;
+  }
 
   const best = new Map<number, Kept>();
   const counts = new Int32Array(words.length);
   const touched: number[] = [];
   for (let w = 0; w < words.length; w++) {
+    if (w % WORDS_PER_STEP === WORDS_PER_STEP - 1) yield;
     const n = df[w] ?? 0;
     if (n < options.minPassages) continue;
     const take = Math.min(n, options.perWordSample);
@@ -103,6 +143,7 @@ export function buildAssociations(passages: Iterable<readonly string[]>, options
   // a large library has a hundred thousand words or more with up to `perTerm` associates each.
   const table = new Map<string, { terms: Int32Array; shares: Float64Array }>();
   for (const [q, { terms, shares }] of best) {
+    if (table.size % WORDS_PER_STEP === WORDS_PER_STEP - 1) yield;
     const order = terms.map((_, i) => i).sort((a, b) => (shares[b] ?? 0) - (shares[a] ?? 0) || ((words[terms[a] ?? 0] ?? '') < (words[terms[b] ?? 0] ?? '') ? -1 : 1));
     table.set(words[q] ?? '', { terms: Int32Array.from(order, (i) => terms[i] ?? 0), shares: Float64Array.from(order, (i) => shares[i] ?? 0) });
   }
@@ -179,7 +220,7 @@ export function createAssociationSource(store: Pick<Store, 'corpusStats' | 'samp
     const saved = await store.associations?.learned();
     if (saved && saved.sample === sample && fresh(saved.passages, passages)) return { saved };
     beforeLearning?.(passages);
-    const learned = buildAssociations(tokenised(await store.samplePassages(sample)));
+    const learned = await learnAssociations(tokenised(await store.samplePassages(sample)));
     try {
       await store.associations?.save({ passages, sample, meanDistinctTerms: learned.meanDistinctTerms }, learned.entries());
     } catch {
