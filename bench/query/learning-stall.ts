@@ -13,7 +13,7 @@ import { openSqliteStore } from '../../src/adapters/sqlite/sqlite-store.js';
 import { buildAssociations, learnAssociations } from '../../src/retrieval/associations.js';
 import { indexTokens } from '../../src/retrieval/tokens.js';
 const library = process.argv[2];
-if (!library) throw new Error("usage: npx tsx bench/query/learning-stall.ts <library.db>");
+if (!library) throw new Error('usage: npx tsx bench/query/learning-stall.ts <library.db>');
 const store = openSqliteStore({ path: library, busyTimeoutMs: 1000, cacheMiB: 64, create: false });
 const rows = await store.samplePassages(50_000);
 const tokens = function* () { for (const r of rows) yield indexTokens(`${r.title}\n${r.section}\n${r.text}`); };
