@@ -189,6 +189,11 @@ describe('retrieve', () => {
     expect(joined.notes[0]).toContain('searched "gout flares" instead');
     expect(joined.hits[0]?.source.id).toBe('pmid:1');
 
+    // A respelling the question holds as typed too is not searched twice.
+    const twice = await retrieve('allopurinl allopurinol dose', options());
+    expect(twice.plan.clauses.filter((c) => c.origin === 'query').map((c) => c.label)).toEqual(['allopurinol', 'dose']);
+    expect(twice.notes).toEqual([]);
+
     // A word the library holds is never respelled, and respelling can be turned off.
     expect((await retrieve('colchicine for gout', options())).notes).toEqual([]);
     const off = await retrieve('allopurinl', options({ respellWeight: 0 }));

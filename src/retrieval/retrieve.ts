@@ -166,11 +166,15 @@ export function createRetriever({ store, expander, embedder, associations }: Ret
     const absent = asked.filter((_, i) => (counts[i] ?? 0) === 0);
     if (absent.length === 0) return terms;
     const found = await respellWords(absent, (phrases) => store.frequencies(phrases), (w) => STOP_WORDS.has(w));
-    return terms.map((term, i) => {
+    // A respelling that the question also holds as typed ("pnuemonia or pneumonia") is that term already.
+    const typed = new Set(terms.map((term) => term.stems[0]?.join(' ')));
+    return terms.flatMap((term, i) => {
       const respelling = found.get(words[i] ?? '');
-      if (!respelling) return term;
+      if (!respelling) return [term];
+      const respelled = respelledTerm(term, respelling);
+      if (typed.has(respelled.stems[0]?.join(' '))) return [];
       notes.push(respellingNote(respelling));
-      return respelledTerm(term, respelling);
+      return [respelled];
     });
   }
 
