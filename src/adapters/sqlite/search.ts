@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { CorpusStats, PassageHit, PassageQuery, SearchFilters } from '../../ports/store.js';
 import { dataVersionCheck } from './data-version.js';
-import { matchExpression, readTotals, TERMS_FIELD_SQL } from './fts.js';
+import { matchExpression, readTotals } from './fts.js';
 import { createPostingsRanker } from './postings.js';
 import { rowToPassage, rowToSummary, type PassageRow, type SummaryRow } from './rows.js';
 
@@ -127,8 +127,7 @@ type FetchedRow = PassageRow & SummaryRow & { terms: string | null };
 const FETCH_SQL = `
   SELECT p.rowid, p.id, p.ordinal, p.section, p.start, p.end, p.text, s.id AS source_id,
          s.title, s.journal, s.year, s.format, s.evidence_level, s.integrity, s.review_status,
-         json_extract(s.data, '$.statusNote') AS status_note, s.pmid, s.doi,
-         ${TERMS_FIELD_SQL} AS terms
+         s.status_note, s.pmid, s.doi, s.terms
   FROM passages p JOIN sources s ON s.rid = p.source_rid
   WHERE p.rowid IN (SELECT value FROM json_each(?))`;
 

@@ -78,3 +78,54 @@ describe('saved word associations (schema 6; the rest is in the store contract)'
     check.close();
   });
 });
+
+describe('schema 7: the terms and status note a search reads, in columns of their own', () => {
+  const open = (file: string) => openSqliteStore({ path: file, busyTimeoutMs: 1000, cacheMiB: 8 });
+  const weights = { title: 4, section: 1, body: 1, terms: 2 };
+  const ops: WriteOp[] = [
+    {
+      kind: 'upsert',
+      ...sourceWithPassages({
+        id: 'pmid:1',
+        ids: { pmid: '1' },
+        mesh: [{ descriptor: 'Psoas Abscess', ui: 'D017255', majorTopic: true, qualifiers: [] }, { descriptor: 'Drainage', ui: 'D004322', majorTopic: false, qualifiers: [] }],
+        keywords: ['iliopsoas', 'CT-guided'],
+        statusNote: 'Corrected: see the erratum',
+      }),
+    },
+    { kind: 'upsert', ...sourceWithPassages({ id: 'pmid:2', ids: { pmid: '2' }, mesh: [], keywords: [] }) },
+  ];
+
+  it('are written with each source, and a search gives them back', async () => {
+    const store = open(':memory:');
+    await store.write({ ops, now: '2026-01-01T00:00:00.000Z' });
+    const hits = await store.search({ phrases: [['iliopsoas']], limit: 10, weights });
+    const byId = new Map(hits.map((h) => [h.source.id, h]));
+    expect(byId.get('pmid:1')?.fields.terms).toBe('Psoas Abscess; Drainage; iliopsoas; CT-guided');
+    expect(byId.get('pmid:1')?.source.statusNote).toBe('Corrected: see the erratum');
+    expect(byId.get('pmid:2')?.fields.terms).toBe('');
+    expect(byId.get('pmid:2')?.source.statusNote).toBeUndefined();
+    await store.close();
+  });
+
+  it('a schema-6 library gains them on open, filled from its sources as a write fills them', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'citemed-v7-')), 'lib.db');
+    const store = open(file);
+    await store.write({ ops, now: '2026-01-01T00:00:00.000Z' });
+    await store.close();
+    const raw = new Database(file);
+    const written = raw.prepare('SELECT id, terms, status_note FROM sources ORDER BY id').all();
+    raw.exec('ALTER TABLE sources DROP COLUMN terms; ALTER TABLE sources DROP COLUMN status_note');
+    raw.pragma('user_version = 6');
+    raw.close();
+
+    const upgraded = open(file);
+    const hits = await upgraded.search({ phrases: [['iliopsoas']], limit: 10, weights });
+    expect(hits.find((h) => h.source.id === 'pmid:1')?.fields.terms).toBe('Psoas Abscess; Drainage; iliopsoas; CT-guided');
+    await upgraded.close();
+    const check = new Database(file);
+    expect(check.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(check.prepare('SELECT id, terms, status_note FROM sources ORDER BY id').all()).toEqual(written);
+    check.close();
+  });
+});

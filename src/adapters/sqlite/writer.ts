@@ -25,15 +25,16 @@ export function createWriter(db: Database.Database) {
     tombstone: db.prepare('SELECT origin_path FROM tombstones WHERE source_id = ?'),
     insertSource: db.prepare(
       `INSERT INTO sources (id, pmid, pmcid, doi, format, title, journal, year, evidence_level, integrity,
-         review_status, version_number, version_revised, content_hash, origin_path, data, text, ingested_at, updated_at)
+         review_status, version_number, version_revised, content_hash, origin_path, data, text, terms, status_note, ingested_at, updated_at)
        VALUES (@id, @pmid, @pmcid, @doi, @format, @title, @journal, @year, @evidence_level, @integrity,
-         @review_status, @version_number, @version_revised, @content_hash, @origin_path, @data, @text, @now, @now)`,
+         @review_status, @version_number, @version_revised, @content_hash, @origin_path, @data, @text, @terms, @status_note, @now, @now)`,
     ),
     updateSource: db.prepare(
       `UPDATE sources SET pmid = @pmid, pmcid = @pmcid, doi = @doi, format = @format, title = @title,
          journal = @journal, year = @year, evidence_level = @evidence_level, integrity = @integrity,
          review_status = @review_status, version_number = @version_number, version_revised = @version_revised,
-         content_hash = @content_hash, origin_path = @origin_path, data = @data, text = @text, updated_at = @now
+         content_hash = @content_hash, origin_path = @origin_path, data = @data, text = @text, terms = @terms,
+         status_note = @status_note, updated_at = @now
        WHERE rid = @rid`,
     ),
     deleteSource: db.prepare('DELETE FROM sources WHERE rid = ?'),
@@ -55,7 +56,7 @@ export function createWriter(db: Database.Database) {
   };
 
   function insertPassages(rid: number, source: Source, passages: readonly Passage[]): void {
-    const terms = [...source.mesh.map((m) => m.descriptor), ...source.keywords].join('; ');
+    const terms = indexTerms(source);
     for (const p of passages) {
       const { lastInsertRowid } = q.insertPassage.run(p.id, rid, p.ordinal, p.section, p.start, p.end, p.text);
       q.insertFts.run(lastInsertRowid, source.title, p.section, p.text, terms);
@@ -149,6 +150,14 @@ function sourceParams(source: Source, now: string) {
     origin_path: source.origin.path,
     data: sourceToData(source),
     text: source.text,
+    // What a search reads with every candidate (schema 7): as TERMS_FIELD_SQL reads them from `data`.
+    terms: indexTerms(source) || null,
+    status_note: source.statusNote ?? null,
     now,
   };
+}
+
+/** A source's MeSH descriptors and keywords as the index's terms field holds them. */
+function indexTerms(source: Source): string {
+  return [...source.mesh.map((m) => m.descriptor), ...source.keywords].join('; ');
 }
