@@ -16,16 +16,19 @@ const library = process.argv[2];
 if (!library) throw new Error('usage: npx tsx bench/query/learning-stall.ts <library.db>');
 const store = openSqliteStore({ path: library, busyTimeoutMs: 1000, cacheMiB: 64, create: false });
 const rows = await store.samplePassages(50_000);
-const tokens = function* () { for (const r of rows) yield indexTokens(`${r.title}\n${r.section}\n${r.text}`); };
+function* tokens(): Generator<string[]> {
+  for (const row of rows) yield indexTokens(`${row.title}\n${row.section}\n${row.text}`);
+}
 for (const mode of ['sync', 'sliced', 'sync', 'sliced']) {
-  const h = monitorEventLoopDelay({ resolution: 5 });
-  h.enable();
-  await new Promise((r) => setTimeout(r, 50));
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  delay.enable();
+  await new Promise((resolve) => setTimeout(resolve, 50));
   const t = performance.now();
-  if (mode === 'sync') buildAssociations(tokens()); else await learnAssociations(tokens());
+  if (mode === 'sync') buildAssociations(tokens());
+  else await learnAssociations(tokens());
   const ms = performance.now() - t;
-  await new Promise((r) => setTimeout(r, 50));
-  h.disable();
-  console.log(`${mode}: ${ms.toFixed(0)} ms learning, longest event-loop delay ${(h.max / 1e6).toFixed(0)} ms, p99 ${(h.percentile(99) / 1e6).toFixed(0)} ms`);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  delay.disable();
+  console.log(`${mode}: ${ms.toFixed(0)} ms learning, longest event-loop delay ${(delay.max / 1e6).toFixed(0)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(0)} ms`);
 }
 await store.close();
