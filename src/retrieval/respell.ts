@@ -114,7 +114,7 @@ export type PhraseFrequencies = (phrases: readonly { tokens: string[]; stems: st
 
 /**
  * The respelling of each word (as typed, unstemmed, lower case) that the library does not hold,
- * from at most three rounds of frequency look-ups whatever the number of words: forms and slips
+ * from at most two rounds of frequency look-ups whatever the number of words: forms and slips
  * together, then the splits of words still not found.
  */
 export async function respellWords(words: readonly string[], frequencies: PhraseFrequencies, isStopWord: (word: string) => boolean): Promise<Map<string, Respelling>> {
