@@ -27,8 +27,8 @@ export function resolveFollowUp(question: string, thread: readonly ThreadTurn[])
 
 /**
  * Words that say what is asked about a topic, or how, rather than the topic itself: "management",
- * "symptoms", "genetic changes related to", "do you have information about", "how to drain". A question's topic
- * is what is left ("iliopsoas abscess", "galactosialidosis").
+ * "symptoms", "genetic changes related to", "do you have information about", "how to drain". A
+ * question's topic is what is left ("iliopsoas abscess", "galactosialidosis").
  */
 export const FOCUS =
   /^(manag\w*|treat\w*|therap\w*|diagnos\w*|workup|prognos\w*|outcomes?|outlook|approach|best|first|line|options?|guidelines?|recommend\w*|evidence|role|use|uses|used|indications?|initial|information|info|have|has|know|learn|get|getting|need|needs|rather|us|people|person|someone|related|relate|changes?|genetic|causes?|caused|symptoms?|signs?|risk|risks|factors?|prevent\w*|inherit\w*|research|studies|study|many|much|long|often|common|expect|happens?|mean|means|work|works|help|helps|benefits?|side|effects?|safe|safety|department|emergency|setting|adult|adults|patient|patients|dose|doses|dosing|dosage|dosages|starting|start|duration|given|give|giving|should|take|taking|taken|drain\w*|excis\w*|remov\w*|operat\w*|cure|cured|curing|handl\w*|control\w*)$/i;

@@ -122,13 +122,16 @@ export async function respellWords(words: readonly string[], frequencies: Phrase
   if (words.length === 0) return found;
   // One candidate word per stem: the index counts stems, so other spellings of one stem add nothing.
   const byStem = new Map<string, string>();
-  const kinds = words.map((word) => ({
-    word,
-    forms: distinctStems(otherForms(word), byStem, isStopWord),
-    // A slip in the word is a slip in its stem too; one that moves the stem further is another
-    // word ("statins" → "statings", whose stem is "state").
-    typing: distinctStems(typingNeighbours(word), byStem, isStopWord).filter((s) => oneSlipApart(stem(word), s)),
-  }));
+  const kinds = words.map((word) => {
+    const own = stem(word);
+    return {
+      word,
+      forms: distinctStems(otherForms(word), byStem, isStopWord),
+      // A slip in the word is a slip in its stem too; one that moves the stem further is another
+      // word ("statins" → "statings", whose stem is "state").
+      typing: distinctStems(typingNeighbours(word), byStem, isStopWord).filter((s) => oneSlipApart(own, s)),
+    };
+  });
   const stems = [...byStem.keys()];
   const counts = await frequencies(stems.map((s) => ({ tokens: [byStem.get(s) ?? s], stems: [s] })));
   const df = new Map(stems.map((s, i) => [s, counts[i] ?? 0]));

@@ -84,7 +84,8 @@ export function readVarints(buffer: Uint8Array): number[] {
 
 /**
  * The `terms` field of a passage's FTS5 row (MeSH descriptors and keywords, "; "-separated, as the
- * writer joins them), rebuilt in SQL from its source row `s`.
+ * writer joins them), rebuilt in SQL from its source row `s`'s JSON. Since schema 7 the source row
+ * holds it in `s.terms`; this fills that column when an older library is upgraded.
  */
 export const TERMS_FIELD_SQL = `(SELECT group_concat(v, '; ') FROM (
   SELECT json_extract(m.value, '$.descriptor') AS v FROM json_each(s.data, '$.mesh') m

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { docsizeTokens, fieldIndex, runsPerField, TERMS_FIELD_SQL } from './fts.js';
+import { docsizeTokens, fieldIndex, runsPerField } from './fts.js';
 import { FTS_TOKENIZE } from './schema.js';
 
 /** Most passages above the floor that are kept in memory; with more, FTS5 ranks alone until a rebuild. */
@@ -27,7 +27,7 @@ export function createNewerPassages(db: Database.Database, limit: number) {
   db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.postings_newer_rows USING fts5vocab(temp, 'postings_newer', 'row')`);
   const live = db.prepare('SELECT rowid, id FROM passages WHERE rowid > ? LIMIT ?').raw();
   const fields = db.prepare(
-    `SELECT p.rowid, s.title, p.section, p.text, ${TERMS_FIELD_SQL} AS terms, d.sz
+    `SELECT p.rowid, s.title, p.section, p.text, s.terms, d.sz
      FROM passages p JOIN sources s ON s.rid = p.source_rid JOIN passages_fts_docsize d ON d.id = p.rowid
      WHERE p.rowid IN (SELECT value FROM json_each(?))`,
   ).raw();

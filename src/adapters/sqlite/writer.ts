@@ -55,11 +55,11 @@ export function createWriter(db: Database.Database) {
     ),
   };
 
-  function insertPassages(rid: number, source: Source, passages: readonly Passage[]): void {
-    const terms = indexTerms(source);
+  /** A source's passages, each indexed with its source's title and terms (as `sourceParams` gives them). */
+  function insertPassages(rid: number, { title, terms }: { title: string; terms: string | null }, passages: readonly Passage[]): void {
     for (const p of passages) {
       const { lastInsertRowid } = q.insertPassage.run(p.id, rid, p.ordinal, p.section, p.start, p.end, p.text);
-      q.insertFts.run(lastInsertRowid, source.title, p.section, p.text, terms);
+      q.insertFts.run(lastInsertRowid, title, p.section, p.text, terms ?? '');
     }
   }
 
@@ -90,11 +90,11 @@ export function createWriter(db: Database.Database) {
     if (existing) {
       removePassages(existing.rid);
       q.updateSource.run({ ...params, rid: existing.rid });
-      insertPassages(existing.rid, source, passages);
+      insertPassages(existing.rid, params, passages);
       return { sourceId: source.id, outcome: 'updated' };
     }
     const { lastInsertRowid } = q.insertSource.run(params);
-    insertPassages(Number(lastInsertRowid), source, passages);
+    insertPassages(Number(lastInsertRowid), params, passages);
     return { sourceId: source.id, outcome: 'added' };
   }
 
