@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyzeQuery, STOP_WORDS, type QueryTerm } from './query.js';
-import { oneSlipApart, otherForms, respellable, respellingNote, respellWords, splits, typingNeighbours, type PhraseFrequencies } from './respell.js';
+import { asWritten, oneSlipApart, otherForms, respellable, respellingNote, respellWords, splits, typingNeighbours, type PhraseFrequencies, type Respelling } from './respell.js';
 
 /** Optimal string alignment distance (Levenshtein with adjacent swaps), the plain way. */
 function distance(a: string, b: string): number {
@@ -81,6 +81,11 @@ describe('typing slips', () => {
     expect(found.has('statins')).toBe(false);
   });
 
+  it('may lie in the ending the stemmer takes off: "resistnce" is "resistance" (stem "resist")', async () => {
+    const found = await respellWords(['resistnce'], library({ resist: 90 }), isStop);
+    expect(found.get('resistnce')).toEqual({ from: 'resistnce', to: [expect.stringMatching(/^resist/)], kind: 'typing' });
+  });
+
   it('are not tried in words under six letters, where a slip makes another word ("drain" → "brain")', () => {
     expect(typingNeighbours('drain')).toEqual([]);
     expect(typingNeighbours('reatment')).toContain('treatment');
@@ -134,6 +139,41 @@ describe('respellWords', () => {
       'no passage holds "amoxicilin": searched "amoxicillin" instead (the nearest spelling the library holds)',
     );
     expect(respellingNote({ from: 'drain', to: ['drainage'], kind: 'form' })).toContain('the form the library uses');
+  });
+});
+
+describe('asWritten', () => {
+  const typing = (from: string, to: string): Respelling => ({ from, to: [to], kind: 'typing' });
+  const form = (from: string, to: string): Respelling => ({ from, to: [to], kind: 'form' });
+  const texts = ['Antibiotics shortened the illness; antibiotics were safe.', 'One antibiotic was compared with another antibiotic.'];
+
+  it('shows a slip as the word the passages write one slip from the typed word', () => {
+    // "antibiots" stands for the stem of "antibiotics", but no passage writes it.
+    expect(asWritten(typing('antibiotcs', 'antibiots'), texts)).toEqual(typing('antibiotcs', 'antibiotics'));
+    expect(asWritten(typing('antibiotc', 'antibiots'), texts)).toEqual(typing('antibiotc', 'antibiotic'));
+    expect(asWritten(typing('resistnce', 'resistance'), ['Resistance rose; resistant strains spread.'])).toEqual(typing('resistnce', 'resistance'));
+  });
+
+  it('drops a slip in the ending that no passage bears out, which only the start of the word matched', () => {
+    // "adventiti" (a letter left out) stems to "advent": the stem moved by more than a slip.
+    expect(asWritten(typing('adventitia', 'adventiti'), ['With the advent of imaging, adventitious sounds were recorded.'])).toBeUndefined();
+    expect(asWritten(typing('resistnce', 'resistance'), ['Nothing here.'])).toBeUndefined();
+    // A slip inside the stem stands, as the library writes the stem.
+    expect(asWritten(typing('pnuemonia', 'pneumonia'), ['Pneumonias were rare.'])).toEqual(typing('pnuemonia', 'pneumonias'));
+  });
+
+  it('shows a form as written, else the commonest word with its stem, nearest the typed word in length on a tie', () => {
+    expect(asWritten(form('drain', 'drainage'), ['Drainage helped.'])).toEqual(form('drain', 'drainage'));
+    // "adventitie" is the first form for "adventitia" with the stem of "adventitial".
+    expect(asWritten(form('adventitia', 'adventitie'), ['The adventitial layer.', 'Adventitial fibroblasts.'])).toEqual(form('adventitia', 'adventitial'));
+    expect(asWritten(form('draini', 'drains'), ['drained once, drain twice'])).toEqual(form('draini', 'drain'));
+    expect(asWritten(form('drainedd', 'drains'), ['drained once, drain twice'])).toEqual(form('drainedd', 'drained'));
+    expect(asWritten(form('drain', 'drainage'), [])).toEqual(form('drain', 'drainage'));
+  });
+
+  it('keeps a split as typed', () => {
+    const split: Respelling = { from: 'goutflares', to: ['gout', 'flares'], kind: 'split' };
+    expect(asWritten(split, [])).toBe(split);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { QueryTerm } from './query.js';
-import { stem } from './tokens.js';
+import { stem, wordTokens } from './tokens.js';
 
 /**
  * A question word that no passage of the library holds scores nothing, and the search goes on
@@ -12,7 +12,8 @@ import { stem } from './tokens.js';
  *      "causes"): a letter left out, added, swapped with its neighbour or replaced, except the
  *      first letter replaced (a slip there makes another word: "tegmental" → "segmental"), and
  *      only in words of six letters or more (in shorter ones a slip makes another word too:
- *      "drain" → "brain"); the stem must move by one slip at most as well;
+ *      "drain" → "brain"); the stem must move by one slip at most as well, unless the slip lies
+ *      in the ending the stemmer takes off;
  *   3. two words run together ("panicprone" → "panic prone"), found side by side in some passage.
  *
  * Among the candidates of one kind, the one most passages hold wins. Candidates are only ever
@@ -127,9 +128,10 @@ export async function respellWords(words: readonly string[], frequencies: Phrase
     return {
       word,
       forms: distinctStems(otherForms(word), byStem, isStopWord),
-      // A slip in the word is a slip in its stem too; one that moves the stem further is another
-      // word ("statins" → "statings", whose stem is "state").
-      typing: distinctStems(typingNeighbours(word), byStem, isStopWord).filter((s) => oneSlipApart(own, s)),
+      // A slip in the word is a slip in its stem too, or it lies in the ending the stemmer takes
+      // off (the word still starts with the stem: "resistnce" → "resistance", stem "resist"). One
+      // that moves the stem further is another word ("statins" → "statings", whose stem is "state").
+      typing: distinctStems(typingNeighbours(word), byStem, isStopWord).filter((s) => oneSlipApart(own, s) || word.startsWith(s)),
     };
   });
   const stems = [...byStem.keys()];
@@ -166,10 +168,11 @@ export async function respellWords(words: readonly string[], frequencies: Phrase
 }
 
 /**
- * The candidates' stems, each stem shown as the first candidate word that has it (forms, then
+ * The candidates' stems, each stem standing for the first candidate word that has it (forms, then
  * slips left out and swapped before added and replaced: "suppresss" → "suppress"). Only the stem is
- * searched; the word shown may be a spelling the library does not use ("adventitia" →
- * "adventiti", the stem of "adventitial"). Stop words are never candidates.
+ * searched; that word may be a spelling the library does not use ("adventitia" → "adventitie",
+ * with the stem of "adventitial"), so what the user is shown comes from the library's text
+ * (librarySpelling). Stop words are never candidates.
  */
 function distinctStems(candidates: readonly string[], byStem: Map<string, string>, isStopWord: (word: string) => boolean): string[] {
   const out = new Set<string>();
@@ -180,6 +183,42 @@ function distinctStems(candidates: readonly string[], byStem: Map<string, string
     out.add(s);
   }
   return [...out];
+}
+
+/**
+ * A respelling as the library writes it, from the text of a few passages that hold its stem, or
+ * undefined when those passages do not bear it out. Only a stem is searched, and the candidate
+ * that stood for it may be no word at all ("antibiotcs" → "antibiots", whose stem is that of
+ * "antibiotics"), so the word shown is:
+ *
+ *   - for a typing slip, the passages' word one slip from the typed word ("antibiotics"); a slip
+ *     that lay in the ending the stemmer takes off needs one ("resistnce" → "resistance"), for
+ *     otherwise the word's start alone matched a shorter stem ("adventitia" → "advent");
+ *   - else the candidate itself when the passages write it;
+ *   - else their commonest word with the stem, nearest the typed word in length on a tie.
+ *
+ * A split is two words as typed, and is kept as it is.
+ */
+export function asWritten(respelling: Respelling, texts: readonly string[]): Respelling | undefined {
+  const [candidate] = respelling.to;
+  if (respelling.kind === 'split' || candidate === undefined) return respelling;
+  const target = stem(candidate);
+  const counts = new Map<string, number>();
+  for (const text of texts) {
+    for (const word of wordTokens(text)) {
+      if (word[0] === target[0] && stem(word) === target) counts.set(word, (counts.get(word) ?? 0) + 1);
+    }
+  }
+  const typed = respelling.from;
+  const distance = (word: string) => Math.abs(word.length - typed.length);
+  const ranked = [...counts].sort(([a, m], [b, n]) => n - m || distance(a) - distance(b) || (a < b ? -1 : 1)).map(([word]) => word);
+  const shown = (word: string | undefined) => (word === undefined || word === candidate ? respelling : { ...respelling, to: [word] });
+  if (respelling.kind === 'typing') {
+    const slip = ranked.find((word) => oneSlipApart(word, typed));
+    if (slip !== undefined) return shown(slip);
+    if (!oneSlipApart(stem(typed), target)) return undefined;
+  }
+  return shown(counts.has(candidate) ? candidate : ranked[0]);
 }
 
 /** A term as the library spells it: the corrected words stand where the typed one stood. */

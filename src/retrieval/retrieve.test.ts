@@ -185,6 +185,13 @@ describe('retrieve', () => {
     expect(form.notes).toEqual(['no passage holds "drain": searched "drainage" instead (the form the library uses)']);
     expect(form.hits[0]?.explanation.clauses.find((c) => c.label === 'drainage')?.matches).toMatchObject({ title: 1, body: 1 });
 
+    // The first candidate with a stem may be no word: the user is shown the library's own.
+    await store.write({ now: '2026-01-02T00:00:00.000Z', ops: [op('7', 'Antibiotics for otitis media', ['Antibiotics shortened otitis media in young children.'])] });
+    const shown = await retrieve('antibiotcs for otitis', options());
+    expect(shown.notes).toEqual(['no passage holds "antibiotcs": searched "antibiotics" instead (the nearest spelling the library holds)']);
+    expect(shown.hits[0]?.source.id).toBe('pmid:7');
+    expect(shown.hits[0]?.explanation.clauses.find((c) => c.label === 'antibiotics')?.matches).toMatchObject({ title: 1, body: 1 });
+
     const joined = await retrieve('goutflares', options());
     expect(joined.notes[0]).toContain('searched "gout flares" instead');
     expect(joined.hits[0]?.source.id).toBe('pmid:1');

@@ -6,7 +6,7 @@ import { feedbackClauses, type FeedbackOptions } from './feedback.js';
 import { fuseRankings, type HybridOptions } from './fuse.js';
 import { clauseFromTerm, partClauses, phraseClauses, withClauses, type QueryClause, type QueryPlan } from './plan.js';
 import { analyzeQuery, STOP_WORDS, type QueryTerm } from './query.js';
-import { respellable, respelledTerm, respellingNote, respellWords } from './respell.js';
+import { asWritten, respellable, respelledTerm, respellingNote, respellWords, type Respelling } from './respell.js';
 import { stem } from './tokens.js';
 import type { TermAssociations } from './associations.js';
 import { clauseStems, cutCandidates, rankCandidates, type ClauseStats, type RankedHit, type RankingOptions } from './rank.js';
@@ -73,6 +73,9 @@ export interface RetrieverDeps {
   /** The library's associations for these words (associations.ts `createAssociationSource`); without them the top is not rescored. */
   associations?: (terms: readonly string[]) => Promise<TermAssociations>;
 }
+
+/** Passages read to see how the library writes a respelled word. */
+const SPELLING_SAMPLE = 20;
 
 interface VectorHits {
   hits: PassageHit[];
@@ -158,7 +161,7 @@ export function createRetriever({ store, expander, embedder, associations }: Ret
    * it, when it spells it somehow (respell.ts). The words' frequencies asked here are the ones
    * rankPlan asks for again, from the store's cache.
    */
-  async function respelled(terms: QueryTerm[], notes: string[]): Promise<QueryTerm[]> {
+  async function respelled(terms: QueryTerm[], notes: string[], weights: FieldWeights): Promise<QueryTerm[]> {
     const words = terms.map(respellable);
     const asked = words.filter((word): word is string => word !== undefined);
     if (asked.length === 0) return terms;
@@ -166,10 +169,11 @@ export function createRetriever({ store, expander, embedder, associations }: Ret
     const absent = asked.filter((_, i) => (counts[i] ?? 0) === 0);
     if (absent.length === 0) return terms;
     const found = await respellWords(absent, (phrases) => store.frequencies(phrases), (w) => STOP_WORDS.has(w));
+    const shown = new Map(await Promise.all([...found].map(async ([word, r]) => [word, await asTheLibrarySpells(r, weights)] as const)));
     // A respelling that the question also holds as typed ("pnuemonia or pneumonia") is that term already.
     const typed = new Set(terms.map((term) => term.stems[0]?.join(' ')));
     return terms.flatMap((term, i) => {
-      const respelling = found.get(words[i] ?? '');
+      const respelling = shown.get(words[i] ?? '');
       if (!respelling) return [term];
       const respelled = respelledTerm(term, respelling);
       if (typed.has(respelled.stems[0]?.join(' '))) return [];
@@ -178,10 +182,18 @@ export function createRetriever({ store, expander, embedder, associations }: Ret
     });
   }
 
+  /** A respelling as a few passages holding it write it (respell.ts `asWritten`), or undefined when they do not bear it out. */
+  async function asTheLibrarySpells(respelling: Respelling, weights: FieldWeights): Promise<Respelling | undefined> {
+    const [word] = respelling.to;
+    if (respelling.kind === 'split' || word === undefined) return respelling;
+    const hits = await store.search({ phrases: [[word]], limit: SPELLING_SAMPLE, weights });
+    return asWritten(respelling, hits.flatMap((hit) => [hit.fields.title, hit.passage.text]));
+  }
+
   return async function retrieve(text: string, options: RetrievalOptions): Promise<RetrievalResult> {
     const notes: string[] = [];
     const typed = analyzeQuery(text);
-    const terms = options.respellWeight > 0 ? await respelled(typed, notes) : typed;
+    const terms = options.respellWeight > 0 ? await respelled(typed, notes, options.firstStageWeights) : typed;
     let plan: QueryPlan = { text, clauses: terms.map((term) => clauseFromTerm(term, options.respellWeight)) };
     plan = withClauses(plan, [...partClauses(terms, options.partWeight, (w) => STOP_WORDS.has(w)), ...phraseClauses(terms, options.phraseWeight)]);
     if (expander && terms.length > 0 && options.expand) {
