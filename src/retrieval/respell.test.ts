@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyzeQuery, STOP_WORDS, type QueryTerm } from './query.js';
-import { asWritten, oneSlipApart, otherForms, respellable, respellingNote, respellWords, splits, typingNeighbours, type PhraseFrequencies, type Respelling } from './respell.js';
+import { asWritten, isShouted, oneSlipApart, otherForms, respellable, respellingNote, respellWords, splits, typingNeighbours, type PhraseFrequencies, type Respelling } from './respell.js';
 
 /** Optimal string alignment distance (Levenshtein with adjacent swaps), the plain way. */
 function distance(a: string, b: string): number {
@@ -187,5 +187,13 @@ describe('respellable', () => {
     expect(respellable(term('gout'))).toBeUndefined();
     expect(respellable(term('covid19'))).toBeUndefined();
     expect(respellable(term('TNF-α'))).toBeUndefined();
+  });
+
+  it('reads capitals as nothing in a question typed all in capitals', () => {
+    expect(isShouted('AMOXICILIN DOSE IN CHILDREN?')).toBe(true);
+    expect(isShouted('BRCA1 in breast cancer')).toBe(false);
+    expect(isShouted('2024')).toBe(false);
+    expect(respellable(term('AMOXICILIN'), true)).toBe('amoxicilin');
+    expect(respellable(term('BRCA'), true)).toBeUndefined(); // four letters: too short to respell at all
   });
 });

@@ -41,13 +41,19 @@ const ENDINGS = ['age', 'ation', 'ion', 'al', 'ic', 'ical', 'ity', 'ment', 'ia',
  * Whether a term is one plain word that respelling may try: letters only, long enough, and not
  * typed with a capital after its first letter. Such a word is a symbol whose spelling was chosen
  * ("PtdIns", "ComYMV", "BRCA"): gene, protein and organism names, which a library may simply lack.
+ * In a question typed all in capitals (`shouted`: "AMOXICILIN DOSE"), capitals tell nothing.
  */
-export function respellable(term: QueryTerm): string | undefined {
+export function respellable(term: QueryTerm, shouted = false): string | undefined {
   if (term.forms.length !== 1) return undefined;
   const form = term.forms[0];
-  if (!form || form.length !== 1 || term.words.some((typed) => /\p{Lu}/u.test(typed.slice(1)))) return undefined;
+  if (!form || form.length !== 1 || (!shouted && term.words.some((typed) => /\p{Lu}/u.test(typed.slice(1))))) return undefined;
   const word = form[0] ?? '';
   return word.length >= MIN_RESPELL_LENGTH && /^[a-z]+$/.test(word) ? word : undefined;
+}
+
+/** Whether a question is typed without a lower-case letter ("AMOXICILIN DOSE IN CHILDREN"). */
+export function isShouted(text: string): boolean {
+  return /\p{Lu}/u.test(text) && !/\p{Ll}/u.test(text);
 }
 
 /** Other forms of a word, by derivational endings added, taken off or exchanged. */

@@ -192,6 +192,11 @@ describe('retrieve', () => {
     expect(shown.hits[0]?.source.id).toBe('pmid:7');
     expect(shown.hits[0]?.explanation.clauses.find((c) => c.label === 'antibiotics')?.matches).toMatchObject({ title: 1, body: 1 });
 
+    // In a question typed all in capitals, a long word is still a word, not a symbol.
+    const shouted = await retrieve('ALLOPURINL DOSE ESCALATION', options());
+    expect(shouted.notes).toEqual(['no passage holds "allopurinl": searched "allopurinol" instead (the nearest spelling the library holds)']);
+    expect((await retrieve('ALLOPURINL dose escalation', options())).notes).toEqual([]);
+
     const joined = await retrieve('goutflares', options());
     expect(joined.notes[0]).toContain('searched "gout flares" instead');
     expect(joined.hits[0]?.source.id).toBe('pmid:1');

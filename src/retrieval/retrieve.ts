@@ -6,7 +6,7 @@ import { feedbackClauses, type FeedbackOptions } from './feedback.js';
 import { fuseRankings, type HybridOptions } from './fuse.js';
 import { clauseFromTerm, partClauses, phraseClauses, withClauses, type QueryClause, type QueryPlan } from './plan.js';
 import { analyzeQuery, STOP_WORDS, type QueryTerm } from './query.js';
-import { asWritten, respellable, respelledTerm, respellingNote, respellWords, type Respelling } from './respell.js';
+import { asWritten, isShouted, respellable, respelledTerm, respellingNote, respellWords, type Respelling } from './respell.js';
 import { stem } from './tokens.js';
 import type { TermAssociations } from './associations.js';
 import { clauseStems, cutCandidates, rankCandidates, type ClauseStats, type RankedHit, type RankingOptions } from './rank.js';
@@ -161,8 +161,9 @@ export function createRetriever({ store, expander, embedder, associations }: Ret
    * it, when it spells it somehow (respell.ts). The words' frequencies asked here are the ones
    * rankPlan asks for again, from the store's cache.
    */
-  async function respelled(terms: QueryTerm[], notes: string[], weights: FieldWeights): Promise<QueryTerm[]> {
-    const words = terms.map(respellable);
+  async function respelled(text: string, terms: QueryTerm[], notes: string[], weights: FieldWeights): Promise<QueryTerm[]> {
+    const shouted = isShouted(text);
+    const words = terms.map((term) => respellable(term, shouted));
     const asked = words.filter((word): word is string => word !== undefined);
     if (asked.length === 0) return terms;
     const counts = await store.frequencies(asked.map((word) => ({ tokens: [word], stems: [stem(word)] })));
@@ -193,7 +194,7 @@ export function createRetriever({ store, expander, embedder, associations }: Ret
   return async function retrieve(text: string, options: RetrievalOptions): Promise<RetrievalResult> {
     const notes: string[] = [];
     const typed = analyzeQuery(text);
-    const terms = options.respellWeight > 0 ? await respelled(typed, notes, options.firstStageWeights) : typed;
+    const terms = options.respellWeight > 0 ? await respelled(text, typed, notes, options.firstStageWeights) : typed;
     let plan: QueryPlan = { text, clauses: terms.map((term) => clauseFromTerm(term, options.respellWeight)) };
     plan = withClauses(plan, [...partClauses(terms, options.partWeight, (w) => STOP_WORDS.has(w)), ...phraseClauses(terms, options.phraseWeight)]);
     if (expander && terms.length > 0 && options.expand) {
