@@ -104,7 +104,7 @@ describe.skipIf(SKIP_REASON !== '')('citations and the controls offered, in the 
     }
   });
 
-  it('offers no "Publish as article" for an answer the library could not give, and no "Disable" on your own account', async () => {
+  it('offers no "Publish as article" for an answer the library could not give, and no "Disable" or unticking of Administrator on your own account', async () => {
     const { page, context, problems } = await openPage(world, 'desktop');
     try {
       await signIn(page, world.url, 'editor');
@@ -127,6 +127,13 @@ describe.skipIf(SKIP_REASON !== '')('citations and the controls offered, in the 
       await admin.page.getByRole('button', { name: 'Disable editor' }).waitFor();
       expect(await admin.page.getByRole('button', { name: 'Disable admin' }).count()).toBe(0);
       expect(await admin.page.getByText('Your own account cannot be disabled').count()).toBe(1);
+      // The Administrator box of your own account is ticked and cannot be unticked; another's can.
+      await admin.page.getByRole('button', { name: 'Edit admin' }).click();
+      const own = admin.page.getByRole('form', { name: 'Edit account admin' }).getByRole('checkbox', { name: 'Administrator' });
+      expect(await own.isChecked()).toBe(true);
+      expect(await own.isDisabled()).toBe(true);
+      await admin.page.getByRole('button', { name: 'Edit editor' }).click();
+      expect(await admin.page.getByRole('form', { name: 'Edit account editor' }).getByRole('checkbox', { name: 'Administrator' }).isDisabled()).toBe(false);
       expect(admin.problems).toEqual([]);
     } finally {
       await admin.context.close();

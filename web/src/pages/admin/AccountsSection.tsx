@@ -82,6 +82,7 @@ function AccountRow({ account, isMe, onChanged }: { account: AdminAccount; isMe:
           <td colSpan={6}>
             <EditAccountForm
               account={account}
+              isMe={isMe}
               onDone={(changed) => {
                 setEditing(false);
                 if (changed) onChanged();
@@ -95,7 +96,7 @@ function AccountRow({ account, isMe, onChanged }: { account: AdminAccount; isMe:
 }
 
 /** Roles, display name and credentials of one account. Emptying the credentials removes them. */
-function EditAccountForm({ account, onDone }: { account: AdminAccount; onDone: (changed: boolean) => void }) {
+function EditAccountForm({ account, isMe, onDone }: { account: AdminAccount; isMe: boolean; onDone: (changed: boolean) => void }) {
   const [roles, setRoles] = useState<Role[]>(account.roles);
   const [displayName, setDisplayName] = useState(account.displayName);
   const [credentials, setCredentials] = useState(account.credentials ?? '');
@@ -120,7 +121,13 @@ function EditAccountForm({ account, onDone }: { account: AdminAccount; onDone: (
           <input id={`${id}-c`} type="text" value={credentials} onChange={(e) => setCredentials(e.target.value)} />
         </p>
       </div>
-      <RoleChoice legend={<>Roles{who}</>} roles={roles} onChange={setRoles} />
+      <RoleChoice
+        legend={<>Roles{who}</>}
+        roles={roles}
+        onChange={setRoles}
+        // The server refuses it (409): an administrator cannot take away their own administration.
+        {...(isMe && account.roles.includes('admin') ? { kept: { role: 'admin' as const, why: 'your own; another administrator can remove it' } } : {})}
+      />
       <ErrorBanner error={action.error} />
       <div className="buttons">
         <button type="submit" disabled={action.busy}>Save changes</button>
