@@ -39,6 +39,7 @@ export type SkipReason =
   | 'deleted-earlier'
   | 'id-collision'
   | 'nothing-to-delete'
+  | 'repeated-id'
   | 'malformed';
 
 export const SKIP_REASON_LABELS: Readonly<Record<SkipReason, string>> = {
@@ -47,6 +48,7 @@ export const SKIP_REASON_LABELS: Readonly<Record<SkipReason, string>> = {
   'deleted-earlier': 'deleted by an earlier update file',
   'id-collision': 'id already used by another file',
   'nothing-to-delete': 'delete of a record not in the library',
+  'repeated-id': 'id repeated within its file',
   malformed: 'malformed or unreadable record',
 };
 

@@ -15,7 +15,8 @@ import { decodeUtf8 } from './readers/bytes.js';
 
 /**
  * A line-per-record reader standing in for the real ones: "id|title|body", "-id" deletes,
- * "!reason" is a malformed record, "THROW" makes the file unreadable from there on.
+ * "!reason" is a malformed record, "=reason" a record whose id repeats an earlier one, "THROW"
+ * makes the file unreadable from there on.
  */
 const lineReader: Reader = async function* ({ bytes, path: file }) {
   let text = '';
@@ -27,6 +28,7 @@ const lineReader: Reader = async function* ({ bytes, path: file }) {
     if (row === 'THROW') throw new Error('unexpected end of file');
     if (row.startsWith('-')) yield { kind: 'delete', sourceIds: [row.slice(1)], line };
     else if (row.startsWith('!')) yield { kind: 'skip', reason: row.slice(1), line };
+    else if (row.startsWith('=')) yield { kind: 'skip', reason: row.slice(1), line, repeated: true };
     else {
       const [id = '', title = '', body = ''] = row.split('|');
       yield {
@@ -95,12 +97,13 @@ describe('ingest pipeline', () => {
 
   it('counts added, updated, deleted and skipped records, with reasons', async () => {
     const file = path.join(dir, 'one.md');
-    writeFileSync(file, [...records(3), '!mismatched tag', '-pmid:2', '-pmid:99'].join('\n'));
+    writeFileSync(file, [...records(3), '!mismatched tag', '-pmid:2', '-pmid:99', '=same id as line 1'].join('\n'));
     const report = await runIngest(await planIngest([file], deps.files), deps);
-    expect(report.totals).toEqual({ added: 3, updated: 0, deleted: 1, skipped: { malformed: 1, 'nothing-to-delete': 1 } });
+    expect(report.totals).toEqual({ added: 3, updated: 0, deleted: 1, skipped: { malformed: 1, 'nothing-to-delete': 1, 'repeated-id': 1 } });
     expect(report.files[0]?.skippedSample.map((s) => [s.line, s.reason, s.detail ?? s.sourceId])).toEqual([
       [4, 'malformed', 'mismatched tag'],
       [6, 'nothing-to-delete', 'pmid:99'],
+      [7, 'repeated-id', 'same id as line 1'],
     ]);
     const stats = await store.stats();
     expect(stats.sources).toBe(2);

@@ -281,7 +281,7 @@ function toOps(item: PreparedItem, file: string, ops: WriteOp[]): SkippedRecord 
       for (const sourceId of item.sourceIds) ops.push({ kind: 'delete', sourceId, origin: file, line: item.line });
       return undefined;
     case 'skip': {
-      const skipped: SkippedRecord = { path: file, line: item.line, reason: 'malformed', detail: item.reason };
+      const skipped: SkippedRecord = { path: file, line: item.line, reason: item.repeated ? 'repeated-id' : 'malformed', detail: item.reason };
       if (item.recordId !== undefined) skipped.sourceId = item.recordId;
       return skipped;
     }

@@ -13,7 +13,7 @@ import type { Reader, ReaderItem } from './reader.js';
 export type PreparedItem =
   | { kind: 'upsert'; source: Source; passages: Passage[] }
   | { kind: 'delete'; sourceIds: SourceId[]; line: number }
-  | { kind: 'skip'; line: number; reason: string; recordId?: string };
+  | { kind: 'skip'; line: number; reason: string; recordId?: string; repeated?: true };
 
 export interface PrepareRequest {
   format: SourceFormat;
@@ -79,9 +79,13 @@ function prepareItem(item: ReaderItem, chunk: ChunkOptions): PreparedItem {
     case 'skip': {
       // Reasons and ids quote the input; they are printed and stored like the library's text.
       const reason = removeControlCharacters(item.reason);
-      return item.recordId === undefined
-        ? { kind: 'skip', line: item.line, reason }
-        : { kind: 'skip', line: item.line, reason, recordId: removeControlCharacters(item.recordId) };
+      return {
+        kind: 'skip',
+        line: item.line,
+        reason,
+        ...(item.recordId === undefined ? {} : { recordId: removeControlCharacters(item.recordId) }),
+        ...(item.repeated ? { repeated: true as const } : {}),
+      };
     }
   }
 }

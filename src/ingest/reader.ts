@@ -11,7 +11,7 @@ import type { SourceId, SourceInput } from '../domain/source.js';
 export type ReaderItem =
   | { kind: 'source'; source: SourceInput }
   | { kind: 'delete'; sourceIds: SourceId[]; line: number }
-  | { kind: 'skip'; reason: string; line: number; recordId?: string };
+  | { kind: 'skip'; reason: string; line: number; recordId?: string; /** The record's id repeats one read earlier in the same file. */ repeated?: true };
 
 export interface ReaderInput {
   /** The file's content, already decompressed when it was gzip. */

@@ -43,7 +43,7 @@ const IngestJobSchema = z
               file: z.string().describe('by name only'),
               line: z.number().int().optional(),
               sourceId: z.string().optional(),
-              reason: z.string().describe('older-version, deleted-earlier, id-collision, nothing-to-delete or malformed'),
+              reason: z.string().describe('older-version, deleted-earlier, id-collision, nothing-to-delete, repeated-id or malformed'),
               text: z.string().describe('the reason in words, with the detail: "malformed or unreadable record — not valid JSON"'),
             }),
           )

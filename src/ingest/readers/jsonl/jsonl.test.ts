@@ -34,4 +34,13 @@ describe('readJsonl', () => {
       'source jsonl:y',
     ]);
   });
+
+  it('keeps the first of two lines with one id and skips the second, saying which line it repeats', async () => {
+    const items = await read(['{"_id": "a", "title": "First"}', '{"_id": "b", "title": "Other"}', '{"id": "a", "title": "Second"}'].join('\n'));
+    expect(items.map((i) => (i.kind === 'source' ? i.source.title : i))).toEqual([
+      'First',
+      'Other',
+      { kind: 'skip', line: 3, recordId: 'a', reason: 'the same id as line 1, which was kept', repeated: true },
+    ]);
+  });
 });

@@ -1,4 +1,4 @@
-import { plainRecordSource } from '../../../domain/record-source.js';
+import { PLAIN_RECORD_PREFIX, plainRecordSource } from '../../../domain/record-source.js';
 import type { Reader, ReaderItem } from '../../reader.js';
 import { decodeUtf8 } from '../bytes.js';
 import { splitLines } from '../documents/lines.js';
@@ -7,16 +7,32 @@ import { splitLines } from '../documents/lines.js';
  * JSON lines: one work per line, `{"_id" | "id", "title", "text", "metadata"?}` — the corpus
  * layout of BEIR benchmarks, and an easy export format for other collections. `text` may hold
  * paragraphs separated by blank lines. Optional fields: `year`, `journal`, `url`, and in
- * `metadata` the same. Source ids are `jsonl:<id>`. A bad line is skipped with its number.
+ * `metadata` the same. Source ids are `jsonl:<id>`. A bad line is skipped with its number, and so
+ * is a line whose id an earlier line of the file had (it would replace that work unseen): the
+ * first is kept. Ids are remembered for the first `DUPLICATE_CHECK_LIMIT` works of a file.
  */
 export const readJsonl: Reader = async function* ({ bytes, path }) {
   let line = 0;
+  const seen = new Map<string, number>();
   for await (const raw of splitLines(decodeUtf8(bytes))) {
     line++;
     if (raw.trim() === '') continue;
-    yield parseLine(raw, line, path);
+    const item = parseLine(raw, line, path);
+    if (item.kind === 'source') {
+      const id = item.source.id;
+      const first = seen.get(id);
+      if (first !== undefined) {
+        yield { kind: 'skip', line, recordId: id.slice(PLAIN_RECORD_PREFIX.length), reason: `the same id as line ${first}, which was kept`, repeated: true };
+        continue;
+      }
+      if (seen.size < DUPLICATE_CHECK_LIMIT) seen.set(id, line);
+    }
+    yield item;
   }
 };
+
+/** Works of one file whose ids are remembered for finding duplicates (about 100 MB at most). */
+const DUPLICATE_CHECK_LIMIT = 1_000_000;
 
 function parseLine(raw: string, line: number, path: string): ReaderItem {
   let value: unknown;
