@@ -250,13 +250,17 @@ export interface CommentInput {
   text: string;
 }
 
-export async function addComment(deps: ArticlesDeps, actor: Account, id: string, input: CommentInput): Promise<StatementComment> {
-  // A rejected article is final and kept as the record of why: it is read, no longer worked on.
+/** A rejected article is final and kept as the record of why: it is read, no longer worked on. */
+async function refuseIfRejected(deps: ArticlesDeps, id: string, what: string): Promise<void> {
   if ((await getArticle(deps, id)).status === 'rejected') {
-    throw new CitemedError('conflict', `article "${id}" was rejected, and a rejected article is final: it takes no new comments`, {
+    throw new CitemedError('conflict', `article "${id}" was rejected, and a rejected article is final: ${what}`, {
       hint: 'publish the question again as a new article',
     });
   }
+}
+
+export async function addComment(deps: ArticlesDeps, actor: Account, id: string, input: CommentInput): Promise<StatementComment> {
+  await refuseIfRejected(deps, id, 'it takes no new comments');
   const version = await getVersion(deps, id, input.version);
   if (!findStatement(version.answer, input.statement)) {
     throw new CitemedError('not-found', `version ${input.version} of article "${id}" has no statement "${input.statement}"`, {
@@ -280,6 +284,7 @@ export async function addComment(deps: ArticlesDeps, actor: Account, id: string,
 }
 
 export async function resolveComment(deps: ArticlesDeps, actor: Account, id: string, commentId: string): Promise<StatementComment> {
+  await refuseIfRejected(deps, id, 'its comments stay as they were');
   const at = deps.now().toISOString();
   const resolved = await deps.articles.resolveComment(id, commentId, at, actor.id, audit(actor.id, 'comment.resolve', commentId, at, { subjectType: 'comment' }));
   if (!resolved) throw new CitemedError('not-found', `article "${id}" has no comment "${commentId}"`);

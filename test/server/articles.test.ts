@@ -213,6 +213,8 @@ describe('articles and the review workflow', () => {
   it('hides rejected articles from readers and refuses new versions of them', async () => {
     const other = (await call('editor', 'POST', '/api/v1/articles', { question: 'How is an iliopsoas hematoma managed?' })).json();
     await call('reviewer', 'POST', `/api/v1/articles/${other.id}/review`, { action: 'start-review' });
+    const earlier = (await call('reviewer', 'POST', `/api/v1/articles/${other.id}/comments`, { version: 1, statement: 'bottom-line.1', text: 'Is this in scope?' })).json();
+    expect(earlier.id).toEqual(expect.any(String));
     const rejected = await call('reviewer', 'POST', `/api/v1/articles/${other.id}/review`, { action: 'reject', comment: 'Out of scope.', version: 1 });
     expect(rejected.json().status).toBe('rejected');
     expect((await call('anonymous', 'GET', `/api/v1/articles/${other.id}`)).statusCode).toBe(404);
@@ -234,10 +236,15 @@ describe('articles and the review workflow', () => {
     expect((await call('anonymous', 'GET', `/api/v1/articles/${other.id}/workspace`)).statusCode).toBe(401);
     expect((await call('reader', 'GET', `/api/v1/articles/${other.id}/workspace`)).statusCode).toBe(403);
     expect((await app.inject({ url: other.url })).statusCode).toBe(404);
-    // Final: read only.
+    // Final: read only. A comment made before the rejection stays as it was.
     const comment = await call('reviewer', 'POST', `/api/v1/articles/${other.id}/comments`, { version: 1, statement: 'bottom-line.1', text: 'Too late.' });
     expect(comment.statusCode).toBe(409);
     expect(comment.json().error.message).toMatch(/rejected/);
+    const resolve = await call('reviewer', 'POST', `/api/v1/articles/${other.id}/comments/${earlier.id}/resolve`);
+    expect(resolve.statusCode).toBe(409);
+    expect(resolve.json().error.message).toMatch(/rejected, and a rejected article is final: its comments stay as they were/);
+    const kept = (await call('reviewer', 'GET', `/api/v1/articles/${other.id}/comments`)).json().comments;
+    expect(kept.map((c: { id: string; resolvedAt?: string }) => [c.id, c.resolvedAt ?? 'open'])).toEqual([[earlier.id, 'open']]);
   });
 
   it('a decision names the version the reviewer read; one on a version superseded since is refused with 409', async () => {

@@ -20,6 +20,8 @@ export interface CommentDesk {
   open: string | undefined;
   setOpen: (target: string | undefined) => void;
   reload: () => void;
+  /** A rejected article is final: its comments are read, not resolved. */
+  final: boolean;
 }
 
 export const CommentDeskContext = createContext<CommentDesk | undefined>(undefined);
@@ -79,7 +81,7 @@ function CommentItem({ comment, desk }: { comment: StatementComment; desk: Comme
           <span>
             {' '}· resolved{comment.resolvedBy ? <> by <PersonName id={comment.resolvedBy} /></> : ''}, <When at={comment.resolvedAt} />
           </span>
-        ) : (
+        ) : desk.final ? null : (
           <>
             {' '}
             <button type="button" className="link" aria-describedby={textId} disabled={action.busy} onClick={() => void resolve()}>

@@ -29,9 +29,10 @@ export function Workspace({ id }: { id: string }) {
   const comments = useFetched<{ comments: StatementComment[] }>(`${base}/comments`);
   const [open, setOpen] = useState<string | undefined>();
   const reloadComments = comments.reload;
+  const final = view.data?.article.status === 'rejected';
   const desk = useMemo<CommentDesk>(
-    () => ({ base, comments: comments.data?.comments ?? [], me: session.account?.id, open, setOpen, reload: reloadComments }),
-    [base, comments.data, session.account?.id, open, reloadComments],
+    () => ({ base, comments: comments.data?.comments ?? [], me: session.account?.id, open, setOpen, reload: reloadComments, final }),
+    [base, comments.data, session.account?.id, open, reloadComments, final],
   );
   // A decision or a new version changes the status, the version list and the history alike.
   const reloadAll = () => {
