@@ -111,6 +111,7 @@ export function retrievalOptions(search: Settings['search'], now: Date = new Dat
     phraseWeight: search.phraseWeight,
     partWeight: search.partWeight,
     respellWeight: search.respellWeight,
+    otherSpellings: search.otherSpellings,
     ranking: { ...search.ranking, currentYear: now.getUTCFullYear() },
     rescore: search.rescore,
     diversity: search.diversity,

@@ -156,6 +156,8 @@ export const SettingsSchema = z
          * typed ("amoxicilin" → "amoxicillin", "drain" → "drainage"); 0 is off.
          */
         respellWeight: z.number().min(0).max(1).default(1),
+        /** A question word also searched in its other spelling, British or American ("tumour", "tumor"), where a passage holds it. */
+        otherSpellings: z.boolean().default(true),
         /** Terms in more than this share of passages do not choose candidates when rarer terms exist. */
         maxCommonShare: z.number().min(0).max(1).default(0.2),
         /**

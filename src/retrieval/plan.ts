@@ -35,6 +35,11 @@ export interface QueryPlan {
  */
 export function clauseFromTerm(term: QueryTerm, respellWeight = 1): QueryClause {
   const clause: QueryClause = { label: term.text, forms: term.forms, stems: term.stems, weight: 1, origin: 'query', position: term.position };
+  if (term.otherSpellings) {
+    const others = term.otherSpellings.map(({ word }) => word);
+    const which = term.otherSpellings.map(({ word, variety }) => `"${word}", the ${variety} spelling`).join('; ');
+    return { ...clause, label: [term.text, ...others].join('/'), reason: `also as ${which}` };
+  }
   if (!term.respelled) return clause;
   // Still the user's word (it counts for proximity, coverage and the third stage), as the library spells it.
   return { ...clause, label: term.respelled.to.join(' '), weight: respellWeight, reason: `for "${term.respelled.from}", which no passage holds` };

@@ -1,5 +1,6 @@
 import { removeControlCharacters } from '../domain/control-characters.js';
 import type { Respelling } from './respell.js';
+import type { OtherSpelling } from './spellings.js';
 import { stem, wordTokens } from './tokens.js';
 
 /**
@@ -29,6 +30,8 @@ export interface QueryTerm {
   words: string[];
   /** Set when the library holds no passage with the typed word, and this term is how it spells it (respell.ts). */
   respelled?: Respelling;
+  /** Set when the term is also searched in its other spelling, British or American (spellings.ts). */
+  otherSpellings?: OtherSpelling[];
 }
 
 export const STOP_WORDS: ReadonlySet<string> = new Set(

@@ -57,9 +57,13 @@ interface Word {
   background: number;
 }
 
-/** The stem a question word's associations are kept under: only a word of one form and one token has one. */
+/**
+ * The stem a question word's associations are kept under: only a word whose every form is one
+ * token has one, its first form's (a word with its other spelling, "tumour" or "tumor", is looked
+ * up as typed).
+ */
 export function singleStem(clause: QueryClause): string | undefined {
-  return clause.stems.length === 1 && clause.stems[0]?.length === 1 ? clause.stems[0][0] : undefined;
+  return clause.stems.length > 0 && clause.stems.every((form) => form.length === 1) ? clause.stems[0]?.[0] : undefined;
 }
 
 /**

@@ -35,6 +35,7 @@ const options = (patch: Partial<RetrievalOptions> = {}): RetrievalOptions => ({
   phraseWeight: 0.3,
   partWeight: 0.5,
   respellWeight: 1,
+  otherSpellings: true,
   ...patch,
 });
 
@@ -212,6 +213,31 @@ describe('retrieve', () => {
     expect(off).toMatchObject({ hits: [], notes: [] });
     const lower = await retrieve('allopurinl', options({ respellWeight: 0.5 }));
     expect(lower.plan.clauses[0]?.weight).toBe(0.5);
+  });
+
+  it('searches a word in its other spelling, British or American, as one term, when the library holds it', async () => {
+    await store.write({
+      now: '2026-01-02T00:00:00.000Z',
+      ops: [
+        op('8', 'Margins after resection of a brain tumour', ['Wide margins lowered tumour recurrence.']),
+        op('9', 'Tumor margins in sarcoma surgery', ['Tumor-free margins were reached in most patients.']),
+      ],
+    });
+    const retrieve = createRetriever({ store });
+    const both = await retrieve('tumor margins', options());
+    expect(both.hits.map((h) => h.source.id).sort()).toEqual(['pmid:8', 'pmid:9']);
+    const clause = both.plan.clauses.find((c) => c.origin === 'query' && c.position === 0);
+    expect(clause).toMatchObject({ label: 'tumor/tumour', forms: [['tumor'], ['tumour']], weight: 1, reason: 'also as "tumour", the British spelling' });
+    expect(both.hits.find((h) => h.source.id === 'pmid:8')?.explanation.clauses.find((c) => c.label === 'tumor/tumour')?.matches).toMatchObject({ title: 1, body: 1 });
+    expect(both.notes).toEqual([]);
+
+    // Off, or a spelling no passage holds ("hematoma" has no "haematoma" here): the word alone.
+    expect((await retrieve('tumor', options({ otherSpellings: false }))).hits.map((h) => h.source.id)).toEqual(['pmid:9']);
+    expect((await retrieve('tumour', options())).hits.map((h) => h.source.id).sort()).toEqual(['pmid:8', 'pmid:9']);
+    expect((await retrieve('hematoma', options())).plan.clauses[0]?.forms).toEqual([['hematoma']]);
+    // A question that holds both spellings keeps them as its own two terms.
+    const typed = await retrieve('tumour or tumor', options());
+    expect(typed.plan.clauses.filter((c) => c.origin === 'query').map((c) => c.forms)).toEqual([[['tumour']], [['tumor']]]);
   });
 
   it('returns nothing, without error, for words the library does not hold or only syntax', async () => {

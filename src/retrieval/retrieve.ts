@@ -7,6 +7,7 @@ import { fuseRankings, type HybridOptions } from './fuse.js';
 import { clauseFromTerm, partClauses, phraseClauses, withClauses, type QueryClause, type QueryPlan } from './plan.js';
 import { analyzeQuery, STOP_WORDS, type QueryTerm } from './query.js';
 import { asWritten, isShouted, respellable, respelledTerm, respellingNote, respellWords, type Respelling } from './respell.js';
+import { otherSpellings, withOtherSpellings } from './spellings.js';
 import { stem } from './tokens.js';
 import type { TermAssociations } from './associations.js';
 import { clauseStems, cutCandidates, rankCandidates, type ClauseStats, type RankedHit, type RankingOptions } from './rank.js';
@@ -43,6 +44,8 @@ export interface RetrievalOptions {
    * ("amoxicilin" → "amoxicillin"; respell.ts); 0 turns respelling off.
    */
   respellWeight: number;
+  /** A question word also searched in its other spelling, British or American, where a passage holds it (spellings.ts). */
+  otherSpellings: boolean;
   /** Use the expander (abbreviations, MeSH, drug names), when there is one. */
   expand: boolean;
   /** Lexical ranking fused with nearest passages by embedding (needs an embedder). */
@@ -183,6 +186,28 @@ export function createRetriever({ store, expander, embedder, associations }: Ret
     });
   }
 
+  /**
+   * Each plain word of the question with its other spelling, British or American (spellings.ts),
+   * where some passage holds it: one frequency look-up for all of them.
+   */
+  async function inOtherSpellings(terms: QueryTerm[]): Promise<QueryTerm[]> {
+    // A spelling the question holds too ("tumour or tumor") is its own term already.
+    const typed = new Set(terms.map((term) => term.stems[0]?.join(' ')));
+    const candidates = terms.map((term) => {
+      const [form, ...more] = term.forms;
+      const word = form?.length === 1 && more.length === 0 && !term.respelled ? form[0] : undefined;
+      return word === undefined ? [] : otherSpellings(word).filter((other) => !typed.has(stem(other.word)));
+    });
+    const all = candidates.flat();
+    if (all.length === 0) return terms;
+    const counts = await store.frequencies(all.map(({ word }) => ({ tokens: [word], stems: [stem(word)] })));
+    const held = new Set(all.filter((_, i) => (counts[i] ?? 0) > 0));
+    return terms.map((term, i) => {
+      const found = (candidates[i] ?? []).filter((other) => held.has(other));
+      return found.length === 0 ? term : withOtherSpellings(term, found);
+    });
+  }
+
   /** A respelling as a few passages holding it write it (respell.ts `asWritten`), or undefined when they do not bear it out. */
   async function asTheLibrarySpells(respelling: Respelling, weights: FieldWeights): Promise<Respelling | undefined> {
     const [word] = respelling.to;
@@ -194,7 +219,8 @@ export function createRetriever({ store, expander, embedder, associations }: Ret
   return async function retrieve(text: string, options: RetrievalOptions): Promise<RetrievalResult> {
     const notes: string[] = [];
     const typed = analyzeQuery(text);
-    const terms = options.respellWeight > 0 ? await respelled(text, typed, notes, options.firstStageWeights) : typed;
+    const read = options.respellWeight > 0 ? await respelled(text, typed, notes, options.firstStageWeights) : typed;
+    const terms = options.otherSpellings ? await inOtherSpellings(read) : read;
     let plan: QueryPlan = { text, clauses: terms.map((term) => clauseFromTerm(term, options.respellWeight)) };
     plan = withClauses(plan, [...partClauses(terms, options.partWeight, (w) => STOP_WORDS.has(w)), ...phraseClauses(terms, options.phraseWeight)]);
     if (expander && terms.length > 0 && options.expand) {

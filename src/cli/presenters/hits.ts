@@ -72,7 +72,8 @@ function planLines(plan: QueryPlan): string[] {
 function explainLines(e: Explanation): string[] {
   const lines = e.clauses.map((c) => {
     const fields = Object.entries(c.matches).map(([field, n]) => `${field}×${n}`).join(' ');
-    // A question word has a reason only when it was respelled ("for "drain", which no passage holds").
+    // A question word has a reason only when it was respelled ("for "drain", which no passage holds")
+    // or is searched in its other spelling too ("also as "tumour", the British spelling").
     const why = c.reason ? ` [${c.reason}]` : c.origin === 'query' ? '' : ` [${c.origin}]`;
     return `${c.label}: ${fields} → ${c.score.toFixed(2)}${why}`;
   });

@@ -1,0 +1,79 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { analyzeQuery } from './query.js';
+import { otherSpellings, withOtherSpellings } from './spellings.js';
+import { stem } from './tokens.js';
+
+const other = (word: string) => otherSpellings(word).map((s) => `${s.word} (${s.variety})`);
+
+describe('otherSpellings', () => {
+  it('gives the American spelling of a British word, and the British of an American one', () => {
+    const pairs: [british: string, american: string][] = [
+      ['tumour', 'tumor'],
+      ['behavioural', 'behavioral'],
+      ['favourable', 'favorable'],
+      ['randomised', 'randomized'],
+      ['hospitalisation', 'hospitalization'],
+      ['analysed', 'analyzed'],
+      ['centre', 'center'],
+      ['millilitre', 'milliliter'],
+      ['haematoma', 'hematoma'],
+      ['anaemia', 'anemia'],
+      ['ischaemic', 'ischemic'],
+      ['paediatric', 'pediatric'],
+      ['orthopaedic', 'orthopedic'],
+      ['aetiology', 'etiology'],
+      ['caesarean', 'cesarean'],
+      ['anaesthesia', 'anesthesia'],
+      ['gynaecology', 'gynecology'],
+      ['faecal', 'fecal'],
+      ['oedema', 'edema'],
+      ['oesophageal', 'esophageal'],
+      ['oestrogen', 'estrogen'],
+      ['diarrhoea', 'diarrhea'],
+      ['dyspnoea', 'dyspnea'],
+      ['foetal', 'fetal'],
+      ['coeliac', 'celiac'],
+    ];
+    for (const [british, american] of pairs) {
+      expect(other(british), british).toEqual([`${american} (American)`]);
+      expect(other(american), american).toEqual([`${british} (British)`]);
+      // Porter keeps them apart, which is why they are searched together.
+      expect(stem(british)).not.toBe(stem(american));
+    }
+  });
+
+  it('leaves alone words of other families that share an ending: -ise that is not -ize, -or that is not -our', () => {
+    for (const word of ['exercise', 'expertise', 'promising', 'supervised', 'otherwise', 'surprise', 'advertising', 'concise']) expect(other(word), word).toEqual([]);
+    for (const word of ['factor', 'receptor', 'doctor', 'inhibitors', 'rigor', 'rigors', 'humorous']) expect(other(word), word).toEqual([]);
+    // "analyses" is also the plural of "analysis"; the doubled l of "signalling" Porter stems away.
+    expect(other('analyses')).toEqual([]);
+    expect(stem('signalling')).toBe(stem('signaling'));
+    expect(other('signalling')).toEqual([]);
+    // A British word does not get a second British spelling.
+    expect(other('anaemia')).toEqual(['anemia (American)']);
+    expect(other('leukaemia')).toEqual(['leukemia (American)']);
+  });
+
+  it('tries only plain words of five letters or more, and never gives the word back', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z]{1,14}$/), (word) => {
+        const spellings = otherSpellings(word);
+        if (word.length < 5) expect(spellings).toEqual([]);
+        for (const s of spellings) {
+          expect(s.word).not.toBe(word);
+          expect(s.word).toMatch(/^[a-z]+$/);
+        }
+      }),
+      { numRuns: 3_000 },
+    );
+    expect(otherSpellings('Tumour')).toEqual([]);
+    expect(otherSpellings('covid19')).toEqual([]);
+  });
+
+  it('adds each spelling to a term as one more form of it', () => {
+    const [term] = analyzeQuery('Tumours');
+    const both = withOtherSpellings(term!, [{ word: 'tumors', variety: 'American' }]);
+    expect(both).toMatchObject({ text: 'Tumours', forms: [['tumours'], ['tumors']], stems: [['tumour'], ['tumor']], otherSpellings: [{ word: 'tumors', variety: 'American' }] });
+  });
+});

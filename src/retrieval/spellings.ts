@@ -1,0 +1,113 @@
+import type { QueryTerm } from './query.js';
+import { stem } from './tokens.js';
+
+/**
+ * British and American spellings of one word. Porter's stemmer keeps most pairs apart ("tumour"
+ * tumour, "tumor" tumor; "randomised" randomis, "randomized" random; "oedema", "edema"), so a
+ * question in one spelling missed every passage written in the other. A library mixes them:
+ * PubMed abstracts are mostly American, British and Commonwealth guidelines and journals British
+ * (docs/retrieval.md counts them in SciFact). The doubled l of "signalling" is not here: Porter
+ * already stems it as "signaling".
+ *
+ * Each rule rewrites one pattern in one direction; a word gets every spelling its rules make. The
+ * caller searches a spelling only when the library holds it, so a rule may overreach ("academic"
+ * → "acadaemic") at the cost of one frequency look-up, never of a wrong match. What a rule must
+ * not do is make another real word: -ise and -our are limited to words of those families below.
+ */
+export interface OtherSpelling {
+  word: string;
+  /** Which spelling `word` is. */
+  variety: 'American' | 'British';
+}
+
+type Rule = readonly [pattern: RegExp, replacement: string];
+
+/** Suffixes a -ise/-ize or -our/-or word takes. */
+const IZE_ENDINGS = '(e|es|ed|ing|ation|ations|er|ers)';
+const OUR_ENDINGS = '(s|al|ally|ed|ing|able|ably|ful|ite|ites|less)?';
+/**
+ * The -or words whose British spelling is -our, without the ending; other -or words ("factor",
+ * "receptor") are not, nor is "rigor" (chills) the "rigour" of thoroughness.
+ */
+const OUR_WORDS = 'tum|behavi|col|fav|lab|od|vap|hum|hon|rum|neighb|flav|vig|endeav|harb|arm|sav|clam|splend|ard';
+/** -re/-er words ("centre", "litre", "fibre"), and their compounds ("millimetre"). */
+const RE_WORDS = 'cent|lit|met|fib|theat|calib|spect|lust|meag|somb|sab';
+
+const ISE_TO_IZE: Rule = [new RegExp(`([a-z]{4})is${IZE_ENDINGS}$`), '$1iz$2'];
+
+const TO_AMERICAN: readonly Rule[] = [
+  [/aem/g, 'em'], // haematoma, anaemia, ischaemia, leukaemia, hypoglycaemia
+  [/paed/g, 'ped'], // paediatric, orthopaedic
+  [/^aetiol/, 'etiol'],
+  [/^caes/, 'ces'],
+  [/anaes/g, 'anes'],
+  [/gynae/g, 'gyne'],
+  [/faec/g, 'fec'],
+  [/^oe(?=dem|sophag|str)/, 'e'], // oedema, oesophagus, oestrogen
+  [/(rrh|pn)oea(l|s)?$/, '$1ea$2'], // diarrhoea, gonorrhoea, dyspnoea, apnoea
+  [/^foet/, 'fet'],
+  [/^coeliac/, 'celiac'],
+  [new RegExp(`^(${OUR_WORDS})our${OUR_ENDINGS}$`), '$1or$2'], // tumour, behavioural, favourable
+  ISE_TO_IZE, // randomised, hospitalisation
+  [/lys(e|ed|ing)$/, 'lyz$1'], // analysed, paralyse ("analyses" is also a plural noun)
+  [new RegExp(`(${RE_WORDS})re(s)?$`), '$1er$2'], // centre, litre, fibre
+];
+
+const TO_BRITISH: readonly Rule[] = [
+  [/^hem(?=[aoi])/, 'haem'], // hematoma, hemorrhage, hemoglobin
+  [/([^aeiou])emi(a|as|c)$/, '$1aemi$2'], // anemia, ischemic, leukemia, hyperglycemia
+  [/ped(?=iatr)/, 'paed'],
+  [/orthoped/, 'orthopaed'],
+  [/^etiol/, 'aetiol'],
+  [/^ces(?=area)/, 'caes'],
+  [/anesth/, 'anaesth'],
+  [/gyne(?=c)/, 'gynae'],
+  [/^fec(?=al|es)/, 'faec'],
+  [/^(edem|esophag|estr)/, 'o$1'],
+  [/(rrh|pn)ea(l|s)?$/, '$1oea$2'],
+  [/^fet(?=al|us)/, 'foet'],
+  [/^celiac/, 'coeliac'],
+  [new RegExp(`^(${OUR_WORDS})or${OUR_ENDINGS}$`), '$1our$2'],
+  [new RegExp(`([a-z]{4})iz${IZE_ENDINGS}$`), '$1is$2'],
+  [/lyz(e|ed|es|ing)$/, 'lys$1'],
+  [new RegExp(`(${RE_WORDS})er(s)?$`), '$1re$2'],
+];
+
+/**
+ * Words in -ise that are not the British spelling of an -ize word ("exercise", "expertise",
+ * "promise"), by the whole word or by the ending that every such word shares.
+ */
+const NOT_IZE_WORDS = new Set(['promise', 'premise', 'compromise', 'demise', 'chemise', 'surmise', 'merchandise', 'paradise', 'treatise', 'mortise']);
+const NOT_IZE_ENDINGS = ['wise', 'cise', 'vise', 'prise', 'guise', 'ruise', 'oise', 'aise', 'chise', 'rtise', 'rcise', 'spise'];
+
+function isIseWord(word: string): boolean {
+  const root = word.replace(new RegExp(`is${IZE_ENDINGS}$`), 'ise');
+  return root !== word && !NOT_IZE_WORDS.has(root) && !NOT_IZE_ENDINGS.some((ending) => root.endsWith(ending));
+}
+
+/** Shortest word whose other spellings are tried. */
+const MIN_LENGTH = 5;
+
+/** The other spellings of a folded, lower-case word (letters only), each with its variety. */
+export function otherSpellings(word: string): OtherSpelling[] {
+  if (word.length < MIN_LENGTH || !/^[a-z]+$/.test(word)) return [];
+  const out = new Map<string, OtherSpelling['variety']>();
+  const apply = (rules: readonly Rule[], variety: OtherSpelling['variety']) => {
+    let spelled = word;
+    for (const rule of rules) if (rule !== ISE_TO_IZE || isIseWord(word)) spelled = spelled.replace(...rule);
+    if (spelled !== word) out.set(spelled, variety);
+  };
+  apply(TO_AMERICAN, 'American');
+  apply(TO_BRITISH, 'British');
+  return [...out].map(([spelled, variety]) => ({ word: spelled, variety }));
+}
+
+/** A term that matches its other spellings too: one term, each spelling one more form of it. */
+export function withOtherSpellings(term: QueryTerm, spellings: readonly OtherSpelling[]): QueryTerm {
+  return {
+    ...term,
+    forms: [...term.forms, ...spellings.map(({ word }) => [word])],
+    stems: [...term.stems, ...spellings.map(({ word }) => [stem(word)])],
+    otherSpellings: [...spellings],
+  };
+}
