@@ -75,4 +75,9 @@ describe('indexTokens', () => {
   it('folds case and diacritics and stems like FTS5 porter', () => {
     expect(indexTokens('Café Therapies RANDOMIZED, anti-TNF-α 5mg')).toEqual(['cafe', 'therapi', 'random', 'anti', 'tnf', 'α', '5mg']);
   });
+
+  it('stems words of 3 to 64 letters only, as FTS5 porter does (postings.test.ts compares the two)', () => {
+    expect(indexTokens(`${'b'.repeat(58)}ations`)).toEqual([`${'b'.repeat(58)}ation`]);
+    expect(indexTokens(`${'b'.repeat(59)}ations`)).toEqual([`${'b'.repeat(59)}ations`]);
+  });
 });

@@ -84,12 +84,12 @@ const STEM_CACHE_LIMIT = 200_000;
 /**
  * Porter stem of one folded token, cached (a passage's words repeat across passages, and the
  * re-ranker stems every candidate). Like FTS5's porter tokenizer, only ASCII letter tokens of
- * three or more characters are stemmed; numbers, mixed tokens and Greek pass through.
+ * 3 to 64 characters are stemmed; numbers, mixed tokens, Greek and longer runs pass through.
  */
 export function stem(token: string): string {
   const cached = STEMS.get(token);
   if (cached !== undefined) return cached;
-  const result = token.length > 2 && /^[a-z]+$/.test(token) ? stemmer(token) : token;
+  const result = token.length > 2 && token.length <= 64 && /^[a-z]+$/.test(token) ? stemmer(token) : token;
   if (STEMS.size >= STEM_CACHE_LIMIT) STEMS.clear();
   STEMS.set(token, result);
   return result;

@@ -8,7 +8,8 @@ import type { FieldWeights, PassageHit, Store, WriteOp } from '../../ports/store
 import Database from 'better-sqlite3';
 import { dropPostingsSchema } from '../../../test/support/sqlite-schema.js';
 import { SCHEMA_VERSION } from './schema.js';
-import { createPostingsRanker } from './postings.js';
+import { createPostingsRanker, createTokenizer } from './postings.js';
+import { FTS_TOKENIZE } from './schema.js';
 import { openSqliteStore } from './sqlite-store.js';
 
 /**
@@ -98,6 +99,33 @@ async function expectSameSearches(fast: Store, fts: Store, queries: string[][][]
     }
   }
 }
+
+describe('the query tokenizer', () => {
+  it('cuts a plain lower-case word as FTS5 does without asking it, and anything else through FTS5 (property)', () => {
+    const db = new Database(':memory:');
+    db.exec(`CREATE VIRTUAL TABLE fts USING fts5(t, tokenize='${FTS_TOKENIZE}')`);
+    db.exec(`CREATE VIRTUAL TABLE terms USING fts5vocab('fts', 'instance')`);
+    const put = db.prepare('INSERT INTO fts (rowid, t) VALUES (1, ?)');
+    const read = db.prepare('SELECT term FROM terms ORDER BY "offset"').pluck();
+    const clear = db.prepare('DELETE FROM fts');
+    const byFts5 = (token: string) => {
+      put.run(token);
+      const terms = read.all();
+      clear.run();
+      return terms;
+    };
+    const tokenize = createTokenizer(db);
+    const words = ['treatment', 'randomized', 'randomised', 'tumours', 'analyses', 'signalling', 'colchicine', 'is', 'ox', 'sky', 'generalizations', `${'b'.repeat(58)}ations`, `${'b'.repeat(59)}ations`, `${'b'.repeat(60)}ations`];
+    for (const word of words) expect(tokenize(word), word).toEqual(byFts5(word));
+    fc.assert(
+      fc.property(fc.oneof(fc.stringMatching(/^[a-z]{1,70}$/), fc.stringMatching(/^[a-zA-Z0-9éα-]{1,12}$/)), (token) => {
+        expect(tokenize(token)).toEqual(byFts5(token));
+      }),
+      { numRuns: 5_000 },
+    );
+    db.close();
+  });
+});
 
 describe('postings index', () => {
   it('ranks the same passages with the same scores as FTS5', async () => {
