@@ -34,6 +34,12 @@ describe('otherSpellings', () => {
       ['dyspnoea', 'dyspnea'],
       ['foetal', 'fetal'],
       ['coeliac', 'celiac'],
+      ['sulphonylurea', 'sulfonylurea'],
+      ['leucocytes', 'leukocytes'],
+      ['defence', 'defense'],
+      ['moulds', 'molds'],
+      ['aluminium', 'aluminum'],
+      ['caesium', 'cesium'],
     ];
     for (const [british, american] of pairs) {
       expect(other(british), british).toEqual([`${american} (American)`]);

@@ -47,6 +47,11 @@ const TO_AMERICAN: readonly Rule[] = [
   [/(rrh|pn)oea(l|s)?$/, '$1ea$2'], // diarrhoea, gonorrhoea, dyspnoea, apnoea
   [/^foet/, 'fet'],
   [/^coeliac/, 'celiac'],
+  [/sulph/g, 'sulf'], // sulphate, sulphonylurea
+  [/^leuc(?=o)/, 'leuk'], // leucocyte, leucopenia
+  [/^(def|off)ence/, '$1ense'],
+  [/^mould/, 'mold'],
+  [/^aluminium/, 'aluminum'],
   [new RegExp(`^(${OUR_WORDS})our${OUR_ENDINGS}$`), '$1or$2'], // tumour, behavioural, favourable
   ISE_TO_IZE, // randomised, hospitalisation
   [/lys(e|ed|ing)$/, 'lyz$1'], // analysed, paralyse ("analyses" is also a plural noun)
@@ -59,7 +64,7 @@ const TO_BRITISH: readonly Rule[] = [
   [/ped(?=iatr)/, 'paed'],
   [/orthoped/, 'orthopaed'],
   [/^etiol/, 'aetiol'],
-  [/^ces(?=area)/, 'caes'],
+  [/^ces(?=area|ium)/, 'caes'],
   [/anesth/, 'anaesth'],
   [/gyne(?=c)/, 'gynae'],
   [/^fec(?=al|es)/, 'faec'],
@@ -67,6 +72,11 @@ const TO_BRITISH: readonly Rule[] = [
   [/(rrh|pn)ea(l|s)?$/, '$1oea$2'],
   [/^fet(?=al|us)/, 'foet'],
   [/^celiac/, 'coeliac'],
+  [/sulf/g, 'sulph'],
+  [/^leuk(?=o)/, 'leuc'],
+  [/^(def|off)ense/, '$1ence'],
+  [/^mold(?=s|ed|ing|y)/, 'mould'],
+  [/^aluminum/, 'aluminium'],
   [new RegExp(`^(${OUR_WORDS})or${OUR_ENDINGS}$`), '$1our$2'],
   [new RegExp(`([a-z]{4})iz${IZE_ENDINGS}$`), '$1is$2'],
   [/lyz(e|ed|es|ing)$/, 'lys$1'],
