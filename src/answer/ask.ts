@@ -5,6 +5,7 @@ import { canSupport, inheritedIntegrity, INTEGRITY_LABELS } from '../domain/inte
 import type { Source } from '../domain/source.js';
 import type { Composer, Draft, ThreadTurn } from '../ports/composer.js';
 import type { PassageHit, SearchFilters, Store } from '../ports/store.js';
+import { questionAsSearched } from '../retrieval/plan.js';
 import type { RetrievalResult } from '../retrieval/retrieve.js';
 import { audienceNotices, glossaryFor, hasDosing } from './audience.js';
 import { buildReferences } from './references.js';
@@ -133,7 +134,7 @@ export async function ask(deps: AskDeps, request: AskRequest): Promise<Answer> {
     evidence,
     summary: summarizeEvidence(references, evidence, kept),
     notices: notices(request.audience, status, draft, references, removed, retrieval.notes, evidence, describeFilters(request.filters ?? {})),
-    followUps: (draft.followUps.length > 0 ? draft.followUps : status === 'answered' ? suggestFollowUps(searchedFor, sourceTexts(kept, evidence)) : []).slice(0, 3),
+    followUps: (draft.followUps.length > 0 ? draft.followUps : status === 'answered' ? suggestFollowUps(questionAsSearched(retrieval.plan), sourceTexts(kept, evidence)) : []).slice(0, 3),
     glossary: request.audience === 'patient' ? glossaryFor(kept.map((s) => s.text)) : [],
     removed,
     provenance: {

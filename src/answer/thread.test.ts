@@ -32,6 +32,9 @@ describe('follow-up threads', () => {
     expect(long).toEqual(['How is it diagnosed?', 'What are its treatment options?', 'Is it managed differently in children?']);
     expect(long.every(isFollowUp)).toBe(true);
     expect(suggestFollowUps('Should children with acute otitis media get antibiotics?').join(' ')).not.toMatch(/pregnan/);
+    // A short topic is named only when the question writes it as one phrase.
+    expect(suggestFollowUps('How is hyperkalaemia treated in children with insulin?')).toEqual(['How is it diagnosed?', 'What follow-up does it need?', 'What is its prognosis?']);
+    expect(suggestFollowUps('How is Iliopsoas-Abscess drained?')[0]).toBe('How is Iliopsoas-Abscess diagnosed?');
   });
 
   it('offers only what the sources the answer drew on speak to', () => {

@@ -43,8 +43,11 @@ export function topicOf(question: string): string {
 
 /**
  * Three questions a reader may ask next, about the same topic, on what the question did not ask
- * already. A short topic ("iliopsoas abscess") is named; a longer one is referred to as "it",
- * which a follow-up in the same thread resolves against this question.
+ * already. A topic of three words or fewer that the question writes as one phrase ("iliopsoas
+ * abscess") is named; any other is referred to as "it", which a follow-up in the same thread
+ * resolves against this question. Words the question keeps apart rarely make a topic:
+ * "hyperkalaemia … in children with insulin" is not "How is hyperkalaemia children insulin
+ * diagnosed?".
  *
  * Given the text of the sources the answer drew on, only questions those sources speak to are
  * offered: a library whose gout overview never mentions pregnancy is not prompted to answer
@@ -53,8 +56,8 @@ export function topicOf(question: string): string {
 export function suggestFollowUps(question: string, sources?: readonly string[]): string[] {
   const topic = topicOf(question);
   if (topic === '') return [];
-  const named = topic.split(' ').length <= 3;
   const asked = question.toLowerCase();
+  const named = topic.split(' ').length <= 3 && ` ${plainWords(asked)} `.includes(` ${plainWords(topic)} `);
   const covered = (pattern: RegExp) => sources === undefined || sources.some((text) => pattern.test(text));
   const options: [RegExp, RegExp, string, string][] = [
     [/diagnos|imaging|test/, /\b(diagnos\w*|imaging|tests?|testing)\b/i, `How is ${topic} diagnosed?`, 'How is it diagnosed?'],
@@ -69,4 +72,9 @@ export function suggestFollowUps(question: string, sources?: readonly string[]):
     .filter(([asks, speaks]) => !asks.test(asked) && covered(speaks))
     .slice(0, 3)
     .map(([, , withTopic, withPronoun]) => (named ? withTopic : withPronoun));
+}
+
+/** Lower-case words and numbers separated by single spaces: "Iliopsoas-abscess, now?" → "iliopsoas abscess now". */
+function plainWords(text: string): string {
+  return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 }

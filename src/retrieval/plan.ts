@@ -22,6 +22,8 @@ export interface QueryClause {
   reason?: string;
   /** Order among the user's terms, for proximity; absent on expansions. */
   position?: number;
+  /** The word as typed, when no passage held it and the clause is how the library spells it. */
+  respelledFrom?: string;
 }
 
 export interface QueryPlan {
@@ -42,7 +44,28 @@ export function clauseFromTerm(term: QueryTerm, respellWeight = 1): QueryClause 
   }
   if (!term.respelled) return clause;
   // Still the user's word (it counts for proximity, coverage and the third stage), as the library spells it.
-  return { ...clause, label: term.respelled.to.join(' '), weight: respellWeight, reason: `for "${term.respelled.from}", which no passage holds` };
+  return {
+    ...clause,
+    label: term.respelled.to.join(' '),
+    weight: respellWeight,
+    reason: `for "${term.respelled.from}", which no passage holds`,
+    respelledFrom: term.respelled.from,
+  };
+}
+
+/**
+ * The question as it was searched: each word no passage held replaced by how the library spells it
+ * ("treated in childern" → "treated in children"), for what is built from the question's words
+ * afterwards (follow-up suggestions).
+ */
+export function questionAsSearched(plan: QueryPlan): string {
+  let text = plan.text;
+  for (const clause of plan.clauses) {
+    if (clause.respelledFrom === undefined) continue;
+    const typed = clause.respelledFrom.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    text = text.replace(new RegExp(`(?<![\\p{L}\\p{N}])${typed}(?![\\p{L}\\p{N}])`, 'giu'), clause.label);
+  }
+  return text;
 }
 
 /** An expansion clause from plain text ("myocardial infarction"), tokenised as the index does. */

@@ -7,7 +7,7 @@ import { embedLibrary } from '../ingest/embed.js';
 import type { Embedder } from '../ports/embedder.js';
 import type { Store, WriteOp } from '../ports/store.js';
 import { createAssociationSource } from './associations.js';
-import { expansionClause } from './plan.js';
+import { expansionClause, questionAsSearched } from './plan.js';
 import { candidatePhrases, createRetriever, type RetrievalOptions } from './retrieve.js';
 
 /** End to end over a real (in-memory) SQLite library: analysis, candidates, re-ranking, diversity. */
@@ -180,6 +180,7 @@ describe('retrieve', () => {
     const clause = slip.plan.clauses.find((c) => c.label === 'allopurinol');
     expect(clause).toMatchObject({ origin: 'query', weight: 1, reason: 'for "allopurinl", which no passage holds', position: 0 });
     expect(slip.hits[0]?.explanation.clauses.map((c) => c.label)).toContain('allopurinol');
+    expect(questionAsSearched((await retrieve('Is Allopurinl dose escalation safe?', options())).plan)).toBe('Is allopurinol dose escalation safe?');
 
     // Porter leaves "drain" and "drainage" apart; "drain" is five letters, so no slip ("brain") is tried.
     const form = await retrieve('how to drain a psoas abscess', options());
