@@ -170,6 +170,11 @@ describe('ask', () => {
     const slipped = await ask(deps(createExtractiveComposer()), { question: 'naproxne for gout flares', audience: 'clinician' });
     expect(slipped.notices).toContain('No passage holds "naproxne": searched "naproxen" instead (the nearest spelling the library holds).');
     expect(slipped.references.map((r) => r.source.id)).toContain('pmid:2');
+    // The composer reads the question as it was searched; the answer keeps it as typed.
+    const composer = scripted(() => ({ bottomLine: [], sections: [], followUps: [] }));
+    const seen = await ask(deps(composer), { question: 'Is Naproxne better for gout flares in adults?', audience: 'clinician' });
+    expect(composer.seen[0]?.question).toBe('Is naproxen better for gout flares in adults?');
+    expect(seen.question).toBe('Is Naproxne better for gout flares in adults?');
   });
 
   it('says that nothing matched the filters, naming them, rather than that the library holds nothing', async () => {

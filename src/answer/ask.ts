@@ -73,6 +73,9 @@ export async function ask(deps: AskDeps, request: AskRequest): Promise<Answer> {
     limit: request.evidence ?? DEFAULT_EVIDENCE_PASSAGES,
     ...(request.filters ? { filters: request.filters } : {}),
   });
+  // The question as searched: a word respelled for the search ("childern" → "children") is read
+  // so by the composer too, whose population check would otherwise miss it.
+  const asSearched = questionAsSearched(retrieval.plan);
   const evidence = await toEvidence(retrieval.hits, deps);
   const citeable = evidence.filter((e) => canSupport(e.source.integrity));
   await request.checkpoint?.();
@@ -80,7 +83,7 @@ export async function ask(deps: AskDeps, request: AskRequest): Promise<Answer> {
     citeable.length === 0
       ? { bottomLine: [], sections: [], followUps: [] }
       : await deps.composer.compose({
-          question: searchedFor,
+          question: asSearched,
           audience: request.audience,
           evidence: citeable,
           thread,
@@ -134,7 +137,7 @@ export async function ask(deps: AskDeps, request: AskRequest): Promise<Answer> {
     evidence,
     summary: summarizeEvidence(references, evidence, kept),
     notices: notices(request.audience, status, draft, references, removed, retrieval.notes, evidence, describeFilters(request.filters ?? {})),
-    followUps: (draft.followUps.length > 0 ? draft.followUps : status === 'answered' ? suggestFollowUps(questionAsSearched(retrieval.plan), sourceTexts(kept, evidence)) : []).slice(0, 3),
+    followUps: (draft.followUps.length > 0 ? draft.followUps : status === 'answered' ? suggestFollowUps(asSearched, sourceTexts(kept, evidence)) : []).slice(0, 3),
     glossary: request.audience === 'patient' ? glossaryFor(kept.map((s) => s.text)) : [],
     removed,
     provenance: {
