@@ -10,9 +10,10 @@ import { stem } from './tokens.js';
  * already stems it as "signaling".
  *
  * Each rule rewrites one pattern in one direction; a word gets every spelling its rules make. The
- * caller searches a spelling only when the library holds it, so a rule may overreach ("academic"
- * → "acadaemic") at the cost of one frequency look-up, never of a wrong match. What a rule must
- * not do is make another real word: -ise and -our are limited to words of those families below.
+ * caller searches a spelling only when the library holds it, so a rule that overreaches to a
+ * string no passage holds ("academic" → "acadaemic") costs one frequency look-up and matches
+ * nothing. One that made another real word would match it, which is why -ise and -our are
+ * limited to the words of those families below.
  */
 export interface OtherSpelling {
   word: string;
