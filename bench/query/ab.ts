@@ -10,7 +10,12 @@
  * library that has a postings index (`citemed index`), for the same A/B within one checkout;
  * `--rescore` / `--no-rescore` turn the third ranking stage (search.rescore.depth 20) on or off. An older checkout refuses a library of a newer schema:
  * give it a copy brought back to its schema (for schema 1: drop passage_vectors, user_version 1).
+ *
+ * It prints how much of the library file was in the page cache before the run (util-linux
+ * `fincore`, where there is one): these machines page out file pages idle for a minute (DAMON),
+ * and a library read partly from disk searches slower (docs/benchmarks.md).
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -24,6 +29,9 @@ const depth = flags.includes('--no-rescore') ? 0 : flags.includes('--rescore') ?
 const search = depth === undefined ? {} : { search: { rescore: { depth } } };
 const settings = loadSettings({ preset: 'embedded', overrides: { store, ...search }, env: {} }).settings;
 const container = createContainer(settings, { create: false });
+const resident = spawnSync('fincore', ['--bytes', '--noheadings', '--output', 'RES,SIZE', library!], { encoding: 'utf8' });
+const [inCache, size] = resident.status === 0 ? resident.stdout.trim().split(/\s+/).map(Number) : [];
+const cached = inCache !== undefined && size ? `, ${Math.round((100 * inCache) / size)}% of the library in the page cache before` : '';
 const queries = readFileSync(queriesFile!, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { text: string; warmup?: boolean });
 for (const q of queries.filter((q) => q.warmup)) await container.search(q.text, { limit: 10 });
 const times: number[] = [];
@@ -34,5 +42,5 @@ for (const q of queries.filter((q) => !q.warmup).slice(0, Number(n))) {
 }
 const { summarise } = await import(path.join(root!, 'src/eval/retrieval-eval.ts'));
 const { p50, p95, p99 } = summarise(times) as { p50: number; p95: number; p99: number };
-console.log(`${root}: p50 ${p50.toFixed(1)} p95 ${p95.toFixed(1)} p99 ${p99.toFixed(1)} (${times.length} queries)`);
+console.log(`${root}: p50 ${p50.toFixed(1)} p95 ${p95.toFixed(1)} p99 ${p99.toFixed(1)} (${times.length} queries${cached})`);
 await container.close();

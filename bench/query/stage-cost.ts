@@ -6,10 +6,12 @@
  *   npx tsx bench/query/stage-cost.ts <library.db> bench/out/query/p1000000-seed1/queries.jsonl 600 rescore
  *   npx tsx bench/query/stage-cost.ts <library.db> bench/out/query/p1000000-seed1/queries.jsonl 600 mmr
  *   npx tsx bench/query/stage-cost.ts <library.db> bench/out/query/p1000000-seed1/queries.jsonl 600 spellings
+ *   npx tsx bench/query/stage-cost.ts <library.db> bench/out/query/p1000000-seed1/queries.jsonl 600 candidates:60
  *
  * `rescore` is the third ranking stage (search.rescore.depth 0 without it); `mmr` is maximal
  * marginal relevance in the diversity step (λ 1 without it); `spellings` is the search of a word's
- * other spelling, British or American (search.otherSpellings false without it). Prints p50 and p95
+ * other spelling, British or American (search.otherSpellings false without it); `candidates:N` is
+ * re-ranking the default number of candidates (search.candidates) rather than N. Prints p50 and p95
  * of each, and the median and mean of the per-query difference. Each query is searched with the
  * stage first and without it first in turn, so a look-up cached by the first search is paid by
  * each side as often.
@@ -21,8 +23,9 @@ import { loadSettings } from '../../src/config/load-settings.js';
 import type { RetrievalOptions } from '../../src/retrieval/retrieve.js';
 
 const [library, queriesFile, count, stage] = process.argv.slice(2);
-if (!library || !queriesFile || (stage !== 'rescore' && stage !== 'mmr' && stage !== 'spellings')) {
-  console.error('usage: stage-cost.ts <library.db> <queries.jsonl> <count> rescore|mmr|spellings');
+const fewer = /^candidates:(\d+)$/.exec(stage ?? '');
+if (!library || !queriesFile || (stage !== 'rescore' && stage !== 'mmr' && stage !== 'spellings' && !fewer)) {
+  console.error('usage: stage-cost.ts <library.db> <queries.jsonl> <count> rescore|mmr|spellings|candidates:N');
   process.exit(64);
 }
 const without = (o: RetrievalOptions): RetrievalOptions =>
@@ -30,7 +33,9 @@ const without = (o: RetrievalOptions): RetrievalOptions =>
     ? { ...o, rescore: { ...o.rescore, depth: 0 } }
     : stage === 'mmr'
       ? { ...o, diversity: { ...o.diversity, mmrLambda: 1 } }
-      : { ...o, otherSpellings: false };
+      : fewer
+        ? { ...o, candidates: Number(fewer[1]) }
+        : { ...o, otherSpellings: false };
 const settings = loadSettings({ preset: 'embedded', overrides: { store: { path: library } }, env: {} }).settings;
 const container = createContainer(settings, { create: false });
 const queries = readFileSync(queriesFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { text: string; warmup?: boolean });
