@@ -15,10 +15,10 @@
  * `fincore`, where there is one): these machines page out file pages idle for a minute (DAMON),
  * and a library read partly from disk searches slower (docs/benchmarks.md).
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { residentShare } from './resident.js';
 const [root, library, queriesFile, n, ...flags] = process.argv.slice(2);
 // `--fts5`: rank with FTS5 alone even when the library has a postings index (store.usePostings).
 const store = { path: library, ...(flags.includes('--fts5') ? { usePostings: false } : {}) };
@@ -29,9 +29,8 @@ const depth = flags.includes('--no-rescore') ? 0 : flags.includes('--rescore') ?
 const search = depth === undefined ? {} : { search: { rescore: { depth } } };
 const settings = loadSettings({ preset: 'embedded', overrides: { store, ...search }, env: {} }).settings;
 const container = createContainer(settings, { create: false });
-const resident = spawnSync('fincore', ['--bytes', '--noheadings', '--output', 'RES,SIZE', library!], { encoding: 'utf8' });
-const [inCache, size] = resident.status === 0 ? resident.stdout.trim().split(/\s+/).map(Number) : [];
-const cached = inCache !== undefined && size ? `, ${Math.round((100 * inCache) / size)}% of the library in the page cache before` : '';
+const share = residentShare([library!]);
+const cached = share === undefined ? '' : `, ${Math.round(100 * share)}% of the library in the page cache before`;
 const queries = readFileSync(queriesFile!, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { text: string; warmup?: boolean });
 for (const q of queries.filter((q) => q.warmup)) await container.search(q.text, { limit: 10 });
 const times: number[] = [];

@@ -6,6 +6,7 @@ import { percentile } from '../../src/eval/retrieval-eval.js';
 import type { SearchPeer } from '../retrieval/peers/peer.js';
 import { peerDocs, readQueries, sourceOfDocId, type BenchQuery } from './corpus.js';
 import { engineSpec } from './engines.js';
+import { residentShare } from './resident.js';
 import type { WorkerSetup, WorkerMessage } from './throughput-worker.js';
 
 /**
@@ -56,6 +57,8 @@ export interface LatencyResult {
   /** Queries whose top K holds a passage of the source the query was drawn from. */
   seedSourceInTopK: number;
   emptyResults: number;
+  /** Share of the engine's files in the page cache when the timed queries began (resident.ts), for engines with files. */
+  residentShare?: number;
 }
 
 export interface ThroughputResult {
@@ -112,6 +115,7 @@ async function latencyPhase(name: string, corpus: string, queriesFile: string, d
   const heapAfterBuildMB = process.memoryUsage().heapUsed / 1e6;
 
   await warmUp(engine, queries);
+  const resident = sizeBytes === undefined ? undefined : residentShare([dir]);
   const deadline = performance.now() + capSeconds * 1000;
   const latencies: number[] = [];
   let seedSourceInTopK = 0;
@@ -145,6 +149,7 @@ async function latencyPhase(name: string, corpus: string, queriesFile: string, d
     emptyResults,
   };
   if (sizeBytes !== undefined) result.sizeBytes = sizeBytes;
+  if (resident !== undefined) result.residentShare = resident;
   return result;
 }
 

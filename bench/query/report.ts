@@ -68,5 +68,10 @@ export function markdownTable(outcomes: readonly EngineOutcome[], workers: numbe
 }
 
 export function configLines(outcomes: readonly EngineOutcome[]): string[] {
-  return outcomes.flatMap((o) => (o.latency ? [`- **${o.engine}** ${o.latency.version}: ${o.latency.config}.`] : []));
+  return outcomes.flatMap((o) => {
+    if (!o.latency) return [];
+    const share = o.latency.residentShare;
+    const cached = share === undefined ? '' : ` ${Math.round(100 * share)}% of its files were in the page cache when the timed queries began.`;
+    return [`- **${o.engine}** ${o.latency.version}: ${o.latency.config}.${cached}`];
+  });
 }
