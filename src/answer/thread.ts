@@ -1,5 +1,6 @@
 import type { ThreadTurn } from '../ports/composer.js';
 import { analyzeQuery } from '../retrieval/query.js';
+import { wordTokens } from '../retrieval/tokens.js';
 import { familyPattern } from './populations.js';
 
 /**
@@ -57,7 +58,7 @@ export function suggestFollowUps(question: string, sources?: readonly string[]):
   const topic = topicOf(question);
   if (topic === '') return [];
   const asked = question.toLowerCase();
-  const named = topic.split(' ').length <= 3 && ` ${plainWords(asked)} `.includes(` ${plainWords(topic)} `);
+  const named = topic.split(' ').length <= 3 && ` ${wordTokens(asked).join(' ')} `.includes(` ${wordTokens(topic).join(' ')} `);
   const covered = (pattern: RegExp) => sources === undefined || sources.some((text) => pattern.test(text));
   const options: [RegExp, RegExp, string, string][] = [
     [/diagnos|imaging|test/, /\b(diagnos\w*|imaging|tests?|testing)\b/i, `How is ${topic} diagnosed?`, 'How is it diagnosed?'],
@@ -72,9 +73,4 @@ export function suggestFollowUps(question: string, sources?: readonly string[]):
     .filter(([asks, speaks]) => !asks.test(asked) && covered(speaks))
     .slice(0, 3)
     .map(([, , withTopic, withPronoun]) => (named ? withTopic : withPronoun));
-}
-
-/** Lower-case words and numbers separated by single spaces: "Iliopsoas-abscess, now?" → "iliopsoas abscess now". */
-function plainWords(text: string): string {
-  return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 }
