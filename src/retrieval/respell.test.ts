@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyzeQuery, STOP_WORDS, type QueryTerm } from './query.js';
-import { asWritten, isShouted, oneSlipApart, otherForms, respellable, respellingNote, respellWords, splits, typingNeighbours, type PhraseFrequencies, type Respelling } from './respell.js';
+import { asWritten, isShouted, oneSlipApart, otherForms, respellable, respellingNote, respellWords, soundAlikes, splits, typingNeighbours, type PhraseFrequencies, type Respelling } from './respell.js';
 
 /** Optimal string alignment distance (Levenshtein with adjacent swaps), the plain way. */
 function distance(a: string, b: string): number {
@@ -109,7 +109,48 @@ describe('other forms and splits', () => {
   });
 });
 
+describe('sound-alike spellings', () => {
+  it('exchange once letters written for one sound, the first letter too', () => {
+    expect(soundAlikes('ibuprophen')).toContain('ibuprofen');
+    expect(soundAlikes('fenytoin')).toEqual(expect.arrayContaining(['phenytoin', 'fenitoin']));
+    expect(soundAlikes('kolitis')).toContain('colitis');
+    expect(soundAlikes('sefalexin')).toContain('cefalexin');
+    // c is k only where it sounds as k, and s only where it sounds as s.
+    expect(soundAlikes('cystic')).toEqual(expect.arrayContaining(['systic', 'cystik', 'cistic']));
+    expect(soundAlikes('cystic')).not.toContain('kystic');
+    expect(soundAlikes('cardiac')).not.toContain('sardiac');
+    // The h of "ph" is not exchanged on its own, nor is its f made "pph".
+    expect(soundAlikes('phenol')).toEqual(['fenol']);
+    expect(soundAlikes('colic')).toEqual([]);
+  });
+
+  it('each differ from the word by one exchange, and never give it back', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z]{6,14}$/), (word) => {
+        for (const alike of soundAlikes(word)) {
+          expect(alike).not.toBe(word);
+          expect(Math.abs(alike.length - word.length)).toBeLessThanOrEqual(1);
+          expect(distance(alike, word)).toBeLessThanOrEqual(2);
+        }
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+});
+
 describe('respellWords', () => {
+  it('tries a spelling that sounds the same only when no form or slip is held', async () => {
+    const lookup = library({ ibuprofen: 30, phenytoin: 12, ibuprofin: 1 });
+    const found = await respellWords(['ibuprophen', 'fenytoin', 'ibuprofn'], lookup, isStop);
+    expect(found.get('ibuprophen')).toEqual({ from: 'ibuprophen', to: ['ibuprofen'], kind: 'sound' });
+    expect(found.get('fenytoin')).toEqual({ from: 'fenytoin', to: ['phenytoin'], kind: 'sound' });
+    // One slip from two held words: the slip wins over any sound.
+    expect(found.get('ibuprofn')?.kind).toBe('typing');
+    expect(lookup.calls).toBe(1);
+    expect(respellingNote(found.get('ibuprophen')!)).toBe('no passage holds "ibuprophen": searched "ibuprofen" instead (a spelling that sounds the same)');
+  });
+
+
   it('finds a form before a slip, and the commonest candidate within a kind', async () => {
     // "draine": "drainage" is another form; "drained" (stem "drain") is one slip away and commoner.
     // "reatment": "treatment" and "reament" are both one slip away; more passages hold "treatment".

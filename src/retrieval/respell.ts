@@ -14,7 +14,10 @@ import { stem, wordTokens } from './tokens.js';
  *      only in words of six letters or more (in shorter ones a slip makes another word too:
  *      "drain" → "brain"); the stem must move by one slip at most as well, unless the slip lies
  *      in the ending the stemmer takes off;
- *   3. two words run together ("panicprone" → "panic prone"), found side by side in some passage.
+ *   3. a spelling that sounds the same ("ibuprophen" → "ibuprofen", "fenytoin" → "phenytoin",
+ *      "kolitis" → "colitis"): ph and f, c and k, c and s before e, i or y, i and y exchanged once,
+ *      anywhere in a word of six letters or more, the first letter too;
+ *   4. two words run together ("panicprone" → "panic prone"), found side by side in some passage.
  *
  * Among the candidates of one kind, the one most passages hold wins. Candidates are only ever
  * words the library holds, so a correction never searches for nothing; the user is told what was
@@ -26,7 +29,7 @@ export interface Respelling {
   from: string;
   /** What was searched instead: one word, or two for a run-together pair. */
   to: string[];
-  kind: 'form' | 'typing' | 'split';
+  kind: 'form' | 'typing' | 'sound' | 'split';
 }
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
@@ -93,6 +96,38 @@ export function typingNeighbours(word: string): string[] {
   return [...out];
 }
 
+/**
+ * Letters written for one sound, each way: ph and f, i and y, c and k where c sounds as k (not
+ * before e, i or y), c and s where it sounds as s ("sefalexin").
+ */
+const SOUND_ALIKE: readonly (readonly [pattern: string, to: string, before?: RegExp])[] = [
+  ['ph', 'f'],
+  ['f', 'ph'],
+  ['c', 'k', /^(?![eiy])/],
+  ['k', 'c', /^(?![eiy])/],
+  ['c', 's', /^[eiy]/],
+  ['s', 'c', /^[eiy]/],
+  ['i', 'y'],
+  ['y', 'i'],
+];
+
+/** Words one exchange of letters that sound alike away, for words of six letters or more. */
+export function soundAlikes(word: string): string[] {
+  if (word.length < MIN_TYPING_LENGTH) return [];
+  const out = new Set<string>();
+  for (const [pattern, to, before] of SOUND_ALIKE) {
+    for (let i = word.indexOf(pattern); i >= 0; i = word.indexOf(pattern, i + 1)) {
+      const tail = word.slice(i + pattern.length);
+      // "ph" is one sound: its h is not an f's ("haph" → "hafh" is not tried).
+      if (pattern === 'f' && word[i - 1] === 'p') continue;
+      if (before && !before.test(tail)) continue;
+      out.add(word.slice(0, i) + to + tail);
+    }
+  }
+  out.delete(word);
+  return [...out];
+}
+
 /** Whether two words are at most one typing slip apart (left out, added, swapped or replaced). */
 export function oneSlipApart(a: string, b: string): boolean {
   if (Math.abs(a.length - b.length) > 1) return false;
@@ -138,6 +173,7 @@ export async function respellWords(words: readonly string[], frequencies: Phrase
       // off (the word still starts with the stem: "resistnce" → "resistance", stem "resist"). One
       // that moves the stem further is another word ("statins" → "statings", whose stem is "state").
       typing: distinctStems(typingNeighbours(word), byStem, isStopWord).filter((s) => oneSlipApart(own, s) || word.startsWith(s)),
+      sound: distinctStems(soundAlikes(word), byStem, isStopWord),
     };
   });
   const stems = [...byStem.keys()];
@@ -153,11 +189,13 @@ export async function respellWords(words: readonly string[], frequencies: Phrase
     return chosen === undefined ? undefined : byStem.get(chosen);
   };
   const rest: string[] = [];
-  for (const { word, forms, typing } of kinds) {
+  for (const { word, forms, typing, sound } of kinds) {
     const form = best(forms);
     const slip = form === undefined ? best(typing) : undefined;
+    const alike = form === undefined && slip === undefined ? best(sound) : undefined;
     if (form !== undefined) found.set(word, { from: word, to: [form], kind: 'form' });
     else if (slip !== undefined) found.set(word, { from: word, to: [slip], kind: 'typing' });
+    else if (alike !== undefined) found.set(word, { from: word, to: [alike], kind: 'sound' });
     else rest.push(word);
   }
 
@@ -234,6 +272,11 @@ export function respelledTerm(term: QueryTerm, respelling: Respelling): QueryTer
 
 /** The note a user reads about one respelled word. */
 export function respellingNote({ from, to, kind }: Respelling): string {
-  const why = kind === 'form' ? 'the form the library uses' : kind === 'typing' ? 'the nearest spelling the library holds' : 'two words the library holds side by side';
+  const why = {
+    form: 'the form the library uses',
+    typing: 'the nearest spelling the library holds',
+    sound: 'a spelling that sounds the same',
+    split: 'two words the library holds side by side',
+  }[kind];
   return `no passage holds "${from}": searched "${to.join(' ')}" instead (${why})`;
 }
