@@ -35,7 +35,7 @@ const without = (o: RetrievalOptions): RetrievalOptions =>
       ? { ...o, diversity: { ...o.diversity, mmrLambda: 1 } }
       : fewer
         ? { ...o, candidates: Number(fewer[1]) }
-        : { ...o, otherSpellings: false };
+        : { ...o, otherSpellings: false, otherDrugNames: false };
 const settings = loadSettings({ preset: 'embedded', overrides: { store: { path: library } }, env: {} }).settings;
 const container = createContainer(settings, { create: false });
 const queries = readFileSync(queriesFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { text: string; warmup?: boolean });

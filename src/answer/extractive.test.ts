@@ -149,6 +149,21 @@ describe('extractive composer', () => {
     expect(statementsOf(ask('What is the starting dose of allopurinol?'))).toContain('The starting dose of allopurinol is 100 mg daily, or less in chronic kidney disease.');
   });
 
+  it('reads a passage that writes a question word in its other spelling, or a drug under another name, as holding it', () => {
+    // Retrieval searched "oesophagitis" as "esophagitis" too, and "paracetamol" as "acetaminophen".
+    const esophagitis = evidence('E1', 'Erosive esophagitis healed in most patients on a proton pump inhibitor for eight weeks.', { source: source('s-1', { title: 'Esophagitis in adults' }) });
+    const overdose = evidence('E2', 'Acetaminophen overdose is treated with acetylcysteine when the level lies above the treatment line.', { source: source('s-2', { title: 'Acetaminophen poisoning' }) });
+    const gtn = evidence('E3', 'Sublingual glyceryl trinitrate relieved exertional angina within minutes.', { source: source('s-3', { title: 'Angina' }) });
+    const ask = (question: string) => statementsOf(composeExtractive({ ...request([esophagitis, overdose, gtn]), question }));
+    expect(ask('How is oesophagitis treated?')).toEqual([esophagitis.text]);
+    expect(ask('How is paracetamol overdose treated?')).toEqual([overdose.text]);
+    // A name of several words counts only when all of its words are there.
+    expect(ask('Does nitroglycerin relieve angina?')).toEqual([gtn.text]);
+    expect(ask('Does nitroglycerin relieve angina?')).toEqual(ask('Does glyceryl trinitrate relieve angina?'));
+    // Related is not the same: carbimazole is not another name of anything here.
+    expect(ask('How is carbimazole overdose treated?')).toEqual([]);
+  });
+
   it('answers a question about children, pregnancy or older adults only from passages about them', () => {
     const adults = evidence('E1', 'Percutaneous drainage of the iliopsoas abscess succeeded in 16 of 24 patients.');
     const children = evidence('E2', 'In children, iliopsoas abscess was mostly primary and responded to antibiotics with drainage.');

@@ -2,8 +2,9 @@ import type { Audience, Evidence, SectionKind, Statement } from '../domain/answe
 import type { CitedReference } from '../domain/source.js';
 import { splitSentences } from '../domain/sentences.js';
 import type { ComposeRequest, Composer, Draft } from '../ports/composer.js';
-import { analyzeQuery } from '../retrieval/query.js';
-import { indexTokens } from '../retrieval/tokens.js';
+import { analyzeQuery, type QueryTerm } from '../retrieval/query.js';
+import { otherNames, spellingTokens } from '../retrieval/spellings.js';
+import { indexTokens, stem } from '../retrieval/tokens.js';
 import { hasDosing } from './audience.js';
 import { familiesAskedAbout } from './populations.js';
 import { FOCUS } from './thread.js';
@@ -75,7 +76,7 @@ export function composeExtractive(request: ComposeRequest, options: ExtractiveOp
   const terms = questionTerms(request.question, request.evidence);
   // Every topic word counts, even one no passage holds: a library without "iliopsoas" has no
   // answer on iliopsoas abscess, however much it says about skin abscesses.
-  const topic = topicStems(request.question);
+  const topic = topicWords(request.question);
   // A population the question names (children, pregnancy, …) is not optional: a passage on adults
   // does not answer for children, however well it covers the rest.
   const populations = familiesAskedAbout(request.question);
@@ -152,37 +153,61 @@ const EMPHASIS: Readonly<Record<Audience, Partial<Record<SectionKind, number>>>>
 
 const SECTION_ORDER: readonly SectionKind[] = ['diagnosis', 'treatment', 'special-considerations', 'monitoring', 'pitfalls', 'prognosis', 'background'];
 
-/** The question's stemmed content terms, each weighted by its rarity among the passages. */
-function questionTerms(question: string, evidence: readonly Evidence[]): Map<string, number> {
-  const stems = new Set(analyzeQuery(question).flatMap((term) => term.stems[0] ?? []));
+/**
+ * One word of the question as a passage may write it: its stem, then the stems of its other
+ * spellings and a drug's other names ("oesophagitis", "esophagitis"; "paracetamol",
+ * "acetaminophen"), each a list of stems that must all be there ("glyceryl trinitrate").
+ * Retrieval searched them all, so a passage that holds one of them holds the word.
+ */
+type QuestionWord = readonly (readonly string[])[];
+
+/** The question's words, keyed by their stem; a compound's words each count on their own. */
+function questionWords(terms: readonly QueryTerm[]): Map<string, QuestionWord> {
+  const out = new Map<string, QuestionWord>();
+  for (const term of terms) {
+    const stems = term.stems[0] ?? [];
+    const [word] = term.forms[0] ?? [];
+    const plain = stems.length === 1 && word !== undefined;
+    for (const s of stems) {
+      const others = plain ? otherNames(word).map((other) => spellingTokens(other).map(stem)) : [];
+      out.set(s, [[s], ...others]);
+    }
+  }
+  return out;
+}
+
+function holds(words: ReadonlySet<string>, word: QuestionWord): boolean {
+  return word.some((stems) => stems.every((s) => words.has(s)));
+}
+
+/** The question's content words, each weighted by its rarity among the passages. */
+function questionTerms(question: string, evidence: readonly Evidence[]): Map<QuestionWord, number> {
   const passages = evidence.map((e) => new Set(indexTokens(`${e.source.title} ${e.text}`)));
-  const weights = new Map<string, number>();
-  for (const s of stems) {
-    const df = passages.filter((p) => p.has(s)).length;
-    weights.set(s, Math.log(1 + (passages.length + 1) / (df + 0.5)));
+  const weights = new Map<QuestionWord, number>();
+  for (const word of questionWords(analyzeQuery(question)).values()) {
+    const df = passages.filter((p) => holds(p, word)).length;
+    weights.set(word, Math.log(1 + (passages.length + 1) / (df + 0.5)));
   }
   return weights;
 }
 
-/** The question's topic words, stemmed: its terms without the "management of …" words. */
-function topicStems(question: string): Set<string> {
-  return new Set(analyzeQuery(question).filter((t) => !FOCUS.test(t.text)).flatMap((t) => t.stems[0] ?? []));
+/** The question's topic words: its words without the "management of …" ones. */
+function topicWords(question: string): QuestionWord[] {
+  return [...questionWords(analyzeQuery(question).filter((t) => !FOCUS.test(t.text))).values()];
 }
 
 /** Share of the topic's words a passage holds, counting its source title and section label. */
-export function topicCoverage(evidence: Evidence, topic: ReadonlySet<string>): number {
-  if (topic.size === 0) return 1;
+export function topicCoverage(evidence: Evidence, topic: readonly QuestionWord[]): number {
+  if (topic.length === 0) return 1;
   const words = new Set(indexTokens(`${evidence.source.title} ${evidence.section} ${evidence.text}`));
-  let held = 0;
-  for (const stem of topic) if (words.has(stem)) held++;
-  return held / topic.size;
+  return topic.filter((word) => holds(words, word)).length / topic.length;
 }
 
 /** In-house overviews cite their own references as "[1]" or "[1, 3–4]" at the end of a sentence. */
 const MARKERS = /\s*\[(\d+(?:\s*[,–-]\s*\d+)*)\]/g;
 
 /** Whether the source's title alone names the question's topic ("Management of iliopsoas abscess"). */
-function titleCovers(evidence: Evidence, topic: ReadonlySet<string>, options: ExtractiveOptions): boolean {
+function titleCovers(evidence: Evidence, topic: readonly QuestionWord[], options: ExtractiveOptions): boolean {
   return topicCoverage({ ...evidence, section: '', text: '' }, topic) >= options.minTopicCoverage;
 }
 
@@ -197,7 +222,7 @@ function sectionFactor(label: string): number {
   return 1;
 }
 
-function sentencesOf(evidence: Evidence, terms: ReadonlyMap<string, number>, audience: Audience, aboutTopic: boolean): Candidate[] {
+function sentencesOf(evidence: Evidence, terms: ReadonlyMap<QuestionWord, number>, audience: Audience, aboutTopic: boolean): Candidate[] {
   const totalWeight = [...terms.values()].reduce((a, b) => a + b, 0) || 1;
   const titleWords = new Set(indexTokens(evidence.source.title));
   // Retrieval's order matters: the best-ranked passages are the most likely to answer.
@@ -213,10 +238,10 @@ function sentencesOf(evidence: Evidence, terms: ReadonlyMap<string, number>, aud
     if (audience === 'patient' && hasDosing(text)) return [];
     const words = new Set(indexTokens(text));
     let held = 0;
-    for (const [stem, weight] of terms) if (words.has(stem)) held += weight;
+    for (const [word, weight] of terms) if (holds(words, word)) held += weight;
     // The source title counts for half: a sentence of a paper about the question is more likely about it.
     let fromTitle = 0;
-    for (const [stem, weight] of terms) if (!words.has(stem) && titleWords.has(stem)) fromTitle += weight / 2;
+    for (const [word, weight] of terms) if (!holds(words, word) && holds(titleWords, word)) fromTitle += weight / 2;
     // A sentence must hold a question term itself, unless its source is about the question as a
     // whole (an overview titled with the topic): then every sentence of it is on topic.
     const relevance = held > 0 || aboutTopic ? (held + fromTitle) / totalWeight : 0;

@@ -112,6 +112,7 @@ export function retrievalOptions(search: Settings['search'], now: Date = new Dat
     partWeight: search.partWeight,
     respellWeight: search.respellWeight,
     otherSpellings: search.otherSpellings,
+    otherDrugNames: search.otherDrugNames,
     ranking: { ...search.ranking, currentYear: now.getUTCFullYear() },
     rescore: search.rescore,
     diversity: search.diversity,

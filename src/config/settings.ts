@@ -158,6 +158,8 @@ export const SettingsSchema = z
         respellWeight: z.number().min(0).max(1).default(1),
         /** A question word also searched in its other spelling, British or American ("tumour", "tumor"), where a passage holds it. */
         otherSpellings: z.boolean().default(true),
+        /** A question word naming a drug also searched under its other generic names ("paracetamol", "acetaminophen"), where a passage holds them. */
+        otherDrugNames: z.boolean().default(true),
         /** Terms in more than this share of passages do not choose candidates when rarer terms exist. */
         maxCommonShare: z.number().min(0).max(1).default(0.2),
         /**

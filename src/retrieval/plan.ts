@@ -39,7 +39,7 @@ export function clauseFromTerm(term: QueryTerm, respellWeight = 1): QueryClause 
   const clause: QueryClause = { label: term.text, forms: term.forms, stems: term.stems, weight: 1, origin: 'query', position: term.position };
   if (term.otherSpellings) {
     const others = term.otherSpellings.map(({ word }) => word);
-    const which = term.otherSpellings.map(({ word, variety }) => `"${word}", the ${variety} spelling`).join('; ');
+    const which = term.otherSpellings.map(({ word, variety }) => (variety === 'drug' ? `"${word}", another name of the same drug` : `"${word}", the ${variety} spelling`)).join('; ');
     return { ...clause, label: [term.text, ...others].join('/'), reason: `also as ${which}` };
   }
   if (!term.respelled) return clause;

@@ -36,6 +36,7 @@ const options = (patch: Partial<RetrievalOptions> = {}): RetrievalOptions => ({
   partWeight: 0.5,
   respellWeight: 1,
   otherSpellings: true,
+  otherDrugNames: true,
   ...patch,
 });
 
@@ -241,6 +242,31 @@ describe('retrieve', () => {
     expect(typed.plan.clauses.filter((c) => c.origin === 'query').map((c) => c.forms)).toEqual([[['tumour']], [['tumor']]]);
   });
 
+  it('searches a drug under its other generic names, a phrase name as a phrase, when the library holds them', async () => {
+    await store.write({
+      now: '2026-01-02T00:00:00.000Z',
+      ops: [
+        op('10', 'Acetaminophen overdose in adolescents', ['Acetylcysteine was given after acetaminophen overdose.']),
+        op('11', 'Sublingual glyceryl trinitrate for angina', ['Glyceryl trinitrate relieved angina within minutes.']),
+        op('12', 'Glyceryl esters in food', ['Glyceryl esters and a trinitrate salt were measured apart.']),
+      ],
+    });
+    const retrieve = createRetriever({ store });
+    const overdose = await retrieve('paracetamol overdose', options());
+    expect(overdose.hits[0]?.source.id).toBe('pmid:10');
+    expect(overdose.plan.clauses[0]).toMatchObject({ label: 'paracetamol/acetaminophen', forms: [['paracetamol'], ['acetaminophen']], weight: 1, reason: 'also as "acetaminophen", another name of the same drug' });
+
+    // A name of several words is matched as a phrase: "glyceryl … trinitrate" apart is not it.
+    const angina = await retrieve('nitroglycerin', options());
+    expect(angina.hits.map((h) => h.source.id)).toEqual(['pmid:11']);
+    expect(angina.plan.clauses[0]?.forms).toEqual([['nitroglycerin'], ['glyceryl', 'trinitrate']]);
+
+    // Off: the word alone, which no passage here holds.
+    expect((await retrieve('paracetamol', options({ otherDrugNames: false }))).hits).toEqual([]);
+    // Spellings off leaves drug names on, and the other way round.
+    expect((await retrieve('paracetamol', options({ otherSpellings: false }))).hits.map((h) => h.source.id)).toEqual(['pmid:10']);
+  });
+
   it('returns nothing, without error, for words the library does not hold or only syntax', async () => {
     const retrieve = createRetriever({ store });
     expect((await retrieve('zebra unicorn', options())).hits).toEqual([]);
@@ -283,8 +309,10 @@ describe('hybrid retrieval, against a fake embedding server on 127.0.0.1', () =>
 
   it('finds by meaning a passage that shares no word with the question, and says how', async () => {
     const question = 'NAC for acetaminophen poisoning';
-    expect((await createRetriever({ store, embedder })(question, options())).hits).toEqual([]);
-    const result = await createRetriever({ store, embedder })(question, hybrid());
+    // Drug names off: "acetaminophen" would otherwise find the passage's "paracetamol" by name.
+    expect((await createRetriever({ store, embedder })(question, options())).hits.map((h) => h.source.id)).toEqual(['pmid:10']);
+    expect((await createRetriever({ store, embedder })(question, options({ otherDrugNames: false }))).hits).toEqual([]);
+    const result = await createRetriever({ store, embedder })(question, { ...hybrid(), otherDrugNames: false });
     expect(result.hits[0]?.source.id).toBe('pmid:10');
     expect(result.hits[0]?.explanation.clauses).toEqual([]);
     expect(result.hits[0]?.explanation.fusion).toMatchObject({ vectorRank: 1, lexicalScore: 0 });

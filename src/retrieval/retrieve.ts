@@ -7,7 +7,7 @@ import { fuseRankings, type HybridOptions } from './fuse.js';
 import { clauseFromTerm, partClauses, phraseClauses, withClauses, type QueryClause, type QueryPlan } from './plan.js';
 import { analyzeQuery, STOP_WORDS, type QueryTerm } from './query.js';
 import { asWritten, isShouted, respellable, respelledTerm, respellingNote, respellWords, type Respelling } from './respell.js';
-import { otherSpellings, withOtherSpellings } from './spellings.js';
+import { otherNames, spellingTokens, withOtherSpellings } from './spellings.js';
 import { stem } from './tokens.js';
 import type { TermAssociations } from './associations.js';
 import { clauseStems, cutCandidates, rankCandidates, type ClauseStats, type RankedHit, type RankingOptions } from './rank.js';
@@ -46,6 +46,11 @@ export interface RetrievalOptions {
   respellWeight: number;
   /** A question word also searched in its other spelling, British or American, where a passage holds it (spellings.ts). */
   otherSpellings: boolean;
+  /**
+   * A question word that names a drug also searched under the drug's other generic names
+   * ("paracetamol", "acetaminophen"), where a passage holds them (drug-names.ts).
+   */
+  otherDrugNames: boolean;
   /** Use the expander (abbreviations, MeSH, drug names), when there is one. */
   expand: boolean;
   /** Lexical ranking fused with nearest passages by embedding (needs an embedder). */
@@ -187,20 +192,22 @@ export function createRetriever({ store, expander, embedder, associations }: Ret
   }
 
   /**
-   * Each plain word of the question with its other spelling, British or American (spellings.ts),
-   * where some passage holds it: one frequency look-up for all of them.
+   * Each plain word of the question with its other spelling, British or American, and a drug's
+   * other generic names (spellings.ts), where some passage holds them: one frequency look-up for
+   * all of them.
    */
-  async function inOtherSpellings(terms: QueryTerm[]): Promise<QueryTerm[]> {
+  async function inOtherSpellings(terms: QueryTerm[], options: RetrievalOptions): Promise<QueryTerm[]> {
     // A spelling the question holds too ("tumour or tumor") is its own term already.
     const typed = new Set(terms.map((term) => term.stems[0]?.join(' ')));
+    const which = { spellings: options.otherSpellings, drugs: options.otherDrugNames };
     const candidates = terms.map((term) => {
       const [form, ...more] = term.forms;
       const word = form?.length === 1 && more.length === 0 && !term.respelled ? form[0] : undefined;
-      return word === undefined ? [] : otherSpellings(word).filter((other) => !typed.has(stem(other.word)));
+      return word === undefined ? [] : otherNames(word, which).filter((other) => !typed.has(spellingTokens(other).map(stem).join(' ')));
     });
     const all = candidates.flat();
     if (all.length === 0) return terms;
-    const counts = await store.frequencies(all.map(({ word }) => ({ tokens: [word], stems: [stem(word)] })));
+    const counts = await store.frequencies(all.map((other) => ({ tokens: spellingTokens(other), stems: spellingTokens(other).map(stem) })));
     const held = new Set(all.filter((_, i) => (counts[i] ?? 0) > 0));
     return terms.map((term, i) => {
       const found = (candidates[i] ?? []).filter((other) => held.has(other));
@@ -220,7 +227,7 @@ export function createRetriever({ store, expander, embedder, associations }: Ret
     const notes: string[] = [];
     const typed = analyzeQuery(text);
     const read = options.respellWeight > 0 ? await respelled(text, typed, notes, options.firstStageWeights) : typed;
-    const terms = options.otherSpellings ? await inOtherSpellings(read) : read;
+    const terms = options.otherSpellings || options.otherDrugNames ? await inOtherSpellings(read, options) : read;
     let plan: QueryPlan = { text, clauses: terms.map((term) => clauseFromTerm(term, options.respellWeight)) };
     plan = withClauses(plan, [...partClauses(terms, options.partWeight, (w) => STOP_WORDS.has(w)), ...phraseClauses(terms, options.phraseWeight)]);
     if (expander && terms.length > 0 && options.expand) {

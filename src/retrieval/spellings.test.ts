@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyzeQuery } from './query.js';
-import { otherSpellings, withOtherSpellings } from './spellings.js';
+import { otherNames, otherSpellings, withOtherSpellings } from './spellings.js';
 import { stem } from './tokens.js';
 
 const other = (word: string) => otherSpellings(word).map((s) => `${s.word} (${s.variety})`);
@@ -40,6 +40,9 @@ describe('otherSpellings', () => {
       ['moulds', 'molds'],
       ['aluminium', 'aluminum'],
       ['caesium', 'cesium'],
+      ['gonadotrophin', 'gonadotropin'],
+      ['adrenocorticotrophic', 'adrenocorticotropic'],
+      ['thyrotrophin', 'thyrotropin'],
     ];
     for (const [british, american] of pairs) {
       expect(other(british), british).toEqual([`${american} (American)`]);
@@ -52,6 +55,8 @@ describe('otherSpellings', () => {
   it('leaves alone words of other families that share an ending: -ise that is not -ize, -or that is not -our', () => {
     for (const word of ['exercise', 'expertise', 'promising', 'supervised', 'otherwise', 'surprise', 'advertising', 'concise']) expect(other(word), word).toEqual([]);
     for (const word of ['factor', 'receptor', 'doctor', 'inhibitors', 'rigor', 'rigors', 'humorous']) expect(other(word), word).toEqual([]);
+    // Only the pituitary hormones' -trophin: "neurotrophic" and "neurotropic" are different words.
+    for (const word of ['neurotrophic', 'neurotropic', 'atrophic', 'hypertrophic', 'tropical']) expect(other(word), word).toEqual([]);
     // "analyses" is also the plural of "analysis"; the doubled l of "signalling" Porter stems away.
     expect(other('analyses')).toEqual([]);
     expect(stem('signalling')).toBe(stem('signaling'));
@@ -77,9 +82,23 @@ describe('otherSpellings', () => {
     expect(otherSpellings('covid19')).toEqual([]);
   });
 
-  it('adds each spelling to a term as one more form of it', () => {
+  it('adds each spelling to a term as one more form of it, a drug name of several words as a phrase', () => {
     const [term] = analyzeQuery('Tumours');
     const both = withOtherSpellings(term!, [{ word: 'tumors', variety: 'American' }]);
     expect(both).toMatchObject({ text: 'Tumours', forms: [['tumours'], ['tumors']], stems: [['tumour'], ['tumor']], otherSpellings: [{ word: 'tumors', variety: 'American' }] });
+    const [gtn] = analyzeQuery('nitroglycerin');
+    expect(withOtherSpellings(gtn!, [{ word: 'glyceryl trinitrate', variety: 'drug' }])).toMatchObject({
+      forms: [['nitroglycerin'], ['glyceryl', 'trinitrate']],
+      stems: [[stem('nitroglycerin')], [stem('glyceryl'), stem('trinitrate')]],
+    });
+  });
+});
+
+describe('otherNames', () => {
+  it('gives a word’s other spellings and a drug’s other names, each when asked for', () => {
+    expect(otherNames('paracetamol')).toEqual([{ word: 'acetaminophen', variety: 'drug' }]);
+    expect(otherNames('anaesthesia')).toEqual([{ word: 'anesthesia', variety: 'American' }]);
+    expect(otherNames('paracetamol', { spellings: true, drugs: false })).toEqual([]);
+    expect(otherNames('anaesthesia', { spellings: false, drugs: true })).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import type { QueryTerm } from './query.js';
+import { otherDrugNames } from './drug-names.js';
 import { stem } from './tokens.js';
 
 /**
@@ -16,9 +17,10 @@ import { stem } from './tokens.js';
  * limited to the words of those families below.
  */
 export interface OtherSpelling {
+  /** One word, or for a drug's other name possibly a phrase of plain words ("glyceryl trinitrate"). */
   word: string;
-  /** Which spelling `word` is. */
-  variety: 'American' | 'British';
+  /** Which spelling `word` is: British, American, or another generic name of the same drug (drug-names.ts). */
+  variety: 'American' | 'British' | 'drug';
 }
 
 type Rule = readonly [pattern: RegExp, replacement: string];
@@ -33,6 +35,13 @@ const OUR_ENDINGS = '(s|al|ally|ed|ing|able|ably|ful|ite|ites|less)?';
 const OUR_WORDS = 'tum|behavi|col|fav|lab|od|vap|hum|hon|rum|neighb|flav|vig|endeav|harb|arm|sav|clam|splend|ard';
 /** -re/-er words ("centre", "litre", "fibre"), and their compounds ("millimetre"). */
 const RE_WORDS = 'cent|lit|met|fib|theat|calib|spect|lust|meag|somb|sab';
+
+/**
+ * Pituitary hormones, whose names Britain writes -trophin and -trophic ("gonadotrophin"); not
+ * every -trophic word is one ("neurotrophic" is about nourishing nerves, "neurotropic" about
+ * seeking them).
+ */
+const TROPHIN_HORMONES = 'gonado|cortico|thyro|somato|melano';
 
 const ISE_TO_IZE: Rule = [new RegExp(`([a-z]{4})is${IZE_ENDINGS}$`), '$1iz$2'];
 
@@ -53,6 +62,7 @@ const TO_AMERICAN: readonly Rule[] = [
   [/^(def|off)ence/, '$1ense'],
   [/^mould/, 'mold'],
   [/^aluminium/, 'aluminum'],
+  [new RegExp(`(${TROPHIN_HORMONES})troph(in|ins|ic)$`), '$1trop$2'], // gonadotrophin, adrenocorticotrophic
   [new RegExp(`^(${OUR_WORDS})our${OUR_ENDINGS}$`), '$1or$2'], // tumour, behavioural, favourable
   ISE_TO_IZE, // randomised, hospitalisation
   [/lys(e|ed|ing)$/, 'lyz$1'], // analysed, paralyse ("analyses" is also a plural noun)
@@ -78,6 +88,7 @@ const TO_BRITISH: readonly Rule[] = [
   [/^(def|off)ense/, '$1ence'],
   [/^mold(?=s|ed|ing|y)/, 'mould'],
   [/^aluminum/, 'aluminium'],
+  [new RegExp(`(${TROPHIN_HORMONES})trop(in|ins|ic)$`), '$1troph$2'],
   [new RegExp(`^(${OUR_WORDS})or${OUR_ENDINGS}$`), '$1our$2'],
   [new RegExp(`([a-z]{4})iz${IZE_ENDINGS}$`), '$1is$2'],
   [/lyz(e|ed|es|ing)$/, 'lys$1'],
@@ -113,12 +124,29 @@ export function otherSpellings(word: string): OtherSpelling[] {
   return [...out].map(([spelled, variety]) => ({ word: spelled, variety }));
 }
 
+/**
+ * A word's other spellings and, for a drug, its other generic names: what a passage may write for
+ * it. `spellings` and `drugs` choose which (the settings `search.otherSpellings` and
+ * `search.otherDrugNames`).
+ */
+export function otherNames(word: string, which: { spellings: boolean; drugs: boolean } = { spellings: true, drugs: true }): OtherSpelling[] {
+  return [
+    ...(which.spellings ? otherSpellings(word) : []),
+    ...(which.drugs ? otherDrugNames(word).map((name): OtherSpelling => ({ word: name, variety: 'drug' })) : []),
+  ];
+}
+
+/** The index tokens of a spelling: one, or a drug name's several. */
+export function spellingTokens(spelling: OtherSpelling): string[] {
+  return spelling.word.split(' ');
+}
+
 /** A term that matches its other spellings too: one term, each spelling one more form of it. */
 export function withOtherSpellings(term: QueryTerm, spellings: readonly OtherSpelling[]): QueryTerm {
   return {
     ...term,
-    forms: [...term.forms, ...spellings.map(({ word }) => [word])],
-    stems: [...term.stems, ...spellings.map(({ word }) => [stem(word)])],
+    forms: [...term.forms, ...spellings.map(spellingTokens)],
+    stems: [...term.stems, ...spellings.map((s) => spellingTokens(s).map(stem))],
     otherSpellings: [...spellings],
   };
 }
