@@ -160,6 +160,9 @@ describe('extractive composer', () => {
     // A name of several words counts only when all of its words are there.
     expect(ask('Does nitroglycerin relieve angina?')).toEqual([gtn.text]);
     expect(ask('Does nitroglycerin relieve angina?')).toEqual(ask('Does glyceryl trinitrate relieve angina?'));
+    // And the phrase typed is one word, held by a passage that writes the drug's one-word name.
+    const patch = evidence('E4', 'Nitroglycerin patches reduced angina attacks by a third.', { source: source('s-4', { title: 'Angina' }) });
+    expect(statementsOf(composeExtractive({ ...request([patch]), question: 'Does glyceryl trinitrate relieve angina?' }))).toEqual([patch.text]);
     // Related is not the same: carbimazole is not another name of anything here.
     expect(ask('How is carbimazole overdose treated?')).toEqual([]);
   });

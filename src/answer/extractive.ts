@@ -3,7 +3,7 @@ import type { CitedReference } from '../domain/source.js';
 import { splitSentences } from '../domain/sentences.js';
 import type { ComposeRequest, Composer, Draft } from '../ports/composer.js';
 import { analyzeQuery, type QueryTerm } from '../retrieval/query.js';
-import { otherNames, spellingTokens } from '../retrieval/spellings.js';
+import { drugPhrases, otherNames, spellingTokens, type OtherSpelling } from '../retrieval/spellings.js';
 import { indexTokens, stem } from '../retrieval/tokens.js';
 import { hasDosing } from './audience.js';
 import { familiesAskedAbout } from './populations.js';
@@ -161,17 +161,27 @@ const SECTION_ORDER: readonly SectionKind[] = ['diagnosis', 'treatment', 'specia
  */
 type QuestionWord = readonly (readonly string[])[];
 
-/** The question's words, keyed by their stem; a compound's words each count on their own. */
+/**
+ * The question's words, keyed by their stems; a compound's words each count on their own, but a
+ * drug named in several words ("glyceryl trinitrate") is one word, held by any of its names.
+ */
 function questionWords(terms: readonly QueryTerm[]): Map<string, QuestionWord> {
   const out = new Map<string, QuestionWord>();
-  for (const term of terms) {
+  const alternatives = (others: readonly OtherSpelling[]) => others.map((other) => spellingTokens(other).map(stem));
+  const phrases = drugPhrases(terms);
+  for (let i = 0; i < terms.length; i++) {
+    const phrase = phrases.find((p) => p.start === i);
+    if (phrase) {
+      const own = terms.slice(i, i + phrase.length).flatMap((term) => term.stems[0] ?? []);
+      out.set(own.join(' '), [own, ...alternatives(phrase.others)]);
+      i += phrase.length - 1;
+      continue;
+    }
+    const term = terms[i] as QueryTerm;
     const stems = term.stems[0] ?? [];
     const [word] = term.forms[0] ?? [];
     const plain = stems.length === 1 && word !== undefined;
-    for (const s of stems) {
-      const others = plain ? otherNames(word).map((other) => spellingTokens(other).map(stem)) : [];
-      out.set(s, [[s], ...others]);
-    }
+    for (const s of stems) out.set(s, [[s], ...(plain ? alternatives(otherNames(word)) : [])]);
   }
   return out;
 }

@@ -11,9 +11,11 @@ describe('otherDrugNames', () => {
     expect(otherDrugNames('salbutamol')).toEqual(['albuterol']);
     expect(otherDrugNames('lignocaine')).toEqual(['lidocaine']);
     expect(otherDrugNames('dexamphetamine')).toEqual(['dexamfetamine', 'dextroamphetamine']);
-    // A single word may stand for a phrase; the phrase itself is not looked up.
+    // A name may be a phrase, looked up as one.
     expect(otherDrugNames('nitroglycerin')).toEqual(['glyceryl trinitrate']);
+    expect(otherDrugNames('glyceryl trinitrate')).toEqual(['nitroglycerin']);
     expect(otherDrugNames('benzylpenicillin')).toEqual(['penicillin g']);
+    expect(otherDrugNames('ethinyl oestradiol')).toEqual(['ethinylestradiol', 'ethinyloestradiol', 'ethinyl estradiol']);
   });
 
   it('gives one name per stem, never one the stemmer already joins to the word', () => {
@@ -40,8 +42,8 @@ describe('otherDrugNames', () => {
       }
       // Otherwise the group would add nothing that stemming does not.
       expect(new Set(group.map(stems)).size, group.join()).toBeGreaterThanOrEqual(2);
-      // Every single-word name reaches every other name of the group (by itself or a name of the same stem).
-      for (const name of group.filter((n) => !n.includes(' '))) {
+      // Every name reaches every other name of the group (by itself or a name of the same stem).
+      for (const name of group) {
         const reached = new Set([stems(name), ...otherDrugNames(name).map(stems)]);
         expect([...new Set(group.map(stems))].every((s) => reached.has(s)), name).toBe(true);
       }

@@ -9,9 +9,8 @@ import { stem } from './tokens.js';
  * each group below names one and the same substance, so a passage holding any of the names holds
  * the question's word.
  *
- * A name is one word or a phrase of plain words. Only a question's single words are looked up,
- * so "nitroglycerin" also finds "glyceryl trinitrate", but the phrase typed as two words is
- * searched as typed. Left out on purpose: pairs that are related but not the same substance
+ * A name is one word or a phrase of plain words: "nitroglycerin" also finds "glyceryl
+ * trinitrate", and the other way round (spellings.ts `drugPhrases`). Left out on purpose: pairs that are related but not the same substance
  * (carbimazole is a prodrug of thiamazole, not a name of it), a hormone's own name beside its
  * drug's ("thyroxine", "levothyroxine"; "cortisol", "hydrocortisone"), and street names
  * ("heroin", "diamorphine"): each would bring passages about something else.
@@ -96,7 +95,7 @@ const GROUPS: readonly (readonly string[])[] = [
   ['ergometrine', 'ergonovine'],
   ['methylergometrine', 'methylergonovine'],
   ['norethisterone', 'norethindrone'],
-  ['ethinylestradiol', 'ethinyloestradiol', 'ethinyl estradiol'],
+  ['ethinylestradiol', 'ethinyloestradiol', 'ethinyl estradiol', 'ethinyl oestradiol'],
   ['clomifene', 'clomiphene'],
   ['colecalciferol', 'cholecalciferol'],
   ['phytomenadione', 'phytonadione'],
@@ -104,20 +103,21 @@ const GROUPS: readonly (readonly string[])[] = [
   ['calcipotriol', 'calcipotriene'],
 ];
 
-/** Each single-word name with the group's other names. */
-const OTHERS: ReadonlyMap<string, readonly string[]> = new Map(
-  GROUPS.flatMap((group) => group.filter((name) => !name.includes(' ')).map((name) => [name, group.filter((other) => other !== name)] as const)),
-);
+/** Each name with the group's other names. */
+const OTHERS: ReadonlyMap<string, readonly string[]> = new Map(GROUPS.flatMap((group) => group.map((name) => [name, group.filter((other) => other !== name)] as const)));
+
+/** Most words in a name ("acetylsalicylic acid"). */
+export const MAX_NAME_WORDS = Math.max(...GROUPS.flat().map((name) => name.split(' ').length));
 
 /**
- * The other generic names of a folded, lower-case single word that names a drug ("paracetamol" →
- * "acetaminophen"), one per stem: a name the stemmer already joins to the word or to an earlier
- * name ("cyclosporin", "cyclosporine") adds nothing.
+ * The other generic names of a drug named by a folded, lower-case word or phrase ("paracetamol" →
+ * "acetaminophen", "glyceryl trinitrate" → "nitroglycerin"), one per stem: a name the stemmer
+ * already joins to the word or to an earlier name ("cyclosporin", "cyclosporine") adds nothing.
  */
-export function otherDrugNames(word: string): string[] {
-  const seen = new Set([stem(word)]);
-  return (OTHERS.get(word) ?? []).filter((name) => {
-    const key = name.split(' ').map(stem).join(' ');
+export function otherDrugNames(name: string): string[] {
+  const seen = new Set([name.split(' ').map(stem).join(' ')]);
+  return (OTHERS.get(name) ?? []).filter((other) => {
+    const key = other.split(' ').map(stem).join(' ');
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

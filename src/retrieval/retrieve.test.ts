@@ -261,6 +261,17 @@ describe('retrieve', () => {
     expect(angina.hits.map((h) => h.source.id)).toEqual(['pmid:11']);
     expect(angina.plan.clauses[0]?.forms).toEqual([['nitroglycerin'], ['glyceryl', 'trinitrate']]);
 
+    // Typed as two words, the name is one term: the phrase or its other name, each word a part of it.
+    await store.write({ now: '2026-01-02T00:00:00.000Z', ops: [op('13', 'Nitroglycerin patches in stable angina', ['Nitroglycerin patches reduced angina attacks.'])] });
+    const typed = await retrieve('glyceryl trinitrate in angina', options());
+    expect(typed.plan.clauses.filter((c) => c.origin === 'query').map((c) => c.label)).toEqual(['glyceryl trinitrate/nitroglycerin', 'angina']);
+    expect(typed.plan.clauses.filter((c) => c.origin === 'part').map((c) => c.label)).toEqual(['glyceryl', 'trinitrate']);
+    expect(typed.hits.map((h) => h.source.id).sort()).toEqual(['pmid:11', 'pmid:12', 'pmid:13']);
+    expect(typed.hits.map((h) => h.source.id).slice(0, 2).sort()).toEqual(['pmid:11', 'pmid:13']);
+    // Drug names off, the words stay two terms.
+    const apart = await retrieve('glyceryl trinitrate in angina', options({ otherDrugNames: false }));
+    expect(apart.plan.clauses.filter((c) => c.origin === 'query').map((c) => c.label)).toEqual(['glyceryl', 'trinitrate', 'angina']);
+
     // Off: the word alone, which no passage here holds.
     expect((await retrieve('paracetamol', options({ otherDrugNames: false }))).hits).toEqual([]);
     // Spellings off leaves drug names on, and the other way round.

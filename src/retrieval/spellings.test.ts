@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyzeQuery } from './query.js';
-import { otherNames, otherSpellings, withOtherSpellings } from './spellings.js';
+import { drugPhrases, joinedTerm, otherNames, otherSpellings, withOtherSpellings } from './spellings.js';
 import { stem } from './tokens.js';
 
 const other = (word: string) => otherSpellings(word).map((s) => `${s.word} (${s.variety})`);
@@ -43,6 +43,16 @@ describe('otherSpellings', () => {
       ['gonadotrophin', 'gonadotropin'],
       ['adrenocorticotrophic', 'adrenocorticotropic'],
       ['thyrotrophin', 'thyrotropin'],
+      ['analogue', 'analog'],
+      ['homologues', 'homologs'],
+      ['programme', 'program'],
+      ['manoeuvre', 'maneuver'],
+      ['manoeuvres', 'maneuvers'],
+      ['manoeuvring', 'maneuvering'],
+      ['homoeopathic', 'homeopathic'],
+      ['aesthetic', 'esthetic'],
+      ['amoebiasis', 'amebiasis'],
+      ['speciality', 'specialty'],
     ];
     for (const [british, american] of pairs) {
       expect(other(british), british).toEqual([`${american} (American)`]);
@@ -57,6 +67,8 @@ describe('otherSpellings', () => {
     for (const word of ['factor', 'receptor', 'doctor', 'inhibitors', 'rigor', 'rigors', 'humorous']) expect(other(word), word).toEqual([]);
     // Only the pituitary hormones' -trophin: "neurotrophic" and "neurotropic" are different words.
     for (const word of ['neurotrophic', 'neurotropic', 'atrophic', 'hypertrophic', 'tropical']) expect(other(word), word).toEqual([]);
+    // "homeostasis" is not homoeopathy's family; "ageing" and "aging" Porter already joins.
+    for (const word of ['homeostasis', 'ageing', 'aging', 'prologue', 'programmed']) expect(other(word), word).toEqual([]);
     // "analyses" is also the plural of "analysis"; the doubled l of "signalling" Porter stems away.
     expect(other('analyses')).toEqual([]);
     expect(stem('signalling')).toBe(stem('signaling'));
@@ -100,5 +112,30 @@ describe('otherNames', () => {
     expect(otherNames('anaesthesia')).toEqual([{ word: 'anesthesia', variety: 'American' }]);
     expect(otherNames('paracetamol', { spellings: true, drugs: false })).toEqual([]);
     expect(otherNames('anaesthesia', { spellings: false, drugs: true })).toEqual([]);
+  });
+});
+
+describe('drugPhrases', () => {
+  it('finds the runs of plain words that name a drug with other names, longest first, never overlapping', () => {
+    const terms = analyzeQuery('glyceryl trinitrate or acetylsalicylic acid before penicillin G in angina');
+    expect(drugPhrases(terms)).toEqual([
+      { start: 0, length: 2, others: [{ word: 'nitroglycerin', variety: 'drug' }] },
+      { start: 2, length: 2, others: [{ word: 'aspirin', variety: 'drug' }] },
+      { start: 4, length: 2, others: [{ word: 'benzylpenicillin', variety: 'drug' }] },
+    ]);
+    // Not split by another word, nor made of a compound's parts.
+    expect(drugPhrases(analyzeQuery('glyceryl esters and trinitrate'))).toEqual([]);
+    expect(drugPhrases(analyzeQuery('glyceryl-trinitrate'))).toEqual([]);
+  });
+
+  it('joins terms into one, as a compound: the words side by side, at the first one’s position', () => {
+    const terms = analyzeQuery('sublingual glyceryl trinitrate');
+    expect(joinedTerm(terms.slice(1, 3))).toEqual({
+      text: 'glyceryl trinitrate',
+      forms: [['glyceryl', 'trinitrate']],
+      stems: [[stem('glyceryl'), stem('trinitrate')]],
+      position: 1,
+      words: ['glyceryl', 'trinitrate'],
+    });
   });
 });

@@ -1,5 +1,5 @@
 import type { QueryTerm } from './query.js';
-import { otherDrugNames } from './drug-names.js';
+import { MAX_NAME_WORDS, otherDrugNames } from './drug-names.js';
 import { stem } from './tokens.js';
 
 /**
@@ -63,6 +63,14 @@ const TO_AMERICAN: readonly Rule[] = [
   [/^mould/, 'mold'],
   [/^aluminium/, 'aluminum'],
   [new RegExp(`(${TROPHIN_HORMONES})troph(in|ins|ic)$`), '$1trop$2'], // gonadotrophin, adrenocorticotrophic
+  [/^(ana|cata|dia|homo|ortho|para)logue(s)?$/, '$1log$2'], // analogue, homologue, orthologue
+  [/^programme(s)?$/, 'program$1'],
+  [/^manoeuvr/, 'maneuver'], // manoeuvred, manoeuvring; then the e of manoeuvre(s):
+  [/^maneuvere(s)?$/, 'maneuver$1'],
+  [/^homoeo(?=path)/, 'homeo'],
+  [/^aesthet/, 'esthet'],
+  [/^amoeb/, 'ameb'], // amoeba, amoebic, amoebiasis
+  [/^specialit(y|ies)$/, 'specialt$1'],
   [new RegExp(`^(${OUR_WORDS})our${OUR_ENDINGS}$`), '$1or$2'], // tumour, behavioural, favourable
   ISE_TO_IZE, // randomised, hospitalisation
   [/lys(e|ed|ing)$/, 'lyz$1'], // analysed, paralyse ("analyses" is also a plural noun)
@@ -89,6 +97,14 @@ const TO_BRITISH: readonly Rule[] = [
   [/^mold(?=s|ed|ing|y)/, 'mould'],
   [/^aluminum/, 'aluminium'],
   [new RegExp(`(${TROPHIN_HORMONES})trop(in|ins|ic)$`), '$1troph$2'],
+  [/^(ana|cata|dia|homo|ortho|para)log(s)?$/, '$1logue$2'],
+  [/^program(s)?$/, 'programme$1'],
+  [/^maneuver(s)?$/, 'manoeuvre$1'],
+  [/^maneuver(ed|ing|able|ability)$/, 'manoeuvr$1'],
+  [/^homeo(?=path)/, 'homoeo'],
+  [/^esthet/, 'aesthet'],
+  [/^ameb/, 'amoeb'],
+  [/^specialt(y|ies)$/, 'specialit$1'],
   [new RegExp(`^(${OUR_WORDS})or${OUR_ENDINGS}$`), '$1our$2'],
   [new RegExp(`([a-z]{4})iz${IZE_ENDINGS}$`), '$1is$2'],
   [/lyz(e|ed|es|ing)$/, 'lys$1'],
@@ -148,5 +164,52 @@ export function withOtherSpellings(term: QueryTerm, spellings: readonly OtherSpe
     forms: [...term.forms, ...spellings.map(spellingTokens)],
     stems: [...term.stems, ...spellings.map((s) => spellingTokens(s).map(stem))],
     otherSpellings: [...spellings],
+  };
+}
+
+/** A drug named in several words of the question ("glyceryl trinitrate"), with its other names. */
+export interface DrugPhrase {
+  /** Index of its first term. */
+  start: number;
+  /** How many terms it spans. */
+  length: number;
+  others: OtherSpelling[];
+}
+
+/**
+ * Runs of the question's plain words that together name a drug with other names ("glyceryl
+ * trinitrate" → "nitroglycerin"), longest first, never overlapping.
+ */
+export function drugPhrases(terms: readonly QueryTerm[]): DrugPhrase[] {
+  const plain = terms.map((term) => (term.forms.length === 1 && term.forms[0]?.length === 1 && !term.respelled ? term.forms[0][0] : undefined));
+  const out: DrugPhrase[] = [];
+  for (let start = 0; start < terms.length; start++) {
+    for (let length = Math.min(MAX_NAME_WORDS, terms.length - start); length >= 2; length--) {
+      const words = plain.slice(start, start + length);
+      if (words.some((word) => word === undefined)) continue;
+      const others = otherDrugNames(words.join(' '));
+      if (others.length === 0) continue;
+      out.push({ start, length, others: others.map((word): OtherSpelling => ({ word, variety: 'drug' })) });
+      start += length - 1;
+      break;
+    }
+  }
+  return out;
+}
+
+/**
+ * Terms that name one thing together, joined into one term as a compound is ("beta-blocker"): the
+ * words side by side are its form, and each word still counts on its own as a part of it (plan.ts
+ * `partClauses`).
+ */
+export function joinedTerm(terms: readonly QueryTerm[]): QueryTerm {
+  const [first] = terms;
+  if (first === undefined) throw new Error('joinedTerm needs at least one term');
+  return {
+    text: terms.map((term) => term.text).join(' '),
+    forms: [terms.flatMap((term) => term.forms[0] ?? [])],
+    stems: [terms.flatMap((term) => term.stems[0] ?? [])],
+    position: first.position,
+    words: terms.flatMap((term) => term.words),
   };
 }
