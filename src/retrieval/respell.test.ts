@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyzeQuery, STOP_WORDS, type QueryTerm } from './query.js';
-import { asWritten, isShouted, oneSlipApart, otherForms, respellable, respellingNote, respellWords, soundAlikes, splits, typingNeighbours, type PhraseFrequencies, type Respelling } from './respell.js';
+import { asWritten, compoundRespelled, isShouted, oneSlipApart, otherForms, respellable, respellableParts, respellingNote, respellWords, soundAlikes, splits, typingNeighbours, type PhraseFrequencies, type Respelling } from './respell.js';
 
 /** Optimal string alignment distance (Levenshtein with adjacent swaps), the plain way. */
 function distance(a: string, b: string): number {
@@ -215,6 +215,39 @@ describe('asWritten', () => {
   it('keeps a split as typed', () => {
     const split: Respelling = { from: 'goutflares', to: ['gout', 'flares'], kind: 'split' };
     expect(asWritten(split, [])).toBe(split);
+  });
+});
+
+describe('compounds', () => {
+  const term = (text: string) => analyzeQuery(text)[0] as QueryTerm;
+
+  it('offer their plain words of five letters or more, by the same rule as a word on its own', () => {
+    expect(respellableParts(term('anti-inflamatory'))).toEqual(['inflamatory']);
+    expect(respellableParts(term('non-steroidal-antiinflamatory'))).toEqual(['steroidal', 'antiinflamatory']);
+    expect(respellableParts(term('Beta-Blokers'))).toEqual(['blokers']);
+    // A symbol's capitals, Greek letters, numbers, a word on its own: nothing.
+    expect(respellableParts(term('anti-PtdIns'))).toEqual([]);
+    expect(respellableParts(term('TNF-α'))).toEqual([]);
+    expect(respellableParts(term('COVID-19'))).toEqual([]);
+    expect(respellableParts(term('il-6'))).toEqual([]);
+    expect(respellableParts(term('inflamatory'))).toEqual([]);
+    expect(respellableParts(term('ANTI-PTDINS'), true)).toEqual(['ptdins']);
+  });
+
+  it('are analysed again with their respelled words, standing for the compound as typed', () => {
+    const typed = { ...term('Anti-inflamatory'), position: 3 };
+    const shown = new Map<string, Respelling | undefined>([['inflamatory', { from: 'inflamatory', to: ['inflammatory'], kind: 'typing' }]]);
+    expect(compoundRespelled(typed, ['inflamatory'], shown)).toEqual({
+      text: 'Anti-inflammatory',
+      forms: [['anti', 'inflammatory'], ['antiinflammatory']],
+      stems: [['anti', 'inflammatori'], ['antiinflammatori']],
+      words: ['Anti', 'inflammatory'],
+      position: 3,
+      respelled: { from: 'Anti-inflamatory', to: ['Anti-inflammatory'], kind: 'typing' },
+    });
+    // Nothing respelled, or only into two words: the compound stays as typed.
+    expect(compoundRespelled(typed, ['inflamatory'], new Map())).toBeUndefined();
+    expect(compoundRespelled(typed, ['inflamatory'], new Map([['inflamatory', { from: 'inflamatory', to: ['inflam', 'atory'], kind: 'split' }]]))).toBeUndefined();
   });
 });
 

@@ -1,4 +1,4 @@
-import type { QueryTerm } from './query.js';
+import { analyzeQuery, type QueryTerm } from './query.js';
 import { stem, wordTokens } from './tokens.js';
 
 /**
@@ -52,6 +52,20 @@ export function respellable(term: QueryTerm, shouted = false): string | undefine
   if (!form || form.length !== 1 || (!shouted && term.words.some((typed) => /\p{Lu}/u.test(typed.slice(1))))) return undefined;
   const word = form[0] ?? '';
   return word.length >= MIN_RESPELL_LENGTH && /^[a-z]+$/.test(word) ? word : undefined;
+}
+
+/**
+ * The words of a compound term ("anti-inflamatory", "beta-blokers") that respelling may try, by
+ * the same rule as a word on its own; none for a term of one word, or one with other forms than
+ * its words joined ("TNF-α").
+ */
+export function respellableParts(term: QueryTerm, shouted = false): string[] {
+  const [parts, ...more] = term.forms;
+  if (!parts || parts.length < 2 || more.some((form) => form.length !== 1 || form[0] !== parts.join(''))) return [];
+  if (term.words.length !== parts.length) return [];
+  return parts.filter(
+    (part, i) => part.length >= MIN_RESPELL_LENGTH && /^[a-z]+$/.test(part) && (shouted || !/\p{Lu}/u.test((term.words[i] ?? '').slice(1))),
+  );
 }
 
 /** Whether a question is typed without a lower-case letter ("AMOXICILIN DOSE IN CHILDREN"). */
@@ -268,6 +282,28 @@ export function asWritten(respelling: Respelling, texts: readonly string[]): Res
 /** A term as the library spells it: the corrected words stand where the typed one stood. */
 export function respelledTerm(term: QueryTerm, respelling: Respelling): QueryTerm {
   return { ...term, forms: [respelling.to], stems: [respelling.to.map(stem)], words: respelling.to, respelled: respelling };
+}
+
+/**
+ * A compound as the library spells its words ("anti-inflamatory" → "anti-inflammatory"), from the
+ * respellings of its words, or undefined when none of them was respelled into one word. It is the
+ * compound analysed again, so it keeps its joined form ("betablockers") and its parts; it stands
+ * for the whole compound as typed.
+ */
+export function compoundRespelled(term: QueryTerm, parts: readonly string[], shown: ReadonlyMap<string, Respelling | undefined>): QueryTerm | undefined {
+  let text = term.text;
+  let kind: Respelling['kind'] | undefined;
+  for (const part of parts) {
+    const respelling = shown.get(part);
+    const [word, ...more] = respelling?.to ?? [];
+    if (!respelling || word === undefined || more.length > 0) continue;
+    text = text.replace(new RegExp(`(?<![\\p{L}\\p{N}])${part}(?![\\p{L}\\p{N}])`, 'iu'), word);
+    kind ??= respelling.kind;
+  }
+  if (kind === undefined) return undefined;
+  const [again] = analyzeQuery(text);
+  if (!again) return undefined;
+  return { ...again, position: term.position, respelled: { from: term.text, to: [text], kind } };
 }
 
 /** The note a user reads about one respelled word. */

@@ -204,6 +204,15 @@ describe('retrieve', () => {
     expect(joined.notes[0]).toContain('searched "gout flares" instead');
     expect(joined.hits[0]?.source.id).toBe('pmid:1');
 
+    // A word of a compound is respelled too, and the compound searched as the library writes it.
+    await store.write({ now: '2026-01-02T00:00:00.000Z', ops: [op('14', 'Anti-inflammatory drugs after sprains', ['Anti-inflammatory drugs eased pain after ankle sprains.'])] });
+    const compound = await retrieve('Anti-inflamatory drugs for sprains', options());
+    expect(compound.notes).toEqual(['no passage holds "inflamatory": searched "inflammatory" instead (the nearest spelling the library holds)']);
+    expect(compound.hits[0]?.source.id).toBe('pmid:14');
+    expect(compound.plan.clauses[0]).toMatchObject({ label: 'Anti-inflammatory', forms: [['anti', 'inflammatory'], ['antiinflammatory']], reason: 'for "Anti-inflamatory", which no passage holds' });
+    expect(compound.plan.clauses.filter((c) => c.origin === 'part').map((c) => c.label)).toContain('inflammatory');
+    expect(questionAsSearched(compound.plan)).toBe('Anti-inflammatory drugs for sprains');
+
     // A respelling the question holds as typed too is not searched twice.
     const twice = await retrieve('allopurinl allopurinol dose', options());
     expect(twice.plan.clauses.filter((c) => c.origin === 'query').map((c) => c.label)).toEqual(['allopurinol', 'dose']);

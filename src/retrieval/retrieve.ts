@@ -6,7 +6,7 @@ import { feedbackClauses, type FeedbackOptions } from './feedback.js';
 import { fuseRankings, type HybridOptions } from './fuse.js';
 import { clauseFromTerm, partClauses, phraseClauses, withClauses, type QueryClause, type QueryPlan } from './plan.js';
 import { analyzeQuery, STOP_WORDS, type QueryTerm } from './query.js';
-import { asWritten, isShouted, respellable, respelledTerm, respellingNote, respellWords, type Respelling } from './respell.js';
+import { asWritten, compoundRespelled, isShouted, respellable, respellableParts, respelledTerm, respellingNote, respellWords, type Respelling } from './respell.js';
 import { drugPhrases, joinedTerm, otherNames, spellingTokens, withOtherSpellings, type OtherSpelling } from './spellings.js';
 import { stem } from './tokens.js';
 import type { TermAssociations } from './associations.js';
@@ -172,7 +172,9 @@ export function createRetriever({ store, expander, embedder, associations }: Ret
   async function respelled(text: string, terms: QueryTerm[], notes: string[], weights: FieldWeights): Promise<QueryTerm[]> {
     const shouted = isShouted(text);
     const words = terms.map((term) => respellable(term, shouted));
-    const asked = words.filter((word): word is string => word !== undefined);
+    // The words of a compound ("anti-inflamatory") are tried as words of their own.
+    const parts = terms.map((term) => respellableParts(term, shouted));
+    const asked = [...new Set([...words.filter((word): word is string => word !== undefined), ...parts.flat()])];
     if (asked.length === 0) return terms;
     const counts = await store.frequencies(asked.map((word) => ({ tokens: [word], stems: [stem(word)] })));
     const absent = asked.filter((_, i) => (counts[i] ?? 0) === 0);
@@ -183,10 +185,11 @@ export function createRetriever({ store, expander, embedder, associations }: Ret
     const typed = new Set(terms.map((term) => term.stems[0]?.join(' ')));
     return terms.flatMap((term, i) => {
       const respelling = shown.get(words[i] ?? '');
-      if (!respelling) return [term];
-      const respelled = respelledTerm(term, respelling);
+      const respelled = respelling ? respelledTerm(term, respelling) : compoundRespelled(term, parts[i] ?? [], shown);
+      if (!respelled) return [term];
       if (typed.has(respelled.stems[0]?.join(' '))) return [];
-      notes.push(respellingNote(respelling));
+      if (respelling) notes.push(respellingNote(respelling));
+      else for (const part of parts[i] ?? []) if (shown.get(part)) notes.push(respellingNote(shown.get(part) as Respelling));
       return [respelled];
     });
   }
