@@ -203,13 +203,17 @@ describe('asWritten', () => {
     expect(asWritten(typing('pnuemonia', 'pneumonia'), ['Pneumonias were rare.'])).toEqual(typing('pnuemonia', 'pneumonias'));
   });
 
-  it('shows a form as written, else the commonest word with its stem, nearest the typed word in length on a tie', () => {
+  it('shows a form as written, else the word with its stem nearest the typed word, the commonest on a tie', () => {
     expect(asWritten(form('drain', 'drainage'), ['Drainage helped.'])).toEqual(form('drain', 'drainage'));
     // "adventitie" is the first form for "adventitia" with the stem of "adventitial".
     expect(asWritten(form('adventitia', 'adventitie'), ['The adventitial layer.', 'Adventitial fibroblasts.'])).toEqual(form('adventitia', 'adventitial'));
     expect(asWritten(form('draini', 'drains'), ['drained once, drain twice'])).toEqual(form('draini', 'drain'));
     expect(asWritten(form('drainedd', 'drains'), ['drained once, drain twice'])).toEqual(form('drainedd', 'drained'));
     expect(asWritten(form('drain', 'drainage'), [])).toEqual(form('drain', 'drainage'));
+    // Nearest before commonest: the user knows the word they meant when they see it.
+    const depressants: Respelling = { from: 'depresents', to: ['depress'], kind: 'typing' };
+    expect(asWritten(depressants, ['Depression and depression again; depressed mood.', 'Antidepressants, depressants.'])).toEqual({ ...depressants, to: ['depressants'] });
+    expect(asWritten(form('drainedd', 'drains'), ['drain, drain, drain and drained'])).toEqual(form('drainedd', 'drained'));
   });
 
   it('keeps a split as typed', () => {

@@ -253,7 +253,8 @@ function distinctStems(candidates: readonly string[], byStem: Map<string, string
  *     that lay in the ending the stemmer takes off needs one ("resistnce" → "resistance"), for
  *     otherwise the word's start alone matched a shorter stem ("adventitia" → "advent");
  *   - else the candidate itself when the passages write it;
- *   - else their commonest word with the stem, nearest the typed word in length on a tie.
+ *   - else their word with the stem nearest the typed word ("depresents" → "depressants", not
+ *     the commoner "depression"), the commonest of those on a tie.
  *
  * A split is two words as typed, and is kept as it is.
  */
@@ -268,8 +269,10 @@ export function asWritten(respelling: Respelling, texts: readonly string[]): Res
     }
   }
   const typed = respelling.from;
-  const distance = (word: string) => Math.abs(word.length - typed.length);
-  const ranked = [...counts].sort(([a, m], [b, n]) => n - m || distance(a) - distance(b) || (a < b ? -1 : 1)).map(([word]) => word);
+  const distance = new Map([...counts.keys()].map((word) => [word, editDistance(word, typed)]));
+  const ranked = [...counts]
+    .sort(([a, m], [b, n]) => (distance.get(a) ?? 0) - (distance.get(b) ?? 0) || n - m || (a < b ? -1 : 1))
+    .map(([word]) => word);
   const shown = (word: string | undefined) => (word === undefined || word === candidate ? respelling : { ...respelling, to: [word] });
   if (respelling.kind === 'typing') {
     const slip = ranked.find((word) => oneSlipApart(word, typed));
@@ -277,6 +280,19 @@ export function asWritten(respelling: Respelling, texts: readonly string[]): Res
     if (!oneSlipApart(stem(typed), target)) return undefined;
   }
   return shown(counts.has(candidate) ? candidate : ranked[0]);
+}
+
+/** Levenshtein distance between two words (letters left out, added or replaced). */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min((previous[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = row;
+  }
+  return previous[b.length] ?? 0;
 }
 
 /** A term as the library spells it: the corrected words stand where the typed one stood. */

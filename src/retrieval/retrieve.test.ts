@@ -263,6 +263,7 @@ describe('retrieve', () => {
     const retrieve = createRetriever({ store });
     const overdose = await retrieve('paracetamol overdose', options());
     expect(overdose.hits[0]?.source.id).toBe('pmid:10');
+    expect(overdose.notes).toEqual(['"paracetamol" also searched as "acetaminophen", another name of the same drug']);
     expect(overdose.plan.clauses[0]).toMatchObject({ label: 'paracetamol/acetaminophen', forms: [['paracetamol'], ['acetaminophen']], weight: 1, reason: 'also as "acetaminophen", another name of the same drug' });
 
     // A name of several words is matched as a phrase: "glyceryl … trinitrate" apart is not it.

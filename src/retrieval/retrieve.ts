@@ -243,6 +243,11 @@ export function createRetriever({ store, expander, embedder, associations }: Ret
     const typed = analyzeQuery(text);
     const read = options.respellWeight > 0 ? await respelled(text, typed, notes, options.firstStageWeights) : typed;
     const terms = options.otherSpellings || options.otherDrugNames ? await inOtherSpellings(read, options) : read;
+    // A drug's other name changes what the answer quotes ("acetaminophen" for "paracetamol"): say so.
+    for (const term of terms) {
+      const names = (term.otherSpellings ?? []).filter((other) => other.variety === 'drug').map((other) => `"${other.word}"`);
+      if (names.length > 0) notes.push(`"${term.text}" also searched as ${names.join(' and ')}, another name of the same drug`);
+    }
     let plan: QueryPlan = { text, clauses: terms.map((term) => clauseFromTerm(term, options.respellWeight)) };
     plan = withClauses(plan, [...partClauses(terms, options.partWeight, (w) => STOP_WORDS.has(w)), ...phraseClauses(terms, options.phraseWeight)]);
     if (expander && terms.length > 0 && options.expand) {
