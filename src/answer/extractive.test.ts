@@ -163,6 +163,9 @@ describe('extractive composer', () => {
     // And the phrase typed is one word, held by a passage that writes the drug's one-word name.
     const patch = evidence('E4', 'Nitroglycerin patches reduced angina attacks by a third.', { source: source('s-4', { title: 'Angina' }) });
     expect(statementsOf(composeExtractive({ ...request([patch]), question: 'Does glyceryl trinitrate relieve angina?' }))).toEqual([patch.text]);
+    // A hyphenated name is one word too, held by a passage that writes another of its names.
+    const pcp = evidence('E5', 'Trimethoprim-sulfamethoxazole prophylaxis prevented pneumocystis pneumonia in most treated patients.', { source: source('s-5', { title: 'Prophylaxis' }) });
+    expect(statementsOf(composeExtractive({ ...request([pcp]), question: 'Does co-trimoxazole prevent pneumocystis pneumonia?' }))).toEqual([pcp.text]);
     // Related is not the same: carbimazole is not another name of anything here.
     expect(ask('How is carbimazole overdose treated?')).toEqual([]);
   });

@@ -6,11 +6,12 @@ import { stem } from './tokens.js';
  * and "acetaminophen", "salbutamol" and "albuterol", "lignocaine" and "lidocaine"), and a library
  * mixes them: a US trial of "acetaminophen" answers a question on "paracetamol" overdose as
  * fully as a UK guideline does. These are not brand names (expansion/drugs.ts, off by default):
- * each group below names one and the same substance, so a passage holding any of the names holds
- * the question's word.
+ * each group below names one and the same drug (one substance, or one fixed combination such as
+ * co-trimoxazole), so a passage holding any of the names holds the question's word.
  *
  * A name is one word or a phrase of plain words: "nitroglycerin" also finds "glyceryl
- * trinitrate", and the other way round (spellings.ts `drugPhrases`). Left out on purpose: pairs that are related but not the same substance
+ * trinitrate", and the other way round (spellings.ts `drugPhrases`); a hyphenated name is the
+ * phrase of its words ("co-trimoxazole" is "co trimoxazole", as the index cuts it). Left out on purpose: pairs that are related but not the same substance
  * (carbimazole is a prodrug of thiamazole, not a name of it), a hormone's own name beside its
  * drug's ("thyroxine", "levothyroxine"; "cortisol", "hydrocortisone"), and street names
  * ("heroin", "diamorphine"): each would bring passages about something else.
@@ -88,6 +89,8 @@ const GROUPS: readonly (readonly string[])[] = [
   ['colestyramine', 'cholestyramine'],
   ['deferoxamine', 'desferrioxamine'],
   ['nitroglycerin', 'glyceryl trinitrate'],
+  ['co trimoxazole', 'cotrimoxazole', 'trimethoprim sulfamethoxazole', 'trimethoprim sulphamethoxazole'],
+  ['co amoxiclav', 'coamoxiclav', 'amoxicillin clavulanate'],
   ['methylthioninium', 'methylene blue'],
   ['thiamazole', 'methimazole'],
   ['tetracosactide', 'tetracosactrin', 'cosyntropin'],

@@ -282,6 +282,12 @@ describe('retrieve', () => {
     const apart = await retrieve('glyceryl trinitrate in angina', options({ otherDrugNames: false }));
     expect(apart.plan.clauses.filter((c) => c.origin === 'query').map((c) => c.label)).toEqual(['glyceryl', 'trinitrate', 'angina']);
 
+    // A hyphenated name is a compound: "co-amoxiclav" also finds "amoxicillin-clavulanate".
+    await store.write({ now: '2026-01-02T00:00:00.000Z', ops: [op('15', 'Amoxicillin-clavulanate for bite wounds', ['Amoxicillin-clavulanate prevented infection after dog bites.'])] });
+    const bites = await retrieve('co-amoxiclav after dog bites', options());
+    expect(bites.hits[0]?.source.id).toBe('pmid:15');
+    expect(bites.plan.clauses[0]).toMatchObject({ label: 'co-amoxiclav/amoxicillin clavulanate', forms: [['co', 'amoxiclav'], ['coamoxiclav'], ['amoxicillin', 'clavulanate']] });
+
     // Off: the word alone, which no passage here holds.
     expect((await retrieve('paracetamol', options({ otherDrugNames: false }))).hits).toEqual([]);
     // Spellings off leaves drug names on, and the other way round.

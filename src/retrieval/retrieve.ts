@@ -209,7 +209,8 @@ export function createRetriever({ store, expander, embedder, associations }: Ret
       const word = form?.length === 1 && more.length === 0 && !term.respelled ? form[0] : undefined;
       return word === undefined ? [] : otherNames(word, which).filter((other) => !typed.has(key(other)));
     });
-    // A drug named in several words ("glyceryl trinitrate") becomes one term when the library holds another of its names.
+    // A drug named in several words ("glyceryl trinitrate") becomes one term when the library holds
+    // another of its names; a compound that names one ("co-trimoxazole") gets them as a word does.
     const phrases = options.otherDrugNames ? drugPhrases(terms).map((phrase) => ({ ...phrase, others: phrase.others.filter((other) => !typed.has(key(other))) })) : [];
     const all = [...candidates.flat(), ...phrases.flatMap((phrase) => phrase.others)];
     if (all.length === 0) return terms;
@@ -219,7 +220,8 @@ export function createRetriever({ store, expander, embedder, associations }: Ret
     for (let i = 0; i < terms.length; i++) {
       const phrase = phrases.find((p) => p.start === i && p.others.some((other) => held.has(other)));
       if (phrase) {
-        out.push(withOtherSpellings(joinedTerm(terms.slice(i, i + phrase.length)), phrase.others.filter((other) => held.has(other))));
+        const named = phrase.length === 1 ? (terms[i] as QueryTerm) : joinedTerm(terms.slice(i, i + phrase.length));
+        out.push(withOtherSpellings(named, phrase.others.filter((other) => held.has(other))));
         i += phrase.length - 1;
         continue;
       }

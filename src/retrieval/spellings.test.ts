@@ -123,9 +123,15 @@ describe('drugPhrases', () => {
       { start: 2, length: 2, others: [{ word: 'aspirin', variety: 'drug' }] },
       { start: 4, length: 2, others: [{ word: 'benzylpenicillin', variety: 'drug' }] },
     ]);
-    // Not split by another word, nor made of a compound's parts.
+    // A compound that names a drug is a run of one term, without the forms it has already.
+    expect(drugPhrases(analyzeQuery('co-amoxiclav or Trimethoprim-Sulfamethoxazole'))).toEqual([
+      { start: 0, length: 1, others: [{ word: 'amoxicillin clavulanate', variety: 'drug' }] },
+      { start: 1, length: 1, others: ['co trimoxazole', 'cotrimoxazole', 'trimethoprim sulphamethoxazole'].map((word) => ({ word, variety: 'drug' })) },
+    ]);
+    expect(drugPhrases(analyzeQuery('glyceryl-trinitrate'))).toEqual([{ start: 0, length: 1, others: [{ word: 'nitroglycerin', variety: 'drug' }] }]);
+    // Not split by another word, nor a compound with more than the name.
     expect(drugPhrases(analyzeQuery('glyceryl esters and trinitrate'))).toEqual([]);
-    expect(drugPhrases(analyzeQuery('glyceryl-trinitrate'))).toEqual([]);
+    expect(drugPhrases(analyzeQuery('co-trimoxazole-resistant'))).toEqual([]);
   });
 
   it('joins terms into one, as a compound: the words side by side, at the first one’s position', () => {

@@ -178,18 +178,32 @@ export interface DrugPhrase {
 
 /**
  * Runs of the question's plain words that together name a drug with other names ("glyceryl
- * trinitrate" → "nitroglycerin"), longest first, never overlapping.
+ * trinitrate" → "nitroglycerin"), longest first, never overlapping; and compounds that name one
+ * ("co-trimoxazole" → "trimethoprim sulfamethoxazole"), each a run of one term.
  */
 export function drugPhrases(terms: readonly QueryTerm[]): DrugPhrase[] {
-  const plain = terms.map((term) => (term.forms.length === 1 && term.forms[0]?.length === 1 && !term.respelled ? term.forms[0][0] : undefined));
+  const usable = (term: QueryTerm | undefined) => term !== undefined && !term.respelled && (term.forms[0] ?? []).every((token) => /^[a-z]+$/.test(token));
+  const plain = terms.map((term) => (usable(term) && term.forms.length === 1 && term.forms[0]?.length === 1 ? term.forms[0][0] : undefined));
+  const named = (name: string) => otherDrugNames(name).map((word): OtherSpelling => ({ word, variety: 'drug' }));
   const out: DrugPhrase[] = [];
   for (let start = 0; start < terms.length; start++) {
+    const term = terms[start];
+    // Not a name the compound already has as a form ("coamoxiclav" for "co-amoxiclav").
+    const own = new Set(term?.stems.map((form) => form.join(' ')));
+    const compound =
+      usable(term) && (term?.forms[0]?.length ?? 0) >= 2
+        ? named(term?.forms[0]?.join(' ') ?? '').filter((other) => !own.has(spellingTokens(other).map(stem).join(' ')))
+        : [];
+    if (compound.length > 0) {
+      out.push({ start, length: 1, others: compound });
+      continue;
+    }
     for (let length = Math.min(MAX_NAME_WORDS, terms.length - start); length >= 2; length--) {
       const words = plain.slice(start, start + length);
       if (words.some((word) => word === undefined)) continue;
-      const others = otherDrugNames(words.join(' '));
+      const others = named(words.join(' '));
       if (others.length === 0) continue;
-      out.push({ start, length, others: others.map((word): OtherSpelling => ({ word, variety: 'drug' })) });
+      out.push({ start, length, others });
       start += length - 1;
       break;
     }
