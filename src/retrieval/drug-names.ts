@@ -11,10 +11,12 @@ import { stem } from './tokens.js';
  *
  * A name is one word or a phrase of plain words: "nitroglycerin" also finds "glyceryl
  * trinitrate", and the other way round (spellings.ts `drugPhrases`); a hyphenated name is the
- * phrase of its words ("co-trimoxazole" is "co trimoxazole", as the index cuts it). Left out on purpose: pairs that are related but not the same substance
- * (carbimazole is a prodrug of thiamazole, not a name of it), a hormone's own name beside its
- * drug's ("thyroxine", "levothyroxine"; "cortisol", "hydrocortisone"), and street names
- * ("heroin", "diamorphine"): each would bring passages about something else.
+ * phrase of its words ("co-trimoxazole" is "co trimoxazole", as the index cuts it).
+ *
+ * Left out on purpose: pairs that are related but not the same substance (carbimazole is a
+ * prodrug of thiamazole, not a name of it), a hormone's own name beside its drug's ("thyroxine",
+ * "levothyroxine"; "cortisol", "hydrocortisone"), and street names ("heroin" for diamorphine):
+ * each would bring passages about something else.
  */
 const GROUPS: readonly (readonly string[])[] = [
   ['paracetamol', 'acetaminophen'],
