@@ -242,12 +242,15 @@ describe('compounds', () => {
     const typed = { ...term('Anti-inflamatory'), position: 3 };
     const shown = new Map<string, Respelling | undefined>([['inflamatory', { from: 'inflamatory', to: ['inflammatory'], kind: 'typing' }]]);
     expect(compoundRespelled(typed, ['inflamatory'], shown)).toEqual({
-      text: 'Anti-inflammatory',
-      forms: [['anti', 'inflammatory'], ['antiinflammatory']],
-      stems: [['anti', 'inflammatori'], ['antiinflammatori']],
-      words: ['Anti', 'inflammatory'],
-      position: 3,
-      respelled: { from: 'Anti-inflamatory', to: ['Anti-inflammatory'], kind: 'typing' },
+      term: {
+        text: 'Anti-inflammatory',
+        forms: [['anti', 'inflammatory'], ['antiinflammatory']],
+        stems: [['anti', 'inflammatori'], ['antiinflammatori']],
+        words: ['Anti', 'inflammatory'],
+        position: 3,
+        respelled: { from: 'Anti-inflamatory', to: ['Anti-inflammatory'], kind: 'typing' },
+      },
+      used: [{ from: 'inflamatory', to: ['inflammatory'], kind: 'typing' }],
     });
     // Nothing respelled, or only into two words: the compound stays as typed.
     expect(compoundRespelled(typed, ['inflamatory'], new Map())).toBeUndefined();

@@ -302,24 +302,29 @@ export function respelledTerm(term: QueryTerm, respelling: Respelling): QueryTer
 
 /**
  * A compound as the library spells its words ("anti-inflamatory" → "anti-inflammatory"), from the
- * respellings of its words, or undefined when none of them was respelled into one word. It is the
- * compound analysed again, so it keeps its joined form ("betablockers") and its parts; it stands
- * for the whole compound as typed.
+ * respellings of its words, with the respellings it used; undefined when none of its words was
+ * respelled into one word. It is the compound analysed again, so it keeps its joined form
+ * ("betablockers") and its parts; it stands for the whole compound as typed.
  */
-export function compoundRespelled(term: QueryTerm, parts: readonly string[], shown: ReadonlyMap<string, Respelling | undefined>): QueryTerm | undefined {
+export function compoundRespelled(
+  term: QueryTerm,
+  parts: readonly string[],
+  shown: ReadonlyMap<string, Respelling | undefined>,
+): { term: QueryTerm; used: Respelling[] } | undefined {
   let text = term.text;
-  let kind: Respelling['kind'] | undefined;
+  const used: Respelling[] = [];
   for (const part of parts) {
     const respelling = shown.get(part);
     const [word, ...more] = respelling?.to ?? [];
     if (!respelling || word === undefined || more.length > 0) continue;
     text = text.replace(new RegExp(`(?<![\\p{L}\\p{N}])${part}(?![\\p{L}\\p{N}])`, 'iu'), word);
-    kind ??= respelling.kind;
+    used.push(respelling);
   }
-  if (kind === undefined) return undefined;
+  const [first] = used;
+  if (first === undefined) return undefined;
   const [again] = analyzeQuery(text);
   if (!again) return undefined;
-  return { ...again, position: term.position, respelled: { from: term.text, to: [text], kind } };
+  return { term: { ...again, position: term.position, respelled: { from: term.text, to: [text], kind: first.kind } }, used };
 }
 
 /** The note a user reads about one respelled word. */

@@ -212,6 +212,10 @@ describe('retrieve', () => {
     expect(compound.plan.clauses[0]).toMatchObject({ label: 'Anti-inflammatory', forms: [['anti', 'inflammatory'], ['antiinflammatory']], reason: 'for "Anti-inflamatory", which no passage holds' });
     expect(compound.plan.clauses.filter((c) => c.origin === 'part').map((c) => c.label)).toContain('inflammatory');
     expect(questionAsSearched(compound.plan)).toBe('Anti-inflammatory drugs for sprains');
+    // A word of it read as two words is not used inside the compound, so no note claims it was.
+    const mixed = await retrieve('goutflares-inflamatory', options());
+    expect(mixed.notes).toEqual(['no passage holds "inflamatory": searched "inflammatory" instead (the nearest spelling the library holds)']);
+    expect(mixed.plan.clauses[0]?.label).toBe('goutflares-inflammatory');
 
     // A respelling the question holds as typed too is not searched twice.
     const twice = await retrieve('allopurinl allopurinol dose', options());

@@ -185,12 +185,11 @@ export function createRetriever({ store, expander, embedder, associations }: Ret
     const typed = new Set(terms.map((term) => term.stems[0]?.join(' ')));
     return terms.flatMap((term, i) => {
       const respelling = shown.get(words[i] ?? '');
-      const respelled = respelling ? respelledTerm(term, respelling) : compoundRespelled(term, parts[i] ?? [], shown);
+      const respelled = respelling ? { term: respelledTerm(term, respelling), used: [respelling] } : compoundRespelled(term, parts[i] ?? [], shown);
       if (!respelled) return [term];
-      if (typed.has(respelled.stems[0]?.join(' '))) return [];
-      if (respelling) notes.push(respellingNote(respelling));
-      else for (const part of parts[i] ?? []) if (shown.get(part)) notes.push(respellingNote(shown.get(part) as Respelling));
-      return [respelled];
+      if (typed.has(respelled.term.stems[0]?.join(' '))) return [];
+      notes.push(...respelled.used.map(respellingNote));
+      return [respelled.term];
     });
   }
 
