@@ -3,8 +3,8 @@ import type { CitedReference } from '../domain/source.js';
 import { splitSentences } from '../domain/sentences.js';
 import type { ComposeRequest, Composer, Draft } from '../ports/composer.js';
 import { analyzeQuery, type QueryTerm } from '../retrieval/query.js';
-import { drugPhrases, otherNames, spellingTokens, type OtherSpelling } from '../retrieval/spellings.js';
-import { indexTokens, stem } from '../retrieval/tokens.js';
+import { drugPhrases, otherNames, plainWord, spellingStems, type OtherSpelling } from '../retrieval/spellings.js';
+import { indexTokens } from '../retrieval/tokens.js';
 import { hasDosing } from './audience.js';
 import { familiesAskedAbout } from './populations.js';
 import { FOCUS } from './thread.js';
@@ -167,7 +167,7 @@ type QuestionWord = readonly (readonly string[])[];
  */
 function questionWords(terms: readonly QueryTerm[]): Map<string, QuestionWord> {
   const out = new Map<string, QuestionWord>();
-  const alternatives = (others: readonly OtherSpelling[]) => others.map((other) => spellingTokens(other).map(stem));
+  const alternatives = (others: readonly OtherSpelling[]) => others.map(spellingStems);
   const phrases = drugPhrases(terms);
   for (let i = 0; i < terms.length; i++) {
     const phrase = phrases.find((p) => p.start === i);
@@ -178,10 +178,8 @@ function questionWords(terms: readonly QueryTerm[]): Map<string, QuestionWord> {
       continue;
     }
     const term = terms[i] as QueryTerm;
-    const stems = term.stems[0] ?? [];
-    const [word] = term.forms[0] ?? [];
-    const plain = stems.length === 1 && word !== undefined;
-    for (const s of stems) out.set(s, [[s], ...(plain ? alternatives(otherNames(word)) : [])]);
+    const word = plainWord(term);
+    for (const s of term.stems[0] ?? []) out.set(s, [[s], ...(word === undefined ? [] : alternatives(otherNames(word)))]);
   }
   return out;
 }

@@ -120,9 +120,10 @@ export const MAX_NAME_WORDS = Math.max(...GROUPS.flat().map((name) => name.split
  * already joins to the word or to an earlier name ("cyclosporin", "cyclosporine") adds nothing.
  */
 export function otherDrugNames(name: string): string[] {
-  const seen = new Set([name.split(' ').map(stem).join(' ')]);
+  const stems = (words: string) => words.split(' ').map(stem).join(' ');
+  const seen = new Set([stems(name)]);
   return (OTHERS.get(name) ?? []).filter((other) => {
-    const key = other.split(' ').map(stem).join(' ');
+    const key = stems(other);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

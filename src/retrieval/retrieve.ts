@@ -7,7 +7,7 @@ import { fuseRankings, type HybridOptions } from './fuse.js';
 import { clauseFromTerm, partClauses, phraseClauses, withClauses, type QueryClause, type QueryPlan } from './plan.js';
 import { analyzeQuery, STOP_WORDS, type QueryTerm } from './query.js';
 import { asWritten, compoundRespelled, isShouted, respellable, respellableParts, respelledTerm, respellingNote, respellWords, type Respelling } from './respell.js';
-import { drugPhrases, joinedTerm, otherNames, spellingTokens, withOtherSpellings, type OtherSpelling } from './spellings.js';
+import { drugPhrases, joinedTerm, otherNames, plainWord, spellingStems, spellingTokens, withOtherSpellings, type OtherSpelling } from './spellings.js';
 import { stem } from './tokens.js';
 import type { TermAssociations } from './associations.js';
 import { clauseStems, cutCandidates, rankCandidates, type ClauseStats, type RankedHit, type RankingOptions } from './rank.js';
@@ -200,12 +200,11 @@ export function createRetriever({ store, expander, embedder, associations }: Ret
    */
   async function inOtherSpellings(terms: QueryTerm[], options: RetrievalOptions): Promise<QueryTerm[]> {
     // A spelling the question holds too ("tumour or tumor") is its own term already.
-    const key = (other: OtherSpelling) => spellingTokens(other).map(stem).join(' ');
+    const key = (other: OtherSpelling) => spellingStems(other).join(' ');
     const typed = new Set(terms.map((term) => term.stems[0]?.join(' ')));
     const which = { spellings: options.otherSpellings, drugs: options.otherDrugNames };
     const candidates = terms.map((term) => {
-      const [form, ...more] = term.forms;
-      const word = form?.length === 1 && more.length === 0 && !term.respelled ? form[0] : undefined;
+      const word = plainWord(term);
       return word === undefined ? [] : otherNames(word, which).filter((other) => !typed.has(key(other)));
     });
     // A drug named in several words ("glyceryl trinitrate") becomes one term when the library holds
@@ -213,7 +212,7 @@ export function createRetriever({ store, expander, embedder, associations }: Ret
     const phrases = options.otherDrugNames ? drugPhrases(terms).map((phrase) => ({ ...phrase, others: phrase.others.filter((other) => !typed.has(key(other))) })) : [];
     const all = [...candidates.flat(), ...phrases.flatMap((phrase) => phrase.others)];
     if (all.length === 0) return terms;
-    const counts = await store.frequencies(all.map((other) => ({ tokens: spellingTokens(other), stems: spellingTokens(other).map(stem) })));
+    const counts = await store.frequencies(all.map((other) => ({ tokens: spellingTokens(other), stems: spellingStems(other) })));
     const held = new Set(all.filter((_, i) => (counts[i] ?? 0) > 0));
     const out: QueryTerm[] = [];
     for (let i = 0; i < terms.length; i++) {

@@ -157,12 +157,26 @@ export function spellingTokens(spelling: OtherSpelling): string[] {
   return spelling.word.split(' ');
 }
 
+/** The stems of a spelling's index tokens, as the index stems them. */
+export function spellingStems(spelling: OtherSpelling): string[] {
+  return spellingTokens(spelling).map(stem);
+}
+
+/**
+ * The one plain word a term is, when it is typed as one index token with no other forms and was
+ * not respelled: the terms whose other spellings and names are looked up.
+ */
+export function plainWord(term: QueryTerm): string | undefined {
+  const [form, ...more] = term.forms;
+  return form?.length === 1 && more.length === 0 && !term.respelled ? form[0] : undefined;
+}
+
 /** A term that matches its other spellings too: one term, each spelling one more form of it. */
 export function withOtherSpellings(term: QueryTerm, spellings: readonly OtherSpelling[]): QueryTerm {
   return {
     ...term,
     forms: [...term.forms, ...spellings.map(spellingTokens)],
-    stems: [...term.stems, ...spellings.map((s) => spellingTokens(s).map(stem))],
+    stems: [...term.stems, ...spellings.map(spellingStems)],
     otherSpellings: [...spellings],
   };
 }
@@ -183,7 +197,7 @@ export interface DrugPhrase {
  */
 export function drugPhrases(terms: readonly QueryTerm[]): DrugPhrase[] {
   const usable = (term: QueryTerm | undefined) => term !== undefined && !term.respelled && (term.forms[0] ?? []).every((token) => /^[a-z]+$/.test(token));
-  const plain = terms.map((term) => (usable(term) && term.forms.length === 1 && term.forms[0]?.length === 1 ? term.forms[0][0] : undefined));
+  const plain = terms.map((term) => (usable(term) ? plainWord(term) : undefined));
   const named = (name: string) => otherDrugNames(name).map((word): OtherSpelling => ({ word, variety: 'drug' }));
   const out: DrugPhrase[] = [];
   for (let start = 0; start < terms.length; start++) {
@@ -192,7 +206,7 @@ export function drugPhrases(terms: readonly QueryTerm[]): DrugPhrase[] {
     const own = new Set(term?.stems.map((form) => form.join(' ')));
     const compound =
       usable(term) && (term?.forms[0]?.length ?? 0) >= 2
-        ? named(term?.forms[0]?.join(' ') ?? '').filter((other) => !own.has(spellingTokens(other).map(stem).join(' ')))
+        ? named(term?.forms[0]?.join(' ') ?? '').filter((other) => !own.has(spellingStems(other).join(' ')))
         : [];
     if (compound.length > 0) {
       out.push({ start, length: 1, others: compound });
