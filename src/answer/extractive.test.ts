@@ -126,6 +126,26 @@ describe('extractive composer', () => {
     expect(texts).toEqual(['Drainage of the iliopsoas abscess shortened the hospital stay.']);
   });
 
+  it('puts in the bottom line what answers the question\'s most specific word, never a pitfall read without its heading', () => {
+    const overview = source('doc:low-back-pain', { title: 'Low back pain', evidenceLevel: 'in-house', format: 'markdown' });
+    const item = (id: string, section: string, text: string) => evidence(id, text, { section, source: overview });
+    const items = [
+      item('E1', 'Bottom line', 'Most acute low back pain improves whatever the treatment, so nonpharmacologic care comes first and an NSAID if a drug is wanted.'),
+      item('E2', 'Treatment', 'In a placebo-controlled trial, regular paracetamol for up to 4 weeks did not shorten recovery from acute low back pain.'),
+      item('E3', 'Pitfalls to avoid', 'Relying on regular paracetamol for acute low back pain instead of advice and reassurance.'),
+      item('E4', 'Treatment', 'Heat wraps eased acute low back pain more than placebo over five days in two trials.'),
+      item('E5', 'Diagnosis', 'Imaging adds nothing in acute low back pain without red flags and exposes the patient to needless radiation.'),
+    ];
+    const asked = (question: string) => composeExtractive({ ...request(items), question });
+    // "acetaminophen" is the question's rarest word: the trial sentence (which writes it as paracetamol) leads.
+    const drug = asked('Is acetaminophen effective for acute low back pain?');
+    expect(drug.bottomLine.map((s) => s.evidence[0])).toEqual(['E2']);
+    // The pitfall still appears, under its own heading.
+    expect(drug.sections.find((s) => s.kind === 'pitfalls')?.statements.map((s) => s.evidence[0])).toEqual(['E3']);
+    // Asked about low back pain as a whole, the overview's own bottom line leads as before.
+    expect(asked('How is acute low back pain managed?').bottomLine[0]?.evidence[0]).toBe('E1');
+  });
+
   it('has nothing to say when no sentence is about the question', () => {
     const statins = evidence('E1', 'Statins lowered LDL cholesterol in adults over five years.', { source: source('s-1', { title: 'Statins in adults' }) });
     const skin = evidence('E2', 'Incision and drainage is the main treatment of a skin abscess.', { source: source('s-2', { title: 'Skin abscess' }) });

@@ -59,6 +59,10 @@ interface Candidate {
   score: number;
   kind: SectionKind;
   bottomLine: boolean;
+  /** Which of the question's topic words (by index) the sentence or its source's title holds. */
+  topic: ReadonlySet<number>;
+  /** From a list of pitfalls: a caution that needs its heading to be read right. */
+  caution: boolean;
 }
 
 const LEVEL_WEIGHT: Readonly<Record<string, number>> = {
@@ -85,14 +89,22 @@ export function composeExtractive(request: ComposeRequest, options: ExtractiveOp
   );
   const focus = questionFocus(request.question);
   const candidates = onTopic
-    .flatMap((evidence) => sentencesOf(evidence, terms, request.audience, titleCovers(evidence, topic, options)))
+    .flatMap((evidence) => sentencesOf(evidence, terms, topic, request.audience, titleCovers(evidence, topic, options)))
     .map((c) => (focus.has(c.kind) && !c.bottomLine ? { ...c, score: c.score * FOCUS_EMPHASIS } : c));
   const usable = candidates.filter((c) => c.relevance >= options.minRelevance).sort((a, b) => b.score - a.score);
   const chosen: Candidate[] = [];
   const tooLike = (c: Candidate) => chosen.some((other) => overlap(c.words, other.words) > options.maxOverlap);
 
+  // The bottom line is read alone, so it takes no sentence from a list of pitfalls ("Relying on
+  // regular paracetamol …" reads as advice without its heading), and it names the most specific
+  // word of the question that any sentence names (the topic word rarest among the passages): an
+  // overview's own bottom line on low back pain care does not answer "Is acetaminophen effective
+  // for acute low back pain?", and the trial of paracetamol does.
+  const readAlone = usable.filter((c) => !c.caution);
+  const specific = rarest(topic, terms, (i) => readAlone.some((c) => c.topic.has(i)));
+  const pool = specific === undefined ? readAlone : readAlone.filter((c) => c.topic.has(specific));
   const bottomLine: Statement[] = [];
-  for (const c of [...usable].sort((a, b) => Number(b.bottomLine) - Number(a.bottomLine) || b.score - a.score)) {
+  for (const c of [...pool].sort((a, b) => Number(b.bottomLine) - Number(a.bottomLine) || b.score - a.score)) {
     if (bottomLine.length === 2) break;
     // A second bottom-line sentence only when it is nearly as strong as the first.
     if (bottomLine.length === 1 && c.score < (chosen[0]?.score ?? 0) * 0.6) break;
@@ -199,6 +211,17 @@ function questionTerms(question: string, evidence: readonly Evidence[]): Map<Que
   return weights;
 }
 
+/** The index of the topic word weighted most (the rarest among the passages) of those `named`, if any. */
+function rarest(topic: readonly QuestionWord[], terms: ReadonlyMap<QuestionWord, number>, named: (i: number) => boolean): number | undefined {
+  const weight = new Map([...terms].map(([word, w]) => [ownStems(word), w]));
+  const of = (i: number) => weight.get(ownStems(topic[i] as QuestionWord)) ?? 0;
+  let best: number | undefined;
+  for (let i = 0; i < topic.length; i++) if (named(i) && (best === undefined || of(i) > of(best))) best = i;
+  return best;
+}
+
+const ownStems = (word: QuestionWord) => (word[0] ?? []).join(' ');
+
 /** The question's topic words: its words without the "management of …" ones. */
 function topicWords(question: string): QuestionWord[] {
   return [...questionWords(analyzeQuery(question).filter((t) => !FOCUS.test(t.text))).values()];
@@ -230,7 +253,13 @@ function sectionFactor(label: string): number {
   return 1;
 }
 
-function sentencesOf(evidence: Evidence, terms: ReadonlyMap<QuestionWord, number>, audience: Audience, aboutTopic: boolean): Candidate[] {
+function sentencesOf(
+  evidence: Evidence,
+  terms: ReadonlyMap<QuestionWord, number>,
+  topicWords: readonly QuestionWord[],
+  audience: Audience,
+  aboutTopic: boolean,
+): Candidate[] {
   const totalWeight = [...terms.values()].reduce((a, b) => a + b, 0) || 1;
   const titleWords = new Set(indexTokens(evidence.source.title));
   // Retrieval's order matters: the best-ranked passages are the most likely to answer.
@@ -255,13 +284,15 @@ function sentencesOf(evidence: Evidence, terms: ReadonlyMap<QuestionWord, number
     const relevance = held > 0 || aboutTopic ? (held + fromTitle) / totalWeight : 0;
     const kind = sectionKind(sectionLabel, text);
     const bottomLine = /bottom line|summary|conclusion/.test(sectionLabel);
+    const caution = /pitfall|avoid/.test(sectionLabel);
+    const topic = new Set(topicWords.flatMap((word, i) => (holds(words, word) || holds(titleWords, word) ? [i] : [])));
     const statement: Statement = { text, evidence: [evidence.id], quote: { evidenceId: evidence.id, start: span.start, end: span.end } };
     const via = markedReferences(raw, evidence.source.references);
     if (via.length > 0) statement.via = via;
     const lead = position === 0 ? LEAD_BONUS : 1;
     const emphasis = EMPHASIS[audience][kind] ?? 1;
     const score = relevance * rankFactor * levelFactor * sectionFactor(sectionLabel) * lead * emphasis * (bottomLine ? 1.15 : 1);
-    return [{ statement, words, relevance, score, kind, bottomLine }];
+    return [{ statement, words, relevance, score, kind, bottomLine, topic, caution }];
   });
 }
 
