@@ -32,7 +32,9 @@ type Ranked = { id: string; score: number }[];
 const FEATURES = ['query likelihood', 'BM25, one field', 'idf coverage', 'title coverage', 'ordered word pairs', 'associated words', 'query likelihood, df background', 'idf coverage with associated words',
   'best sentence: idf share of the query words one sentence holds',
   'neighbours: mean citemed score of the 5 most similar abstracts',
-  'neighbours: the same, cosine-weighted, 10 abstracts'] as const;
+  'neighbours: the same, cosine-weighted, 10 abstracts',
+  'title share: BM25 with each word weighted by the share of its abstracts that hold it in the title',
+  'title share: the idf coverage so weighted'] as const;
 const GRID = [0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3];
 
 async function main(): Promise<void> {
@@ -50,12 +52,16 @@ async function main(): Promise<void> {
   const docs = new Map<string, Doc>();
   const df = new Map<string, number>();
   const cf = new Map<string, number>();
+  // In how many abstracts a word is in the title: authors title a paper with its topic, so a word
+  // often in titles ("cancer") says more of what a claim is about than one seldom there ("increase").
+  const titleDf = new Map<string, number>();
   let tokens = 0;
   for await (const doc of dataset.corpus()) {
     const title = indexTokens(doc.title);
     const all = [...title, ...indexTokens(doc.text)];
     const tf = new Map<string, number>();
     for (const t of all) tf.set(t, (tf.get(t) ?? 0) + 1);
+    for (const t of new Set(title)) titleDf.set(t, (titleDf.get(t) ?? 0) + 1);
     for (const [t, n] of tf) {
       df.set(t, (df.get(t) ?? 0) + 1);
       cf.set(t, (cf.get(t) ?? 0) + n);
@@ -77,6 +83,7 @@ async function main(): Promise<void> {
   let distinctTotal = 0;
   for (const d of docs.values()) distinctTotal += d.tf.size;
   const neighbours = nearestAbstracts(docs, df, idf);
+  const titleShare = (t: string) => ((titleDf.get(t) ?? 0) + 1) / ((df.get(t) ?? 0) + 5);
 
   const bm25 = (d: Doc, stems: string[], weight: (s: string) => number) => {
     let score = 0;
@@ -111,6 +118,8 @@ async function main(): Promise<void> {
           else associated += idf(t) * (associations.associates(t).find((a) => d.tf.has(a.term))?.share ?? 0);
           if (d.title.has(t)) inTitle += idf(t);
         }
+        const shareSum = stems.reduce((s, t) => s + idf(t) * titleShare(t), 0) || 1;
+        const shareCovered = stems.reduce((s, t) => s + (d.tf.has(t) ? idf(t) * titleShare(t) : 0), 0);
         return [
           likelihood / Math.max(stems.length, 1),
           bm25(d, stems, () => 1) / idfSum,
@@ -123,6 +132,8 @@ async function main(): Promise<void> {
           Math.max(0, ...d.sentences.map((set) => stems.reduce((sum, t) => sum + (set.has(t) ? idf(t) : 0), 0))) / idfSum,
           mean((neighbours.get(id) ?? []).slice(0, 5).map((x) => runScore.get(x.id) ?? 0)),
           mean((neighbours.get(id) ?? []).map((x) => x.similarity * (runScore.get(x.id) ?? 0))),
+          bm25(d, stems, titleShare) / shareSum,
+          shareCovered / shareSum,
         ];
       }),
     );
@@ -143,6 +154,8 @@ async function main(): Promise<void> {
   tryFeatures('the first five', [0, 1, 2, 3, 4]);
   tryFeatures('query likelihood (df background) + associated words', [5, 6]);
   tryFeatures('best sentence + idf coverage with associated words', [7, 8]);
+  tryFeatures('title-share BM25 + idf coverage with associated words', [7, 11]);
+  tryFeatures('title-share coverage + idf coverage with associated words', [7, 12]);
 
   // Weights per word, learned from which query words the judged abstracts hold.
   const weighted = (learned: boolean) => (fit: string[], held: string[]) => {
