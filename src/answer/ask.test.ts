@@ -153,6 +153,19 @@ describe('ask', () => {
     expect(answer.sections).toEqual([]);
   });
 
+  it('never leads with a pitfall, which reads as advice without its heading', async () => {
+    const pitfall = 'Stopping colchicine early in a gout flare, before the pain of the acute gout flare has settled.';
+    const composer = scripted((request) => ({
+      bottomLine: [],
+      sections: [{ kind: 'pitfalls', statements: [{ text: pitfall, evidence: [request.evidence.find((e) => e.source.id === 'pmid:1')!.id] }] }],
+      followUps: [],
+    }));
+    const answer = await ask(deps(composer), { question: 'colchicine for gout flares', audience: 'clinician' });
+    expect(answer.bottomLine).toEqual([]);
+    expect(answer.sections.map((s) => [s.kind, s.statements.map((x) => x.text)])).toEqual([['pitfalls', [pitfall]]]);
+    expect(answer.status).toBe('answered');
+  });
+
   it('with the extractive composer, answers from the library without citing the retracted source', async () => {
     const answer = await ask(deps(createExtractiveComposer()), { question: 'colchicine for gout flares', audience: 'clinician' });
     expect(answer.bottomLine.length).toBeGreaterThan(0);

@@ -117,11 +117,12 @@ export async function ask(deps: AskDeps, request: AskRequest): Promise<Answer> {
     if (statements.length > 0) sections.push({ kind: section.kind, title: SECTION_TITLES[section.kind], statements });
   }
   const kept = [...bottomLine, ...sections.flatMap((s) => s.statements)];
-  // An answer with no bottom line left leads with its strongest remaining statement.
-  if (bottomLine.length === 0 && sections.length > 0) {
-    const first = sections[0]!;
-    bottomLine.push(first.statements.shift()!);
-    if (first.statements.length === 0) sections.shift();
+  // An answer with no bottom line left leads with its strongest remaining statement, never a
+  // pitfall: "Relying on regular paracetamol …" reads as advice once its heading is gone.
+  const lead = sections.find((s) => s.kind !== 'pitfalls');
+  if (bottomLine.length === 0 && lead) {
+    bottomLine.push(lead.statements.shift()!);
+    if (lead.statements.length === 0) sections.splice(sections.indexOf(lead), 1);
   }
 
   const references = buildReferences(kept.flatMap((s) => s.evidence.map((id) => ({ evidenceId: id, source: byId.get(id)!.source }))));

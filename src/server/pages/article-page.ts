@@ -44,7 +44,7 @@ ${reviewed && article.approval ? html`<p class="meta">Approved ${formatDate(arti
 <p class="meta">Last updated: <time datetime="${version.createdAt}">${formatDate(version.createdAt)}</time> · Version ${version.number} · <a href="${editorialPolicyUrl}">View editorial policy</a></p>
 </section>
 ${answer.notices.length > 0 ? html`<div class="meta">${answer.notices.map((n) => html`<p>${n}</p>`)}</div>` : ''}
-<p class="bottom-line">${answer.bottomLine.map((s, i) => html`${i > 0 ? ' ' : ''}${statement(s)}`)}</p>
+${answer.bottomLine.length > 0 ? html`<p class="bottom-line">${answer.bottomLine.map((s, i) => html`${i > 0 ? ' ' : ''}${statement(s)}`)}</p>` : ''}
 ${answer.sections.map((section) => html`<h2>${section.title}</h2><ul>${section.statements.map((s) => html`<li>${statement(s)}</li>`)}</ul>`)}
 ${summary.length > 0 ? html`<h2>Evidence summary</h2><ul>${summary.map((line) => html`<li>${line}</li>`)}</ul>` : ''}
 ${answer.references.length > 0 ? html`<h2>References</h2><ol class="refs">${answer.references.map((r) => html`<li id="ref-${r.number}"><span class="label">${r.label}</span><br>${r.citation}${r.source.integrity !== 'ok' ? html` <span class="integrity">${INTEGRITY_LABELS[r.source.integrity]}</span>` : ''}${r.links.length > 0 ? html`<br>${r.links.map((l, i) => html`${i > 0 ? ' · ' : ''}<a href="${l.url}" rel="noopener noreferrer">${l.label}</a>`)}` : ''}</li>`)}</ol>${exportLine(article)}` : ''}
