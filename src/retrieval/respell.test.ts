@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyzeQuery, STOP_WORDS, type QueryTerm } from './query.js';
+import { stem } from './tokens.js';
 import { asWritten, compoundRespelled, isShouted, oneSlipApart, otherForms, respellable, respellableParts, respellingNote, respellWords, soundAlikes, splits, typingNeighbours, type PhraseFrequencies, type Respelling } from './respell.js';
 
 /** Optimal string alignment distance (Levenshtein with adjacent swaps), the plain way. */
@@ -150,6 +151,25 @@ describe('respellWords', () => {
     expect(respellingNote(found.get('ibuprophen')!)).toBe('no passage holds "ibuprophen": searched "ibuprofen" instead (a spelling that sounds the same)');
   });
 
+
+  it("takes a drug's other name when the word is a slip or a sound away from a name the library does not hold", async () => {
+    // "sefalexin" sounds like "cefalexin", which this library writes "cephalexin"; "rifampicim" is
+    // one slip from "rifampicin", written "rifampin"; "paracetamal" is one slip from "paracetamol",
+    // which the library holds itself, so no other name is needed.
+    const lookup = library({ [stem('cephalexin')]: 4, [stem('rifampin')]: 7, [stem('paracetamol')]: 3, [stem('acetaminophen')]: 9 });
+    const found = await respellWords(['sefalexin', 'rifampicim', 'paracetamal', 'xyzzyplugh'], lookup, isStop);
+    expect(found.get('sefalexin')).toEqual({ from: 'sefalexin', to: ['cephalexin'], kind: 'sound', via: 'cefalexin' });
+    expect(found.get('rifampicim')).toEqual({ from: 'rifampicim', to: ['rifampin'], kind: 'typing', via: 'rifampicin' });
+    expect(found.get('paracetamal')).toEqual({ from: 'paracetamal', to: ['paracetamol'], kind: 'typing' });
+    expect(found.has('xyzzyplugh')).toBe(false);
+    // Still two rounds of look-ups at most: the other names go with the splits.
+    expect(lookup.calls).toBe(2);
+    expect(respellingNote(found.get('sefalexin')!)).toBe(
+      'no passage holds "sefalexin" (which sounds like "cefalexin"): searched "cephalexin" instead, another name of the same drug',
+    );
+    // The word shown is the other name as the passages write it, not a slip from the typed word.
+    expect(asWritten(found.get('rifampicim')!, ['Rifampin was given for 6 months.'])).toEqual(found.get('rifampicim'));
+  });
 
   it('finds a form before a slip, and the commonest candidate within a kind', async () => {
     // "draine": "drainage" is another form; "drained" (stem "drain") is one slip away and commoner.

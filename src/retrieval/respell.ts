@@ -1,3 +1,4 @@
+import { otherDrugNames } from './drug-names.js';
 import { analyzeQuery, type QueryTerm } from './query.js';
 import { stem, wordTokens } from './tokens.js';
 
@@ -17,7 +18,11 @@ import { stem, wordTokens } from './tokens.js';
  *   3. a spelling that sounds the same ("ibuprophen" → "ibuprofen", "fenytoin" → "phenytoin",
  *      "kolitis" → "colitis"): ph and f, c and k, c and s before e, i or y, i and y exchanged once,
  *      anywhere in a word of six letters or more, the first letter too;
- *   4. two words run together ("panicprone" → "panic prone"), found side by side in some passage.
+ *   4. a drug name the word is one of those slips away from, even a slip that moves the stem
+ *      ("paracetamal", stem "paracetam", → "paracetamol"), or else another name of that drug
+ *      ("sefalexin" sounds like "cefalexin", which a US library writes "cephalexin";
+ *      drug-names.ts), the kinds in the same order;
+ *   5. two words run together ("panicprone" → "panic prone"), found side by side in some passage.
  *
  * Among the candidates of one kind, the one most passages hold wins. Candidates are only ever
  * words the library holds, so a correction never searches for nothing; the user is told what was
@@ -30,6 +35,8 @@ export interface Respelling {
   /** What was searched instead: one word, or two for a run-together pair. */
   to: string[];
   kind: 'form' | 'typing' | 'sound' | 'split';
+  /** The drug name the word was that slip away from, when `to` is another name of that drug. */
+  via?: string;
 }
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
@@ -180,14 +187,26 @@ export async function respellWords(words: readonly string[], frequencies: Phrase
   const byStem = new Map<string, string>();
   const kinds = words.map((word) => {
     const own = stem(word);
+    const forms = otherForms(word);
+    const typing = typingNeighbours(word);
+    const sound = soundAlikes(word);
     return {
       word,
-      forms: distinctStems(otherForms(word), byStem, isStopWord),
+      forms: distinctStems(forms, byStem, isStopWord),
       // A slip in the word is a slip in its stem too, or it lies in the ending the stemmer takes
       // off (the word still starts with the stem: "resistnce" → "resistance", stem "resist"). One
       // that moves the stem further is another word ("statins" → "statings", whose stem is "state").
-      typing: distinctStems(typingNeighbours(word), byStem, isStopWord).filter((s) => oneSlipApart(own, s) || word.startsWith(s)),
-      sound: distinctStems(soundAlikes(word), byStem, isStopWord),
+      typing: distinctStems(typing, byStem, isStopWord).filter((s) => oneSlipApart(own, s) || word.startsWith(s)),
+      sound: distinctStems(sound, byStem, isStopWord),
+      // Drug names among the candidates, looked for under each of their names if nothing else is
+      // found: a slip that lands on a drug name is taken even where it moves the stem further
+      // ("paracetamal", stem "paracetam", → "paracetamol"), for a drug name is not another word.
+      names: (['form', 'typing', 'sound'] as const).flatMap((kind) =>
+        [kind === 'form' ? forms : kind === 'typing' ? typing : sound].flat().flatMap((name) => {
+          const others = otherDrugNames(name).filter((other) => !other.includes(' '));
+          return others.length === 0 ? [] : [name, ...others].map((other) => ({ kind, name, other, stem: stem(other) }));
+        }),
+      ),
     };
   });
   const stems = [...byStem.keys()];
@@ -202,24 +221,44 @@ export async function respellWords(words: readonly string[], frequencies: Phrase
     }
     return chosen === undefined ? undefined : byStem.get(chosen);
   };
-  const rest: string[] = [];
-  for (const { word, forms, typing, sound } of kinds) {
+  const rest: (typeof kinds)[number][] = [];
+  for (const kind of kinds) {
+    const { word, forms, typing, sound } = kind;
     const form = best(forms);
     const slip = form === undefined ? best(typing) : undefined;
     const alike = form === undefined && slip === undefined ? best(sound) : undefined;
     if (form !== undefined) found.set(word, { from: word, to: [form], kind: 'form' });
     else if (slip !== undefined) found.set(word, { from: word, to: [slip], kind: 'typing' });
     else if (alike !== undefined) found.set(word, { from: word, to: [alike], kind: 'sound' });
-    else rest.push(word);
+    else rest.push(kind);
   }
 
-  const pairs = rest.flatMap((word) => splits(word).filter(([a, b]) => !isStopWord(a) && !isStopWord(b)).map((pair) => ({ word, pair })));
-  if (pairs.length === 0) return found;
-  const together = await frequencies(pairs.map(({ pair }) => ({ tokens: pair, stems: pair.map(stem) })));
+  // The second round: the other names of drug names the words were a slip away from, and the
+  // splits of the words still not found, in one look-up.
+  const names = rest.flatMap(({ word, names }) => names.map((name) => ({ word, ...name })));
+  const pairs = rest.flatMap(({ word }) => splits(word).filter(([a, b]) => !isStopWord(a) && !isStopWord(b)).map((pair) => ({ word, pair })));
+  if (names.length + pairs.length === 0) return found;
+  const counted = await frequencies([
+    ...names.map(({ other, stem }) => ({ tokens: [other], stems: [stem] })),
+    ...pairs.map(({ pair }) => ({ tokens: pair, stems: pair.map(stem) })),
+  ]);
+  // The first kind that finds one wins; within it the drug name itself, then the other name most
+  // passages hold.
+  const named = new Map<string, { name: (typeof names)[number]; n: number }>();
+  names.forEach((name, i) => {
+    const n = counted[i] ?? 0;
+    const held = named.get(name.word);
+    const own = name.other === name.name;
+    const better = !held || (held.name.kind === name.kind && held.name.other !== held.name.name && (own || n > held.n));
+    if (n > 0 && better) named.set(name.word, { name, n });
+  });
+  for (const [word, { name }] of named) {
+    found.set(word, name.other === name.name ? { from: word, to: [name.name], kind: name.kind } : { from: word, to: [name.other], kind: name.kind, via: name.name });
+  }
   const most = new Map<string, { pair: [string, string]; n: number }>();
   pairs.forEach(({ word, pair }, i) => {
-    const n = together[i] ?? 0;
-    if (n > (most.get(word)?.n ?? 0)) most.set(word, { pair, n });
+    const n = counted[names.length + i] ?? 0;
+    if (!named.has(word) && n > (most.get(word)?.n ?? 0)) most.set(word, { pair, n });
   });
   for (const [word, { pair }] of most) found.set(word, { from: word, to: pair, kind: 'split' });
   return found;
@@ -274,7 +313,8 @@ export function asWritten(respelling: Respelling, texts: readonly string[]): Res
     .sort(([a, m], [b, n]) => (distance.get(a) ?? 0) - (distance.get(b) ?? 0) || n - m || (a < b ? -1 : 1))
     .map(([word]) => word);
   const shown = (word: string | undefined) => (word === undefined || word === candidate ? respelling : { ...respelling, to: [word] });
-  if (respelling.kind === 'typing') {
+  // A drug's other name is not a slip away from the typed word; its name was.
+  if (respelling.kind === 'typing' && respelling.via === undefined) {
     const slip = ranked.find((word) => oneSlipApart(word, typed));
     if (slip !== undefined) return shown(slip);
     if (!oneSlipApart(stem(typed), target)) return undefined;
@@ -328,7 +368,11 @@ export function compoundRespelled(
 }
 
 /** The note a user reads about one respelled word. */
-export function respellingNote({ from, to, kind }: Respelling): string {
+export function respellingNote({ from, to, kind, via }: Respelling): string {
+  if (via !== undefined) {
+    const near = { form: 'another form of', typing: 'one slip from', sound: 'which sounds like', split: 'beside' }[kind];
+    return `no passage holds "${from}" (${near} "${via}"): searched "${to.join(' ')}" instead, another name of the same drug`;
+  }
   const why = {
     form: 'the form the library uses',
     typing: 'the nearest spelling the library holds',
