@@ -35,7 +35,7 @@ describe('citemed eval retrieval', () => {
     expect(result.code, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout) as {
       documents: number;
-      evaluation: { queriesEvaluated: number; queriesMissingFromRun: number; means: Record<string, number>; perQuery: unknown };
+      evaluation: { queriesEvaluated: number; queriesMissingFromRun: number; means: Record<string, number>; perQuery: Record<string, Record<string, number>> };
     };
     expect(report.documents).toBe(6);
     expect(report.evaluation.queriesEvaluated).toBe(3);
@@ -43,6 +43,9 @@ describe('citemed eval retrieval', () => {
     expect(report.evaluation.means['MRR@10']).toBeCloseTo(2 / 3, 10);
     expect(report.evaluation.means['nDCG@10']).toBeCloseTo(2 / 3, 10);
     expect(report.evaluation.means['Recall@100']).toBeCloseTo(2 / 3, 10);
+    // Each query's own figures, to find the ones that fail.
+    expect(report.evaluation.perQuery['q1']).toEqual({ 'nDCG@10': 1, 'Recall@100': 1, 'MRR@10': 1 });
+    expect(report.evaluation.perQuery['q3']).toEqual({ 'nDCG@10': 0, 'Recall@100': 0, 'MRR@10': 0 });
   });
 
   it('keeps the library when asked and reuses it', async () => {

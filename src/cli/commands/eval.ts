@@ -39,7 +39,8 @@ export function registerEval(program: Command, io: Io): void {
     .action(async (options: EvalOptions, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
       const result = await runEval(options, globals, io);
-      if (options.json) printJson(io, result);
+      // A Map prints as {} in JSON: each query's figures go out as an object keyed by query id.
+      if (options.json) printJson(io, { ...result, evaluation: { ...result.evaluation, perQuery: Object.fromEntries(result.evaluation.perQuery) } });
       else io.out(presentEval(result, options.dataset));
     });
 }
