@@ -233,8 +233,8 @@ export async function respellWords(words: readonly string[], frequencies: Phrase
     else rest.push(kind);
   }
 
-  // The second round: the other names of drug names the words were a slip away from, and the
-  // splits of the words still not found, in one look-up.
+  // The second round, in one look-up: the drug names the words still not found were a slip away
+  // from, under each of the drug's names, and those words' splits.
   const names = rest.flatMap(({ word, names }) => names.map((name) => ({ word, ...name })));
   const pairs = rest.flatMap(({ word }) => splits(word).filter(([a, b]) => !isStopWord(a) && !isStopWord(b)).map((pair) => ({ word, pair })));
   if (names.length + pairs.length === 0) return found;
