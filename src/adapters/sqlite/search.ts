@@ -4,6 +4,7 @@ import { dataVersionCheck } from './data-version.js';
 import { matchExpression, readTotals } from './fts.js';
 import { createPostingsRanker } from './postings.js';
 import { rowToPassage, rowToSummary, type PassageRow, type SummaryRow } from './rows.js';
+import { SOURCE_SUMMARY_INDEX } from './schema.js';
 
 /**
  * First-stage retrieval over the FTS5 index: passages holding any of the query's phrases, ranked
@@ -124,11 +125,14 @@ function fetchRows(db: Database.Database, order: readonly { rowid: number; score
 
 type FetchedRow = PassageRow & SummaryRow & { terms: string | null };
 
-const FETCH_SQL = `
+// The source's columns come from their own index (schema 8), never from its row, whose text may
+// span overflow pages that reading the later columns would walk (without INDEXED BY, SQLite looks
+// the row up by its rowid).
+export const FETCH_SQL = `
   SELECT p.rowid, p.id, p.ordinal, p.section, p.start, p.end, p.text, s.id AS source_id,
          s.title, s.journal, s.year, s.format, s.evidence_level, s.integrity, s.review_status,
          s.status_note, s.pmid, s.doi, s.terms
-  FROM passages p JOIN sources s ON s.rid = p.source_rid
+  FROM passages p JOIN sources s INDEXED BY ${SOURCE_SUMMARY_INDEX} ON s.rid = p.source_rid
   WHERE p.rowid IN (SELECT value FROM json_each(?))`;
 
 /**

@@ -7,6 +7,7 @@ import { sourceWithPassages } from '../../../test/factories/sources.js';
 import type { WriteOp } from '../../ports/store.js';
 import Database from 'better-sqlite3';
 import { SCHEMA_VERSION } from './schema.js';
+import { FETCH_SQL } from './search.js';
 import { openSqliteStore } from './sqlite-store.js';
 
 describeStoreContract('SQLite (file)', async () =>
@@ -115,7 +116,7 @@ describe('schema 7: the terms and status note a search reads, in columns of thei
     await store.close();
     const raw = new Database(file);
     const written = raw.prepare('SELECT id, terms, status_note FROM sources ORDER BY id').all();
-    raw.exec('ALTER TABLE sources DROP COLUMN terms; ALTER TABLE sources DROP COLUMN status_note');
+    raw.exec('DROP INDEX sources_summary; ALTER TABLE sources DROP COLUMN terms; ALTER TABLE sources DROP COLUMN status_note');
     raw.pragma('user_version = 6');
     raw.close();
 
@@ -126,6 +127,29 @@ describe('schema 7: the terms and status note a search reads, in columns of thei
     const check = new Database(file);
     expect(check.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(check.prepare('SELECT id, terms, status_note FROM sources ORDER BY id').all()).toEqual(written);
+    check.close();
+  });
+
+  it('are read from their own index, never from the source row that holds the whole text (schema 8)', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'citemed-v8-')), 'lib.db');
+    const store = open(file);
+    await store.write({ ops, now: '2026-01-01T00:00:00.000Z' });
+    await store.close();
+    // A schema-7 library has no such index; opening it adds one.
+    const raw = new Database(file);
+    raw.exec('DROP INDEX sources_summary');
+    raw.pragma('user_version = 7');
+    raw.close();
+
+    const upgraded = open(file);
+    const hits = await upgraded.search({ phrases: [['iliopsoas']], limit: 10, weights });
+    expect(hits.find((h) => h.source.id === 'pmid:1')?.source.statusNote).toBe('Corrected: see the erratum');
+    await upgraded.close();
+    const check = new Database(file);
+    expect(check.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    // The candidates' fetch reads every source column it wants from the index.
+    const plan = check.prepare(`EXPLAIN QUERY PLAN ${FETCH_SQL}`).all('[1]') as { detail: string }[];
+    expect(plan.map((row) => row.detail).join('; ')).toContain('USING COVERING INDEX sources_summary');
     check.close();
   });
 });
