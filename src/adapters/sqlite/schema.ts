@@ -357,7 +357,7 @@ function upgradeToV7(db: Database.Database): void {
  * Schema 8: the columns a search reads of every candidate's source, in an index of their own. The
  * terms and status note came last in the row (schema 7 added them), after the source's whole text:
  * for a PMC full text of 60 KB, reading them walked the text's overflow pages, and 100 candidates
- * cost 2.8–3.0 ms against 1.3 ms from this index (`npx tsx bench/query/fetch-rows-fulltext.ts`).
+ * cost 2.6–2.8 ms against 1.1–1.2 ms from this index (`npx tsx bench/query/fetch-rows-fulltext.ts`).
  * The index holds no text, so it stays small (33 MB for the 285,657 sources of the 1M-passage bench
  * library) and in the cache; search.ts reads through it (`INDEXED BY`).
  */
