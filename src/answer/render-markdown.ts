@@ -10,7 +10,9 @@ import { excerptFor } from './audience.js';
  */
 export function renderMarkdown(answer: Answer): string {
   const cite = citationMarks(answer);
-  const line = (s: Statement): string => `${escapeMarkdown(s.text)}${cite(s)}${flag(s)}${via(s)}`;
+  const heading = headingOf(answer);
+  const under = (s: Statement) => (heading(s) ? ` *(§ ${escapeMarkdown(heading(s))})*` : '');
+  const line = (s: Statement): string => `${escapeMarkdown(s.text)}${cite(s)}${flag(s)}${under(s)}${via(s)}`;
   const out: string[] = [`# ${escapeMarkdown(answer.question)}`, ''];
   out.push(`> **Not reviewed by a qualified clinician.** ${answer.notices.map(escapeMarkdown).join(' ')}`, '');
   if (answer.searchedFor !== answer.question) out.push(`*Read as: ${escapeMarkdown(answer.searchedFor)}*`, '');
@@ -65,6 +67,22 @@ function flag(s: Statement): string {
 function via(s: Statement): string {
   const works = viaWorks(s);
   return works ? ` *(the overview cites: ${escapeMarkdown(works)})*` : '';
+}
+
+/**
+ * The subsection a statement was quoted from ("Why opioids are a last resort" of "Treatment › Why
+ * opioids are a last resort"), shown beside it: a sentence may leave its subject to its heading ("In
+ * a meta-analysis of 20 placebo-controlled trials …"), and read alone it could be taken to be about
+ * the question's drug. Top-level sections ("Treatment", "Abstract") say nothing more than the
+ * answer's own section does, and are left out.
+ */
+export function headingOf(answer: Answer): (s: Statement) => string {
+  const sections = new Map(answer.evidence.map((e) => [e.id, e.section]));
+  return (s) => {
+    const section = sections.get(s.quote?.evidenceId ?? s.evidence[0] ?? '') ?? '';
+    const parts = section.split('›').map((part) => part.trim());
+    return parts.length > 1 ? (parts.at(-1) ?? '') : '';
+  };
 }
 
 /** The published works behind an overview's sentence, short: "Archives of Surgery 2009; …". */

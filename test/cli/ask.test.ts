@@ -62,6 +62,19 @@ describe('citemed ask', () => {
     expect(markdown.stdout).toMatch(/## References\n\n1\. \*In-house overview\* — Management of iliopsoas abscess\./);
   });
 
+  it("leads with the evidence on the question's drug, and names the subsection a sentence leaves its subject to", async () => {
+    const drug = 'Is acetaminophen effective for acute low back pain?';
+    const answer = await askJson(drug);
+    expect(answer.bottomLine[0]?.text).toMatch(/^In the PACE trial .* paracetamol /);
+    const text = await runCli(['--db', db, 'ask', drug]);
+    // The meta-analysis sentence is about opioids only through its heading.
+    expect(text.stdout.replace(/\s+/g, ' ')).toMatch(/none enrolled patients with acute low back pain\. \[1\] \(§ Why opioids are a last resort\)/);
+    const markdown = await runCli(['--db', db, 'ask', '--markdown', drug]);
+    expect(markdown.stdout).toMatch(/acute low back pain\. \[1\] \*\(§ Why opioids are a last resort\)\*/);
+    // A top-level section adds nothing to the answer's own headings and is not shown.
+    expect(text.stdout).not.toMatch(/\(§ Treatment\)/);
+  });
+
   it('writes for patients: red flags first, no doses, a glossary', async () => {
     const answer = await askJson('--audience', 'patient', 'How is cellulitis treated?');
     expect(answer.notices[0]).toMatch(/^Get medical help now/);

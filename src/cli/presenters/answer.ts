@@ -1,15 +1,16 @@
 import type { Answer, Statement } from '../../domain/answer.js';
 import { EVIDENCE_LEVEL_LABELS } from '../../domain/evidence-level.js';
 import { excerptFor } from '../../answer/audience.js';
-import { citationMarks, provenanceLine, summaryLines, viaWorks } from '../../answer/render-markdown.js';
+import { citationMarks, headingOf, provenanceLine, summaryLines, viaWorks } from '../../answer/render-markdown.js';
 import { truncate, wrap } from '../format.js';
 
 /** An answer for the terminal: the Markdown page's structure as plain, wrapped text. */
 export function presentAnswer(answer: Answer, columns: number): string {
   const width = Math.max(60, Math.min(columns, 110));
   const cite = citationMarks(answer);
+  const heading = headingOf(answer);
   const line = (s: Statement): string =>
-    `${s.text}${cite(s)}${s.verdict?.support === 'partial' ? ' (partly supported: check the source)' : ''}${via(s)}`;
+    `${s.text}${cite(s)}${s.verdict?.support === 'partial' ? ' (partly supported: check the source)' : ''}${heading(s) ? ` (§ ${heading(s)})` : ''}${via(s)}`;
   const out: string[] = [answer.question, '═'.repeat(Math.min(answer.question.length, width)), ''];
   for (const notice of answer.notices) out.push(wrap(`! ${notice}`, width, '  '));
   out.push('');

@@ -1,4 +1,4 @@
-import { citationMarks, summaryLines, viaWorks } from '../../answer/render-markdown.js';
+import { citationMarks, headingOf, summaryLines, viaWorks } from '../../answer/render-markdown.js';
 import { CITE_FORMAT_FILES, CITE_FORMATS } from '../../articles/cite-formats.js';
 import type { Answer, Statement } from '../../domain/answer.js';
 import { DISCLAIMER, STATUS_LABELS, type Article, type ArticleVersion } from '../../domain/article.js';
@@ -26,10 +26,11 @@ const STEPS = ['submitted', 'under-review', 'approved'] as const;
 export function renderArticlePage({ article, version, reviewed, statusLine, editorialPolicyUrl }: ArticlePageInput): string {
   const answer = version.answer;
   const cite = citeLinks(answer);
+  const heading = headingOf(answer);
   const statement = (s: Statement): Html =>
     html`<span${s.verdict?.support === 'partial' ? html` class="partial" title="Partly supported by the cited passages: check the source"` : ''}>${s.text}</span>${cite(s)}${
       s.verdict?.support === 'partial' ? html` <span class="note">(partly supported)</span>` : ''
-    }${viaWorks(s) ? html` <span class="meta">(the overview cites: ${viaWorks(s)})</span>` : ''}`;
+    }${heading(s) ? html` <span class="meta">(§ ${heading(s)})</span>` : ''}${viaWorks(s) ? html` <span class="meta">(the overview cites: ${viaWorks(s)})</span>` : ''}`;
   const summary = summaryLines(answer).slice(2).map((line) => line.replace(/^- /, '').replace(/[*\\]/g, ''));
 
   const body = html`
