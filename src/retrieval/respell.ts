@@ -177,8 +177,8 @@ export type PhraseFrequencies = (phrases: readonly { tokens: string[]; stems: st
 
 /**
  * The respelling of each word (as typed, unstemmed, lower case) that the library does not hold,
- * from at most two rounds of frequency look-ups whatever the number of words: forms and slips
- * together, then the splits of words still not found.
+ * from at most two rounds of frequency look-ups whatever the number of words: forms, slips and
+ * sound-alikes together, then the drug names and the splits of words still not found.
  */
 export async function respellWords(words: readonly string[], frequencies: PhraseFrequencies, isStopWord: (word: string) => boolean): Promise<Map<string, Respelling>> {
   const found = new Map<string, Respelling>();
@@ -187,26 +187,17 @@ export async function respellWords(words: readonly string[], frequencies: Phrase
   const byStem = new Map<string, string>();
   const kinds = words.map((word) => {
     const own = stem(word);
-    const forms = otherForms(word);
-    const typing = typingNeighbours(word);
-    const sound = soundAlikes(word);
+    // The candidate words of each kind, kept for the drug names among them (the second round).
+    const tried = { form: otherForms(word), typing: typingNeighbours(word), sound: soundAlikes(word) };
     return {
       word,
-      forms: distinctStems(forms, byStem, isStopWord),
+      tried,
+      forms: distinctStems(tried.form, byStem, isStopWord),
       // A slip in the word is a slip in its stem too, or it lies in the ending the stemmer takes
       // off (the word still starts with the stem: "resistnce" → "resistance", stem "resist"). One
       // that moves the stem further is another word ("statins" → "statings", whose stem is "state").
-      typing: distinctStems(typing, byStem, isStopWord).filter((s) => oneSlipApart(own, s) || word.startsWith(s)),
-      sound: distinctStems(sound, byStem, isStopWord),
-      // Drug names among the candidates, looked for under each of their names if nothing else is
-      // found: a slip that lands on a drug name is taken even where it moves the stem further
-      // ("paracetamal", stem "paracetam", → "paracetamol"), for a drug name is not another word.
-      names: (['form', 'typing', 'sound'] as const).flatMap((kind) =>
-        [kind === 'form' ? forms : kind === 'typing' ? typing : sound].flat().flatMap((name) => {
-          const others = otherDrugNames(name).filter((other) => !other.includes(' '));
-          return others.length === 0 ? [] : [name, ...others].map((other) => ({ kind, name, other, stem: stem(other) }));
-        }),
-      ),
+      typing: distinctStems(tried.typing, byStem, isStopWord).filter((s) => oneSlipApart(own, s) || word.startsWith(s)),
+      sound: distinctStems(tried.sound, byStem, isStopWord),
     };
   });
   const stems = [...byStem.keys()];
@@ -222,20 +213,29 @@ export async function respellWords(words: readonly string[], frequencies: Phrase
     return chosen === undefined ? undefined : byStem.get(chosen);
   };
   const rest: (typeof kinds)[number][] = [];
-  for (const kind of kinds) {
-    const { word, forms, typing, sound } = kind;
+  for (const entry of kinds) {
+    const { word, forms, typing, sound } = entry;
     const form = best(forms);
     const slip = form === undefined ? best(typing) : undefined;
     const alike = form === undefined && slip === undefined ? best(sound) : undefined;
     if (form !== undefined) found.set(word, { from: word, to: [form], kind: 'form' });
     else if (slip !== undefined) found.set(word, { from: word, to: [slip], kind: 'typing' });
     else if (alike !== undefined) found.set(word, { from: word, to: [alike], kind: 'sound' });
-    else rest.push(kind);
+    else rest.push(entry);
   }
 
   // The second round, in one look-up: the drug names the words still not found were a slip away
-  // from, under each of the drug's names, and those words' splits.
-  const names = rest.flatMap(({ word, names }) => names.map((name) => ({ word, ...name })));
+  // from, under each of the drug's names, and those words' splits. A slip that lands on a drug
+  // name is taken even where it moves the stem further ("paracetamal", stem "paracetam", →
+  // "paracetamol"), for a drug name is not another word.
+  const names = rest.flatMap(({ word, tried }) =>
+    (['form', 'typing', 'sound'] as const).flatMap((kind) =>
+      tried[kind].flatMap((name) => {
+        const others = otherDrugNames(name).filter((other) => !other.includes(' '));
+        return others.length === 0 ? [] : [name, ...others].map((other) => ({ word, kind, name, other, stem: stem(other) }));
+      }),
+    ),
+  );
   const pairs = rest.flatMap(({ word }) => splits(word).filter(([a, b]) => !isStopWord(a) && !isStopWord(b)).map((pair) => ({ word, pair })));
   if (names.length + pairs.length === 0) return found;
   const counted = await frequencies([
