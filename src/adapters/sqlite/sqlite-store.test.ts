@@ -109,44 +109,42 @@ describe('schema 7: the terms and status note a search reads, in columns of thei
     await store.close();
   });
 
-  it('a schema-6 library gains them on open, filled from its sources as a write fills them', async () => {
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'citemed-v7-')), 'lib.db');
+  /**
+   * A library written with `ops`, then turned back into an older schema by `age` (which may read it
+   * first), then opened and searched for "iliopsoas"; the hits, and the raw file to check.
+   */
+  const reopenedFromOlder = async <T>(version: number, age: (raw: Database.Database) => T) => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), `citemed-v${version}-`)), 'lib.db');
     const store = open(file);
     await store.write({ ops, now: '2026-01-01T00:00:00.000Z' });
     await store.close();
     const raw = new Database(file);
-    const written = raw.prepare('SELECT id, terms, status_note FROM sources ORDER BY id').all();
-    raw.exec('DROP INDEX sources_summary; ALTER TABLE sources DROP COLUMN terms; ALTER TABLE sources DROP COLUMN status_note');
-    raw.pragma('user_version = 6');
+    const before = age(raw);
+    raw.pragma(`user_version = ${version}`);
     raw.close();
-
     const upgraded = open(file);
     const hits = await upgraded.search({ phrases: [['iliopsoas']], limit: 10, weights });
-    expect(hits.find((h) => h.source.id === 'pmid:1')?.fields.terms).toBe('Psoas Abscess; Drainage; iliopsoas; CT-guided');
     await upgraded.close();
     const check = new Database(file);
     expect(check.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    expect(check.prepare('SELECT id, terms, status_note FROM sources ORDER BY id').all()).toEqual(written);
+    return { before, hits, check };
+  };
+
+  it('a schema-6 library gains them on open, filled from its sources as a write fills them', async () => {
+    const { before, hits, check } = await reopenedFromOlder(6, (raw) => {
+      const written = raw.prepare('SELECT id, terms, status_note FROM sources ORDER BY id').all();
+      raw.exec('DROP INDEX sources_summary; ALTER TABLE sources DROP COLUMN terms; ALTER TABLE sources DROP COLUMN status_note');
+      return written;
+    });
+    expect(hits.find((h) => h.source.id === 'pmid:1')?.fields.terms).toBe('Psoas Abscess; Drainage; iliopsoas; CT-guided');
+    expect(check.prepare('SELECT id, terms, status_note FROM sources ORDER BY id').all()).toEqual(before);
     check.close();
   });
 
   it('are read from their own index, never from the source row that holds the whole text (schema 8)', async () => {
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'citemed-v8-')), 'lib.db');
-    const store = open(file);
-    await store.write({ ops, now: '2026-01-01T00:00:00.000Z' });
-    await store.close();
     // A schema-7 library has no such index; opening it adds one.
-    const raw = new Database(file);
-    raw.exec('DROP INDEX sources_summary');
-    raw.pragma('user_version = 7');
-    raw.close();
-
-    const upgraded = open(file);
-    const hits = await upgraded.search({ phrases: [['iliopsoas']], limit: 10, weights });
+    const { hits, check } = await reopenedFromOlder(7, (raw) => raw.exec('DROP INDEX sources_summary'));
     expect(hits.find((h) => h.source.id === 'pmid:1')?.source.statusNote).toBe('Corrected: see the erratum');
-    await upgraded.close();
-    const check = new Database(file);
-    expect(check.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     // The candidates' fetch reads every source column it wants from the index.
     const plan = check.prepare(`EXPLAIN QUERY PLAN ${FETCH_SQL}`).all('[1]') as { detail: string }[];
     expect(plan.map((row) => row.detail).join('; ')).toContain('USING COVERING INDEX sources_summary');
