@@ -157,6 +157,79 @@ async function main(): Promise<void> {
   tryFeatures('title-share BM25 + idf coverage with associated words', [7, 11]);
   tryFeatures('title-share coverage + idf coverage with associated words', [7, 12]);
 
+  // Term necessity (Zhao and Callan, "Term necessity prediction", CIKM 2010): how likely a judged
+  // abstract is to hold a claim's word, predicted from features of the word and of the first
+  // ranking, never from the word itself (so no abstract can be memorised). A logistic regression is
+  // fitted on the fitting folds' (claim, word) pairs and weighs each word of a held-out claim in BM25.
+  // Features: bias; idf over the largest idf; idf over the claim's largest; log title share; share
+  // of the top 10 and of the top 100 that hold the word (topic centrality); its strongest associate's
+  // share (replaceability); holds a digit; length; position in the claim; 1 / the claim's words.
+  const maxIdf = Math.log(1 + (n + 0.5) / 1.5);
+  const wordFeatures = new Map<string, { stem: string; x: number[]; held: number }[]>();
+  for (const claim of claims) {
+    const stems = stemsOf(claim);
+    const top = (runs.get(claim) ?? []).map((h) => docs.get(h.id) as Doc);
+    const claimMax = Math.max(...stems.map(idf), 1e-9);
+    const relevant = [...(judgments.get(claim) ?? [])].filter(([, g]) => g > 0).map(([id]) => docs.get(id)).filter((d): d is Doc => !!d);
+    wordFeatures.set(claim, stems.map((t, position) => {
+      const inTop = (k: number) => top.slice(0, k).filter((d) => d.tf.has(t)).length / Math.max(1, Math.min(k, top.length));
+      const assoc = associations.associates(t);
+      const x = [
+        1,
+        idf(t) / maxIdf,
+        idf(t) / claimMax,
+        Math.log(titleShare(t)),
+        inTop(10),
+        inTop(100),
+        assoc[0]?.share ?? 0,
+        /\d/.test(t) ? 1 : 0,
+        Math.min(t.length, 12) / 12,
+        position / Math.max(1, stems.length - 1),
+        1 / stems.length,
+      ];
+      return { stem: t, x, held: relevant.some((d) => d.tf.has(t)) ? 1 : 0 };
+    }));
+  }
+  // Gradient ascent on the log-likelihood, with a small L2 penalty on all but the bias.
+  const fitLogistic = (fit: string[]) => {
+    const rows = fit.flatMap((c) => wordFeatures.get(c) ?? []);
+    const dim = rows[0]?.x.length ?? 0;
+    const w = new Array<number>(dim).fill(0);
+    for (let iter = 0; iter < 300; iter++) {
+      const grad = new Array<number>(dim).fill(0);
+      for (const r of rows) {
+        const p = 1 / (1 + Math.exp(-r.x.reduce((s, v, i) => s + v * (w[i] ?? 0), 0)));
+        for (let i = 0; i < dim; i++) grad[i] = (grad[i] ?? 0) + (r.held - p) * (r.x[i] ?? 0);
+      }
+      for (let i = 0; i < dim; i++) w[i] = (w[i] ?? 0) + (0.5 * (grad[i] ?? 0)) / rows.length - 0.001 * (i > 0 ? (w[i] ?? 0) : 0);
+    }
+    return w;
+  };
+  const extraFor = (c: string, model: number[], power: number) => {
+    const rows = wordFeatures.get(c) ?? [];
+    const weight = new Map(rows.map((r) => [r.stem, (1 / (1 + Math.exp(-r.x.reduce((s, v, i) => s + v * (model[i] ?? 0), 0)))) ** power]));
+    const stems = rows.map((r) => r.stem);
+    const rate = (t: string) => weight.get(t) ?? 1;
+    const norm = stems.reduce((s, t) => s + rate(t) * idf(t), 0) || 1;
+    return (runs.get(c) ?? []).map(({ id }) => bm25(docs.get(id) as Doc, stems, rate) / norm);
+  };
+  const cov = (c: string) => (features.get(c) ?? []).map((row) => row[7] ?? 0);
+  for (const power of [0, 1, 2]) {
+    for (const withCoverage of [false, true]) {
+      const gains = crossValidate(groups, (fit, held) => {
+        const model = fitLogistic(fit);
+        const fitExtra = new Map(fit.map((c) => [c, extraFor(c, model, power)]));
+        let best = { a: 0, b: 0, m: -1 };
+        for (const a of GRID) for (const b of withCoverage ? GRID : [0]) {
+          const m = mean(fit.map((c) => ndcg(c, runs, judgments, (i) => a * (fitExtra.get(c)?.[i] ?? 0) + b * (cov(c)[i] ?? 0))));
+          if (m > best.m + 1e-9) best = { a, b, m };
+        }
+        return mean(held.map((c) => { const e = extraFor(c, model, power); return ndcg(c, runs, judgments, (i) => best.a * (e[i] ?? 0) + best.b * (cov(c)[i] ?? 0)) - ndcg(c, runs, judgments, () => 0); }));
+      });
+      console.log(`| term necessity: BM25 with each word weighted by its predicted necessity${power === 0 ? ' (weight 1: plain BM25, for comparison)' : power === 2 ? ', squared' : ''}${withCoverage ? ', + idf coverage with associated words' : ''} | ${signed(mean(gains))} | ${signed(Math.min(...gains))} | ${signed(Math.max(...gains))} |`);
+    }
+  }
+
   // Weights per word, learned from which query words the judged abstracts hold.
   const weighted = (learned: boolean) => (fit: string[], held: string[]) => {
     const rate = learned ? hitRates(fit, judgments, docs, stemsOf) : () => 1;
