@@ -1,4 +1,4 @@
-import type { Answer, Statement } from '../domain/answer.js';
+import { headingOf, viaWorks, type Answer, type Statement } from '../domain/answer.js';
 import { EVIDENCE_LEVEL_LABELS, type EvidenceLevel } from '../domain/evidence-level.js';
 import { INTEGRITY_LABELS } from '../domain/integrity.js';
 import { excerptFor } from './audience.js';
@@ -67,28 +67,6 @@ function flag(s: Statement): string {
 function via(s: Statement): string {
   const works = viaWorks(s);
   return works ? ` *(the overview cites: ${escapeMarkdown(works)})*` : '';
-}
-
-/**
- * The subsection a statement was quoted from ("Why opioids are a last resort" of "Treatment › Why
- * opioids are a last resort"), shown beside it: a sentence may leave its subject to its heading ("In
- * a meta-analysis of 20 placebo-controlled trials …"), and read alone it could be taken to be about
- * the question's drug. Top-level sections ("Treatment", "Abstract") say nothing more than the
- * answer's own section does, and are left out.
- */
-export function headingOf(answer: Answer): (s: Statement) => string {
-  const sections = new Map(answer.evidence.map((e) => [e.id, e.section]));
-  return (s) => {
-    const section = sections.get(s.quote?.evidenceId ?? s.evidence[0] ?? '') ?? '';
-    const parts = section.split('›').map((part) => part.trim());
-    return parts.length > 1 ? (parts.at(-1) ?? '') : '';
-  };
-}
-
-/** The published works behind an overview's sentence, short: "Archives of Surgery 2009; …". */
-export function viaWorks(s: Statement): string {
-  const works = (s.via ?? []).map((r) => [r.journal, r.year].filter((x) => x !== undefined).join(' ') || r.title || r.text || '').filter(Boolean);
-  return works.join('; ');
 }
 
 export function summaryLines(answer: Answer): string[] {

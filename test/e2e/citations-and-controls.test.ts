@@ -104,6 +104,25 @@ describe.skipIf(SKIP_REASON !== '')('citations and the controls offered, in the 
     }
   });
 
+  it('names the subsection a statement was quoted from beside it, not only in its popover', async () => {
+    const { page, context, problems } = await openPage(world, 'desktop');
+    try {
+      const question = 'Is acetaminophen effective for acute low back pain?';
+      await page.goto(world.url);
+      await ask(page, question);
+      const answer = await answerTo(page, question);
+      // The meta-analysis sentence says nothing of opioids; its subsection does.
+      const item = answer.getByRole('listitem').filter({ hasText: 'none enrolled patients with acute low back pain' });
+      expect(await item.count()).toBe(1);
+      expect((await item.textContent())?.replace(/\s+/g, ' ')).toMatch(/none enrolled patients with acute low back pain\.\s*1\s*\(§ Why opioids are a last resort\)/);
+      // A top-level section says nothing the answer's own heading does not.
+      expect(await answer.getByText('(§ Treatment)').count()).toBe(0);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('offers no "Publish as article" for an answer the library could not give, and no "Disable" or unticking of Administrator on your own account', async () => {
     const { page, context, problems } = await openPage(world, 'desktop');
     try {

@@ -3,7 +3,7 @@
  * which are pure (no Node imports), so the app and the API cannot drift apart.
  */
 export type { Answer, AnswerSection, Audience, Evidence, EvidenceSource, Reference, Statement, Verdict } from '../../src/domain/answer.js';
-export { AUDIENCES, SECTION_TITLES } from '../../src/domain/answer.js';
+export { AUDIENCES, headingOf, SECTION_TITLES, viaWorks } from '../../src/domain/answer.js';
 export type { Article, ArticleStatus, ArticleVersion, ReReviewFlag, ReviewAction, ReviewDecision, StatementComment } from '../../src/domain/article.js';
 export { ARTICLE_STATUSES, DISCLAIMER, publicStatus, REVIEW_ACTIONS, STATUS_LABELS } from '../../src/domain/article.js';
 export type { EvidenceLevel } from '../../src/domain/evidence-level.js';

@@ -1,7 +1,7 @@
-import type { Answer, Statement } from '../../domain/answer.js';
+import { headingOf, viaWorks, type Answer, type Statement } from '../../domain/answer.js';
 import { EVIDENCE_LEVEL_LABELS } from '../../domain/evidence-level.js';
 import { excerptFor } from '../../answer/audience.js';
-import { citationMarks, headingOf, provenanceLine, summaryLines, viaWorks } from '../../answer/render-markdown.js';
+import { citationMarks, provenanceLine, summaryLines } from '../../answer/render-markdown.js';
 import { truncate, wrap } from '../format.js';
 
 /** An answer for the terminal: the Markdown page's structure as plain, wrapped text. */

@@ -1,6 +1,6 @@
-import { citationMarks, headingOf, summaryLines, viaWorks } from '../../answer/render-markdown.js';
+import { citationMarks, summaryLines } from '../../answer/render-markdown.js';
 import { CITE_FORMAT_FILES, CITE_FORMATS } from '../../articles/cite-formats.js';
-import type { Answer, Statement } from '../../domain/answer.js';
+import { headingOf, viaWorks, type Answer, type Statement } from '../../domain/answer.js';
 import { DISCLAIMER, STATUS_LABELS, type Article, type ArticleVersion } from '../../domain/article.js';
 import { INTEGRITY_LABELS } from '../../domain/integrity.js';
 import { referencesUrl } from '../routes/article-references.js';

@@ -4,7 +4,7 @@ import { useAnswerContext } from './AnswerContext';
 import { citedPassages } from './citations';
 import { HighlightedPassage } from './HighlightedPassage';
 import { IntegrityWarning, ReferenceLinks } from './ReferenceParts';
-import { viaWorks } from './statementNotes';
+import { viaWorks } from '../../types';
 
 /** Gap (px) between the citation number and the popover. */
 const GAP_PX = 6;

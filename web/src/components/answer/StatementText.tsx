@@ -1,5 +1,5 @@
 import { Fragment } from 'react';
-import type { Statement } from '../../types';
+import { headingOf, type Statement } from '../../types';
 import { useAnswerContext } from './AnswerContext';
 import { CitationButton } from './CitationButton';
 import { citedNumbers } from './citations';
@@ -26,12 +26,14 @@ export function StatementText({ statement }: { statement: Statement }) {
 }
 
 /**
- * What follows a statement's text: its citation numbers and the verifier's "partly supported"
- * note. Apart from the text so that the review desk, which draws the text itself (with the words
+ * What follows a statement's text: its citation numbers, the verifier's "partly supported" note,
+ * and the subsection it was quoted from when that is deeper than a top-level section ("§ Why
+ * opioids are a last resort": the sentence may leave its subject to that heading). Apart from the text so that the review desk, which draws the text itself (with the words
  * changed between versions marked), shows the same citations as the ask page.
  */
 export function StatementCitations({ statement }: { statement: Statement }) {
-  const { numberOf } = useAnswerContext();
+  const { answer, numberOf } = useAnswerContext();
+  const heading = headingOf(answer)(statement);
   const numbers = citedNumbers(statement, numberOf);
   const partial = statement.verdict?.support === 'partial';
   const why = partial ? problemsText(statement, PARTIAL_FALLBACK) : '';
@@ -48,6 +50,7 @@ export function StatementCitations({ statement }: { statement: Statement }) {
           {' '}(partly supported<span className="sr-only">: {why}</span>)
         </span>
       ) : null}
+      {heading ? <span className="statement-heading muted small"> (§ {heading})</span> : null}
     </>
   );
 }
