@@ -8,4 +8,9 @@ describe('search results as text', () => {
     expect(long.length).toBeLessThan(400);
     expect(long).toMatch(/…"/);
   });
+
+  it('does not wrap a query that holds its own quotes in more', () => {
+    expect(presentHits('"unbalanced"', [], 80)).toBe('No passages match "unbalanced". Try other words, or ingest more literature.');
+    expect(presentHits('"heart failure" zzqx', [], 80)).toBe('No passages match "heart failure" zzqx. Try other words, or ingest more literature.');
+  });
 });

@@ -15,7 +15,7 @@ export function presentHits(
   columns: number,
   options: { explain?: boolean } = {},
 ): string {
-  if (hits.length === 0) return `No passages match "${echo(query)}". Try other words, or ingest more literature.`;
+  if (hits.length === 0) return `No passages match ${quoted(echo(query))}. Try other words, or ingest more literature.`;
   const width = Math.max(60, Math.min(columns, 120)) - 6;
   const blocks = hits.map((hit, i) => {
     const s = hit.source;
@@ -30,6 +30,11 @@ export function presentHits(
     return lines.join('\n');
   });
   return blocks.join('\n\n');
+}
+
+/** The query in quotes, unless it holds its own: `"unbalanced"` typed as a phrase is not shown as `""unbalanced""`. */
+function quoted(text: string): string {
+  return text.includes('"') ? text : `"${text}"`;
 }
 
 /**
