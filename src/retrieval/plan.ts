@@ -36,21 +36,21 @@ export interface QueryPlan {
  * frequency) measured lower on SciFact's training claims (docs/retrieval.md).
  */
 export function clauseFromTerm(term: QueryTerm, respellWeight = 1): QueryClause {
-  const clause: QueryClause = { label: term.text, forms: term.forms, stems: term.stems, weight: 1, origin: 'query', position: term.position };
-  if (term.otherSpellings) {
-    const others = term.otherSpellings.map(({ word }) => word);
-    const which = term.otherSpellings.map(({ word, variety }) => (variety === 'drug' ? `"${word}", another name of the same drug` : `"${word}", the ${variety} spelling`)).join('; ');
-    return { ...clause, label: [term.text, ...others].join('/'), reason: `also as ${which}` };
+  let clause: QueryClause = { label: term.text, forms: term.forms, stems: term.stems, weight: 1, origin: 'query', position: term.position };
+  if (term.respelled) {
+    // Still the user's word (it counts for proximity, coverage and the third stage), as the library spells it.
+    clause = {
+      ...clause,
+      label: term.respelled.to.join(' '),
+      weight: respellWeight,
+      reason: `for "${term.respelled.from}", which no passage holds`,
+      respelledFrom: term.respelled.from,
+    };
   }
-  if (!term.respelled) return clause;
-  // Still the user's word (it counts for proximity, coverage and the third stage), as the library spells it.
-  return {
-    ...clause,
-    label: term.respelled.to.join(' '),
-    weight: respellWeight,
-    reason: `for "${term.respelled.from}", which no passage holds`,
-    respelledFrom: term.respelled.from,
-  };
+  if (!term.otherSpellings) return clause;
+  const others = term.otherSpellings.map(({ word }) => word);
+  const which = term.otherSpellings.map(({ word, variety }) => (variety === 'drug' ? `"${word}", another name of the same drug` : `"${word}", the ${variety} spelling`)).join('; ');
+  return { ...clause, label: [clause.label, ...others].join('/'), reason: [clause.reason, `also as ${which}`].filter(Boolean).join('; ') };
 }
 
 /**

@@ -171,6 +171,24 @@ describe('respellWords', () => {
     expect(asWritten(found.get('rifampicim')!, ['Rifampin was given for 6 months.'])).toEqual(found.get('rifampicim'));
   });
 
+  it("takes a drug's other name of several words, as a phrase some passage holds", async () => {
+    // "nitroglycerine" is one slip from "nitroglycerin", which this (British) library writes
+    // "glyceryl trinitrate"; the phrase is counted as a phrase, in the same second look-up.
+    const lookup = library({ [['glyceryl', 'trinitrate'].map(stem).join(' ')]: 5, glyceryl: 5, [stem('trinitrate')]: 6 });
+    const found = await respellWords(['nitroglycerine'], lookup, isStop);
+    const respelling = found.get('nitroglycerine');
+    expect(respelling).toEqual({ from: 'nitroglycerine', to: ['glyceryl', 'trinitrate'], kind: 'typing', via: 'nitroglycerin' });
+    expect(lookup.calls).toBe(2);
+    expect(respellingNote(respelling!)).toBe(
+      'no passage holds "nitroglycerine" (one slip from "nitroglycerin"): searched "glyceryl trinitrate" instead, another name of the same drug',
+    );
+    // The phrase is the table's own, not cut back to one word by the passages' spellings.
+    expect(asWritten(respelling!, ['Glyceryl trinitrate spray relieved the pain.'])).toEqual(respelling);
+    // Without the phrase (its words apart in every passage), nothing is taken.
+    const apart = await respellWords(['nitroglycerine'], library({ glyceryl: 5, [stem('trinitrate')]: 6 }), isStop);
+    expect(apart.has('nitroglycerine')).toBe(false);
+  });
+
   it('finds a form before a slip, and the commonest candidate within a kind', async () => {
     // "draine": "drainage" is another form; "drained" (stem "drain") is one slip away and commoner.
     // "reatment": "treatment" and "reament" are both one slip away; more passages hold "treatment".

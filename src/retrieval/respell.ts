@@ -21,7 +21,8 @@ import { stem, wordTokens } from './tokens.js';
  *   4. a drug name the word is one of those slips away from, even a slip that moves the stem
  *      ("paracetamal", stem "paracetam", → "paracetamol"), or else another name of that drug
  *      ("sefalexin" sounds like "cefalexin", which a US library writes "cephalexin";
- *      drug-names.ts), the kinds in the same order;
+ *      "nitroglycerine" is one slip from "nitroglycerin", which a British library writes
+ *      "glyceryl trinitrate", searched as a phrase; drug-names.ts), the kinds in the same order;
  *   5. two words run together ("panicprone" → "panic prone"), found side by side in some passage.
  *
  * Among the candidates of one kind, the one most passages hold wins. Candidates are only ever
@@ -32,7 +33,7 @@ import { stem, wordTokens } from './tokens.js';
 export interface Respelling {
   /** The word as typed. */
   from: string;
-  /** What was searched instead: one word, or two for a run-together pair. */
+  /** What was searched instead: one word, two for a run-together pair, or the words of a drug's other name (searched as a phrase). */
   to: string[];
   kind: 'form' | 'typing' | 'sound' | 'split';
   /** The drug name the word was that slip away from, when `to` is another name of that drug. */
@@ -231,15 +232,15 @@ export async function respellWords(words: readonly string[], frequencies: Phrase
   const names = rest.flatMap(({ word, tried }) =>
     (['form', 'typing', 'sound'] as const).flatMap((kind) =>
       tried[kind].flatMap((name) => {
-        const others = otherDrugNames(name).filter((other) => !other.includes(' '));
-        return others.length === 0 ? [] : [name, ...others].map((other) => ({ word, kind, name, other, stem: stem(other) }));
+        const others = otherDrugNames(name);
+        return others.length === 0 ? [] : [name, ...others].map((other) => ({ word, kind, name, other, words: other.split(' ') }));
       }),
     ),
   );
   const pairs = rest.flatMap(({ word }) => splits(word).filter(([a, b]) => !isStopWord(a) && !isStopWord(b)).map((pair) => ({ word, pair })));
   if (names.length + pairs.length === 0) return found;
   const counted = await frequencies([
-    ...names.map(({ other, stem }) => ({ tokens: [other], stems: [stem] })),
+    ...names.map(({ words }) => ({ tokens: words, stems: words.map(stem) })),
     ...pairs.map(({ pair }) => ({ tokens: pair, stems: pair.map(stem) })),
   ]);
   // The first kind that finds one wins; within it the drug name itself, then the other name most
@@ -253,7 +254,7 @@ export async function respellWords(words: readonly string[], frequencies: Phrase
     if (n > 0 && better) named.set(name.word, { name, n });
   });
   for (const [word, { name }] of named) {
-    found.set(word, name.other === name.name ? { from: word, to: [name.name], kind: name.kind } : { from: word, to: [name.other], kind: name.kind, via: name.name });
+    found.set(word, name.other === name.name ? { from: word, to: [name.name], kind: name.kind } : { from: word, to: name.words, kind: name.kind, via: name.name });
   }
   const most = new Map<string, { pair: [string, string]; n: number }>();
   pairs.forEach(({ word, pair }, i) => {
@@ -295,11 +296,12 @@ function distinctStems(candidates: readonly string[], byStem: Map<string, string
  *   - else their word with the stem nearest the typed word ("depresents" → "depressants", not
  *     the commoner "depression"), the commonest of those on a tie.
  *
- * A split is two words as typed, and is kept as it is.
+ * A split is two words as typed, and a drug's other name of several words is the table's phrase:
+ * both are kept as they are.
  */
 export function asWritten(respelling: Respelling, texts: readonly string[]): Respelling | undefined {
   const [candidate] = respelling.to;
-  if (respelling.kind === 'split' || candidate === undefined) return respelling;
+  if (respelling.kind === 'split' || respelling.to.length !== 1 || candidate === undefined) return respelling;
   const target = stem(candidate);
   const counts = new Map<string, number>();
   for (const text of texts) {

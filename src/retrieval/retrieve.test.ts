@@ -274,6 +274,12 @@ describe('retrieve', () => {
     const angina = await retrieve('nitroglycerin', options());
     expect(angina.hits.map((h) => h.source.id)).toEqual(['pmid:11']);
     expect(angina.plan.clauses[0]?.forms).toEqual([['nitroglycerin'], ['glyceryl', 'trinitrate']]);
+    // Misspelt, it is searched as the library's name of several words, as a phrase, and said so.
+    const misspelt = await retrieve('nitroglycerine for angina', options());
+    // (Each of its words is a part, weighted below the phrase, as when the name is typed.)
+    expect(misspelt.hits.map((h) => h.source.id)).toEqual(['pmid:11', 'pmid:12']);
+    expect(misspelt.plan.clauses[0]).toMatchObject({ forms: [['glyceryl', 'trinitrate']] });
+    expect(misspelt.notes).toEqual(['no passage holds "nitroglycerine" (one slip from "nitroglycerin"): searched "glyceryl trinitrate" instead, another name of the same drug']);
 
     // Typed as two words, the name is one term: the phrase or its other name, each word a part of it.
     await store.write({ now: '2026-01-02T00:00:00.000Z', ops: [op('13', 'Nitroglycerin patches in stable angina', ['Nitroglycerin patches reduced angina attacks.'])] });
@@ -296,6 +302,23 @@ describe('retrieve', () => {
     expect((await retrieve('paracetamol', options({ otherDrugNames: false }))).hits).toEqual([]);
     // Spellings off leaves drug names on, and the other way round.
     expect((await retrieve('paracetamol', options({ otherSpellings: false }))).hits.map((h) => h.source.id)).toEqual(['pmid:10']);
+
+    // A misspelt name the library holds is searched under the drug's other names too: a library
+    // that writes both finds both, where it used to find only the spelling nearest the slip.
+    await store.write({ now: '2026-01-02T00:00:00.000Z', ops: [op('16', 'Paracetamol poisoning in adults', ['Paracetamol overdose was treated with acetylcysteine.'])] });
+    const slip = await retrieve('acetaminophn overdose', options({ respellWeight: 0.8 }));
+    expect(slip.hits.map((h) => h.source.id).sort()).toEqual(['pmid:10', 'pmid:16']);
+    expect(slip.plan.clauses[0]).toMatchObject({
+      label: 'acetaminophen/paracetamol',
+      forms: [['acetaminophen'], ['paracetamol']],
+      weight: 0.8,
+      respelledFrom: 'acetaminophn',
+      reason: 'for "acetaminophn", which no passage holds; also as "paracetamol", another name of the same drug',
+    });
+    expect(slip.notes).toEqual([
+      'no passage holds "acetaminophn": searched "acetaminophen" instead (the nearest spelling the library holds)',
+      '"acetaminophen" also searched as "paracetamol", another name of the same drug',
+    ]);
   });
 
   it('returns nothing, without error, for words the library does not hold or only syntax', async () => {

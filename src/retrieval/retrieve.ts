@@ -233,7 +233,7 @@ export function createRetriever({ store, expander, embedder, associations }: Ret
   /** A respelling as a few passages holding it write it (respell.ts `asWritten`), or undefined when they do not bear it out. */
   async function asTheLibrarySpells(respelling: Respelling, weights: FieldWeights): Promise<Respelling | undefined> {
     const [word] = respelling.to;
-    if (respelling.kind === 'split' || word === undefined) return respelling;
+    if (respelling.kind === 'split' || respelling.to.length !== 1 || word === undefined) return respelling;
     const hits = await store.search({ phrases: [[word]], limit: SPELLING_SAMPLE, weights });
     return asWritten(respelling, hits.flatMap((hit) => [hit.fields.title, hit.passage.text]));
   }
@@ -246,7 +246,8 @@ export function createRetriever({ store, expander, embedder, associations }: Ret
     // A drug's other name changes what the answer quotes ("acetaminophen" for "paracetamol"): say so.
     for (const term of terms) {
       const names = (term.otherSpellings ?? []).filter((other) => other.variety === 'drug').map((other) => `"${other.word}"`);
-      if (names.length > 0) notes.push(`"${term.text}" also searched as ${names.join(' and ')}, another name of the same drug`);
+      const asSearched = term.respelled ? term.respelled.to.join(' ') : term.text;
+      if (names.length > 0) notes.push(`"${asSearched}" also searched as ${names.join(' and ')}, another name of the same drug`);
     }
     let plan: QueryPlan = { text, clauses: terms.map((term) => clauseFromTerm(term, options.respellWeight)) };
     plan = withClauses(plan, [...partClauses(terms, options.partWeight, (w) => STOP_WORDS.has(w)), ...phraseClauses(terms, options.phraseWeight)]);

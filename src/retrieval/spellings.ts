@@ -163,12 +163,14 @@ export function spellingStems(spelling: OtherSpelling): string[] {
 }
 
 /**
- * The one plain word a term is, when it is typed as one index token with no other forms and was
- * not respelled: the terms whose other spellings and names are looked up.
+ * The one plain word a term is, when it is one index token with no other forms: the terms whose
+ * other spellings and names are looked up. A word respelled into one word counts as that word
+ * ("acetaminophn" → "acetaminophen", also searched as "paracetamol"); a split or a compound does not.
  */
 export function plainWord(term: QueryTerm): string | undefined {
   const [form, ...more] = term.forms;
-  return form?.length === 1 && more.length === 0 && !term.respelled ? form[0] : undefined;
+  const respelledIntoOne = !term.respelled || (term.respelled.to.length === 1 && term.respelled.kind !== 'split' && term.forms[0]?.length === 1);
+  return form?.length === 1 && more.length === 0 && respelledIntoOne ? form[0] : undefined;
 }
 
 /** A term that matches its other spellings too: one term, each spelling one more form of it. */
