@@ -144,6 +144,8 @@ describe('extractive composer', () => {
     expect(drug.sections.find((s) => s.kind === 'pitfalls')?.statements.map((s) => s.evidence[0])).toEqual(['E3']);
     // Asked about low back pain as a whole, the overview's own bottom line leads as before.
     expect(asked('How is acute low back pain managed?').bottomLine[0]?.evidence[0]).toBe('E1');
+    // The drug's name inside a compound is read under its other names too ("acetaminophen-based").
+    expect(asked('Is acetaminophen-based treatment effective for acute low back pain?').bottomLine.map((s) => s.evidence[0])).toEqual(['E2']);
   });
 
   it('has nothing to say when no sentence is about the question', () => {
@@ -186,6 +188,9 @@ describe('extractive composer', () => {
     // A hyphenated name is one word too, held by a passage that writes another of its names.
     const pcp = evidence('E5', 'Trimethoprim-sulfamethoxazole prophylaxis prevented pneumocystis pneumonia in most treated patients.', { source: source('s-5', { title: 'Prophylaxis' }) });
     expect(statementsOf(composeExtractive({ ...request([pcp]), question: 'Does co-trimoxazole prevent pneumocystis pneumonia?' }))).toEqual([pcp.text]);
+    // A compound's word is read under its other names and spellings ("paracetamol-induced", "tumour-associated").
+    const induced = evidence('E6', 'Paracetamol-induced liver injury is treated with acetylcysteine started within eight hours.', { source: source('s-6', { title: 'Liver injury' }) });
+    expect(statementsOf(composeExtractive({ ...request([induced]), question: 'How is acetaminophen-induced liver injury treated?' }))).toEqual([induced.text]);
     // Related is not the same: carbimazole is not another name of anything here.
     expect(ask('How is carbimazole overdose treated?')).toEqual([]);
   });

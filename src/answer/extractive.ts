@@ -3,7 +3,7 @@ import type { CitedReference } from '../domain/source.js';
 import { splitSentences } from '../domain/sentences.js';
 import type { ComposeRequest, Composer, Draft } from '../ports/composer.js';
 import { analyzeQuery, type QueryTerm } from '../retrieval/query.js';
-import { drugPhrases, otherNames, plainWord, spellingStems, type OtherSpelling } from '../retrieval/spellings.js';
+import { compoundWords, drugPhrases, otherNames, plainWord, spellingStems, type OtherSpelling } from '../retrieval/spellings.js';
 import { indexTokens } from '../retrieval/tokens.js';
 import { hasDosing } from './audience.js';
 import { familiesAskedAbout } from './populations.js';
@@ -190,8 +190,12 @@ function questionWords(terms: readonly QueryTerm[]): Map<string, QuestionWord> {
       continue;
     }
     const term = terms[i] as QueryTerm;
-    const word = plainWord(term);
-    for (const s of term.stems[0] ?? []) out.set(s, [[s], ...(word === undefined ? [] : alternatives(otherNames(word)))]);
+    // A plain word, or each word of a compound ("tumour-associated"), with its other spellings and names.
+    const words = plainWord(term) !== undefined ? term.forms[0] : compoundWords(term);
+    (term.stems[0] ?? []).forEach((s, j) => {
+      const word = words?.[j];
+      out.set(s, [[s], ...(word === undefined ? [] : alternatives(otherNames(word)))]);
+    });
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import type { QueryTerm } from './query.js';
+import { spellingStems, spellingTokens } from './spellings.js';
 import { stem } from './tokens.js';
 
 /**
@@ -119,7 +120,8 @@ export function phraseClauses(terms: readonly QueryTerm[], weight: number): Quer
 /**
  * The words of compound terms on their own ("7-day-old" → "day", "old"; "beta-blocker" → "beta",
  * "blocker"), weighted below the compound: a passage writing "7 days old" or "blockers of beta
- * receptors" still counts for something. Numbers, single letters and stop words are left out.
+ * receptors" still counts for something. Numbers, single letters and stop words are left out. A
+ * word with other spellings or drug names the library holds (`partSpellings`) matches them too.
  */
 export function partClauses(terms: readonly QueryTerm[], weight: number, isStopWord: (word: string) => boolean): QueryClause[] {
   if (weight <= 0) return [];
@@ -130,7 +132,15 @@ export function partClauses(terms: readonly QueryTerm[], weight: number, isStopW
     if (form.length < 2) continue;
     form.forEach((word, i) => {
       if (word.length < 2 || /^\d+$/.test(word) || isStopWord(word)) return;
-      out.push({ label: word, forms: [[word]], stems: [[stems[i] ?? word]], weight, origin: 'part', reason: `part of "${term.text}"` });
+      const others = term.partSpellings?.[i] ?? [];
+      out.push({
+        label: [word, ...others.map((other) => other.word)].join('/'),
+        forms: [[word], ...others.map(spellingTokens)],
+        stems: [[stems[i] ?? word], ...others.map(spellingStems)],
+        weight,
+        origin: 'part',
+        reason: `part of "${term.text}"`,
+      });
     });
   }
   return out;

@@ -32,6 +32,11 @@ export interface QueryTerm {
   respelled?: Respelling;
   /** Set when the term is also searched in its other spelling, British or American (spellings.ts). */
   otherSpellings?: OtherSpelling[];
+  /**
+   * A compound's words' other spellings and drug names that the library holds, parallel to
+   * `forms[0]` ("acetaminophen-induced": [[paracetamol], []]): its part clauses match them too.
+   */
+  partSpellings?: OtherSpelling[][];
 }
 
 export const STOP_WORDS: ReadonlySet<string> = new Set(

@@ -253,6 +253,21 @@ describe('retrieve', () => {
     // A question that holds both spellings keeps them as its own two terms.
     const typed = await retrieve('tumour or tumor', options());
     expect(typed.plan.clauses.filter((c) => c.origin === 'query').map((c) => c.forms)).toEqual([[['tumour']], [['tumor']]]);
+
+    // A compound is searched written otherwise too, as a phrase ("tumour-free" finds "Tumor-free"),
+    // and its words' part clauses match their other spellings ("tumour" finds "Tumor margins").
+    const compound = await retrieve('tumour-free', options());
+    const query = compound.plan.clauses.find((c) => c.origin === 'query');
+    expect(query).toMatchObject({ label: 'tumour-free/tumor-free', reason: 'also as "tumor-free", the American spelling' });
+    expect(query?.forms).toContainEqual(['tumor', 'free']);
+    expect(compound.plan.clauses.filter((c) => c.origin === 'part').map((c) => c.label)).toEqual(['tumour/tumor', 'free']);
+    expect(compound.hits[0]?.source.id).toBe('pmid:9');
+    expect(compound.hits.map((h) => h.source.id).sort()).toEqual(['pmid:8', 'pmid:9']);
+    expect(compound.notes).toEqual([]);
+    // Off, the compound and its words as typed: "Tumor-free" counts only for "free".
+    const off = await retrieve('tumour-free', options({ otherSpellings: false }));
+    expect(off.plan.clauses.filter((c) => c.origin === 'part').map((c) => c.label)).toEqual(['tumour', 'free']);
+    expect(off.hits[0]?.source.id).toBe('pmid:8');
   });
 
   it('searches a drug under its other generic names, a phrase name as a phrase, when the library holds them', async () => {
@@ -319,6 +334,14 @@ describe('retrieve', () => {
       'no passage holds "acetaminophn": searched "acetaminophen" instead (the nearest spelling the library holds)',
       '"acetaminophen" also searched as "paracetamol", another name of the same drug',
     ]);
+
+    // A compound that holds a drug's name: the compound written with the other name, and the word's part.
+    await store.write({ now: '2026-01-02T00:00:00.000Z', ops: [op('17', 'Paracetamol-induced hepatotoxicity', ['Paracetamol-induced liver failure needed transplant.'])] });
+    const induced = await retrieve('acetaminophen-induced hepatotoxicity', options());
+    expect(induced.hits[0]?.source.id).toBe('pmid:17');
+    expect(induced.plan.clauses.find((c) => c.origin === 'query')).toMatchObject({ label: 'acetaminophen-induced/paracetamol-induced' });
+    expect(induced.plan.clauses.filter((c) => c.origin === 'part').map((c) => c.label)).toEqual(['acetaminophen/paracetamol', 'induced']);
+    expect(induced.notes).toEqual(['"acetaminophen" also searched as "paracetamol", another name of the same drug']);
   });
 
   it('returns nothing, without error, for words the library does not hold or only syntax', async () => {

@@ -7,7 +7,7 @@ import { fuseRankings, type HybridOptions } from './fuse.js';
 import { clauseFromTerm, partClauses, phraseClauses, withClauses, type QueryClause, type QueryPlan } from './plan.js';
 import { analyzeQuery, STOP_WORDS, type QueryTerm } from './query.js';
 import { asWritten, compoundRespelled, isShouted, respellable, respellableParts, respelledTerm, respellingNote, respellWords, type Respelling } from './respell.js';
-import { drugPhrases, joinedTerm, otherNames, plainWord, spellingStems, spellingTokens, withOtherSpellings, type OtherSpelling } from './spellings.js';
+import { compoundWords, drugPhrases, joinedTerm, otherCompounds, otherNames, plainWord, spellingStems, spellingTokens, withOtherSpellings, type OtherSpelling } from './spellings.js';
 import { stem } from './tokens.js';
 import type { TermAssociations } from './associations.js';
 import { clauseStems, cutCandidates, rankCandidates, type ClauseStats, type RankedHit, type RankingOptions } from './rank.js';
@@ -196,21 +196,26 @@ export function createRetriever({ store, expander, embedder, associations }: Ret
   /**
    * Each plain word of the question with its other spelling, British or American, and a drug's
    * other generic names (spellings.ts), where some passage holds them: one frequency look-up for
-   * all of them.
+   * all of them. A compound is also searched written otherwise ("tumour-associated" as
+   * "tumor-associated"), and its words' part clauses match their other names.
    */
   async function inOtherSpellings(terms: QueryTerm[], options: RetrievalOptions): Promise<QueryTerm[]> {
     // A spelling the question holds too ("tumour or tumor") is its own term already.
     const key = (other: OtherSpelling) => spellingStems(other).join(' ');
     const typed = new Set(terms.map((term) => term.stems[0]?.join(' ')));
     const which = { spellings: options.otherSpellings, drugs: options.otherDrugNames };
-    const candidates = terms.map((term) => {
+    const compounds = terms.map(compoundWords);
+    const candidates = terms.map((term, i) => {
       const word = plainWord(term);
-      return word === undefined ? [] : otherNames(word, which).filter((other) => !typed.has(key(other)));
+      const parts = compounds[i];
+      const others = word !== undefined ? otherNames(word, which) : parts ? otherCompounds(parts, which) : [];
+      return others.filter((other) => !typed.has(key(other)));
     });
+    const partOthers = compounds.map((parts) => (parts ?? []).map((part) => otherNames(part, which)));
     // A drug named in several words ("glyceryl trinitrate") becomes one term when the library holds
     // another of its names; a compound that names one ("co-trimoxazole") gets them as a word does.
     const phrases = options.otherDrugNames ? drugPhrases(terms).map((phrase) => ({ ...phrase, others: phrase.others.filter((other) => !typed.has(key(other))) })) : [];
-    const all = [...candidates.flat(), ...phrases.flatMap((phrase) => phrase.others)];
+    const all = [...candidates.flat(), ...partOthers.flat(2), ...phrases.flatMap((phrase) => phrase.others)];
     if (all.length === 0) return terms;
     const counts = await store.frequencies(all.map((other) => ({ tokens: spellingTokens(other), stems: spellingStems(other) })));
     const held = new Set(all.filter((_, i) => (counts[i] ?? 0) > 0));
@@ -225,7 +230,9 @@ export function createRetriever({ store, expander, embedder, associations }: Ret
       }
       const term = terms[i] as QueryTerm;
       const found = (candidates[i] ?? []).filter((other) => held.has(other));
-      out.push(found.length === 0 ? term : withOtherSpellings(term, found));
+      const withFound = found.length === 0 ? term : withOtherSpellings(term, found);
+      const parts = (partOthers[i] ?? []).map((others) => others.filter((other) => held.has(other)));
+      out.push(parts.some((others) => others.length > 0) ? { ...withFound, partSpellings: parts } : withFound);
     }
     return out;
   }
@@ -243,12 +250,18 @@ export function createRetriever({ store, expander, embedder, associations }: Ret
     const typed = analyzeQuery(text);
     const read = options.respellWeight > 0 ? await respelled(text, typed, notes, options.firstStageWeights) : typed;
     const terms = options.otherSpellings || options.otherDrugNames ? await inOtherSpellings(read, options) : read;
-    // A drug's other name changes what the answer quotes ("acetaminophen" for "paracetamol"): say so.
+    // A drug's other name changes what the answer quotes ("acetaminophen" for "paracetamol"): say so,
+    // for a compound's word ("acetaminophen-induced") by the word.
+    const drugNotes = new Set<string>();
+    const noteDrugNames = (named: string, others: readonly OtherSpelling[]) => {
+      const names = others.filter((other) => other.variety === 'drug').map((other) => `"${other.word}"`);
+      if (names.length > 0) drugNotes.add(`"${named}" also searched as ${names.join(' and ')}, another name of the same drug`);
+    };
     for (const term of terms) {
-      const names = (term.otherSpellings ?? []).filter((other) => other.variety === 'drug').map((other) => `"${other.word}"`);
-      const asSearched = term.respelled ? term.respelled.to.join(' ') : term.text;
-      if (names.length > 0) notes.push(`"${asSearched}" also searched as ${names.join(' and ')}, another name of the same drug`);
+      if (term.partSpellings) term.partSpellings.forEach((others, i) => noteDrugNames(term.forms[0]?.[i] ?? '', others));
+      else noteDrugNames(term.respelled ? term.respelled.to.join(' ') : term.text, term.otherSpellings ?? []);
     }
+    notes.push(...drugNotes);
     let plan: QueryPlan = { text, clauses: terms.map((term) => clauseFromTerm(term, options.respellWeight)) };
     plan = withClauses(plan, [...partClauses(terms, options.partWeight, (w) => STOP_WORDS.has(w)), ...phraseClauses(terms, options.phraseWeight)]);
     if (expander && terms.length > 0 && options.expand) {

@@ -152,9 +152,25 @@ export function otherNames(word: string, which: { spellings: boolean; drugs: boo
   ];
 }
 
-/** The index tokens of a spelling: one, or a drug name's several. */
+/** The index tokens of a spelling: one, a drug name's several, or a compound's ("tumor-associated"). */
 export function spellingTokens(spelling: OtherSpelling): string[] {
-  return spelling.word.split(' ');
+  return spelling.word.split(/[\s-]+/);
+}
+
+/** The words of a compound term the question typed ("tumour-associated": tumour, associated), if it is one. */
+export function compoundWords(term: QueryTerm): string[] | undefined {
+  const parts = term.forms[0] ?? [];
+  return parts.length >= 2 && !term.respelled && parts.every((part) => /^[a-z]+$/.test(part)) ? parts : undefined;
+}
+
+/**
+ * A compound written with one of its words spelled or named otherwise ("tumour-associated" →
+ * "tumor-associated", "acetaminophen-induced" → "paracetamol-induced"), one word at a time.
+ */
+export function otherCompounds(parts: readonly string[], which: { spellings: boolean; drugs: boolean }): OtherSpelling[] {
+  return parts.flatMap((part, i) =>
+    otherNames(part, which).map((other): OtherSpelling => ({ word: [...parts.slice(0, i), other.word, ...parts.slice(i + 1)].join('-'), variety: other.variety })),
+  );
 }
 
 /** The stems of a spelling's index tokens, as the index stems them. */
