@@ -376,6 +376,21 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect((await store.samplePassages(10)).every((p) => p.text.startsWith('Revised'))).toBe(true);
       });
 
+      it('samples a library larger than one read of rows the same way (SQLite reads a thousand rows at a time)', async () => {
+        const ops = Array.from({ length: 1_300 }, (_, i) =>
+          upsert({ id: `pmid:${i + 1}`, ids: { pmid: String(i + 1) }, title: `Source ${i + 1} title`, paragraphsText: [[['Results'], `Only paragraph of source ${i + 1}.`]] }),
+        );
+        await store.write({ ops, now });
+        const all = await store.samplePassages(1_300);
+        expect(all).toHaveLength(1_300);
+        expect(new Set(all.map(key)).size).toBe(1_300);
+        // Every other passage: 650 of them, from the first thousand and past it alike.
+        const half = await store.samplePassages(650);
+        expect(half).toHaveLength(650);
+        expect(new Set(half.map(key)).size).toBe(650);
+        expect(half.filter((p) => Number(/source (\d+)/.exec(p.text)?.[1]) > 1_000).length).toBeGreaterThan(100);
+      });
+
       it('returns nothing from an empty library', async () => {
         expect(await store.samplePassages(10)).toEqual([]);
         expect(await store.samplePassages(1)).toEqual([]);

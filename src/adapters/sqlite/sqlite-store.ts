@@ -55,6 +55,9 @@ export interface SqliteStoreOptions {
 /** The defaults of settings.server.threads, for callers that open a library without settings (tests, tools). */
 const DEFAULT_THREAD_BOUNDS = { maxThreads: 1_000, maxTurns: 20 } as const;
 
+/** Sampled passages read between two turns of the event loop (samplePassages). */
+const SAMPLE_PAGE_ROWS = 1_000;
+
 /**
  * The embedded library: one SQLite file in WAL mode (readers never block the writer), FTS5 for
  * full text. better-sqlite3 is synchronous; the async port costs one microtask per call.
@@ -183,18 +186,31 @@ function createSqliteStore(db: Database.Database, file: string, options: SqliteS
       return guard(file, () => vectors.nearest(query));
     },
     async samplePassages(limit: number): Promise<SampledPassage[]> {
-      return guard(file, () => {
-        // Every k-th row id, k from the number of passages (not the largest row id, which runs
-        // ahead of it once sources are replaced): about `limit` rows, read without sorting.
+      // Every k-th row id, k from the number of passages (not the largest row id, which runs
+      // ahead of it once sources are replaced): about `limit` rows, read without sorting. Read a
+      // page of rows at a time, giving the event loop a turn between pages: the whole read walks
+      // the passages table, about half a second at a million passages, which a server would
+      // otherwise spend answering nobody (bench/query/learning-stall.ts).
+      const { step, page } = guard(file, () => {
         const count = (db.prepare('SELECT count(*) AS n FROM passages').get() as { n: number }).n;
-        const step = Math.max(1, Math.ceil(count / Math.max(limit, 1)));
-        return db
-          .prepare(
-            `SELECT s.title, p.section, p.text FROM passages p JOIN sources s ON s.rid = p.source_rid
-             WHERE p.rowid % @step = 0 ORDER BY p.rowid LIMIT @limit`,
-          )
-          .all({ step, limit }) as SampledPassage[];
+        const query = db.prepare(
+          `SELECT p.rowid AS rowid, s.title, p.section, p.text FROM passages p JOIN sources s ON s.rid = p.source_rid
+           WHERE p.rowid > @after AND p.rowid % @step = 0 ORDER BY p.rowid LIMIT @limit`,
+        );
+        return { step: Math.max(1, Math.ceil(count / Math.max(limit, 1))), page: query };
       });
+      const out: SampledPassage[] = [];
+      let after = 0;
+      for (;;) {
+        const want = Math.min(SAMPLE_PAGE_ROWS, limit - out.length);
+        if (want <= 0) return out;
+        const rows = guard(file, () => page.all({ after, step, limit: want }) as (SampledPassage & { rowid: number })[]);
+        for (const { title, section, text } of rows) out.push({ title, section, text });
+        const last = rows.at(-1);
+        if (last === undefined || rows.length < want) return out;
+        after = last.rowid;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
     },
     async stats(): Promise<LibraryStats> {
       return guard(file, () => {
