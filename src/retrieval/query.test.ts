@@ -34,8 +34,10 @@ describe('analyzeQuery', () => {
   });
 
   it('splits numbers glued to units and keeps decimals whole', () => {
-    expect(forms('5mg/kg')).toEqual([['5mg kg', '5mgkg']]);
+    expect(forms('5mg/kg')).toEqual([['5mg kg', '5mgkg', '5 mg kg']]);
     expect(forms('amoxicillin 500mg')).toEqual([['amoxicillin'], ['500mg', '500 mg']]);
+    // A decimal dose glued to its unit, as passages write it apart: "0.5 mg/kg".
+    expect(forms('adrenaline 0.5mg/kg')[1]).toContain('0 5 mg kg');
     expect(forms('HbA1c 7.5%')).toEqual([['hba1c'], ['7 5']]);
   });
 

@@ -99,9 +99,12 @@ function analyzeChunk(chunk: string): Omit<QueryTerm, 'position'> | undefined {
     add([parts.join('')]);
     if (greek) add([greek.join('')]);
   }
-  // "5mg" is one index token; text often writes "5 mg".
-  const measure = parts.length === 1 ? /^(\d+(?:\.\d+)?)([a-zµμ]+)$/u.exec(parts[0] ?? '') : null;
-  if (measure) add([measure[1] ?? '', measure[2] ?? '']);
+  // "5mg" is one index token; text often writes "5 mg", and "0.5 mg/kg" for "0.5mg/kg".
+  const measured = parts.flatMap((part) => {
+    const measure = /^(\d+)([a-zµμ]+)$/u.exec(part);
+    return measure ? [measure[1] ?? '', measure[2] ?? ''] : [part];
+  });
+  if (measured.length > parts.length) add(measured);
   return {
     text: chunk,
     forms,
