@@ -43,6 +43,10 @@ describe('analyzeQuery', () => {
 
   it('reads gene and drug names as one term', () => {
     expect(forms('IL-6 and BRCA1 in SARS-CoV-2')).toEqual([['il 6', 'il6'], ['brca1'], ['sars cov 2']]);
+    // A name with two close numbers is either name; one whose numbers are far apart is a name of its own.
+    expect(forms('CDK4/6 inhibitors')).toEqual([['cdk4 6', 'cdk4', 'cdk6', 'cdk46'], ['inhibitors']]);
+    expect(forms('BRCA1/2')[0]).toEqual(expect.arrayContaining(['brca1', 'brca2']));
+    expect(forms('F4/80 macrophages')[0]).toEqual(['f4 80', 'f480']);
   });
 
   it("drops the possessive: Crohn's disease finds Crohn disease", () => {

@@ -94,6 +94,14 @@ function analyzeChunk(chunk: string): Omit<QueryTerm, 'position'> | undefined {
   if (greek) add(greek);
   const greekLetters = withGreekLetters(parts);
   if (greekLetters) add(greekLetters);
+  // "CDK4/6", "BRCA1/2", "ERK1/2": a name with two close numbers is either name ("cdk4", "cdk6");
+  // "F4/80", whose numbers are far apart, is one name.
+  const either = /^([\p{L}]+)(\d+)\/(\d+)$/u.exec(typed.toLowerCase());
+  const gap = either ? Number(either[3]) - Number(either[2]) : 0;
+  if (either && gap >= 1 && gap <= 3) {
+    add([`${either[1]}${either[2]}`]);
+    add([`${either[1]}${either[3]}`]);
+  }
   // "covid19", "il6", "betablocker"; never "7.5" → "75".
   if (parts.length === 2 && !parts.every((p) => /^\d+$/.test(p))) {
     add([parts.join('')]);
