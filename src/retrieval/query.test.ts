@@ -38,15 +38,19 @@ describe('analyzeQuery', () => {
     expect(forms('amoxicillin 500mg')).toEqual([['amoxicillin'], ['500mg', '500 mg']]);
     // A decimal dose glued to its unit, as passages write it apart: "0.5 mg/kg".
     expect(forms('adrenaline 0.5mg/kg')[1]).toContain('0 5 mg kg');
-    expect(forms('HbA1c 7.5%')).toEqual([['hba1c'], ['7 5']]);
+    expect(forms('HbA1c 7.5%')).toEqual([['hba1c', 'hba 1c'], ['7 5']]);
   });
 
   it('reads gene and drug names as one term', () => {
-    expect(forms('IL-6 and BRCA1 in SARS-CoV-2')).toEqual([['il 6', 'il6'], ['brca1'], ['sars cov 2']]);
+    expect(forms('IL-6 and BRCA1 in SARS-CoV-2')).toEqual([['il 6', 'il6'], ['brca1', 'brca 1'], ['sars cov 2']]);
     // A name with two close numbers is either name; one whose numbers are far apart is a name of its own.
     expect(forms('CDK4/6 inhibitors')).toEqual([['cdk4 6', 'cdk4', 'cdk6', 'cdk46'], ['inhibitors']]);
     expect(forms('BRCA1/2')[0]).toEqual(expect.arrayContaining(['brca1', 'brca2']));
     expect(forms('F4/80 macrophages')[0]).toEqual(['f4 80', 'f480']);
+    // A symbol typed joined is also searched as text often writes it, hyphenated ("IL-6", "PD-1"),
+    // as "IL-6" typed is also searched joined; not a single letter's ("p53", "B12").
+    expect(forms('IL6 and PD1')).toEqual([['il6', 'il 6'], ['pd1', 'pd 1']]);
+    expect(forms('p53 B12')).toEqual([['p53'], ['b12']]);
   });
 
   it("drops the possessive: Crohn's disease finds Crohn disease", () => {

@@ -107,6 +107,9 @@ function analyzeChunk(chunk: string): Omit<QueryTerm, 'position'> | undefined {
     add([parts.join('')]);
     if (greek) add([greek.join('')]);
   }
+  // "IL6", "GATA3", "PD1" are one index token; text often writes "IL-6", "GATA-3", "PD-1".
+  const symbol = parts.length === 1 ? /^(\p{L}{2,})(\d[\p{L}\p{N}]*)$/u.exec(parts[0] ?? '') : null;
+  if (symbol) add([symbol[1] ?? '', symbol[2] ?? '']);
   // "5mg" is one index token; text often writes "5 mg", and "0.5 mg/kg" for "0.5mg/kg".
   const measured = parts.flatMap((part) => {
     const measure = /^(\d+)([a-zµμ]+)$/u.exec(part);
