@@ -191,6 +191,14 @@ describe('extractive composer', () => {
     // A compound's word is read under its other names and spellings ("paracetamol-induced", "tumour-associated").
     const induced = evidence('E6', 'Paracetamol-induced liver injury is treated with acetylcysteine started within eight hours.', { source: source('s-6', { title: 'Liver injury' }) });
     expect(statementsOf(composeExtractive({ ...request([induced]), question: 'How is acetaminophen-induced liver injury treated?' }))).toEqual([induced.text]);
+    // A symbol written another way is held: "CDK4 and CDK6" for "CDK4/6", "IL-6" for "IL6", "TNF-alpha" for "TNF-α".
+    const cdk = evidence('E7', 'Palbociclib, an inhibitor of CDK4 and CDK6, doubled progression-free survival in advanced breast cancer.', { source: source('s-7', { title: 'Palbociclib' }) });
+    const il6 = evidence('E8', 'Tocilizumab blocks the IL-6 receptor and settled cytokine release syndrome within a day in most patients.', { source: source('s-8', { title: 'Cytokine release' }) });
+    const tnf = evidence('E9', 'Blocking TNF-alpha with infliximab induced remission of moderate Crohn disease in a third of patients.', { source: source('s-9', { title: 'Crohn disease' }) });
+    const symbols = (question: string) => statementsOf(composeExtractive({ ...request([cdk, il6, tnf]), question }));
+    expect(symbols('Do CDK4/6 inhibitors prolong survival?')).toEqual([cdk.text]);
+    expect(symbols('Does IL6 receptor blockade settle cytokine release syndrome?')).toEqual([il6.text]);
+    expect(symbols('Does TNF-α blockade work in Crohn disease?')).toEqual([tnf.text]);
     // Related is not the same: carbimazole is not another name of anything here.
     expect(ask('How is carbimazole overdose treated?')).toEqual([]);
   });

@@ -175,7 +175,9 @@ type QuestionWord = readonly (readonly string[])[];
 
 /**
  * The question's words, keyed by their stems; a compound's words each count on their own, but a
- * drug named in several words ("glyceryl trinitrate") is one word, held by any of its names.
+ * drug named in several words ("glyceryl trinitrate") is one word, held by any of its names, and
+ * so is a symbol written in several ways ("IL-6" or "IL6", "TNF-α" or "TNF-alpha", "CDK4/6" as
+ * CDK4 or CDK6), held by any of the ways retrieval searched.
  */
 function questionWords(terms: readonly QueryTerm[]): Map<string, QuestionWord> {
   const out = new Map<string, QuestionWord>();
@@ -192,6 +194,10 @@ function questionWords(terms: readonly QueryTerm[]): Map<string, QuestionWord> {
     const term = terms[i] as QueryTerm;
     // A plain word, or each word of a compound ("tumour-associated"), with its other spellings and names.
     const words = plainWord(term) !== undefined ? term.forms[0] : compoundWords(term);
+    if (words === undefined && term.stems.length > 1) {
+      out.set((term.stems[0] ?? []).join(' '), term.stems);
+      continue;
+    }
     (term.stems[0] ?? []).forEach((s, j) => {
       const word = words?.[j];
       out.set(s, [[s], ...(word === undefined ? [] : alternatives(otherNames(word)))]);
