@@ -51,6 +51,11 @@ describe('analyzeQuery', () => {
     // as "IL-6" typed is also searched joined; not a single letter's ("p53", "B12").
     expect(forms('IL6 and PD1')).toEqual([['il6', 'il 6'], ['pd1', 'pd 1']]);
     expect(forms('p53 B12')).toEqual([['p53'], ['b12']]);
+    // A bracketed suffix typed against a name is part of it ("Lp(a)" is not "Lp" and the stop word
+    // "a"), and is not joined ("lpa" is lysophosphatidic acid); a bracketed word is its own term.
+    expect(forms('Lp(a) and HbA(1c) levels')).toEqual([['lp a'], ['hba 1c', 'hba 1 c'], ['levels']]);
+    expect(forms('product(GDP) growth')).toEqual([['product'], ['gdp'], ['growth']]);
+    expect(forms('histone chaperone(s)')).toEqual([['histone'], ['chaperone'], ['s']]);
   });
 
   it("drops the possessive: Crohn's disease finds Crohn disease", () => {

@@ -56,8 +56,12 @@ const GREEK: Readonly<Record<string, string>> = {
 };
 const SPELLED_GREEK = new Map(Object.entries(GREEK).map(([letter, name]) => [name, letter]));
 const GREEK_LETTER = /[α-ω]/u;
-/** Characters that join the parts of one term: hyphens, slashes, a decimal point between digits. */
-const CHUNK = /[\p{L}\p{N}]+(?:(?:[-‐‑‒–/+]|\.(?=\p{N})|['’](?=\p{L}))[\p{L}\p{N}]+)*/gu;
+/**
+ * Characters that join the parts of one term: hyphens, slashes, a decimal point between digits;
+ * and a name's bracketed suffix of one or two characters typed against it ("Lp(a)", "HbA(1c)"),
+ * but not a plural's ("chaperone(s)").
+ */
+const CHUNK = /[\p{L}\p{N}]+(?:(?:[-‐‑‒–/+]|\.(?=\p{N})|['’](?=\p{L}))[\p{L}\p{N}]+)*(?:\((?!e?s\))[\p{L}\p{N}]{1,2}\+?\))?/gu;
 const MAX_FORMS = 4;
 const MAX_TERMS = 32;
 
@@ -102,8 +106,8 @@ function analyzeChunk(chunk: string): Omit<QueryTerm, 'position'> | undefined {
     add([`${either[1]}${either[2]}`]);
     add([`${either[1]}${either[3]}`]);
   }
-  // "covid19", "il6", "betablocker"; never "7.5" → "75".
-  if (parts.length === 2 && !parts.every((p) => /^\d+$/.test(p))) {
+  // "covid19", "il6", "betablocker"; never "7.5" → "75", nor "Lp(a)" → "lpa" (another name).
+  if (parts.length === 2 && !parts.every((p) => /^\d+$/.test(p)) && !typed.includes('(')) {
     add([parts.join('')]);
     if (greek) add([greek.join('')]);
   }
