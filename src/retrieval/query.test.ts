@@ -56,6 +56,7 @@ describe('analyzeQuery', () => {
     expect(forms('Lp(a) and HbA(1c) levels')).toEqual([['lp a'], ['hba 1c', 'hba 1 c'], ['levels']]);
     expect(forms('product(GDP) growth')).toEqual([['product'], ['gdp'], ['growth']]);
     expect(forms('histone chaperone(s)')).toEqual([['histone'], ['chaperone'], ['s']]);
+    expect(forms('serum 25(OH)D')).toEqual([['serum'], ['25 oh d']]);
   });
 
   it("drops the possessive: Crohn's disease finds Crohn disease", () => {

@@ -58,10 +58,10 @@ const SPELLED_GREEK = new Map(Object.entries(GREEK).map(([letter, name]) => [nam
 const GREEK_LETTER = /[α-ω]/u;
 /**
  * Characters that join the parts of one term: hyphens, slashes, a decimal point between digits;
- * and a name's bracketed suffix of one or two characters typed against it ("Lp(a)", "HbA(1c)"),
- * but not a plural's ("chaperone(s)").
+ * and a name's bracketed part of one or two characters typed against it ("Lp(a)", "HbA(1c)",
+ * "25(OH)D"), but not a plural's ("chaperone(s)").
  */
-const CHUNK = /[\p{L}\p{N}]+(?:(?:[-‐‑‒–/+]|\.(?=\p{N})|['’](?=\p{L}))[\p{L}\p{N}]+)*(?:\((?!e?s\))[\p{L}\p{N}]{1,2}\+?\))?/gu;
+const CHUNK = /[\p{L}\p{N}]+(?:(?:[-‐‑‒–/+]|\.(?=\p{N})|['’](?=\p{L}))[\p{L}\p{N}]+)*(?:\((?!e?s\))[\p{L}\p{N}]{1,2}\+?\)[\p{L}\p{N}]*)?/gu;
 const MAX_FORMS = 4;
 const MAX_TERMS = 32;
 
