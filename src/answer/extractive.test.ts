@@ -148,6 +148,17 @@ describe('extractive composer', () => {
     expect(asked('Is acetaminophen-based treatment effective for acute low back pain?').bottomLine.map((s) => s.evidence[0])).toEqual(['E2']);
   });
 
+  it("leads with the overview's bottom-line sentence on what the question asks about", () => {
+    const overview = source('doc:iliopsoas', { title: 'Iliopsoas abscess', evidenceLevel: 'in-house', format: 'markdown' });
+    const origin = 'Most iliopsoas abscesses arise from disease of the bowel, spine or urinary tract rather than from blood-borne spread.';
+    const treatment = 'An iliopsoas abscess is treated with antibiotics and percutaneous drainage, and surgery is kept for failed drainage.';
+    const items = [evidence('E1', `${origin} ${treatment}`, { section: 'Bottom line', source: overview })];
+    const lead = (question: string) => composeExtractive({ ...request(items), question }).bottomLine[0]?.text;
+    // Asked about management, the treatment sentence leads; asked nothing in particular, the overview's order stands.
+    expect(lead('How is an iliopsoas abscess managed?')).toBe(treatment);
+    expect(lead('Iliopsoas abscess')).toBe(origin);
+  });
+
   it('has nothing to say when no sentence is about the question', () => {
     const statins = evidence('E1', 'Statins lowered LDL cholesterol in adults over five years.', { source: source('s-1', { title: 'Statins in adults' }) });
     const skin = evidence('E2', 'Incision and drainage is the main treatment of a skin abscess.', { source: source('s-2', { title: 'Skin abscess' }) });

@@ -90,7 +90,7 @@ export function composeExtractive(request: ComposeRequest, options: ExtractiveOp
   const focus = questionFocus(request.question);
   const candidates = onTopic
     .flatMap((evidence) => sentencesOf(evidence, terms, topic, request.audience, titleCovers(evidence, topic, options)))
-    .map((c) => (focus.has(c.kind) && !c.bottomLine ? { ...c, score: c.score * FOCUS_EMPHASIS } : c));
+    .map((c) => (focus.has(c.kind) ? { ...c, score: c.score * FOCUS_EMPHASIS } : c));
   const usable = candidates.filter((c) => c.relevance >= options.minRelevance).sort((a, b) => b.score - a.score);
   const chosen: Candidate[] = [];
   const tooLike = (c: Candidate) => chosen.some((other) => overlap(c.words, other.words) > options.maxOverlap);
