@@ -19,6 +19,9 @@ describe('follow-up threads', () => {
   it('suggests three questions on the same topic that were not asked', () => {
     expect(topicOf('What is the management for an iliopsoas abscess?')).toBe('iliopsoas abscess');
     expect(topicOf('how to drain a psoas abscess')).toBe('psoas abscess');
+    // When to continue or stop is what is asked, not the topic.
+    expect(topicOf('How long should anticoagulation continue after a provoked DVT?')).toBe('anticoagulation provoked DVT');
+    expect(topicOf('When to stop statins in older adults')).toBe('statins older');
     const suggestions = suggestFollowUps('What is the management for an iliopsoas abscess?');
     expect(suggestions).toEqual([
       'How is iliopsoas abscess diagnosed?',
