@@ -1,4 +1,4 @@
-import { stemmer } from 'stemmer';
+import { indexStem } from '../domain/index-stem.js';
 
 /**
  * Tokens as the full-text index sees them. The SQLite index uses FTS5's `unicode61` tokenizer
@@ -78,19 +78,8 @@ export function stemsFor(words: readonly string[], could: StemFilter): string[] 
   return stems;
 }
 
-const STEMS = new Map<string, string>();
-const STEM_CACHE_LIMIT = 200_000;
-
 /**
- * Porter stem of one folded token, cached (a passage's words repeat across passages, and the
- * re-ranker stems every candidate). Like FTS5's porter tokenizer, only ASCII letter tokens of
- * 3 to 64 characters are stemmed; numbers, mixed tokens, Greek and longer runs pass through.
+ * Porter stem of one folded token as the index stems it (domain/index-stem.ts), cached: the
+ * re-ranker stems every candidate's words.
  */
-export function stem(token: string): string {
-  const cached = STEMS.get(token);
-  if (cached !== undefined) return cached;
-  const result = token.length > 2 && token.length <= 64 && /^[a-z]+$/.test(token) ? stemmer(token) : token;
-  if (STEMS.size >= STEM_CACHE_LIMIT) STEMS.clear();
-  STEMS.set(token, result);
-  return result;
-}
+export const stem = indexStem;

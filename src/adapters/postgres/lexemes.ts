@@ -1,11 +1,11 @@
-import { stemmer } from 'stemmer';
+import { indexStem } from '../../domain/index-stem.js';
 
 /**
  * The PostgreSQL index's tokens, built here rather than by to_tsvector, so that they are the
  * tokens SQLite's FTS5 index holds (`unicode61 remove_diacritics 2` + `porter`) and the tokens
  * citemed's re-ranker counts (src/retrieval/tokens.ts, which adapters may not import): runs of
- * letters and digits, case-folded, diacritics removed; ASCII letter runs of three or more
- * characters Porter-stemmed. A query term then matches here exactly where it matches in SQLite,
+ * letters and digits, case-folded, diacritics removed; ASCII letter runs of 3 to 64 characters
+ * Porter-stemmed (domain/index-stem.ts, shared with the re-ranker and the SQLite postings index). A query term then matches here exactly where it matches in SQLite,
  * and `frequencies` counts what the re-ranker will score. lexemes.test.ts checks the two agree.
  */
 const WORD = /[\p{L}\p{N}]+/gu;
@@ -13,7 +13,6 @@ const ASCII_WORD = /[a-z0-9]+/g;
 const DIACRITICS = /\p{M}+/gu;
 // eslint-disable-next-line no-control-regex
 const ASCII = /^[\u0000-\u007f]*$/;
-const STEMMABLE = /^[a-z]+$/;
 
 /** Longest lexeme PostgreSQL accepts, in UTF-8 bytes; longer tokens are not indexed. */
 export const MAX_LEXEME_BYTES = 2047;
@@ -27,21 +26,8 @@ export function indexLexemes(text: string): string[] {
   const ascii = ASCII.test(text);
   const folded = (ascii ? text : text.normalize('NFD').replace(DIACRITICS, '')).toLowerCase();
   const words = folded.match(ascii ? ASCII_WORD : WORD) ?? [];
-  for (let i = 0; i < words.length; i++) words[i] = stem(words[i] ?? '');
+  for (let i = 0; i < words.length; i++) words[i] = indexStem(words[i] ?? '');
   return words;
-}
-
-const STEMS = new Map<string, string>();
-const STEM_CACHE_LIMIT = 200_000;
-
-/** Porter stem of one folded token, cached: the same words recur in every passage. */
-function stem(token: string): string {
-  const cached = STEMS.get(token);
-  if (cached !== undefined) return cached;
-  const result = token.length > 2 && STEMMABLE.test(token) ? stemmer(token) : token;
-  if (STEMS.size >= STEM_CACHE_LIMIT) STEMS.clear();
-  STEMS.set(token, result);
-  return result;
 }
 
 /** The four indexed fields of a passage, already cut into lexemes. */

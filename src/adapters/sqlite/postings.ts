@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { stemmer } from 'stemmer';
+import { indexStem } from '../../domain/index-stem.js';
 import type { FieldWeights } from '../../ports/store.js';
 import { dataVersionCheck } from './data-version.js';
 import { ftsPhrases, phraseExpression, readTotals, runsPerField, totalTokens } from './fts.js';
@@ -340,8 +340,8 @@ class Accumulator {
  * temp schema: the terms are then exactly those of the index, which a tokenizer written again in
  * TypeScript could not promise for every character. A plain lower-case word, which is most of
  * what a question holds, skips the round trip: FTS5's porter tokenizer stems one of 3 to 64
- * letters as the `stemmer` package does and passes others through (postings.test.ts checks this
- * against FTS5 itself). At 1M passages that took about 1 ms off the median search of the bench's
+ * letters as the `stemmer` package does and passes others through, which is `indexStem`
+ * (domain/index-stem.ts; postings.test.ts checks it against FTS5 itself). At 1M passages that took about 1 ms off the median search of the bench's
  * questions, most of whose words were new to the process (docs/benchmarks.md).
  */
 export function createTokenizer(db: Database.Database): (token: string) => string[] {
@@ -355,7 +355,7 @@ export function createTokenizer(db: Database.Database): (token: string) => strin
     const cached = cache.get(token);
     if (cached) return cached;
     let terms: string[];
-    if (PLAIN_WORD.test(token)) terms = [token.length >= PORTER_MIN && token.length <= PORTER_MAX ? stemmer(token) : token];
+    if (PLAIN_WORD.test(token)) terms = [indexStem(token)];
     else {
       put.run(token);
       terms = read.all() as string[];
@@ -368,9 +368,6 @@ export function createTokenizer(db: Database.Database): (token: string) => strin
 }
 
 const PLAIN_WORD = /^[a-z]+$/;
-/** The lengths of token FTS5's porter tokenizer stems (FTS5_PORTER_MAX_TOKEN is 64). */
-const PORTER_MIN = 3;
-const PORTER_MAX = 64;
 
 /** FTS5's idf of a phrase in `hits` of `rows` passages, floored at 1e-6 as FTS5 floors it. */
 function idfOf(rows: number, hits: number): number {
