@@ -297,11 +297,11 @@ function distinctStems(candidates: readonly string[], byStem: Map<string, string
  *     the commoner "depression"), the commonest of those on a tie.
  *
  * A split is two words as typed, and a drug's other name of several words is the table's phrase:
- * both are kept as they are.
+ * both are kept as they are (`keptAsFound`).
  */
 export function asWritten(respelling: Respelling, texts: readonly string[]): Respelling | undefined {
   const [candidate] = respelling.to;
-  if (respelling.kind === 'split' || respelling.to.length !== 1 || candidate === undefined) return respelling;
+  if (keptAsFound(respelling) || candidate === undefined) return respelling;
   const target = stem(candidate);
   const counts = new Map<string, number>();
   for (const text of texts) {
@@ -322,6 +322,11 @@ export function asWritten(respelling: Respelling, texts: readonly string[]): Res
     if (!oneSlipApart(stem(typed), target)) return undefined;
   }
   return shown(counts.has(candidate) ? candidate : ranked[0]);
+}
+
+/** A respelling of several words (a split, or a drug's name of several words): shown as found, never as a passage writes it. */
+export function keptAsFound(respelling: Respelling): boolean {
+  return respelling.to.length !== 1;
 }
 
 /** Levenshtein distance between two words (letters left out, added or replaced). */

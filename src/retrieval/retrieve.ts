@@ -6,7 +6,7 @@ import { feedbackClauses, type FeedbackOptions } from './feedback.js';
 import { fuseRankings, type HybridOptions } from './fuse.js';
 import { clauseFromTerm, partClauses, phraseClauses, withClauses, type QueryClause, type QueryPlan } from './plan.js';
 import { analyzeQuery, STOP_WORDS, type QueryTerm } from './query.js';
-import { asWritten, compoundRespelled, isShouted, respellable, respellableParts, respelledTerm, respellingNote, respellWords, type Respelling } from './respell.js';
+import { asWritten, compoundRespelled, isShouted, keptAsFound, respellable, respellableParts, respelledTerm, respellingNote, respellWords, type Respelling } from './respell.js';
 import { compoundWords, drugPhrases, joinedTerm, otherCompounds, otherNames, plainWord, spellingStems, spellingTokens, withOtherSpellings, type OtherSpelling } from './spellings.js';
 import { stem } from './tokens.js';
 import type { TermAssociations } from './associations.js';
@@ -205,13 +205,13 @@ export function createRetriever({ store, expander, embedder, associations }: Ret
     const typed = new Set(terms.map((term) => term.stems[0]?.join(' ')));
     const which = { spellings: options.otherSpellings, drugs: options.otherDrugNames };
     const compounds = terms.map(compoundWords);
+    const partOthers = compounds.map((parts) => (parts ?? []).map((part) => otherNames(part, which)));
     const candidates = terms.map((term, i) => {
       const word = plainWord(term);
       const parts = compounds[i];
-      const others = word !== undefined ? otherNames(word, which) : parts ? otherCompounds(parts, which) : [];
+      const others = word !== undefined ? otherNames(word, which) : parts ? otherCompounds(parts, partOthers[i] ?? []) : [];
       return others.filter((other) => !typed.has(key(other)));
     });
-    const partOthers = compounds.map((parts) => (parts ?? []).map((part) => otherNames(part, which)));
     // A drug named in several words ("glyceryl trinitrate") becomes one term when the library holds
     // another of its names; a compound that names one ("co-trimoxazole") gets them as a word does.
     const phrases = options.otherDrugNames ? drugPhrases(terms).map((phrase) => ({ ...phrase, others: phrase.others.filter((other) => !typed.has(key(other))) })) : [];
@@ -240,7 +240,7 @@ export function createRetriever({ store, expander, embedder, associations }: Ret
   /** A respelling as a few passages holding it write it (respell.ts `asWritten`), or undefined when they do not bear it out. */
   async function asTheLibrarySpells(respelling: Respelling, weights: FieldWeights): Promise<Respelling | undefined> {
     const [word] = respelling.to;
-    if (respelling.kind === 'split' || respelling.to.length !== 1 || word === undefined) return respelling;
+    if (keptAsFound(respelling) || word === undefined) return respelling;
     const hits = await store.search({ phrases: [[word]], limit: SPELLING_SAMPLE, weights });
     return asWritten(respelling, hits.flatMap((hit) => [hit.fields.title, hit.passage.text]));
   }

@@ -165,11 +165,12 @@ export function compoundWords(term: QueryTerm): string[] | undefined {
 
 /**
  * A compound written with one of its words spelled or named otherwise ("tumour-associated" →
- * "tumor-associated", "acetaminophen-induced" → "paracetamol-induced"), one word at a time.
+ * "tumor-associated", "acetaminophen-induced" → "paracetamol-induced"), one word at a time, from
+ * each word's other names (`otherNames` of each of `parts`).
  */
-export function otherCompounds(parts: readonly string[], which: { spellings: boolean; drugs: boolean }): OtherSpelling[] {
-  return parts.flatMap((part, i) =>
-    otherNames(part, which).map((other): OtherSpelling => ({ word: [...parts.slice(0, i), other.word, ...parts.slice(i + 1)].join('-'), variety: other.variety })),
+export function otherCompounds(parts: readonly string[], partOthers: readonly (readonly OtherSpelling[])[]): OtherSpelling[] {
+  return parts.flatMap((_, i) =>
+    (partOthers[i] ?? []).map((other): OtherSpelling => ({ word: [...parts.slice(0, i), other.word, ...parts.slice(i + 1)].join('-'), variety: other.variety })),
   );
 }
 
@@ -185,7 +186,7 @@ export function spellingStems(spelling: OtherSpelling): string[] {
  */
 export function plainWord(term: QueryTerm): string | undefined {
   const [form, ...more] = term.forms;
-  const respelledIntoOne = !term.respelled || (term.respelled.to.length === 1 && term.respelled.kind !== 'split' && term.forms[0]?.length === 1);
+  const respelledIntoOne = !term.respelled || term.respelled.to.length === 1;
   return form?.length === 1 && more.length === 0 && respelledIntoOne ? form[0] : undefined;
 }
 
