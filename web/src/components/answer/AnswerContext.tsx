@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import type { Answer } from '../../types';
+import type { Answer, Statement } from '../../types';
 
 /**
  * What every statement of one rendered answer needs to draw its citations: the answer (for its
@@ -10,6 +10,8 @@ import type { Answer } from '../../types';
 export interface AnswerContextValue {
   answer: Answer;
   numberOf: ReadonlyMap<string, number>;
+  /** The subsection a statement was quoted from, or '' (domain `headingOf`, made once per answer). */
+  subsectionOf: (statement: Statement) => string;
   popoverHost: HTMLElement | null;
   idPrefix: string;
 }

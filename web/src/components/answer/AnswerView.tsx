@@ -1,5 +1,5 @@
 import { useMemo, useState, type ReactNode, type Ref } from 'react';
-import type { Answer } from '../../types';
+import { headingOf, type Answer } from '../../types';
 import { AnswerBody } from './AnswerBody';
 import { AnswerContext } from './AnswerContext';
 import { AnswerHeader, type ReviewState } from './AnswerHeader';
@@ -38,7 +38,8 @@ export interface AnswerViewProps {
 export function AnswerView({ answer, review, idPrefix = '', headingRef, onFollowUp, editorialPolicyUrl = '/editorial-policy', filtersLeftNothing, children }: AnswerViewProps) {
   const [popoverHost, setPopoverHost] = useState<HTMLElement | null>(null);
   const numberOf = useMemo(() => referenceNumbers(answer), [answer]);
-  const context = useMemo(() => ({ answer, numberOf, popoverHost, idPrefix }), [answer, numberOf, popoverHost, idPrefix]);
+  const subsectionOf = useMemo(() => headingOf(answer), [answer]);
+  const context = useMemo(() => ({ answer, numberOf, subsectionOf, popoverHost, idPrefix }), [answer, numberOf, subsectionOf, popoverHost, idPrefix]);
   return (
     <AnswerContext.Provider value={context}>
       <article aria-label="Answer" className="answer" ref={setPopoverHost}>

@@ -1,5 +1,5 @@
 import { Fragment } from 'react';
-import { headingOf, type Statement } from '../../types';
+import type { Statement } from '../../types';
 import { useAnswerContext } from './AnswerContext';
 import { CitationButton } from './CitationButton';
 import { citedNumbers } from './citations';
@@ -32,8 +32,8 @@ export function StatementText({ statement }: { statement: Statement }) {
  * changed between versions marked), shows the same citations as the ask page.
  */
 export function StatementCitations({ statement }: { statement: Statement }) {
-  const { answer, numberOf } = useAnswerContext();
-  const heading = headingOf(answer)(statement);
+  const { numberOf, subsectionOf } = useAnswerContext();
+  const heading = subsectionOf(statement);
   const numbers = citedNumbers(statement, numberOf);
   const partial = statement.verdict?.support === 'partial';
   const why = partial ? problemsText(statement, PARTIAL_FALLBACK) : '';

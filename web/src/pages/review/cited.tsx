@@ -3,7 +3,7 @@ import { AnswerContext, type AnswerContextValue } from '../../components/answer/
 import { referenceNumbers } from '../../components/answer/citations';
 import { ReferenceList } from '../../components/answer/ReferenceList';
 import { StatementCitations } from '../../components/answer/StatementText';
-import type { Statement } from '../../types';
+import { headingOf, type Statement } from '../../types';
 import type { VersionDetail } from './compare-rows';
 import '../../components/answer/answer.css';
 
@@ -28,7 +28,7 @@ export function useCitedVersion(detail: VersionDetail | undefined, host: HTMLEle
     return {
       number,
       statements: new Map(detail.statements.map((s) => [s.key, s])),
-      context: { answer: detail.answer, numberOf: referenceNumbers(detail.answer), popoverHost: host, idPrefix: `v${number}-` },
+      context: { answer: detail.answer, numberOf: referenceNumbers(detail.answer), subsectionOf: headingOf(detail.answer), popoverHost: host, idPrefix: `v${number}-` },
     };
   }, [detail, host]);
 }
