@@ -342,6 +342,14 @@ describe('retrieve', () => {
     expect(induced.plan.clauses.find((c) => c.origin === 'query')).toMatchObject({ label: 'acetaminophen-induced/paracetamol-induced' });
     expect(induced.plan.clauses.filter((c) => c.origin === 'part').map((c) => c.label)).toEqual(['acetaminophen/paracetamol', 'induced']);
     expect(induced.notes).toEqual(['"acetaminophen" also searched as "paracetamol", another name of the same drug']);
+    // Misspelt inside the compound too: corrected, then searched under the other name as well.
+    const both = await retrieve('acetaminophn-induced hepatotoxicity', options());
+    expect(both.hits[0]?.source.id).toBe('pmid:17');
+    expect(both.plan.clauses.filter((c) => c.origin === 'part').map((c) => c.label)).toEqual(['acetaminophen/paracetamol', 'induced']);
+    expect(both.notes).toEqual([
+      'no passage holds "acetaminophn": searched "acetaminophen" instead (the nearest spelling the library holds)',
+      '"acetaminophen" also searched as "paracetamol", another name of the same drug',
+    ]);
   });
 
   it('returns nothing, without error, for words the library does not hold or only syntax', async () => {

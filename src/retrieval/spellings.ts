@@ -157,10 +157,13 @@ export function spellingTokens(spelling: OtherSpelling): string[] {
   return spelling.word.split(/[\s-]+/);
 }
 
-/** The words of a compound term the question typed ("tumour-associated": tumour, associated), if it is one. */
+/**
+ * The words of a compound term ("tumour-associated": tumour, associated), if it is one, as typed
+ * or as respelling corrected it ("acetaminophn-induced" → acetaminophen, induced).
+ */
 export function compoundWords(term: QueryTerm): string[] | undefined {
   const parts = term.forms[0] ?? [];
-  return parts.length >= 2 && !term.respelled && parts.every((part) => /^[a-z]+$/.test(part)) ? parts : undefined;
+  return parts.length >= 2 && parts.every((part) => /^[a-z]+$/.test(part)) ? parts : undefined;
 }
 
 /**
