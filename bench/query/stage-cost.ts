@@ -7,11 +7,15 @@
  *   npx tsx bench/query/stage-cost.ts <library.db> bench/out/query/p1000000-seed1/queries.jsonl 600 mmr
  *   npx tsx bench/query/stage-cost.ts <library.db> bench/out/query/p1000000-seed1/queries.jsonl 600 spellings
  *   npx tsx bench/query/stage-cost.ts <library.db> bench/out/query/p1000000-seed1/queries.jsonl 600 candidates:60
+ *   npx tsx bench/query/stage-cost.ts <library.db> bench/out/query/p1000000-seed1/queries.jsonl 600 statements
  *
  * `rescore` is the third ranking stage (search.rescore.depth 0 without it); `mmr` is maximal
  * marginal relevance in the diversity step (λ 1 without it); `spellings` is the search of a word's
  * other spelling, British or American (search.otherSpellings false without it); `candidates:N` is
- * re-ranking the default number of candidates (search.candidates) rather than N. Prints p50 and p95
+ * re-ranking the default number of candidates (search.candidates) rather than N; `statements` is
+ * scoring a statement's top as one (search.rescore.statements: deeper, with its likelihood), against
+ * scoring it as a question: each query is typed as a statement, with a full stop for its question
+ * mark, and only those then read as one (query.ts `isStatement`) are searched. Prints p50 and p95
  * of each, and the median and mean of the per-query difference. Each query is searched with the
  * stage first and without it first in turn, so a look-up cached by the first search is paid by
  * each side as often.
@@ -20,12 +24,14 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createContainer } from '../../src/config/container.js';
 import { loadSettings } from '../../src/config/load-settings.js';
+import { isStatement } from '../../src/retrieval/query.js';
 import type { RetrievalOptions } from '../../src/retrieval/retrieve.js';
 
 const [library, queriesFile, count, stage] = process.argv.slice(2);
 const fewer = /^candidates:(\d+)$/.exec(stage ?? '');
-if (!library || !queriesFile || (stage !== 'rescore' && stage !== 'mmr' && stage !== 'spellings' && !fewer)) {
-  console.error('usage: stage-cost.ts <library.db> <queries.jsonl> <count> rescore|mmr|spellings|candidates:N');
+const STAGES = ['rescore', 'mmr', 'spellings', 'statements'];
+if (!library || !queriesFile || (!STAGES.includes(stage ?? '') && !fewer)) {
+  console.error('usage: stage-cost.ts <library.db> <queries.jsonl> <count> rescore|mmr|spellings|statements|candidates:N');
   process.exit(64);
 }
 const without = (o: RetrievalOptions): RetrievalOptions =>
@@ -35,10 +41,13 @@ const without = (o: RetrievalOptions): RetrievalOptions =>
       ? { ...o, diversity: { ...o.diversity, mmrLambda: 1 } }
       : fewer
         ? { ...o, candidates: Number(fewer[1]) }
-        : { ...o, otherSpellings: false, otherDrugNames: false };
+        : stage === 'statements'
+          ? { ...o, rescore: { ...o.rescore, statements: { ...o.rescore.statements, enabled: false } } }
+          : { ...o, otherSpellings: false, otherDrugNames: false };
 const settings = loadSettings({ preset: 'embedded', overrides: { store: { path: library } }, env: {} }).settings;
 const container = createContainer(settings, { create: false });
-const queries = readFileSync(queriesFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { text: string; warmup?: boolean });
+const read = readFileSync(queriesFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { text: string; warmup?: boolean });
+const queries = stage === 'statements' ? read.map((q) => ({ ...q, text: `${q.text.replace(/\?$/, '')}.` })).filter((q) => isStatement(q.text)) : read;
 for (const q of queries.filter((q) => q.warmup)) {
   await container.search(q.text, { limit: 10 });
   await container.search(q.text, { limit: 10, adjust: without });

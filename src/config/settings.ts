@@ -217,6 +217,22 @@ export const SettingsSchema = z
             associated: z.number().min(0).max(100).default(0.5),
             /** Dirichlet smoothing of the query likelihood, in words. */
             mu: z.number().min(1).max(100_000).default(1_000),
+            /**
+             * A query written as a statement ("NAC reduces cocaine relapse.") rather than a question
+             * is scored with the query likelihood, and its words credited through associates only
+             * where a source lacks them (rescore.ts). Chosen on SciFact's training claims.
+             */
+            statements: z
+              .object({
+                /** false scores a statement as a question. */
+                enabled: z.boolean().default(true),
+                /** Top passages ordered again, for a statement (search.rescore.depth 0 turns both off). */
+                depth: z.number().int().min(1).max(1_000).default(50),
+                likelihood: z.number().min(0).max(100).default(0.2),
+                associated: z.number().min(0).max(100).default(2),
+              })
+              .strict()
+              .prefault({}),
             /** Most passages word associations are learned from, spread evenly over the library. */
             samplePassages: z.number().int().min(100).max(10_000_000).default(50_000),
           })

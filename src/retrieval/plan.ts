@@ -30,6 +30,8 @@ export interface QueryClause {
 export interface QueryPlan {
   text: string;
   clauses: QueryClause[];
+  /** Set when the query was read as a statement to check, not a question (query.ts `isStatement`), and ranked as one (rescore.ts). */
+  statement?: boolean;
 }
 
 /**

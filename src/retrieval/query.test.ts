@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { analyzeQuery } from './query.js';
+import { analyzeQuery, isStatement } from './query.js';
 import { indexTokens, wordTokens } from './tokens.js';
 
 const forms = (text: string) => analyzeQuery(text).map((t) => t.forms.map((f) => f.join(' ')));
@@ -95,5 +95,41 @@ describe('indexTokens', () => {
   it('stems words of 3 to 64 letters only, as FTS5 porter does (postings.test.ts compares the two)', () => {
     expect(indexTokens(`${'b'.repeat(58)}ations`)).toEqual([`${'b'.repeat(58)}ation`]);
     expect(indexTokens(`${'b'.repeat(59)}ations`)).toEqual([`${'b'.repeat(59)}ations`]);
+  });
+});
+
+describe('isStatement', () => {
+  it('reads a sentence that asserts something as a statement, with or without its full stop', () => {
+    for (const text of [
+      'Statins reduce mortality in heart failure.',
+      'NAC is associated with lower cocaine relapse',
+      'Smoking is harmful',
+      'Aspirin does not prevent a first stroke in older adults!',
+      '"Early mobilisation shortens hospital stay."',
+    ]) {
+      expect(isStatement(text), text).toBe(true);
+    }
+  });
+
+  it('does not read questions, keywords or a word with a full stop as statements', () => {
+    for (const text of [
+      'What is the management of an iliopsoas abscess?',
+      'Does metformin cause lactic acidosis',
+      'is amoxicillin safe in pregnancy',
+      'statins reduce mortality?',
+      'first-line treatment of community-acquired pneumonia',
+      'iliopsoas abscess management',
+      'treatment of hypertension in patients who are pregnant',
+      'Aspirin.',
+      'dose of amoxicillin.',
+      '',
+      '   ',
+    ]) {
+      expect(isStatement(text), text).toBe(false);
+    }
+  });
+
+  it('never throws, whatever is typed', () => {
+    fc.assert(fc.property(fc.string(), (text) => typeof isStatement(text) === 'boolean'));
   });
 });

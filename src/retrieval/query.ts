@@ -138,3 +138,32 @@ function withGreekLetters(parts: string[]): string[] | undefined {
   if (parts.length < 2 || !parts.some((p, i) => i > 0 && SPELLED_GREEK.has(p))) return undefined;
   return parts.map((p, i) => (i > 0 ? SPELLED_GREEK.get(p) ?? p : p));
 }
+
+/** Words a question opens with, when it is asked without its question mark ("does metformin cause lactic acidosis"). */
+const QUESTION_OPENING = /^[\s"'“‘(\[]*(?:what|whats|how|why|when|where|which|who|whom|whose|is|are|was|were|am|do|does|did|can|could|should|would|will|may|might|must|has|have|had|shall)(?![\p{L}\p{N}'’-])/iu;
+/** A verb that makes a run of words a sentence: to be, to have, and the auxiliaries. */
+const FINITE_VERB = /(?<![\p{L}\p{N}'’-])(?:is|are|was|were|has|have|had|can|cannot|could|may|might|must|should|will|would|does|do|did)(?![\p{L}\p{N}'’-])/giu;
+/** A verb after these opens a clause inside a noun phrase ("patients who are pregnant"), not the sentence's own. */
+const RELATIVE = /(?:who|which|that|whose)\s*$/iu;
+
+/**
+ * Whether a query is a statement rather than a question or a run of keywords: "Statins reduce
+ * mortality in heart failure.", "NAC is associated with lower cocaine relapse". A statement is
+ * something to check, and the words a passage uses for it count differently (rescore.ts): a
+ * source that says it, or most of it, is what is looked for. A statement is not asked ("…?", or
+ * opening as a question does), and either ends with a full stop after four words or more (half
+ * of SciFact's training claims have no verb but their own: "A deficiency of folate increases
+ * blood levels of homocysteine."), or has three words or more and a verb of its own: to be, to
+ * have or an auxiliary, outside a relative clause. Keywords ("first-line treatment of
+ * community-acquired pneumonia") have neither; typed with a full stop, they are read as a
+ * statement, and the search says so.
+ */
+export function isStatement(text: string): boolean {
+  const typed = removeControlCharacters(text).normalize('NFKC').trim();
+  if (/\?[\s"'”’)\]]*$/u.test(typed) || QUESTION_OPENING.test(typed)) return false;
+  const words = typed.split(/\s+/u).filter((word) => /[\p{L}\p{N}]/u.test(word)).length;
+  if (words >= 4 && /[.!][\s"'”’)\]]*$/u.test(typed)) return true;
+  if (words < 3) return false;
+  for (const verb of typed.matchAll(FINITE_VERB)) if (!RELATIVE.test(typed.slice(0, verb.index))) return true;
+  return false;
+}

@@ -3,7 +3,7 @@ import type { CorpusStats } from '../ports/store.js';
 import { buildAssociations, type TermAssociations } from './associations.js';
 import type { QueryClause } from './plan.js';
 import { clauseStems, cutCandidates, type ClauseStats, type RankedHit } from './rank.js';
-import { rescoreTop, type RescoreOptions } from './rescore.js';
+import { rescoreOptions, rescoreTop, type RescoreOptions, type RescoreSettings } from './rescore.js';
 import { indexTokens } from './tokens.js';
 
 const hit = (id: string, score: number, text: string, source = `s-${id}`, title = 'Report'): RankedHit => ({
@@ -22,7 +22,7 @@ const word = (text: string, df: number, position: number, origin: QueryClause['o
 };
 
 const stats: CorpusStats = { passages: 1000, sources: 500, meanTokens: { title: 8, section: 1, body: 40, terms: 4 } };
-const options: RescoreOptions = { depth: 10, likelihood: 0.2, associated: 2, mu: 1000 };
+const options: RescoreOptions = { depth: 10, likelihood: 0.2, associated: 2, mu: 1000, heldWords: true };
 const idf = (df: number) => Math.log(1 + (stats.passages - df + 0.5) / (df + 0.5));
 
 /** 'acetylcystein' is always found with 'nac' (share 1); 40 filler passages. */
@@ -90,6 +90,32 @@ describe('rescoreTop', () => {
     // The rest of the hit is kept.
     expect(first!.explanation.firstStage).toBe(10);
     expect(first!.passage).toEqual(b.passage);
+  });
+
+  it('for a statement, credits only the words a source lacks: a held word adds nothing beyond its BM25 score', () => {
+    const a = hit('a', 10, 'Liver injury after placebo.');
+    const b = hit('b', 10, 'Liver injury after acetylcysteine.');
+    const clauses = [word('NAC', 10, 0), word('liver', 50, 1)];
+    const out = rescoreTop([a, b], clauses, stats, nacAssociations(), { ...options, likelihood: 0, heldWords: false });
+    expect(ids(out)).toEqual(['b', 'a']);
+    const [first, second] = out;
+    // b lacks 'NAC' and holds its associate: idf(10) of the question's idf credited, at share 1.
+    const share = idf(10) / (idf(10) + idf(50));
+    expect(first!.explanation.rescore?.coverage).toBeCloseTo(share, 12);
+    expect(first!.explanation.rescore?.bonus).toBeCloseTo(10 * 2 * share, 10);
+    // a holds 'liver' and nothing for 'NAC': no credit at all, where a question would count 'liver'.
+    expect(second!.explanation.rescore).toMatchObject({ coverage: 0, bonus: 0, associated: [] });
+    const asQuestion = rescoreTop([a, b], clauses, stats, nacAssociations(), { ...options, likelihood: 0, heldWords: true });
+    expect(asQuestion.find((h) => h.passage.id === 'a')?.explanation.rescore?.coverage).toBeCloseTo(1 - share, 12);
+  });
+
+  it("takes a statement's depth and weights from its own settings, and a question's from the stage's", () => {
+    const settings: RescoreSettings = { depth: 20, likelihood: 0, associated: 0.5, mu: 1000, statements: { enabled: true, depth: 50, likelihood: 0.2, associated: 2 } };
+    expect(rescoreOptions(settings, false)).toEqual({ depth: 20, likelihood: 0, associated: 0.5, mu: 1000, heldWords: true });
+    expect(rescoreOptions(settings, true)).toEqual({ depth: 50, likelihood: 0.2, associated: 2, mu: 1000, heldWords: false });
+    // Statements scored as questions; and the stage turned off turns it off for both.
+    expect(rescoreOptions({ ...settings, statements: { ...settings.statements, enabled: false } }, true)).toEqual(rescoreOptions(settings, false));
+    expect(rescoreOptions({ ...settings, depth: 0 }, true).depth).toBe(0);
   });
 
   it('keeps hits beyond the depth in their order, with their scores, below the block', () => {

@@ -19,6 +19,14 @@ import { stem, stemFilter } from './tokens.js';
  *   library's background (a word's passage frequency over the library's total of distinct words
  *   per passage). It helped SciFact's claims and hurt MedQuAD's questions (docs/retrieval.md).
  *
+ * A **statement** ("NAC reduces cocaine relapse.", query.ts `isStatement`) is scored otherwise
+ * (`statements`): with the query likelihood, and with credit only for the words a source lacks,
+ * through their associates, since BM25 has already counted the words it holds. A statement is
+ * something to check, and a source that states it in other words is what is looked for. On
+ * SciFact's training claims this gained +0.012, and cost MedQuAD's questions 0.05: a question's
+ * kind words ("symptoms", "treatment") are what tell its answers apart, and an associate's credit
+ * blurs them (docs/retrieval.md).
+ *
  * Only the first `depth` hits are scored, and every bonus is ≥ 0 (likelihoods are taken from the
  * lowest among them), so these hits are re-ordered among themselves and stay above the rest. A
  * bonus is multiplied by the hit's priors (evidence level, recency, retraction), as its score was.
@@ -30,8 +38,36 @@ export interface RescoreOptions {
   likelihood: number;
   /** Weight of the question's coverage with associated words (0–1), × the best hit's score. */
   associated: number;
+  /**
+   * Whether the words a source holds count towards its coverage (questions), or only the words it
+   * lacks, credited through an associate (statements).
+   */
+  heldWords: boolean;
   /** Dirichlet smoothing μ, in words. */
   mu: number;
+}
+
+/** The third stage's settings (`search.rescore`): a question's weights, and a statement's. */
+export interface RescoreSettings {
+  depth: number;
+  likelihood: number;
+  associated: number;
+  mu: number;
+  statements: {
+    /** Score a statement its own way; false scores it as a question. */
+    enabled: boolean;
+    depth: number;
+    likelihood: number;
+    associated: number;
+  };
+}
+
+/** How the top is scored for a query: as a statement (query.ts `isStatement`) or as a question. */
+export function rescoreOptions(settings: RescoreSettings, statement: boolean): RescoreOptions {
+  const { depth, likelihood, associated, mu, statements } = settings;
+  return statement && statements.enabled
+    ? { depth: depth > 0 ? statements.depth : 0, mu, likelihood: statements.likelihood, associated: statements.associated, heldWords: false }
+    : { depth, mu, likelihood, associated, heldWords: true };
 }
 
 export interface TopRescore {
@@ -44,6 +80,8 @@ export interface TopRescore {
   coverage: number;
   /** Question words the source lacks, credited through a word it holds. */
   associated: { term: string; via: string; share: number }[];
+  /** Scored as a statement: `coverage` is then the share credited through associates alone (`RescoreOptions.heldWords` false). */
+  statement: boolean;
   /** What was added to the score. */
   bonus: number;
 }
@@ -134,7 +172,7 @@ export function rescoreTop(
       let tf = 0;
       for (const field of fields) for (const form of word.forms) tf += countPhrase(field.tokens, form);
       likelihood += Math.log((tf + options.mu * word.background) / (length + options.mu)) - Math.log(word.background);
-      if (tf > 0) credit += word.idf;
+      if (tf > 0) credit += options.heldWords ? word.idf : 0;
       else if (word.stem !== undefined && options.associated > 0) lacking.push({ word, associates: associations.associates(word.stem) });
     }
     // Only for a word it lacks are the source's other words stemmed, and only those that may be its associates.
@@ -161,7 +199,7 @@ export function rescoreTop(
       // The priors scale the bonus as they scale the score: a retracted source gains a fifth as much.
       const { evidence, recency, integrity } = hit.explanation.priors;
       const bonus = top * (options.likelihood * (likelihood - floor) + options.associated * credit) * evidence * recency * integrity;
-      const rescore: TopRescore = { likelihood, coverage: credit, associated, bonus };
+      const rescore: TopRescore = { likelihood, coverage: credit, associated, bonus, statement: !options.heldWords };
       return { ...hit, score: hit.score + bonus, explanation: { ...hit.explanation, rescore } };
     })
     .sort((a, b) => b.score - a.score);

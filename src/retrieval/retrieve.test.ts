@@ -27,7 +27,7 @@ const options = (patch: Partial<RetrievalOptions> = {}): RetrievalOptions => ({
     priors: { evidence: 0, recency: 0, halfLifeYears: 8, retracted: 0.2 },
     currentYear: 2026,
   },
-  rescore: { depth: 0, likelihood: 0.2, associated: 2, mu: 1_000 },
+  rescore: { depth: 0, likelihood: 0.2, associated: 2, mu: 1_000, statements: { enabled: true, depth: 50, likelihood: 0.2, associated: 2 } },
   diversity: { maxPerSource: 2, mmrLambda: 1 },
   feedback: { documents: 5, terms: 0, weight: 0.3 },
   expand: true,
@@ -125,7 +125,7 @@ describe('retrieve', () => {
     const retrieve = createRetriever({ store, associations: createAssociationSource(store, 1_000) });
     const query = 'NAC liver injury';
     const off = await retrieve(query, options());
-    const on = await retrieve(query, options({ rescore: { depth: 20, likelihood: 0, associated: 0.5, mu: 1_000 } }));
+    const on = await retrieve(query, options({ rescore: { ...options().rescore, depth: 20, likelihood: 0, associated: 0.5 } }));
     const rank = (hits: readonly { source: { id: string } }[], id: string) => hits.findIndex((h) => h.source.id === id);
     // Off, the two hepatic abstracts tie on "liver injury"; on, the one saying "acetylcysteine" leads them.
     expect(off.hits.every((h) => h.explanation.rescore === undefined)).toBe(true);
@@ -134,6 +134,47 @@ describe('retrieve', () => {
     // 12 of the 13 passages holding "acetylcystein" also hold "nac".
     expect(lifted?.explanation.rescore?.associated).toEqual([{ term: 'NAC', via: 'acetylcystein', share: 12 / 13 }]);
     expect(lifted?.explanation.rescore?.bonus).toBeGreaterThan(on.hits.find((h) => h.source.id === 'pmid:201')?.explanation.rescore?.bonus ?? Infinity);
+  });
+
+  it('reads a statement as one to check: its top is scored with the query likelihood and credit only for the words a source lacks', async () => {
+    await store.write({
+      now: '2026-01-01T00:00:00.000Z',
+      ops: Array.from({ length: 12 }, (_, i) => op(`${100 + i}`, `Study ${i}`, [`N-acetylcysteine (NAC) in cohort ${i} of poisoning.`])),
+    });
+    await store.write({
+      now: '2026-01-01T00:00:00.000Z',
+      ops: [
+        op('200', 'Hepatic outcomes', ['Liver injury fell after acetylcysteine was given early.']),
+        op('201', 'Hepatic outcomes', ['Liver injury fell after charcoal was given early.']),
+      ],
+    });
+    const retrieve = createRetriever({ store, associations: createAssociationSource(store, 1_000) });
+    const rescore = { ...options().rescore, depth: 20, likelihood: 0, associated: 0.5 };
+    const statement = await retrieve('NAC prevents liver injury.', options({ rescore }));
+    expect(statement.plan.statement).toBe(true);
+    const lifted = statement.hits.find((h) => h.source.id === 'pmid:200');
+    expect(lifted?.explanation.rescore).toMatchObject({ statement: true, associated: [{ term: 'NAC', via: 'acetylcystein' }] });
+    // Held words earn nothing more: the charcoal abstract, which holds "liver injury" and not NAC, is
+    // credited only for NAC through whatever associate it holds, far less than a question credits it.
+    const other = statement.hits.find((h) => h.source.id === 'pmid:201')?.explanation.rescore;
+    expect(other?.statement).toBe(true);
+    expect(other?.associated.map((a) => a.term)).toEqual(['NAC']);
+    expect(other?.associated.some((a) => a.via === 'acetylcystein')).toBe(false);
+    const rank = (hits: readonly { source: { id: string } }[], id: string) => hits.findIndex((h) => h.source.id === id);
+    expect(rank(statement.hits, 'pmid:200')).toBeLessThan(rank(statement.hits, 'pmid:201'));
+
+    // The same words asked, or with statements scored as questions: a question's coverage, held words counted.
+    for (const [query, settings] of [
+      ['Does NAC prevent liver injury?', rescore],
+      ['NAC prevents liver injury.', { ...rescore, statements: { ...rescore.statements, enabled: false } }],
+    ] as const) {
+      const asked = await retrieve(query, options({ rescore: settings }));
+      expect(asked.plan.statement, query).toBeUndefined();
+      const charcoal = asked.hits.find((h) => h.source.id === 'pmid:201')?.explanation.rescore;
+      expect(charcoal?.statement).toBe(false);
+      // "liver" and "injury" held count in full: well over what NAC's associate alone gave.
+      expect(charcoal?.coverage).toBeGreaterThan((other?.coverage ?? 1) + 0.5);
+    }
   });
 
   it('adds expansions below the user terms, with their reason', async () => {

@@ -5,13 +5,13 @@ import { diversify, type DiversityOptions } from './diversify.js';
 import { feedbackClauses, type FeedbackOptions } from './feedback.js';
 import { fuseRankings, type HybridOptions } from './fuse.js';
 import { clauseFromTerm, partClauses, phraseClauses, withClauses, type QueryClause, type QueryPlan } from './plan.js';
-import { analyzeQuery, STOP_WORDS, type QueryTerm } from './query.js';
+import { analyzeQuery, isStatement, STOP_WORDS, type QueryTerm } from './query.js';
 import { asWritten, compoundRespelled, isShouted, keptAsFound, respellable, respellableParts, respelledTerm, respellingNote, respellWords, type Respelling } from './respell.js';
 import { compoundWords, drugPhrases, joinedTerm, otherCompounds, otherNames, plainWord, spellingStems, spellingTokens, withOtherSpellings, type OtherSpelling } from './spellings.js';
 import { stem } from './tokens.js';
 import type { TermAssociations } from './associations.js';
 import { clauseStems, cutCandidates, rankCandidates, type ClauseStats, type RankedHit, type RankingOptions } from './rank.js';
-import { rescoreTop, singleStem, type RescoreOptions } from './rescore.js';
+import { rescoreOptions, rescoreTop, singleStem, type RescoreSettings } from './rescore.js';
 
 /**
  * The retrieval use case: analyse the question, expand it, fetch candidates from the index,
@@ -31,8 +31,8 @@ export interface RetrievalOptions {
   /** Most postings (summed passage frequencies) the candidate query may touch; rarest terms first. */
   maxPostings: number;
   ranking: RankingOptions;
-  /** The top of the ranking ordered again by the question's coverage with associated words (rescore.ts); depth 0 is off. */
-  rescore: RescoreOptions;
+  /** The top of the ranking ordered again by the question's coverage with associated words, a statement's its own way (rescore.ts); depth 0 is off. */
+  rescore: RescoreSettings;
   diversity: DiversityOptions;
   feedback: FeedbackOptions;
   /** Weight of the single words of compound terms ("7-day-old" → "day", "old"); 0 turns them off. */
@@ -138,7 +138,8 @@ export function createRetriever({ store, expander, embedder, associations }: Ret
     });
     const matched = clauseStats.filter((c) => c.df > 0);
     // The third stage's associations are read while the index finds candidates.
-    const { depth, likelihood, associated } = options.rescore;
+    const rescore = rescoreOptions(options.rescore, plan.statement === true);
+    const { depth, likelihood, associated } = rescore;
     const words = matched.flatMap(({ clause }) => (clause.origin === 'query' ? (singleStem(clause) ?? []) : []));
     const lookup = associations && depth > 0 && (likelihood > 0 || associated > 0) && matched.length > 0 ? associations(words) : undefined;
     lookup?.catch(() => {}); // awaited below; this only keeps a rejection during the search from going unhandled
@@ -161,7 +162,7 @@ export function createRetriever({ store, expander, embedder, associations }: Ret
     const found = await lookup;
     if (!found) return { ranked, candidates: hits.length };
     const byPassage = new Map(hits.map((hit, i) => [hit.passage.id, tokens[i]]));
-    return { ranked: rescoreTop(ranked, matched, stats, found, options.rescore, (hit) => byPassage.get(hit.passage.id)), candidates: hits.length };
+    return { ranked: rescoreTop(ranked, matched, stats, found, rescore, (hit) => byPassage.get(hit.passage.id)), candidates: hits.length };
   }
 
   /**
@@ -263,6 +264,7 @@ export function createRetriever({ store, expander, embedder, associations }: Ret
     }
     notes.push(...drugNotes);
     let plan: QueryPlan = { text, clauses: terms.map((term) => clauseFromTerm(term, options.respellWeight)) };
+    if (options.rescore.depth > 0 && options.rescore.statements.enabled && isStatement(text)) plan.statement = true;
     plan = withClauses(plan, [...partClauses(terms, options.partWeight, (w) => STOP_WORDS.has(w)), ...phraseClauses(terms, options.phraseWeight)]);
     if (expander && terms.length > 0 && options.expand) {
       const expansion = await expander(terms);

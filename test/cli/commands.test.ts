@@ -44,6 +44,11 @@ describe('citemed commands', () => {
     // --explain says what the third stage added, over the words the library holds ("zzqx" is in none).
     const explained = await runCli(['--db', db, 'search', 'iliopsoas hematoma zzqx', '--explain', '--limit', '2']);
     expect(explained.stdout).toMatch(/│ top of the ranking: source covers 100% of the question's words the library holds → \+\d+\.\d\d/);
+    // A statement is read as one to check, and --explain says how its top was scored.
+    const statement = await runCli(['--db', db, 'search', 'Iliopsoas abscess is drained percutaneously.', '--explain', '--limit', '2']);
+    expect(statement.stdout).toMatch(/^Searched for: [^\n]*\nRead as a statement to check: /);
+    expect(statement.stdout).toMatch(/│ top of the ranking, as a statement: its words [\d.]+× as likely in the source as in the library; [^\n]*→ \+\d+\.\d\d/);
+    expect(explained.stdout).not.toMatch(/Read as a statement/);
     // A word no passage holds is searched as the library spells it, and both the notes and --explain say so.
     const respelled = await runCli(['--db', db, 'search', 'how to drain a psoas abscess', '--explain', '--limit', '1']);
     expect(respelled.stdout).toMatch(/^Searched for: drainage · psoas · abscess\nNote: no passage holds "drain": searched "drainage" instead \(the form the library uses\)/);

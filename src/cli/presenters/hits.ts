@@ -71,6 +71,7 @@ function planLines(plan: QueryPlan): string[] {
   if (expansions.length > 0) {
     lines.push(`Also, weighted lower: ${expansions.map((c) => `${c.label} (${c.origin}, ×${c.weight.toFixed(2)})`).join(' · ')}`);
   }
+  if (plan.statement) lines.push('Read as a statement to check: a source that says it, in its words or in others, ranks higher (--explain shows how)');
   return lines;
 }
 
@@ -91,7 +92,14 @@ function explainLines(e: Explanation): string[] {
   if (e.rescore) {
     const s = e.rescore;
     const via = s.associated.map((a) => `"${a.term}" via "${a.via}" ${a.share.toFixed(2)}`).join(', ');
-    lines.push(`top of the ranking: source covers ${(s.coverage * 100).toFixed(0)}% of the question's words the library holds${via ? ` (${via})` : ''} → +${s.bonus.toFixed(2)}`);
+    if (s.statement) {
+      // The likelihood is a mean log ratio per word: as a factor, the geometric mean of how much likelier each word is here.
+      const likelier = `its words ${formatFactor(Math.exp(s.likelihood))} as likely in the source as in the library`;
+      const lacking = via ? `words it lacks, said otherwise: ${via} (${(s.coverage * 100).toFixed(0)}% of the statement's weight)` : 'nothing credited for words it lacks';
+      lines.push(`top of the ranking, as a statement: ${likelier}; ${lacking} → +${s.bonus.toFixed(2)}`);
+    } else {
+      lines.push(`top of the ranking: source covers ${(s.coverage * 100).toFixed(0)}% of the question's words the library holds${via ? ` (${via})` : ''} → +${s.bonus.toFixed(2)}`);
+    }
   }
   if (e.fusion) {
     const f = e.fusion;
@@ -101,4 +109,9 @@ function explainLines(e: Explanation): string[] {
     lines.push(`hybrid: ${lexical}, ${vector} → fused ${f.rrf.toFixed(4)}`);
   }
   return lines;
+}
+
+/** A ratio for reading: "71×", "2.4×", "0.52×". */
+function formatFactor(x: number): string {
+  return `${x >= 10 ? x.toFixed(0) : x >= 1 ? x.toFixed(1) : x.toFixed(2)}×`;
 }
