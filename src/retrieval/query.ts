@@ -142,9 +142,9 @@ function withGreekLetters(parts: string[]): string[] | undefined {
 /** Words a question opens with, when it is asked without its question mark ("does metformin cause lactic acidosis"). */
 const QUESTION_OPENING = /^[\s"'“‘(\[]*(?:what|whats|how|why|when|where|which|who|whom|whose|is|are|was|were|am|do|does|did|can|could|should|would|will|may|might|must|has|have|had|shall)(?![\p{L}\p{N}'’-])/iu;
 /** A verb that makes a run of words a sentence: to be, to have, and the auxiliaries. */
-const FINITE_VERB = /(?<![\p{L}\p{N}'’-])(?:is|are|was|were|has|have|had|can|cannot|could|may|might|must|should|will|would|does|do|did)(?![\p{L}\p{N}'’-])/giu;
+const FINITE_VERBS: ReadonlySet<string> = new Set('is are was were has have had can cannot could may might must should will would does do did'.split(' '));
 /** A verb after these opens a clause inside a noun phrase ("patients who are pregnant"), not the sentence's own. */
-const RELATIVE = /(?:who|which|that|whose)\s*$/iu;
+const RELATIVES: ReadonlySet<string> = new Set(['who', 'which', 'that', 'whose']);
 
 /**
  * Whether a query is a statement rather than a question or a run of keywords: "Statins reduce
@@ -161,9 +161,8 @@ const RELATIVE = /(?:who|which|that|whose)\s*$/iu;
 export function isStatement(text: string): boolean {
   const typed = removeControlCharacters(text).normalize('NFKC').trim();
   if (/\?[\s"'”’)\]]*$/u.test(typed) || QUESTION_OPENING.test(typed)) return false;
-  const words = typed.split(/\s+/u).filter((word) => /[\p{L}\p{N}]/u.test(word)).length;
-  if (words >= 4 && /[.!][\s"'”’)\]]*$/u.test(typed)) return true;
-  if (words < 3) return false;
-  for (const verb of typed.matchAll(FINITE_VERB)) if (!RELATIVE.test(typed.slice(0, verb.index))) return true;
-  return false;
+  // Words as letters and digits only ("is," is "is"; "can't" is "cant", not "can").
+  const words = typed.split(/\s+/u).map((word) => word.replace(/[^\p{L}\p{N}]/gu, '').toLowerCase()).filter(Boolean);
+  if (words.length >= 4 && /[.!][\s"'”’)\]]*$/u.test(typed)) return true;
+  return words.length >= 3 && words.some((word, i) => FINITE_VERBS.has(word) && !RELATIVES.has(words[i - 1] ?? ''));
 }
