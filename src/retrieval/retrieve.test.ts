@@ -53,6 +53,24 @@ const op = (id: string, title: string, paragraphs: string[], extra: Record<strin
   }),
 });
 
+/**
+ * Twelve abstracts that spell out "N-acetylcysteine (NAC)", so that "acetylcystein" comes with
+ * "nac", and two hepatic abstracts alike but for acetylcysteine (pmid:200) against charcoal (pmid:201).
+ */
+async function writeNacAbstracts(store: Store): Promise<void> {
+  await store.write({
+    now: '2026-01-01T00:00:00.000Z',
+    ops: Array.from({ length: 12 }, (_, i) => op(`${100 + i}`, `Study ${i}`, [`N-acetylcysteine (NAC) in cohort ${i} of poisoning.`])),
+  });
+  await store.write({
+    now: '2026-01-01T00:00:00.000Z',
+    ops: [
+      op('200', 'Hepatic outcomes', ['Liver injury fell after acetylcysteine was given early.']),
+      op('201', 'Hepatic outcomes', ['Liver injury fell after charcoal was given early.']),
+    ],
+  });
+}
+
 describe('retrieve', () => {
   let store: Store;
   beforeEach(async () => {
@@ -110,18 +128,7 @@ describe('retrieve', () => {
   });
 
   it('with the third stage on, lifts a source that says the lacking word in other words (associations learned from the library)', async () => {
-    // Twelve abstracts that spell out "N-acetylcysteine (NAC)": "acetylcystein" comes with "nac".
-    await store.write({
-      now: '2026-01-01T00:00:00.000Z',
-      ops: Array.from({ length: 12 }, (_, i) => op(`${100 + i}`, `Study ${i}`, [`N-acetylcysteine (NAC) in cohort ${i} of poisoning.`])),
-    });
-    await store.write({
-      now: '2026-01-01T00:00:00.000Z',
-      ops: [
-        op('200', 'Hepatic outcomes', ['Liver injury fell after acetylcysteine was given early.']),
-        op('201', 'Hepatic outcomes', ['Liver injury fell after charcoal was given early.']),
-      ],
-    });
+    await writeNacAbstracts(store);
     const retrieve = createRetriever({ store, associations: createAssociationSource(store, 1_000) });
     const query = 'NAC liver injury';
     const off = await retrieve(query, options());
@@ -137,17 +144,7 @@ describe('retrieve', () => {
   });
 
   it('reads a statement as one to check: its top is scored with the query likelihood and credit only for the words a source lacks', async () => {
-    await store.write({
-      now: '2026-01-01T00:00:00.000Z',
-      ops: Array.from({ length: 12 }, (_, i) => op(`${100 + i}`, `Study ${i}`, [`N-acetylcysteine (NAC) in cohort ${i} of poisoning.`])),
-    });
-    await store.write({
-      now: '2026-01-01T00:00:00.000Z',
-      ops: [
-        op('200', 'Hepatic outcomes', ['Liver injury fell after acetylcysteine was given early.']),
-        op('201', 'Hepatic outcomes', ['Liver injury fell after charcoal was given early.']),
-      ],
-    });
+    await writeNacAbstracts(store);
     const retrieve = createRetriever({ store, associations: createAssociationSource(store, 1_000) });
     const rescore = { ...options().rescore, depth: 20, likelihood: 0, associated: 0.5 };
     const statement = await retrieve('NAC prevents liver injury.', options({ rescore }));
