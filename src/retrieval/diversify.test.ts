@@ -32,6 +32,23 @@ describe('diversify', () => {
     expect(picked.map((h) => h.source.id)).toEqual(['a', 'c']);
   });
 
+  it("reads the passages' words from wordsOf when the re-ranker has cut them, and picks the same as from their texts", () => {
+    const options = { maxPerSource: 2, mmrLambda: 0.5 };
+    const cut = new Map(hits.map((h) => [h.passage.id, wordTokens(h.passage.text)]));
+    const asked: string[] = [];
+    const wordsOf = (h: RankedHit) => {
+      asked.push(h.passage.id);
+      return cut.get(h.passage.id);
+    };
+    expect(diversify(hits, 2, options, wordsOf)).toEqual(diversify(hits, 2, options));
+    expect(asked.length).toBeGreaterThan(0);
+    // The words given are the ones compared: b's text copies a's, and MMR passes it over for c;
+    // told that b shares no word with a, MMR takes it.
+    expect(diversify(hits, 2, options).map((h) => h.source.id)).toEqual(['a', 'c']);
+    const apart = (h: RankedHit) => (h.source.id === 'b' ? ['unlike', 'anything', 'else'] : cut.get(h.passage.id));
+    expect(diversify(hits, 2, options, apart).map((h) => h.source.id)).toEqual(['a', 'b']);
+  });
+
   it('counts the abstract and the full text of one article as one source', () => {
     const abstract = hit('pmid:1', 'colchicine reduced gout flares in adults', 10);
     const fullText = { ...hit('pmc:PMC9', 'colchicine reduced flares over twelve weeks of treatment', 9.5) };

@@ -20,7 +20,13 @@ export interface DiversityOptions {
  * stemmed: inflections barely move an overlap of a few hundred words, and stemming every word of
  * fifty passages was about 8% of a search at 1M passages.
  */
-export function diversify(hits: readonly RankedHit[], limit: number, options: DiversityOptions): RankedHit[] {
+export function diversify(
+  hits: readonly RankedHit[],
+  limit: number,
+  options: DiversityOptions,
+  /** A hit's passage text as word tokens (`wordTokens`), when the re-ranker has cut it already (rank.ts `cutCandidates`). */
+  wordsOf?: (hit: RankedHit) => readonly string[] | undefined,
+): RankedHit[] {
   const perWork = new Map<string, number>();
   const pool = hits.filter((hit) => {
     const work = workOf(hit);
@@ -38,7 +44,7 @@ export function diversify(hits: readonly RankedHit[], limit: number, options: Di
   // which changes nothing chosen and spares cutting their words.
   const floor = ((considered[Math.min(limit, considered.length) - 1]?.score ?? 0) / top) * options.mmrLambda - (1 - options.mmrLambda);
   const candidates = considered.filter((hit) => (hit.score / top) * options.mmrLambda >= floor - 1e-12);
-  const words = distinctWordIds(candidates.map((hit) => hit.passage.text));
+  const words = distinctWordIds(candidates.map((hit) => wordsOf?.(hit) ?? wordTokens(hit.passage.text)));
   const works = candidates.map(workOf);
   const chosen: number[] = [];
   const maxSimilarity = new Float64Array(candidates.length);
@@ -71,16 +77,17 @@ function workOf(hit: RankedHit): string {
 }
 
 /**
- * Each text's distinct words as ascending ids, numbered in the order first seen across the texts,
- * so that an overlap is a merge of two sorted arrays rather than a string lookup per word.
+ * Each text's distinct words (given as its word tokens) as ascending ids, numbered in the order
+ * first seen across the texts, so that an overlap is a merge of two sorted arrays rather than a
+ * string lookup per word.
  */
-function distinctWordIds(texts: readonly string[]): Int32Array[] {
+function distinctWordIds(texts: readonly (readonly string[])[]): Int32Array[] {
   const ids = new Map<string, number>();
   // lastText[id]: the last text the word was found in, so that each text counts it once.
   const lastText: number[] = [];
-  return texts.map((text, t) => {
+  return texts.map((tokens, t) => {
     const found: number[] = [];
-    for (const word of wordTokens(text)) {
+    for (const word of tokens) {
       let id = ids.get(word);
       if (id === undefined) {
         id = ids.size;

@@ -82,6 +82,14 @@ export interface RetrieverDeps {
   associations?: (terms: readonly string[]) => Promise<TermAssociations>;
 }
 
+/** A plan's ranking, with the candidates' passage words as the re-ranker cut them (for diversity). */
+interface RankedPlan {
+  ranked: RankedHit[];
+  /** How many candidates the index returned. */
+  candidates: number;
+  wordsOf: (hit: RankedHit) => readonly string[] | undefined;
+}
+
 /** Passages read to see how the library writes a respelled word. */
 const SPELLING_SAMPLE = 20;
 
@@ -125,7 +133,7 @@ export function createRetriever({ store, expander, embedder, associations }: Ret
    * lexically. Passages found only by vector enter with no first-stage score. The vector search is
    * awaited only after the index's work, so the embedding request overlaps it.
    */
-  async function rankPlan(plan: QueryPlan, options: RetrievalOptions, vector?: Promise<VectorHits>): Promise<{ ranked: RankedHit[]; candidates: number }> {
+  async function rankPlan(plan: QueryPlan, options: RetrievalOptions, vector?: Promise<VectorHits>): Promise<RankedPlan> {
     const stats = await store.corpusStats();
     const frequencies = await store.frequencies(
       plan.clauses.flatMap((c) => c.forms.map((tokens, i) => ({ tokens, stems: c.stems[i] ?? tokens }))),
@@ -159,10 +167,12 @@ export function createRetriever({ store, expander, embedder, associations }: Ret
     const hits = [...lexical, ...extra];
     const tokens = cutCandidates(hits, clauseStems(matched));
     const ranked = rankCandidates(hits, matched, stats, options.ranking, tokens);
-    const found = await lookup;
-    if (!found) return { ranked, candidates: hits.length };
     const byPassage = new Map(hits.map((hit, i) => [hit.passage.id, tokens[i]]));
-    return { ranked: rescoreTop(ranked, matched, stats, found, rescore, (hit) => byPassage.get(hit.passage.id)), candidates: hits.length };
+    const tokensOf = (hit: RankedHit) => byPassage.get(hit.passage.id);
+    const wordsOf = (hit: RankedHit) => tokensOf(hit)?.words.body;
+    const found = await lookup;
+    if (!found) return { ranked, candidates: hits.length, wordsOf };
+    return { ranked: rescoreTop(ranked, matched, stats, found, rescore, tokensOf), candidates: hits.length, wordsOf };
   }
 
   /**
@@ -276,12 +286,12 @@ export function createRetriever({ store, expander, embedder, associations }: Ret
     // The question is embedded while the index finds candidates (rankPlan awaits it last).
     const vector = options.hybrid.enabled ? nearestByVector(text, options) : undefined;
     vector?.catch(() => {}); // awaited in rankPlan; this only keeps an early rejection from going unhandled
-    let { ranked, candidates } = await rankPlan(plan, options, vector);
+    let { ranked, candidates, wordsOf } = await rankPlan(plan, options, vector);
     if (options.feedback.terms > 0 && options.feedback.weight > 0 && ranked.some((hit) => hit.score > 0)) {
       const extra = feedbackClauses(ranked, plan, options.feedback);
       if (extra.length > 0) {
         plan = withClauses(plan, extra);
-        ({ ranked, candidates } = await rankPlan(plan, options, vector));
+        ({ ranked, candidates, wordsOf } = await rankPlan(plan, options, vector));
       }
     }
     const { hits: byVector, notes: vectorNotes } = vector ? await vector : { hits: [], notes: [] };
@@ -290,7 +300,7 @@ export function createRetriever({ store, expander, embedder, associations }: Ret
       byVector.length > 0
         ? fuseRankings(ranked, byVector.map((hit) => ({ passageId: hit.passage.id, similarity: hit.score })), options.hybrid)
         : ranked.filter((hit) => hit.score > 0);
-    return { plan, hits: diversify(final, options.limit, options.diversity), candidates, notes };
+    return { plan, hits: diversify(final, options.limit, options.diversity, wordsOf), candidates, notes };
   };
 }
 
