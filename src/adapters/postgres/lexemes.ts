@@ -1,18 +1,13 @@
-import { indexStem } from '../../domain/index-stem.js';
+import { indexTokens } from '../../domain/index-tokens.js';
 
 /**
  * The PostgreSQL index's tokens, built here rather than by to_tsvector, so that they are the
  * tokens SQLite's FTS5 index holds (`unicode61 remove_diacritics 2` + `porter`) and the tokens
- * citemed's re-ranker counts (src/retrieval/tokens.ts, which adapters may not import): runs of
- * letters and digits, case-folded, diacritics removed; ASCII letter runs of 3 to 64 characters
- * Porter-stemmed (domain/index-stem.ts, shared with the re-ranker and the SQLite postings index). A query term then matches here exactly where it matches in SQLite,
- * and `frequencies` counts what the re-ranker will score. lexemes.test.ts checks the two agree.
+ * citemed's re-ranker counts: both cut text with domain/index-tokens.ts (runs of letters and
+ * digits, case-folded, diacritics removed; ASCII letter runs of 3 to 64 characters
+ * Porter-stemmed). A query term then matches here exactly where it matches in SQLite, and
+ * `frequencies` counts what the re-ranker will score. lexemes.test.ts checks the two agree.
  */
-const WORD = /[\p{L}\p{N}]+/gu;
-const ASCII_WORD = /[a-z0-9]+/g;
-const DIACRITICS = /\p{M}+/gu;
-// eslint-disable-next-line no-control-regex
-const ASCII = /^[\u0000-\u007f]*$/;
 
 /** Longest lexeme PostgreSQL accepts, in UTF-8 bytes; longer tokens are not indexed. */
 export const MAX_LEXEME_BYTES = 2047;
@@ -23,11 +18,7 @@ const MAX_POSITIONS_PER_LEXEME = 256;
 
 /** Folded, stemmed tokens of `text`, in order. */
 export function indexLexemes(text: string): string[] {
-  const ascii = ASCII.test(text);
-  const folded = (ascii ? text : text.normalize('NFD').replace(DIACRITICS, '')).toLowerCase();
-  const words = folded.match(ascii ? ASCII_WORD : WORD) ?? [];
-  for (let i = 0; i < words.length; i++) words[i] = indexStem(words[i] ?? '');
-  return words;
+  return indexTokens(text);
 }
 
 /** The four indexed fields of a passage, already cut into lexemes. */
