@@ -29,21 +29,18 @@ import type { RetrievalOptions } from '../../src/retrieval/retrieve.js';
 
 const [library, queriesFile, count, stage] = process.argv.slice(2);
 const fewer = /^candidates:(\d+)$/.exec(stage ?? '');
-const STAGES = ['rescore', 'mmr', 'spellings', 'statements'];
-if (!library || !queriesFile || (!STAGES.includes(stage ?? '') && !fewer)) {
-  console.error('usage: stage-cost.ts <library.db> <queries.jsonl> <count> rescore|mmr|spellings|statements|candidates:N');
+/** Each stage's search without it. */
+const WITHOUT: Record<string, (o: RetrievalOptions) => RetrievalOptions> = {
+  rescore: (o) => ({ ...o, rescore: { ...o.rescore, depth: 0 } }),
+  mmr: (o) => ({ ...o, diversity: { ...o.diversity, mmrLambda: 1 } }),
+  spellings: (o) => ({ ...o, otherSpellings: false, otherDrugNames: false }),
+  statements: (o) => ({ ...o, rescore: { ...o.rescore, statements: { ...o.rescore.statements, enabled: false } } }),
+};
+const without = fewer ? (o: RetrievalOptions): RetrievalOptions => ({ ...o, candidates: Number(fewer[1]) }) : stage !== undefined && Object.hasOwn(WITHOUT, stage) ? WITHOUT[stage] : undefined;
+if (!library || !queriesFile || !without) {
+  console.error(`usage: stage-cost.ts <library.db> <queries.jsonl> <count> ${Object.keys(WITHOUT).join('|')}|candidates:N`);
   process.exit(64);
 }
-const without = (o: RetrievalOptions): RetrievalOptions =>
-  stage === 'rescore'
-    ? { ...o, rescore: { ...o.rescore, depth: 0 } }
-    : stage === 'mmr'
-      ? { ...o, diversity: { ...o.diversity, mmrLambda: 1 } }
-      : fewer
-        ? { ...o, candidates: Number(fewer[1]) }
-        : stage === 'statements'
-          ? { ...o, rescore: { ...o.rescore, statements: { ...o.rescore.statements, enabled: false } } }
-          : { ...o, otherSpellings: false, otherDrugNames: false };
 const settings = loadSettings({ preset: 'embedded', overrides: { store: { path: library } }, env: {} }).settings;
 const container = createContainer(settings, { create: false });
 const read = readFileSync(queriesFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { text: string; warmup?: boolean });
