@@ -81,11 +81,11 @@ function workOf(hit: RankedHit): string {
  * first seen across the texts, so that an overlap is a merge of two sorted arrays rather than a
  * string lookup per word.
  */
-function distinctWordIds(texts: readonly (readonly string[])[]): Int32Array[] {
+function distinctWordIds(tokenLists: readonly (readonly string[])[]): Int32Array[] {
   const ids = new Map<string, number>();
   // lastText[id]: the last text the word was found in, so that each text counts it once.
   const lastText: number[] = [];
-  return texts.map((tokens, t) => {
+  return tokenLists.map((tokens, t) => {
     const found: number[] = [];
     for (const word of tokens) {
       let id = ids.get(word);

@@ -65,11 +65,15 @@ const CHUNK = /[\p{L}\p{N}]+(?:(?:[-‐‑‒–/+]|\.(?=\p{N})|['’](?=\p{L}))
 const MAX_FORMS = 4;
 const MAX_TERMS = 32;
 
+/** A query as it is read: as ingest does with passages, "can\u0001cer" is "cancer", not "can" and "cer"; NFKC-normalised. */
+function asRead(text: string): string {
+  return removeControlCharacters(text).normalize('NFKC');
+}
+
 export function analyzeQuery(text: string): QueryTerm[] {
   const terms: QueryTerm[] = [];
   const seen = new Map<string, QueryTerm>();
-  // As ingest does with passages: "can\u0001cer" is "cancer", not "can" and "cer".
-  for (const match of removeControlCharacters(text).normalize('NFKC').matchAll(CHUNK)) {
+  for (const match of asRead(text).matchAll(CHUNK)) {
     const term = analyzeChunk(match[0]);
     if (!term) continue;
     const key = term.stems[0]?.join(' ') ?? '';
@@ -159,7 +163,7 @@ const RELATIVES: ReadonlySet<string> = new Set(['who', 'which', 'that', 'whose']
  * statement, and the search says so.
  */
 export function isStatement(text: string): boolean {
-  const typed = removeControlCharacters(text).normalize('NFKC').trim();
+  const typed = asRead(text).trim();
   if (/\?[\s"'”’)\]]*$/u.test(typed) || QUESTION_OPENING.test(typed)) return false;
   // Words as letters and digits only ("is," is "is"; "can't" is "cant", not "can").
   const words = typed.split(/\s+/u).map((word) => word.replace(/[^\p{L}\p{N}]/gu, '').toLowerCase()).filter(Boolean);
