@@ -1,20 +1,18 @@
-#!/usr/bin/env -S node --max-semi-space-size=4
+#!/usr/bin/env node
 // Runs the CLI: from its bundle (dist/cli, made by `npm run build`) while that is newer than
 // every TypeScript source, else from the sources through tsx. The bundle starts in about half the
 // time, with a third less memory; a stale one is never run, so there is still no build step to
 // forget. CITEMED_LAUNCH=sources always runs the sources (bin/launch.mjs).
-// --max-semi-space-size=4 (MiB): ingest runs two V8 isolates (parsing worker + writer); smaller
-// young generations keep peak memory of a large MEDLINE ingest lower at the same speed.
-// --heap-growing-percent=100: on a machine with gigabytes free, V8 lets the old generation grow
-// to several times what is live before a full collection, and an ingest's writer, turning over
-// batch after batch, then holds 100+ MB of garbage. Doubling at most: `citemed ingest` of the
-// MEDLINE bench file peaked at 440 MB instead of 595, 2-3% slower (20% would save another 30 MB
-// but cost a fifth of the speed; docs/benchmarks.md). Set here rather than on the command line,
-// so every way of starting the CLI gets it; it applies to the worker threads started later.
+// V8 flags are set here (LAUNCHER_V8_FLAGS) rather than on the command line, so every way of
+// starting the CLI gets them; they apply to the worker threads started later.
+// V8's young generation is left at its default in this thread: a 4 MiB semi-space (once set
+// here for ingest's memory) made every search about a fifth slower, 5.8-6.3 against 7.4-7.6 ms
+// p50 at 1M passages (docs/benchmarks.md). Ingest's parsing worker keeps the small one
+// (ingest/worker/worker-preparer.ts).
 import v8 from 'node:v8';
-import { cliEntry } from './launch.mjs';
+import { cliEntry, LAUNCHER_V8_FLAGS } from './launch.mjs';
 
-v8.setFlagsFromString('--heap-growing-percent=100');
+for (const flag of LAUNCHER_V8_FLAGS) v8.setFlagsFromString(flag);
 const root = new URL('../', import.meta.url);
 const entry = cliEntry(root, process.env.CITEMED_LAUNCH);
 const { main } = entry.tsx ? await fromSources() : await import(entry.url.href).catch(bundleMissing);

@@ -120,7 +120,7 @@ function verifyOptionsOf(container: Container): VerifyOptions {
 function ingestStarter(dbPath: string): number {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('CITEMED')));
   const started = performance.now();
-  const child = spawnSync(process.execPath, ['--max-semi-space-size=4', CLI, '--db', dbPath, 'ingest', '-q', STARTER_DIR], {
+  const child = spawnSync(process.execPath, [CLI, '--db', dbPath, 'ingest', '-q', STARTER_DIR], {
     cwd: ROOT,
     env,
     encoding: 'utf8',

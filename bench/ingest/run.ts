@@ -3,12 +3,12 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+// The same V8 flags as bin/citemed.js sets, so memory is measured as users run citemed.
+import { LAUNCHER_V8_FLAGS } from '../../bin/launch.mjs';
 import { ensureBenchData, NO_SHARED_DATA_MESSAGE, OUT_DIR, type BenchData } from './generate.js';
 import type { Measurement } from './measure.js';
 import { describeMachine, markdownTable, median, parityProblems, verdicts, type Row } from './report.js';
 
-/** The same V8 flags as bin/citemed.js, so memory is measured as users run citemed. */
-const NODE_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=100'];
 
 /**
  * MEDLINE ingest throughput, ours vs Python's ElementTree.iterparse, same file, same run:
@@ -33,7 +33,7 @@ interface Spec {
 }
 
 function specs(data: BenchData): Spec[] {
-  const node = (args: string[]) => ({ command: process.execPath, args: [...NODE_FLAGS, '--import', 'tsx', MEASURE, ...args] });
+  const node = (args: string[]) => ({ command: process.execPath, args: [...LAUNCHER_V8_FLAGS, '--import', 'tsx', MEASURE, ...args] });
   const files = { xml: data.xml, gz: data.gz } as const;
   const out: Spec[] = [];
   for (const input of ['xml', 'gz'] as const) {
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
   const problems: string[] = [];
   const started = new Date();
 
-  const idleOurs = await measure({ command: process.execPath, args: [...NODE_FLAGS, '--import', 'tsx', MEASURE, 'idle'] });
+  const idleOurs = await measure({ command: process.execPath, args: [...LAUNCHER_V8_FLAGS, '--import', 'tsx', MEASURE, 'idle'] });
   const idlePeer =
     machine.python === 'not found'
       ? undefined

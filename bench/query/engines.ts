@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { LAUNCHER_V8_FLAGS } from '../../bin/launch.mjs';
 import { createFts5Peer } from '../retrieval/peers/fts5.js';
 import { createMiniSearchPeer } from '../retrieval/peers/minisearch.js';
 import { createOramaPeer } from '../retrieval/peers/orama.js';
@@ -16,7 +17,7 @@ export interface EngineSpec {
   create(dir: string): SearchPeer;
   reopen?(dir: string): SearchPeer;
   /** Node flags the engine runs with: citemed's own launcher flags (bin/citemed.js), else Node's defaults. */
-  nodeFlags: string[];
+  nodeFlags: readonly string[];
   /** Removes what the engine keeps outside `dir` (a database schema); run before and after an engine's runs. */
   dispose?(dir: string): Promise<void>;
 }
@@ -27,30 +28,30 @@ export const ENGINES: Readonly<Record<string, EngineSpec>> = {
   citemed: {
     create: (dir) => createCitemedEngine({ path: path.join(dir, 'citemed.db') }),
     reopen: (dir) => createCitemedEngine({ path: path.join(dir, 'citemed.db'), reopen: true }),
-    nodeFlags: ['--max-semi-space-size=4'],
+    nodeFlags: LAUNCHER_V8_FLAGS,
   },
   'citemed-pipeline': {
     create: (dir) => createCitemedEngine({ path: path.join(dir, 'citemed.db'), search: 'pipeline' }),
     reopen: (dir) => createCitemedEngine({ path: path.join(dir, 'citemed.db'), reopen: true, search: 'pipeline' }),
-    nodeFlags: ['--max-semi-space-size=4'],
+    nodeFlags: LAUNCHER_V8_FLAGS,
   },
   // The same, ranked from the postings index that `citemed index` builds after the ingest.
   'citemed-pipeline-postings': {
     create: (dir) => createCitemedEngine({ path: path.join(dir, 'citemed.db'), search: 'pipeline', postings: true }),
     reopen: (dir) => createCitemedEngine({ path: path.join(dir, 'citemed.db'), reopen: true, search: 'pipeline' }),
-    nodeFlags: ['--max-semi-space-size=4'],
+    nodeFlags: LAUNCHER_V8_FLAGS,
   },
   // The same library and searches on PostgreSQL (store.url), for docs/scaling.md.
   'citemed-postgres': {
     create: (dir) => createCitemedEngine({ path: path.join(dir, 'citemed-pg'), postgres: onPostgres(dir) }),
     reopen: (dir) => createCitemedEngine({ path: path.join(dir, 'citemed-pg'), postgres: onPostgres(dir), reopen: true }),
-    nodeFlags: ['--max-semi-space-size=4'],
+    nodeFlags: LAUNCHER_V8_FLAGS,
     dispose: dropBenchSchema,
   },
   'citemed-pipeline-postgres': {
     create: (dir) => createCitemedEngine({ path: path.join(dir, 'citemed-pg'), postgres: onPostgres(dir), search: 'pipeline' }),
     reopen: (dir) => createCitemedEngine({ path: path.join(dir, 'citemed-pg'), postgres: onPostgres(dir), reopen: true, search: 'pipeline' }),
-    nodeFlags: ['--max-semi-space-size=4'],
+    nodeFlags: LAUNCHER_V8_FLAGS,
     dispose: dropBenchSchema,
   },
   'fts5-default': {

@@ -4,14 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-// @ts-expect-error: a plain JavaScript module beside the launcher, without type declarations
-import { bundleIsFresh, cliEntry } from '../../bin/launch.mjs';
+import * as launch from '../../bin/launch.mjs';
 import { ROOT, spawnCli } from './run-cli.js';
-
-const launch = { bundleIsFresh, cliEntry } as {
-  bundleIsFresh: (bundle: string, sources: string) => boolean;
-  cliEntry: (root: URL, mode: string | undefined) => { url: URL; tsx: boolean };
-};
 
 describe('the launcher (bin/citemed.js)', () => {
   let root = '';
