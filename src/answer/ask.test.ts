@@ -190,6 +190,15 @@ describe('ask', () => {
     expect(seen.question).toBe('Is Naproxne better for gout flares in adults?');
   });
 
+  it('says when the question was read as a statement to check, and not when it was asked', async () => {
+    const claim = await ask(deps(createExtractiveComposer()), { question: 'Colchicine relieves the pain of gout flares.', audience: 'clinician' });
+    expect(claim.notices).toContain(
+      'Read as a statement to check rather than a question: sources that state it, in its words or in others, rank first. The answer reports what they say, which may not confirm it.',
+    );
+    const asked = await ask(deps(createExtractiveComposer()), { question: 'Does colchicine relieve the pain of gout flares?', audience: 'clinician' });
+    expect(asked.notices.join(' ')).not.toMatch(/statement to check/);
+  });
+
   it('says that nothing matched the filters, naming them, rather than that the library holds nothing', async () => {
     const filters = { evidenceLevels: ['randomized-trial' as const] };
     const answer = await ask(deps(createExtractiveComposer()), { question: 'colchicine for gout flares', audience: 'clinician', filters });

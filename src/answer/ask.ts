@@ -137,7 +137,7 @@ export async function ask(deps: AskDeps, request: AskRequest): Promise<Answer> {
     references,
     evidence,
     summary: summarizeEvidence(references, evidence, kept),
-    notices: notices(request.audience, status, draft, references, removed, retrieval.notes, evidence, describeFilters(request.filters ?? {})),
+    notices: notices(request.audience, status, draft, references, removed, howSearched(retrieval), evidence, describeFilters(request.filters ?? {})),
     followUps: (draft.followUps.length > 0 ? draft.followUps : status === 'answered' ? suggestFollowUps(asSearched, sourceTexts(kept, evidence)) : []).slice(0, 3),
     glossary: request.audience === 'patient' ? glossaryFor(kept.map((s) => s.text)) : [],
     removed,
@@ -203,6 +203,18 @@ function notices(
   // The search's notes are clauses ("no passage holds …"); among the notices they read as sentences.
   out.push(...retrievalNotes.map(asSentence));
   return out;
+}
+
+/**
+ * What the reader should know of how the question was searched: a claim typed as a statement is
+ * said to have been read as one (its sources are ranked by whether they say it), then the
+ * search's own notes.
+ */
+function howSearched(retrieval: RetrievalResult): string[] {
+  const statement = retrieval.plan.statement
+    ? ['read as a statement to check rather than a question: sources that state it, in its words or in others, rank first. The answer reports what they say, which may not confirm it']
+    : [];
+  return [...statement, ...retrieval.notes];
 }
 
 function asSentence(note: string): string {
