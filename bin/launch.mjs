@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
  * MEDLINE bench file peaked at 440 MB instead of 595, 2-3% slower (20% would save another 30 MB
  * but cost a fifth of the speed; docs/benchmarks.md).
  */
-export const LAUNCHER_V8_FLAGS = ['--heap-growing-percent=100'];
+export const LAUNCHER_V8_FLAGS = Object.freeze(['--heap-growing-percent=100']);
 
 /**
  * Which CLI entry point to run from the project folder `root` (a file: URL ending in "/"): the

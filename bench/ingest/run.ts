@@ -3,12 +3,10 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-// The same V8 flags as bin/citemed.js sets, so memory is measured as users run citemed.
 import { LAUNCHER_V8_FLAGS } from '../../bin/launch.mjs';
 import { ensureBenchData, NO_SHARED_DATA_MESSAGE, OUT_DIR, type BenchData } from './generate.js';
 import type { Measurement } from './measure.js';
 import { describeMachine, markdownTable, median, parityProblems, verdicts, type Row } from './report.js';
-
 
 /**
  * MEDLINE ingest throughput, ours vs Python's ElementTree.iterparse, same file, same run:
@@ -33,6 +31,7 @@ interface Spec {
 }
 
 function specs(data: BenchData): Spec[] {
+  // Our side runs with the V8 flags bin/citemed.js sets, so memory is measured as users run citemed.
   const node = (args: string[]) => ({ command: process.execPath, args: [...LAUNCHER_V8_FLAGS, '--import', 'tsx', MEASURE, ...args] });
   const files = { xml: data.xml, gz: data.gz } as const;
   const out: Spec[] = [];
