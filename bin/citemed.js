@@ -9,10 +9,9 @@
 // here for ingest's memory) made every search about a fifth slower, 5.8-6.3 against 7.4-7.6 ms
 // p50 at 1M passages (docs/benchmarks.md). Ingest's parsing worker keeps the small one
 // (ingest/worker/worker-preparer.ts).
-import v8 from 'node:v8';
-import { cliEntry, LAUNCHER_V8_FLAGS } from './launch.mjs';
+import { cliEntry, setLauncherV8Flags } from './launch.mjs';
 
-for (const flag of LAUNCHER_V8_FLAGS) v8.setFlagsFromString(flag);
+setLauncherV8Flags();
 const root = new URL('../', import.meta.url);
 const entry = cliEntry(root, process.env.CITEMED_LAUNCH);
 const { main } = entry.tsx ? await fromSources() : await import(entry.url.href).catch(bundleMissing);

@@ -18,12 +18,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import v8 from 'node:v8';
-import { LAUNCHER_V8_FLAGS } from '../../bin/launch.mjs';
+import { setLauncherV8Flags } from '../../bin/launch.mjs';
 import { residentShare } from './resident.js';
 
 // The V8 flags `citemed` runs with (bin/citemed.js), so searches are timed as the CLI and the server run them.
-for (const flag of LAUNCHER_V8_FLAGS) v8.setFlagsFromString(flag);
+setLauncherV8Flags();
 const [root, library, queriesFile, n, ...flags] = process.argv.slice(2);
 // `--fts5`: rank with FTS5 alone even when the library has a postings index (store.usePostings).
 const store = { path: library, ...(flags.includes('--fts5') ? { usePostings: false } : {}) };

@@ -22,15 +22,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import v8 from 'node:v8';
-import { LAUNCHER_V8_FLAGS } from '../../bin/launch.mjs';
+import { setLauncherV8Flags } from '../../bin/launch.mjs';
 import { createContainer } from '../../src/config/container.js';
 import { loadSettings } from '../../src/config/load-settings.js';
 import { isStatement } from '../../src/retrieval/query.js';
 import type { RetrievalOptions } from '../../src/retrieval/retrieve.js';
 
 // The V8 flags `citemed` runs with (bin/citemed.js), so searches are timed as the CLI and the server run them.
-for (const flag of LAUNCHER_V8_FLAGS) v8.setFlagsFromString(flag);
+setLauncherV8Flags();
 
 const [library, queriesFile, count, stage] = process.argv.slice(2);
 const fewer = /^candidates:(\d+)$/.exec(stage ?? '');
