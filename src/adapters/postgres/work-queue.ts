@@ -60,21 +60,20 @@ export async function openPgWorkQueue(options: PgWorkQueueOptions): Promise<Work
   };
   const boss = new PgBoss(config);
   boss.on('error', () => undefined);
-  try {
-    await boss.start();
-  } catch (error) {
-    throw new CitemedError('service-unavailable', `cannot start the work queue: ${(error as Error).message}`, {
-      hint: 'check that PostgreSQL runs and that store.url is right',
-      cause: error,
-    });
-  }
-  try {
-    await guard(where, () => createQueues(boss, options));
-  } catch (error) {
-    // A started pg-boss keeps a pool and timers: left running, a worker that failed here never exits.
-    await boss.stop({ graceful: false, wait: true }).catch(() => undefined);
-    throw error;
-  }
+  await inOpeningTurn(options, async () => {
+    try {
+      await boss.start();
+    } catch (error) {
+      throw cannotStart(error);
+    }
+    try {
+      await guard(where, () => createQueues(boss, options));
+    } catch (error) {
+      // A started pg-boss keeps a pool and timers: left running, a worker that failed here never exits.
+      await boss.stop({ graceful: false, wait: true }).catch(() => undefined);
+      throw error;
+    }
+  });
 
   return {
     async submit(kind, data, submitOptions = {}) {
@@ -126,29 +125,48 @@ async function cancelLostRuns(boss: PgBoss, schema: string, jobId: string): Prom
 }
 
 /**
- * The queues of every job kind, made by the first process to need them. pg-boss's createQueue takes
- * no lock, and workers starting together on a new database deadlocked on its partition tables
- * (bench/scaling/ingest.ts, 2 and 4 workers), so processes take turns under an advisory lock held by
- * a connection of their own.
+ * Processes opening one queue take turns, under an advisory lock held by a connection of their
+ * own. pg-boss takes no lock when it makes a queue (a row and a partition of its job table), and
+ * its start makes one of its own (the timekeeper's); workers starting together on a new database
+ * deadlocked on those partitions (bench/scaling/ingest.ts, 2 and 4 workers). So the turn covers
+ * pg-boss's start as well as the queues made after it (createQueues).
  */
-async function createQueues(boss: PgBoss, options: PgWorkQueueOptions): Promise<void> {
+async function inOpeningTurn(options: PgWorkQueueOptions, open: () => Promise<void>): Promise<void> {
+  const key = `citemed.queues.${options.schema}`;
   const lock = new pg.Client({ connectionString: options.url, ...sessionTimeouts(options) });
-  await lock.connect();
   try {
-    await lock.query('SELECT pg_advisory_lock(hashtext($1))', [`citemed.queues.${options.schema}`]);
-    for (const kind of JOB_KINDS) {
-      if (await boss.getQueue(kind)) continue;
-      await boss.createQueue(kind, {
-        name: kind,
-        retryLimit: options.retryLimit,
-        retryDelay: options.retryDelaySeconds,
-        retryBackoff: true,
-        ...(kind === 'ingest-request' ? LONG_RUNNING : { policy: 'stately', expireInSeconds: options.expireSeconds }),
-      });
-    }
+    await lock.connect();
+    await lock.query('SELECT pg_advisory_lock(hashtext($1))', [key]);
+  } catch (error) {
+    await lock.end().catch(() => undefined);
+    throw cannotStart(error);
+  }
+  try {
+    await open();
   } finally {
     // Ending the session releases the lock too; unlocking first lets the next process in at once.
-    await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [`citemed.queues.${options.schema}`]).catch(() => undefined);
+    await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [key]).catch(() => undefined);
     await lock.end();
+  }
+}
+
+function cannotStart(error: unknown): CitemedError {
+  return new CitemedError('service-unavailable', `cannot start the work queue: ${(error as Error).message}`, {
+    hint: 'check that PostgreSQL runs and that store.url is right',
+    cause: error,
+  });
+}
+
+/** The queues of every job kind, made by the first process to need them (in its opening turn). */
+async function createQueues(boss: PgBoss, options: PgWorkQueueOptions): Promise<void> {
+  for (const kind of JOB_KINDS) {
+    if (await boss.getQueue(kind)) continue;
+    await boss.createQueue(kind, {
+      name: kind,
+      retryLimit: options.retryLimit,
+      retryDelay: options.retryDelaySeconds,
+      retryBackoff: true,
+      ...(kind === 'ingest-request' ? LONG_RUNNING : { policy: 'stately', expireInSeconds: options.expireSeconds }),
+    });
   }
 }
